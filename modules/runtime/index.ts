@@ -1,0 +1,6 @@
+export { defineModule, execute, type Ctx, type ModuleDef, type Result } from './module';
+export { ModuleError } from './errors';
+export { str, int, bool, list, dict, type ArgsOf, type Options } from './options';
+export { mutuallyExclusive, requiredIf, requiredOneOf, requiredTogether } from './rules';
+export { showCommand, type CommandResult } from './exec';
+export { textDiff, type Diff } from './diff';

@@ -1,0 +1,91 @@
+// Builds every modules/<name>/main.ts into library/<name>.js (one self-contained CommonJS file for
+// Node 18, argument style "jsonargs" so Ansible can pipeline it) plus its docs library/<name>.yml.
+import { build } from 'esbuild';
+import Ajv from 'ajv';
+import standaloneCode from 'ajv/dist/standalone/index.js';
+import { chmod, copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const ARGS_GLOBAL = '__ANSIBLE_JSON_ARGS__';
+const ARGS_MARKER = '<<INCLUDE_ANSIBLE_MODULE_JSON_ARGS>>';
+// Ansible checks for these before the args marker; any of them would make it run the file another way.
+const STRONGER_MARKERS = ['<<INCLUDE_ANSIBLE_MODULE_COMMON>>', 'from ansible.module_utils', '#Requires -', 'POWERSHELL_COMMON', '#AnsibleRequires'];
+
+async function moduleNames() {
+	const entries = await readdir(join(root, 'modules'), { withFileTypes: true });
+	return entries.filter((e) => e.isDirectory() && existsSync(join(root, 'modules', e.name, 'main.ts'))).map((e) => e.name).sort();
+}
+
+/** The module's JSON schema, computed by the same code the module runs. */
+async function schemaOf(name) {
+	const out = await build({
+		stdin: {
+			contents: `import { toJsonSchema } from './modules/runtime/options.ts';\nimport { options } from './modules/${name}/options.ts';\nexport default toJsonSchema(options);`,
+			resolveDir: root, loader: 'ts',
+		},
+		bundle: true, format: 'esm', platform: 'node', write: false, logLevel: 'silent',
+	});
+	const url = `data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`;
+	return (await import(url)).default;
+}
+
+/** Swaps modules/runtime/validator.ts for ajv's precompiled validator of this module's schema. */
+function standaloneValidator(schema) {
+	const ajv = new Ajv({ allErrors: true, useDefaults: true, coerceTypes: false, strict: true, code: { source: true, esm: false } });
+	const code = standaloneCode(ajv, ajv.compile(schema));
+	return {
+		name: 'standalone-validator',
+		setup(b) {
+			b.onLoad({ filter: /modules[\\/]runtime[\\/]validator\.ts$/ }, () => ({
+				contents: `import validate from 'xcat-ha:validator';\nexport function compileValidator() { return validate; }\n`,
+				loader: 'ts',
+			}));
+			b.onResolve({ filter: /^xcat-ha:validator$/ }, () => ({ path: 'validator', namespace: 'xcat-ha' }));
+			b.onLoad({ filter: /.*/, namespace: 'xcat-ha' }, () => ({ contents: code, loader: 'js', resolveDir: root }));
+		},
+	};
+}
+
+function checkMarkers(name, text) {
+	for (const m of STRONGER_MARKERS) if (text.includes(m)) throw new Error(`library/${name}.js contains "${m}": Ansible would not run it as a jsonargs module`);
+	const count = text.split(ARGS_MARKER).length - 1;
+	if (count !== 1) throw new Error(`library/${name}.js must contain the args marker exactly once, found ${count}`);
+}
+
+async function buildModule(name) {
+	const outfile = join(root, 'library', `${name}.js`);
+	const result = await build({
+		entryPoints: [join(root, 'modules', name, 'main.ts')],
+		bundle: true, platform: 'node', format: 'cjs', target: 'node18',
+		minify: true, legalComments: 'none', charset: 'ascii',
+		banner: { js: '#!/usr/bin/node' },
+		plugins: [standaloneValidator(await schemaOf(name))],
+		write: false, logLevel: 'silent',
+	});
+	const text = result.outputFiles[0].text;
+	const globals = text.split(ARGS_GLOBAL).length - 1;
+	if (globals !== 1) throw new Error(`library/${name}.js: expected ${ARGS_GLOBAL} once in the bundle, found ${globals}`);
+	const final = text.replace(ARGS_GLOBAL, ARGS_MARKER);
+	checkMarkers(name, final);
+	await writeFile(outfile, final);
+	await chmod(outfile, 0o755);
+	const docs = join(root, 'modules', name, `${name}.yml`);
+	if (!existsSync(docs)) throw new Error(`modules/${name}/${name}.yml is missing: every module needs its documentation`);
+	await copyFile(docs, join(root, 'library', `${name}.yml`));
+	return { name, bytes: Buffer.byteLength(final) };
+}
+
+const started = Date.now();
+await rm(join(root, 'library'), { recursive: true, force: true });
+await mkdir(join(root, 'library'));
+try {
+	const built = await Promise.all((await moduleNames()).map(buildModule));
+	for (const b of built) console.log(`built library/${b.name}.js (${(b.bytes / 1024).toFixed(1)} KiB)`);
+	console.log(`build: ${built.length} module(s) in ${Date.now() - started} ms`);
+} catch (err) {
+	console.error(`build failed: ${err.message}`);
+	process.exit(1);
+}
