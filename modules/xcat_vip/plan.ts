@@ -1,0 +1,105 @@
+// Decides what to do from what the host has and what was asked (pure).
+import type { Desired } from './desired';
+import type { Interface } from './parse';
+
+export interface Current {
+	interfaces: Interface[];
+	/** the transient hostname now, and the static one from /etc/hostname */
+	hostname?: { transient: string; static?: string };
+	/** MAC that answered the ARP probe: null = nobody, undefined = not probed yet */
+	holderMac?: string | null;
+	/** net.ipv4.conf.<interface>.promote_secondaries */
+	promoteSecondaries?: boolean;
+}
+
+export interface Step { argv: string[]; background?: boolean }
+
+export type Plan =
+	| { kind: 'refuse'; msg: string; holderMac?: string }
+	| { kind: 'probe-arp' }
+	| { kind: 'act'; steps: Step[]; garpSent: number; before: string; after: string };
+
+export function plan(current: Current, d: Desired): Plan {
+	const iface = current.interfaces.find((i) => i.name === d.interface);
+	if (!iface) return { kind: 'refuse', msg: `interface ${d.interface} does not exist on this host; interfaces: ${current.interfaces.map((i) => i.name).join(', ')}` };
+	const elsewhere = current.interfaces.find((i) => i.name !== d.interface && i.addresses.some((a) => a.address === d.address));
+	if (elsewhere) {
+		const a = elsewhere.addresses.find((x) => x.address === d.address)!;
+		return { kind: 'refuse', msg: `${d.address} is on interface ${elsewhere.name} (label ${a.label}), not on ${d.interface}: remove it there first or name that interface` };
+	}
+	const mine = iface.addresses.find((a) => a.address === d.address);
+	const steps: Step[] = [];
+	let garpSent = 0;
+
+	if (d.state === 'present') {
+		const exact = mine && mine.prefix === d.prefix && mine.label === d.label;
+		if (!exact) {
+			if (!mine && d.arpCheck) {
+				if (!iface.up) return { kind: 'refuse', msg: `interface ${d.interface} is down: the address cannot be probed for duplicates (bring it up, or set arp_check: false)` };
+				if (current.holderMac === undefined) return { kind: 'probe-arp' };
+				if (current.holderMac !== null) {
+					return { kind: 'refuse', holderMac: current.holderMac, msg: `${d.address} is already in use on the network: the host with MAC ${current.holderMac} answered ARP for it; nothing was changed` };
+				}
+			}
+			if (mine) {
+				const blocked = removalBlocked(iface, d.address, current.promoteSecondaries);
+				if (blocked) return { kind: 'refuse', msg: blocked };
+				steps.push({ argv: ['ip', 'addr', 'del', `${d.address}/${mine.prefix}`, 'dev', d.interface] });
+			}
+			steps.push({ argv: ['ip', 'addr', 'add', `${d.address}/${d.prefix}`, 'brd', '+', 'dev', d.interface, 'label', d.label] });
+			if (d.garpCount > 0) {
+				steps.push({ argv: ['arping', '-q', '-U', '-c', String(d.garpCount), '-I', d.interface, '-s', d.address, d.address], background: true });
+				garpSent = d.garpCount;
+			}
+		}
+		if (d.hostname !== undefined && current.hostname?.transient !== d.hostname) steps.push({ argv: ['hostname', d.hostname] });
+	} else {
+		if (mine) {
+			const blocked = removalBlocked(iface, d.address, current.promoteSecondaries);
+			if (blocked) return { kind: 'refuse', msg: blocked };
+			steps.push({ argv: ['ip', 'addr', 'del', `${d.address}/${mine.prefix}`, 'dev', d.interface] });
+		}
+		const h = current.hostname;
+		if (d.hostname !== undefined && h?.transient === d.hostname) {
+			if (!h.static) return { kind: 'refuse', msg: `the transient hostname is ${d.hostname} and /etc/hostname is empty or missing: cannot tell which hostname to restore` };
+			if (h.static !== d.hostname) steps.push({ argv: ['hostname', h.static] });
+		}
+	}
+	return { kind: 'act', steps, garpSent, before: describe(current, iface, d), after: describe(afterSteps(current, d, steps), iface, d) };
+}
+
+/** Deleting a primary address also deletes the secondaries of its subnet unless the kernel promotes them. */
+function removalBlocked(iface: Interface, address: string, promote: boolean | undefined): string | undefined {
+	const a = iface.addresses.find((x) => x.address === address)!;
+	if (a.secondary || promote) return undefined;
+	const dependents = iface.addresses.filter((x) => x.secondary && sameSubnet(x.address, address, a.prefix)).map((x) => x.address);
+	if (dependents.length === 0) return undefined;
+	return `${address} is the primary address of its subnet on ${iface.name}: removing it would also remove ${dependents.join(', ')}; set net.ipv4.conf.${iface.name}.promote_secondaries=1 first`;
+}
+
+function sameSubnet(a: string, b: string, prefix: number): boolean {
+	const n = (ip: string) => ip.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
+	const size = 2 ** (32 - prefix);
+	return Math.floor(n(a) / size) === Math.floor(n(b) / size);
+}
+
+function afterSteps(current: Current, d: Desired, steps: Step[]): Current {
+	if (steps.length === 0) return current;
+	const interfaces = current.interfaces.map((i) => {
+		if (i.name !== d.interface) return i;
+		const others = i.addresses.filter((a) => a.address !== d.address);
+		const added = d.state === 'present' ? [{ address: d.address, prefix: d.prefix, label: d.label, secondary: true }] : [];
+		return { ...i, addresses: [...others, ...added] };
+	});
+	const hostStep = steps.find((s) => s.argv[0] === 'hostname');
+	const hostname = hostStep && current.hostname ? { ...current.hostname, transient: hostStep.argv[1]! } : current.hostname;
+	return { ...current, interfaces, ...(hostname ? { hostname } : {}) };
+}
+
+/** The interface's IPv4 addresses (and the hostname when managed), one per line, for --diff. */
+function describe(current: Current, iface: Interface, d: Desired): string {
+	const now = current.interfaces.find((i) => i.name === iface.name) ?? iface;
+	const lines = now.addresses.map((a) => `inet ${a.address}/${a.prefix} label ${a.label}`);
+	if (d.hostname !== undefined && current.hostname) lines.push(`hostname ${current.hostname.transient}`);
+	return lines.length ? `${lines.join('\n')}\n` : '';
+}

@@ -1,0 +1,34 @@
+// Reads the host: its addresses, hostnames, and (when asked) who answers ARP for the address.
+import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { ModuleError, showCommand, type Ctx } from '../runtime';
+import type { Args, Desired } from './desired';
+import { parseArpingReply, parseIpAddr } from './parse';
+import type { Current } from './plan';
+
+type Read = Ctx<Args>['read'];
+
+export async function probe(read: Read, d: Desired): Promise<Current> {
+	const argv = ['ip', '-j', 'addr', 'show'];
+	const r = await read(argv);
+	if (r.rc !== 0) throw new ModuleError(`${showCommand(argv)} failed (rc ${r.rc}): ${r.stderr.trim()}`);
+	const current: Current = { interfaces: parseIpAddr(r.stdout) };
+	if (d.hostname !== undefined) {
+		const statics = await readFile('/etc/hostname', 'utf8').catch(() => '');
+		const first = statics.split('\n').map((l) => l.trim()).find((l) => l && !l.startsWith('#'));
+		current.hostname = { transient: hostname(), ...(first ? { static: first } : {}) };
+	}
+	const flag = await readFile(`/proc/sys/net/ipv4/conf/${d.interface}/promote_secondaries`, 'utf8').catch(() => '0');
+	current.promoteSecondaries = flag.trim() === '1';
+	return current;
+}
+
+/** Duplicate address detection: one probe, one second. An address in use answers within milliseconds. */
+export async function probeHolder(read: Read, d: Desired): Promise<string | null> {
+	const argv = ['arping', '-D', '-c', '1', '-w', '1', '-I', d.interface, d.address];
+	const r = await read(argv);
+	if (r.rc === 0) return null;
+	const mac = parseArpingReply(r.stdout);
+	if (r.rc === 1 && mac) return mac;
+	throw new ModuleError(`${showCommand(argv)} failed (rc ${r.rc}): ${(r.stderr || r.stdout).trim()}`);
+}
