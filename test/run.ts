@@ -10,7 +10,7 @@ interface Suite {
 	command?: string[];
 }
 
-const uvu = (dir: string) => ['npx', 'uvu', '-r', 'tsx', dir, '\\.test\\.ts$'];
+const uvu = (dir: string) => ['npx', 'tsx', 'node_modules/uvu/bin.js', dir, '\\.test\\.ts$'];
 
 const SUITES: Suite[] = [
 	{ name: 'typecheck', command: ['npx', 'tsc', '-p', '.'] },

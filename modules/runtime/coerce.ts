@@ -7,7 +7,13 @@ const FALSE = new Set(['no', 'off', '0', 'false', 'n', 'f']);
 
 export interface Coerced { value?: unknown; error?: string; warning?: string }
 
-const typeName = (v: unknown) => (Array.isArray(v) ? 'list' : v === null ? 'null' : typeof v === 'object' ? 'dict' : typeof v);
+/** Python's names for JSON types, as Ansible users see them. */
+const typeName = (v: unknown): string => {
+	if (Array.isArray(v)) return 'list';
+	if (v === null) return 'NoneType';
+	if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+	return ({ string: 'str', boolean: 'bool', object: 'dict' } as Record<string, string>)[typeof v] ?? typeof v;
+};
 const unable = (name: string, v: unknown, to: string, why: string): Coerced =>
 	({ error: `argument '${name}' is of type ${typeName(v)} and we were unable to convert to ${to}: ${why}` });
 
@@ -30,7 +36,7 @@ export function coerceValue(name: string, option: Option, v: unknown): Coerced {
 			if (typeof v === 'string') return { value: v };
 			if (typeof v === 'number' || typeof v === 'boolean') {
 				const s = String(v);
-				return { value: s, warning: `The value ${JSON.stringify(v)} (type ${typeof v}) in a string field was converted to ${JSON.stringify(s)} (type string). If this does not look like what you expect, quote the entire value to ensure it does not change.` };
+				return { value: s, warning: `The value ${JSON.stringify(v)} (type ${typeName(v)}) in a string field was converted to ${JSON.stringify(s)} (type string). If this does not look like what you expect, quote the entire value to ensure it does not change.` };
 			}
 			return unable(name, v, 'str', `a ${typeName(v)} is not a string`);
 		}
