@@ -9,21 +9,25 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+// `--src DIR --out DIR` build other module folders (the contract tests' fixtures) the same way.
+const flag = (name, fallback) => { const i = process.argv.indexOf(name); return resolve(root, i > 0 ? process.argv[i + 1] : fallback); };
+const srcDir = flag('--src', 'modules');
+const outDir = flag('--out', 'library');
 const ARGS_GLOBAL = '__ANSIBLE_JSON_ARGS__';
 const ARGS_MARKER = '<<INCLUDE_ANSIBLE_MODULE_JSON_ARGS>>';
 // Ansible checks for these before the args marker; any of them would make it run the file another way.
 const STRONGER_MARKERS = ['<<INCLUDE_ANSIBLE_MODULE_COMMON>>', 'from ansible.module_utils', '#Requires -', 'POWERSHELL_COMMON', '#AnsibleRequires'];
 
 async function moduleNames() {
-	const entries = await readdir(join(root, 'modules'), { withFileTypes: true });
-	return entries.filter((e) => e.isDirectory() && existsSync(join(root, 'modules', e.name, 'main.ts'))).map((e) => e.name).sort();
+	const entries = await readdir(srcDir, { withFileTypes: true });
+	return entries.filter((e) => e.isDirectory() && existsSync(join(srcDir, e.name, 'main.ts'))).map((e) => e.name).sort();
 }
 
 /** The module's JSON schema, computed by the same code the module runs. */
 async function schemaOf(name) {
 	const out = await build({
 		stdin: {
-			contents: `import { toJsonSchema } from './modules/runtime/options.ts';\nimport { options } from './modules/${name}/options.ts';\nexport default toJsonSchema(options);`,
+			contents: `import { toJsonSchema } from './modules/runtime/options.ts';\nimport { options } from ${JSON.stringify(join(srcDir, name, 'options.ts'))};\nexport default toJsonSchema(options);`,
 			resolveDir: root, loader: 'ts',
 		},
 		bundle: true, format: 'esm', platform: 'node', write: false, logLevel: 'silent',
@@ -50,15 +54,15 @@ function standaloneValidator(schema) {
 }
 
 function checkMarkers(name, text) {
-	for (const m of STRONGER_MARKERS) if (text.includes(m)) throw new Error(`library/${name}.js contains "${m}": Ansible would not run it as a jsonargs module`);
+	for (const m of STRONGER_MARKERS) if (text.includes(m)) throw new Error(`${name}.js contains "${m}": Ansible would not run it as a jsonargs module`);
 	const count = text.split(ARGS_MARKER).length - 1;
-	if (count !== 1) throw new Error(`library/${name}.js must contain the args marker exactly once, found ${count}`);
+	if (count !== 1) throw new Error(`${name}.js must contain the args marker exactly once, found ${count}`);
 }
 
 async function buildModule(name) {
-	const outfile = join(root, 'library', `${name}.js`);
+	const outfile = join(outDir, `${name}.js`);
 	const result = await build({
-		entryPoints: [join(root, 'modules', name, 'main.ts')],
+		entryPoints: [join(srcDir, name, 'main.ts')],
 		bundle: true, platform: 'node', format: 'cjs', target: 'node18',
 		minify: true, legalComments: 'none', charset: 'ascii',
 		banner: { js: '#!/usr/bin/node' },
@@ -67,23 +71,23 @@ async function buildModule(name) {
 	});
 	const text = result.outputFiles[0].text;
 	const globals = text.split(ARGS_GLOBAL).length - 1;
-	if (globals !== 1) throw new Error(`library/${name}.js: expected ${ARGS_GLOBAL} once in the bundle, found ${globals}`);
+	if (globals !== 1) throw new Error(`${name}.js: expected ${ARGS_GLOBAL} once in the bundle, found ${globals}`);
 	const final = text.replace(ARGS_GLOBAL, ARGS_MARKER);
 	checkMarkers(name, final);
 	await writeFile(outfile, final);
 	await chmod(outfile, 0o755);
-	const docs = join(root, 'modules', name, `${name}.yml`);
-	if (!existsSync(docs)) throw new Error(`modules/${name}/${name}.yml is missing: every module needs its documentation`);
-	await copyFile(docs, join(root, 'library', `${name}.yml`));
+	const docs = join(srcDir, name, `${name}.yml`);
+	if (!existsSync(docs)) throw new Error(`${docs} is missing: every module needs its documentation`);
+	await copyFile(docs, join(outDir, `${name}.yml`));
 	return { name, bytes: Buffer.byteLength(final) };
 }
 
 const started = Date.now();
-await rm(join(root, 'library'), { recursive: true, force: true });
-await mkdir(join(root, 'library'));
+await rm(outDir, { recursive: true, force: true });
+await mkdir(outDir, { recursive: true });
 try {
 	const built = await Promise.all((await moduleNames()).map(buildModule));
-	for (const b of built) console.log(`built library/${b.name}.js (${(b.bytes / 1024).toFixed(1)} KiB)`);
+	for (const b of built) console.log(`built ${outDir}/${b.name}.js (${(b.bytes / 1024).toFixed(1)} KiB)`);
 	console.log(`build: ${built.length} module(s) in ${Date.now() - started} ms`);
 } catch (err) {
 	console.error(`build failed: ${err.message}`);

@@ -28,7 +28,9 @@ export function checkArgs(a: Args): string[] {
 		const why = unicastProblem(a.address, prefixOf(a));
 		if (why) errors.push(`value of address must be a unicast host address, got: ${a.address} (${why})`);
 	}
-	if (a.label !== undefined && !a.label.startsWith(`${a.interface}:`)) {
+	if (a.label !== undefined && a.label.length > 15) {
+		errors.push(`value of label must be <interface>:<suffix>, at most 15 characters, got: ${JSON.stringify(a.label)}`);
+	} else if (a.label !== undefined && !a.label.startsWith(`${a.interface}:`)) {
 		errors.push(`value of label must be ${a.interface}:<suffix> (a label of interface ${a.interface}), got: ${JSON.stringify(a.label)}`);
 	}
 	if (a.label === undefined && `${a.interface}:0`.length > 15) {
