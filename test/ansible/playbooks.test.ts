@@ -1,0 +1,31 @@
+// Every playbook passes ansible-playbook --syntax-check, and the Ansible content passes ansible-lint (production profile).
+import { execa } from 'execa';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, readdirSync } from 'node:fs';
+import { ansibleEnv, ROOT } from './env';
+
+const yamlIn = (dir: string) => (existsSync(`${ROOT}/${dir}`) ? readdirSync(`${ROOT}/${dir}`).filter((f) => /\.ya?ml$/.test(f)).map((f) => `${dir}/${f}`) : []);
+const playbooks = [...yamlIn('playbooks'), ...yamlIn('test/integration/playbooks')];
+const Content = suite('ansible content');
+
+Content('there are playbooks to check', () => {
+	assert.ok(playbooks.length > 0);
+});
+
+for (const pb of playbooks) {
+	Content(`syntax-check ${pb}`, async () => {
+		const r = await execa('ansible-playbook', ['--syntax-check', '-i', 'localhost,', pb], { env: ansibleEnv, cwd: ROOT, reject: false, all: true });
+		assert.is(r.exitCode, 0, String(r.all));
+	});
+}
+
+Content('ansible-lint, production profile, passes on playbooks and roles', async () => {
+	const targets = ['playbooks', 'roles', 'test/integration/playbooks'].filter((d) => existsSync(`${ROOT}/${d}`) && readdirSync(`${ROOT}/${d}`).length > 0);
+	const r = await execa('ansible-lint', ['--offline', '--profile', 'production', ...targets], {
+		env: { ...ansibleEnv, HOME: `${ROOT}/.cache/lint-home` }, cwd: ROOT, reject: false, all: true,
+	});
+	assert.is(r.exitCode, 0, String(r.all));
+});
+
+Content.run();
