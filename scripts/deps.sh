@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what the tests, the lab and the demo need on a Debian 12 machine, if it is missing. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# command → Debian package
+declare -A NEED=(
+	[ansible-playbook]=ansible-core [ansible-lint]=ansible-lint [ip]=iproute2 [arping]=iputils-arping
+	[unshare]=util-linux [systemd-nspawn]=systemd-container [debootstrap]=debootstrap [ssh]=openssh-client
+	[sqlite3]=sqlite3 [rsync]=rsync [setfacl]=acl [setfattr]=attr
+)
+missing=()
+for cmd in "${!NEED[@]}"; do command -v "$cmd" >/dev/null 2>&1 || missing+=("${NEED[$cmd]}"); done
+if [ ${#missing[@]} -gt 0 ]; then
+	if [ "$(id -u)" != 0 ]; then
+		echo "missing: ${missing[*]} — install them as root: apt-get install --no-install-recommends ${missing[*]}" >&2
+		exit 1
+	fi
+	echo "installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	# ansible-core recommends the whole 'ansible' collection bundle (265 MB); we need none of it.
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+	npm ci --no-audit --no-fund --loglevel=error
+fi
