@@ -1,0 +1,57 @@
+// What every command gets: its argv, the output channels, and the database.
+import { bypassed } from '../client.js';
+import { DbError, DbUnavailable, type Backend } from '../db/backend.js';
+import { openBackend } from '../db/open.js';
+import type { WriteOp } from '../db/sql.js';
+import { Output } from '../output.js';
+import { Snapshot } from '../store.js';
+
+export interface Ctx {
+	name: string;
+	args: string[];
+	out: Output;
+	db(): Backend;
+}
+
+export type Command = (ctx: Ctx) => void | Promise<void>;
+
+export function makeCtx(name: string, args: string[], viaXcatd: boolean): Ctx {
+	let backend: Backend | undefined;
+	return {
+		name,
+		args,
+		out: new Output(viaXcatd && !bypassed()),
+		db: () => (backend ??= openBackend()),
+	};
+}
+
+/** Reports a database failure the way DBI and Client.pm would; returns false then. */
+export function reportDbFailure(ctx: Ctx, e: unknown): false {
+	if (e instanceof DbUnavailable) {
+		if (bypassed()) ctx.out.data('ERROR: Unable to open basic site table for configuration');
+		ctx.out.raw(e.dbiMessage);
+		return false;
+	}
+	if (e instanceof DbError) {
+		ctx.out.raw(e.message);
+		return false;
+	}
+	throw e;
+}
+
+export function load(ctx: Ctx, tables: readonly string[]): Snapshot | undefined {
+	try {
+		return Snapshot.load(ctx.db(), tables);
+	} catch (e) {
+		return reportDbFailure(ctx, e) || undefined;
+	}
+}
+
+export function write(ctx: Ctx, ops: readonly WriteOp[]): boolean {
+	try {
+		ctx.db().write(ops);
+		return true;
+	} catch (e) {
+		return reportDbFailure(ctx, e);
+	}
+}

@@ -1,0 +1,72 @@
+// PostgreSQL as named by cfgloc, driven through psql (one process per call, over TCP to the host in
+// cfgloc, so a VIP there matters). Tables are created when missing, after checking that they are
+// missing, as Table.pm does: a role without CREATE on schema public can still use existing tables.
+import { spawnSync } from 'node:child_process';
+import { tableSpec, type Row } from '../schema.js';
+import { DbError, DbUnavailable, type Backend } from './backend.js';
+import { createTable, ident, lit, parseRows, renderWrite, type WriteOp } from './sql.js';
+
+export interface PgTarget {
+	host: string;
+	dbname: string;
+	user: string;
+	password: string;
+}
+
+export class PgBackend implements Backend {
+	readonly engine = 'Pg' as const;
+	constructor(private readonly target: PgTarget) {}
+
+	private ensure(tables: readonly string[]): string[] {
+		const lines: string[] = [];
+		tables.forEach((t, i) => {
+			const spec = tableSpec(t);
+			if (!spec) throw new DbError(`unknown table ${t}`);
+			lines.push(`SELECT to_regclass(${lit(`public.${t}`)}) IS NOT NULL AS xd_has_${i} \\gset`);
+			lines.push(`\\if :xd_has_${i}`, '\\else', `${createTable(ident(t), spec)};`, '\\endif');
+		});
+		return lines;
+	}
+
+	read(tables: readonly string[]): Map<string, Row[]> {
+		const lines = this.ensure(tables);
+		for (const t of tables) {
+			const spec = tableSpec(t)!;
+			lines.push(`SELECT 'R' || coalesce(jsonb_agg(jsonb_build_array(${spec.cols.map(ident).join(', ')}))::text, '[]') FROM ${ident(t)};`);
+		}
+		const out = this.run(lines.join('\n'));
+		const rows = out.split('\n').filter((l) => l.startsWith('R'));
+		return new Map(tables.map((t, k) => [t, parseRows(rows[k]?.slice(1) ?? '[]')]));
+	}
+
+	write(ops: readonly WriteOp[]): void {
+		if (!ops.length) return;
+		const tables = [...new Set(ops.map((o) => o.table))];
+		const lines = ['BEGIN;', ...this.ensure(tables)];
+		for (const op of ops) {
+			for (const s of renderWrite(op, ident(op.table), tableSpec(op.table)!)) lines.push(`${s};`);
+		}
+		lines.push('COMMIT;');
+		this.run(lines.join('\n'));
+	}
+
+	private run(script: string): string {
+		const t = this.target;
+		const conninfo = `host=${t.host} dbname=${t.dbname} user=${t.user} connect_timeout=5`;
+		const r = spawnSync('psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', conninfo, '-f', '-'], {
+			input: script,
+			encoding: 'utf8',
+			maxBuffer: 1 << 30,
+			env: { ...process.env, PGPASSWORD: t.password, PGAPPNAME: 'xcat-double', PGCONNECT_TIMEOUT: '5' },
+		});
+		if (r.error) throw new DbError(`psql: ${r.error.message}`);
+		if (r.status !== 0) {
+			const msg = (r.stderr || r.stdout).trim();
+			if (r.status === 2) {
+				throw new DbUnavailable(`DBI connect('dbname=${t.dbname};host=${t.host}','${t.user}',...) failed: ${msg.replace(/^psql: error: /, '')}`);
+			}
+			throw new DbError(`DBD::Pg::db do failed: ${msg.replace(/^psql:<stdin>:\d+: /gm, '')}`);
+		}
+		return r.stdout;
+	}
+}

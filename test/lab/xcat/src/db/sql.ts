@@ -1,0 +1,104 @@
+// SQL text shared by the SQLite and PostgreSQL backends. Identifiers are always quoted, as xCAT
+// quotes them (site.key, policy.time … are reserved words somewhere).
+import type { Row, TableSpec } from '../schema.js';
+
+export const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
+export const lit = (v: string | null) => (v === null ? 'NULL' : `'${v.replace(/'/g, "''")}'`);
+
+/** Table.pm buildcreatestmt: TEXT columns, keys VARCHAR(128) NOT NULL, primary key on the keys. */
+export function createTable(qualified: string, spec: TableSpec): string {
+	const cols = spec.cols.map((c) => (spec.keys.includes(c) ? `${ident(c)} VARCHAR(128) NOT NULL` : `${ident(c)} TEXT`));
+	return `CREATE TABLE ${qualified} (${cols.join(', ')}, PRIMARY KEY (${spec.keys.map(ident).join(', ')}))`;
+}
+
+export type Values = Record<string, string | null>;
+
+export type WriteOp =
+	/** chtab-style: update matching rows; insert when none matches, unless every value is blank */
+	| { kind: 'set'; table: string; where: Values; set: Values }
+	/** many rows keyed by the primary key; each row's columns are set, others left alone */
+	| { kind: 'upsert'; table: string; rows: Values[] }
+	| { kind: 'update'; table: string; where: Values; set: Values }
+	| { kind: 'delete'; table: string; where: Values }
+	/** delete rows whose single-column key is in the list */
+	| { kind: 'deleteKeys'; table: string; col: string; keys: string[] }
+	| { kind: 'replaceAll'; table: string; rows: Row[] };
+
+const whereSql = (where: Values) => {
+	const parts = Object.entries(where).map(([c, v]) => (v === null ? `${ident(c)} IS NULL` : `${ident(c)} = ${lit(v)}`));
+	return parts.length ? parts.join(' AND ') : '1=1';
+};
+
+const blank = (v: string | null) => v === null || v === '';
+
+export function renderWrite(op: WriteOp, qualified: string, spec: TableSpec): string[] {
+	switch (op.kind) {
+		case 'set': {
+			const sets = Object.entries(op.set);
+			const stmts: string[] = [];
+			if (!Object.keys(op.where).length) {
+				// no key given: chtab inserts a new row
+				if (sets.some(([, v]) => !blank(v))) stmts.push(`INSERT INTO ${qualified} (${sets.map(([c]) => ident(c)).join(', ')}) VALUES (${sets.map(([, v]) => lit(v)).join(', ')})`);
+				return stmts;
+			}
+			if (sets.length) stmts.push(`UPDATE ${qualified} SET ${sets.map(([c, v]) => `${ident(c)} = ${lit(v)}`).join(', ')} WHERE ${whereSql(op.where)}`);
+			if (sets.some(([, v]) => !blank(v))) {
+				const all: Values = { ...op.where, ...op.set };
+				const cols = Object.keys(all);
+				stmts.push(`INSERT INTO ${qualified} (${cols.map(ident).join(', ')}) SELECT ${cols.map((c) => lit(all[c] ?? null)).join(', ')} WHERE NOT EXISTS (SELECT 1 FROM ${qualified} WHERE ${whereSql(op.where)})`);
+			}
+			return stmts;
+		}
+		case 'upsert': return renderUpsert(op.rows, qualified, spec);
+		case 'update': {
+			const sets = Object.entries(op.set);
+			return sets.length ? [`UPDATE ${qualified} SET ${sets.map(([c, v]) => `${ident(c)} = ${lit(v)}`).join(', ')} WHERE ${whereSql(op.where)}`] : [];
+		}
+		case 'delete': return [`DELETE FROM ${qualified} WHERE ${whereSql(op.where)}`];
+		case 'deleteKeys': {
+			const out: string[] = [];
+			for (let i = 0; i < op.keys.length; i += 500) {
+				out.push(`DELETE FROM ${qualified} WHERE ${ident(op.col)} IN (${op.keys.slice(i, i + 500).map(lit).join(', ')})`);
+			}
+			return out;
+		}
+		case 'replaceAll': {
+			const out = [`DELETE FROM ${qualified}`];
+			for (let i = 0; i < op.rows.length; i += 500) {
+				const chunk = op.rows.slice(i, i + 500);
+				out.push(`INSERT INTO ${qualified} (${spec.cols.map(ident).join(', ')}) VALUES ${chunk.map((r) => `(${spec.cols.map((_, j) => lit(r[j] ?? null)).join(', ')})`).join(', ')}`);
+			}
+			return out;
+		}
+	}
+}
+
+function renderUpsert(rows: Values[], qualified: string, spec: TableSpec): string[] {
+	// rows with the same column set share one multi-row statement
+	const groups = new Map<string, Values[]>();
+	for (const r of rows) {
+		const key = Object.keys(r).sort().join(',');
+		const list = groups.get(key) ?? [];
+		list.push(r);
+		groups.set(key, list);
+	}
+	const out: string[] = [];
+	for (const [key, list] of groups) {
+		const cols = key.split(',');
+		const nonKey = cols.filter((c) => !spec.keys.includes(c));
+		const conflict = nonKey.length
+			? `ON CONFLICT (${spec.keys.map(ident).join(', ')}) DO UPDATE SET ${nonKey.map((c) => `${ident(c)} = excluded.${ident(c)}`).join(', ')}`
+			: `ON CONFLICT (${spec.keys.map(ident).join(', ')}) DO NOTHING`;
+		for (let i = 0; i < list.length; i += 500) {
+			const chunk = list.slice(i, i + 500);
+			out.push(`INSERT INTO ${qualified} (${cols.map(ident).join(', ')}) VALUES ${chunk.map((r) => `(${cols.map((c) => lit(r[c] ?? null)).join(', ')})`).join(', ')} ${conflict}`);
+		}
+	}
+	return out;
+}
+
+/** Parses the one-line JSON array of arrays a read query prints. */
+export function parseRows(json: string): Row[] {
+	const data = JSON.parse(json) as unknown[][];
+	return data.map((r) => r.map((v) => (v === null ? null : String(v))));
+}

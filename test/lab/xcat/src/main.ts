@@ -1,0 +1,42 @@
+// The lab's xCAT double: one program, installed as many commands (/opt/xcat/bin/<cmd> links),
+// dispatching on the name it was started as.
+import { basename } from 'node:path';
+import { requireXcatd } from './client.js';
+import { makeCtx, type Command } from './commands/common.js';
+import { COMMANDS } from './commands/index.js';
+import { writeAll } from './output.js';
+
+async function main(): Promise<number> {
+	const invoked = basename(process.argv[1] ?? '');
+	let name = invoked;
+	let args = process.argv.slice(2);
+	if (!COMMANDS[name]) {
+		// `node xcat-double.js <command> …` for tests and the installer
+		name = args[0] ?? '';
+		args = args.slice(1);
+	}
+	const entry = COMMANDS[name];
+	if (!entry) {
+		writeAll(2, `xcat-double: unknown command ${JSON.stringify(invoked)}; known: ${Object.keys(COMMANDS).sort().join(' ')}\n`);
+		return 127;
+	}
+	if (entry.viaXcatd) {
+		const status = await requireXcatd(name, args);
+		if (status) return status;
+	}
+	const ctx = makeCtx(name, args, entry.viaXcatd);
+	try {
+		await (entry.run as Command)(ctx);
+	} finally {
+		ctx.out.flush();
+	}
+	return ctx.out.exitCode;
+}
+
+main().then(
+	(code) => { process.exitCode = code; },
+	(e: unknown) => {
+		writeAll(2, `${e instanceof Error ? e.message : String(e)}\n`);
+		process.exitCode = 1;
+	},
+);

@@ -1,0 +1,65 @@
+// How xCAT's client prints responses (xcat-surface.md §1.2, Client.pm handle_response):
+// errors and warnings on stderr as "Error: [<xcatd host>]: text" (no "[host]: " under XCATBYPASS),
+// info and data on stdout; the exit code is the OR of the error codes.
+import { writeSync } from 'node:fs';
+import { shortHostname } from './env.js';
+
+export class Output {
+	exitCode = 0;
+	private out: string[] = [];
+	private err: string[] = [];
+	constructor(readonly viaXcatd: boolean) {}
+
+	private prefix(): string {
+		return this.viaXcatd ? `[${shortHostname()}]: ` : '';
+	}
+
+	/** MsgUtils->message("E", …): one "Error:" line per text, exit code 1. */
+	error(...texts: string[]): void {
+		for (const t of texts) this.err.push(`Error: ${this.prefix()}${t}`);
+		this.exitCode |= 1;
+	}
+
+	/** A bare {error=>…} response: printed, exit code untouched. */
+	errorNoCode(...texts: string[]): void {
+		for (const t of texts) this.err.push(`Error: ${this.prefix()}${t}`);
+	}
+
+	warning(...texts: string[]): void {
+		for (const t of texts) this.err.push(`Warning: ${this.prefix()}${t}`);
+	}
+
+	/** info/data lines; Client.pm skips empty data strings. */
+	data(...lines: string[]): void {
+		for (const l of lines) if (l !== '') this.out.push(l);
+	}
+
+	/** A raw stderr line (DBI warnings and the like). */
+	raw(line: string): void {
+		this.err.push(line);
+	}
+
+	code(c: number): void {
+		this.exitCode |= c;
+	}
+
+	flush(): void {
+		if (this.err.length) writeAll(2, `${this.err.join('\n')}\n`);
+		if (this.out.length) writeAll(1, `${this.out.join('\n')}\n`);
+		this.out = [];
+		this.err = [];
+	}
+}
+
+export function writeAll(fd: number, text: string): void {
+	const buf = Buffer.from(text);
+	let off = 0;
+	while (off < buf.length) {
+		try {
+			off += writeSync(fd, buf, off);
+		} catch (e) {
+			if ((e as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+			throw e;
+		}
+	}
+}
