@@ -34,7 +34,14 @@ export type ResolveResult<A extends string> =
 
 const REGEX_VALUE = /^\/[^/]*\/[^/]*\/$|^\|.*\|.*\|$/s;
 
-interface IndexedSource {
+/** Only values starting with / or | can be xCAT expressions: test those alone. */
+function isExpression(value: string): boolean {
+	const first = value.charCodeAt(0);
+	return (first === 47 || first === 124) && REGEX_VALUE.test(value);
+}
+
+interface IndexedSource<A extends string> {
+	attribute: A;
 	rowsByKey: Map<string, TabdumpRow>;
 	column: number;
 }
@@ -62,36 +69,33 @@ export function resolveNodeAttributes<A extends string>(
 function resolveNode<A extends string>(
 	name: string,
 	groups: string[],
-	indexed: Map<A, IndexedSource>,
+	indexed: readonly IndexedSource<A>[],
 	computed: ComputedValue<A>[],
 ): ResolvedNode<A> {
 	const values = {} as Record<A, string>;
 	let inheritedFrom: Partial<Record<A, string>> | undefined;
-	for (const [attribute, source] of indexed) {
-		const found = lookup(name, groups, source);
-		values[attribute] = found?.value ?? '';
-		if (found?.group !== undefined) {
-			inheritedFrom ??= {};
-			inheritedFrom[attribute] = found.group;
+	for (const source of indexed) {
+		const { attribute } = source;
+		let value = source.rowsByKey.get(name)?.[source.column];
+		if (!value) {
+			for (const group of groups) {
+				value = source.rowsByKey.get(group)?.[source.column];
+				if (value) {
+					inheritedFrom ??= {};
+					inheritedFrom[attribute] = group;
+					break;
+				}
+			}
 		}
-		if (found && REGEX_VALUE.test(found.value)) computed.push({ node: name, attribute, expression: found.value });
+		values[attribute] = value || '';
+		if (value && isExpression(value)) computed.push({ node: name, attribute, expression: value });
 	}
 	return inheritedFrom ? { name, groups, values, inheritedFrom } : { name, groups, values };
 }
 
-function lookup(name: string, groups: string[], source: IndexedSource): { value: string; group?: string } | undefined {
-	const own = source.rowsByKey.get(name)?.[source.column];
-	if (own) return { value: own };
-	for (const group of groups) {
-		const inherited = source.rowsByKey.get(group)?.[source.column];
-		if (inherited) return { value: inherited, group };
-	}
-	return undefined;
-}
-
-function indexSources<A extends string>(sources: Readonly<Record<A, AttributeSource>>): Map<A, IndexedSource> | string {
+function indexSources<A extends string>(sources: Readonly<Record<A, AttributeSource>>): IndexedSource<A>[] | string {
 	const byTable = new Map<Tabdump, Map<string, TabdumpRow>>();
-	const indexed = new Map<A, IndexedSource>();
+	const indexed: IndexedSource<A>[] = [];
 	for (const attribute of Object.keys(sources) as A[]) {
 		const { table, column } = sources[attribute];
 		const columnAt = columnIndex(table, column);
@@ -99,7 +103,7 @@ function indexSources<A extends string>(sources: Readonly<Record<A, AttributeSou
 		if (columnIndex(table, 'node') !== 0) return `attribute ${attribute}: the table's first column must be node`;
 		let rowsByKey = byTable.get(table);
 		if (!rowsByKey) { rowsByKey = indexByKey(table); byTable.set(table, rowsByKey); }
-		indexed.set(attribute, { rowsByKey, column: columnAt });
+		indexed.push({ attribute, rowsByKey, column: columnAt });
 	}
 	return indexed;
 }
@@ -114,9 +118,7 @@ function indexByKey(table: Tabdump): Map<string, TabdumpRow> {
 	return rowsByKey;
 }
 
-function* enabledRows(table: Tabdump): Generator<TabdumpRow> {
+function enabledRows(table: Tabdump): TabdumpRow[] {
 	const disable = columnIndex(table, 'disable');
-	for (const row of table.rows) {
-		if (disable < 0 || !isDisabledValue(row[disable])) yield row;
-	}
+	return disable < 0 ? table.rows : table.rows.filter((row) => !isDisabledValue(row[disable]));
 }

@@ -2,16 +2,24 @@
 
 /** A dotted quad as an unsigned 32-bit number, or undefined when it is not one. */
 export function parseIpv4(text: string): number | undefined {
-	const parts = text.split('.');
-	if (parts.length !== 4) return undefined;
-	let value = 0;
-	for (const part of parts) {
-		if (!/^\d{1,3}$/.test(part)) return undefined;
-		const octet = Number(part);
-		if (octet > 255) return undefined;
-		value = value * 256 + octet;
+	let value = 0, octet = 0, digits = 0, dots = 0;
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		if (c === 46 /* . */) {
+			if (digits === 0 || ++dots > 3) return undefined;
+			value = value * 256 + octet;
+			octet = 0;
+			digits = 0;
+		} else if (c >= 48 && c <= 57 && digits < 3) {
+			octet = octet * 10 + (c - 48);
+			digits++;
+			if (octet > 255) return undefined;
+		} else {
+			return undefined;
+		}
 	}
-	return value;
+	if (dots !== 3 || digits === 0) return undefined;
+	return value * 256 + octet;
 }
 
 export function isIpv4(text: string): boolean {

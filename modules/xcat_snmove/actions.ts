@@ -65,20 +65,30 @@ function groupNodeset(planned: readonly PlannedMove[], warnings: Findings<Warnin
 function groupPostscripts(planned: readonly PlannedMove[], request: MoveRequest, cluster: ClusterState): PostscriptGroup[] {
 	const extra = request.postscripts?.length === 1 && request.postscripts[0] === 'all' ? 'all' : request.postscripts;
 	const groups = new Map<string, PostscriptGroup>();
+	const byLists = new Map<string, PostscriptGroup | undefined>(); // most nodes share their lists
 	for (const { move, state } of planned) {
-		const scripts = postscriptsToRun({
-			defaultPostscripts: cluster.xcatdefaults?.postscripts,
-			postscripts: state.postscripts,
-			defaultPostbootscripts: cluster.xcatdefaults?.postbootscripts,
-			postbootscripts: state.postbootscripts,
-		}, extra);
-		if (scripts.length === 0) continue; // xCAT runs no updatenode at all for such a node
-		const key = scripts.join(',');
-		let group = groups.get(key);
-		if (!group) groups.set(key, (group = { scripts, nodes: [] }));
-		group.nodes.push(move.node);
+		const lists = `${state.postscripts ?? ''}\u0000${state.postbootscripts ?? ''}`;
+		if (!byLists.has(lists)) byLists.set(lists, postscriptGroup(groups, postscriptsFor(state, cluster, extra)));
+		byLists.get(lists)?.nodes.push(move.node); // no scripts: xCAT runs no updatenode at all for the node
 	}
 	return [...groups.values()];
+}
+
+function postscriptsFor(state: NodeState, cluster: ClusterState, extra: MoveRequest['postscripts']): string[] {
+	return postscriptsToRun({
+		defaultPostscripts: cluster.xcatdefaults?.postscripts,
+		postscripts: state.postscripts,
+		defaultPostbootscripts: cluster.xcatdefaults?.postbootscripts,
+		postbootscripts: state.postbootscripts,
+	}, extra);
+}
+
+function postscriptGroup(groups: Map<string, PostscriptGroup>, scripts: string[]): PostscriptGroup | undefined {
+	if (scripts.length === 0) return undefined;
+	const key = scripts.join(',');
+	let group = groups.get(key);
+	if (!group) groups.set(key, (group = { scripts, nodes: [] }));
+	return group;
 }
 
 /** Nodes in a network whose gateway is `<xcatmaster>` get a default route via their new master. */

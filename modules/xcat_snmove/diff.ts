@@ -35,7 +35,7 @@ export function diffSummary(plan: Plan, limit = 100, sample = 10): SnmoveDiff {
 
 /** node → changed attribute → value; the before side also says which values were inherited from a group. */
 function nodeSides(moves: readonly NodeMove[], side: 'before' | 'after'): Record<string, unknown> {
-	const nodes: Record<string, unknown> = Object.create(null);
+	const nodes: Record<string, unknown> = {};
 	for (const move of moves) {
 		const values: Record<string, unknown> = {};
 		const inherited: Record<string, string> = {};
@@ -44,7 +44,8 @@ function nodeSides(moves: readonly NodeMove[], side: 'before' | 'after'): Record
 			if (change.inheritedFrom !== undefined) inherited[change.attribute] = change.inheritedFrom;
 		}
 		if (side === 'before' && Object.keys(inherited).length > 0) values.inherited_from = inherited;
-		nodes[move.node] = values;
+		// defineProperty: a node named like an Object.prototype key stays an ordinary key
+		Object.defineProperty(nodes, move.node, { value: values, enumerable: true, writable: true, configurable: true });
 	}
 	return nodes;
 }

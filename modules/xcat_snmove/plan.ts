@@ -120,8 +120,10 @@ function changesOf(state: NodeState, after: Record<MovedAttribute, string>): Att
 	for (const attribute of MOVED_ATTRIBUTES) {
 		if (after[attribute] === state[attribute]) continue;
 		const inheritedFrom = state.inheritedFrom?.[attribute];
-		const change: AttributeChange = { attribute, before: state[attribute], after: after[attribute] };
-		changes.push(inheritedFrom === undefined ? change : { ...change, inheritedFrom });
+		const before = state[attribute];
+		changes.push(inheritedFrom === undefined
+			? { attribute, before, after: after[attribute] }
+			: { attribute, before, after: after[attribute], inheritedFrom });
 	}
 	return changes;
 }

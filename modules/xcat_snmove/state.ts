@@ -31,7 +31,7 @@ export function nodeStatesFromTables(tables: SnmoveTables, addresses?: ReadonlyM
 	if (!resolved.ok) return resolved;
 	const nodes = new Map<string, NodeState>();
 	for (const node of resolved.nodes) {
-		const state: NodeState = { ...node.values };
+		const state: NodeState = node.values; // owned by this call: extended in place
 		const address = addresses?.get(node.name);
 		if (address !== undefined) state.address = address;
 		const inheritedFrom = movedOnly(node.inheritedFrom);
