@@ -13,48 +13,48 @@ export interface NodeState {
 	nfsserver: string;
 	monserver: string;
 	conserver: string;
-	provmethod?: string;
-	postscripts?: string;
-	postbootscripts?: string;
+	provmethod?: string | undefined;
+	postscripts?: string | undefined;
+	postbootscripts?: string | undefined;
 	/** nodetype.os: AIX nodes are refused (only snmove's Linux path is implemented) */
-	os?: string;
+	os?: string | undefined;
 	/** the node's IPv4 address (xCAT resolves every node); needed to compute xcatmaster and routes */
-	address?: string;
+	address?: string | undefined;
 	/** attribute → the group whose row supplied the value; absent = the node's own row */
-	inheritedFrom?: Partial<Record<MovedAttribute, string>>;
+	inheritedFrom?: Partial<Record<MovedAttribute, string>> | undefined;
 }
 
 /** What the user asked for: snmove's options, with the noderange already expanded by xCAT (nodels). */
 export interface MoveRequest {
 	/** noderange expanded; with `source` too, only those that list the source first are moved */
-	nodes?: readonly string[];
+	nodes?: readonly string[] | undefined;
 	/** -s: the source SN as the MN knows it; selects the nodes that list it first */
-	source?: string;
+	source?: string | undefined;
 	/** -S: the source SN as the nodes know it; replaces each node's xcatmaster as the "old master" */
-	sourceNodeFacing?: string;
+	sourceNodeFacing?: string | undefined;
 	/** -d: the destination SN as the MN knows it; default each node's backup (second servicenode entry) */
-	dest?: string;
+	dest?: string | undefined;
 	/** -D: the destination as the nodes know it (the new xcatmaster); default computed per node */
-	destNodeFacing?: string;
+	destNodeFacing?: string | undefined;
 	/** -i: leave the nodes alone (no routes, no postscripts); nodeset still runs, as in xCAT */
-	ignoreNodes?: boolean;
+	ignoreNodes?: boolean | undefined;
 	/** -P: extra postscripts, or 'all' (everything in the node's postscripts lists) */
-	postscripts?: readonly string[] | 'all';
+	postscripts?: readonly string[] | 'all' | undefined;
 	/** run nodeset for the moved nodes (default true, as xCAT does) */
-	reconfigureBoot?: boolean;
+	reconfigureBoot?: boolean | undefined;
 }
 
 /** An IPv4 address on a service node, as `ip addr` there lists it, and its short hostname if it resolves. */
 export interface ServiceNodeAddress {
 	address: string;
-	hostname?: string;
+	hostname?: string | undefined;
 }
 
 /** A `networks` row (only the columns snmove reads). */
 export interface NetworkRow {
 	net: string;
 	mask: string;
-	gateway?: string;
+	gateway?: string | undefined;
 }
 
 /** What the probe saw. Maps, not objects, so any node or host name is a safe key. */
@@ -62,17 +62,17 @@ export interface ClusterState {
 	/** every node the selection may consider (all nodes when selecting by `source`), in xCAT's order */
 	nodes: ReadonlyMap<string, NodeState>;
 	/** site.master: xCAT files nodes with an empty servicenode under it when selecting by source */
-	siteMaster?: string;
+	siteMaster?: string | undefined;
 	/** the `xcatdefaults` row of the postscripts table */
-	xcatdefaults?: { postscripts?: string; postbootscripts?: string };
+	xcatdefaults?: { postscripts?: string | undefined; postbootscripts?: string | undefined } | undefined;
 	/** the networks table in table order */
-	networks?: readonly NetworkRow[];
+	networks?: readonly NetworkRow[] | undefined;
 	/** destination SN → its IPv4 addresses (asked over ssh as xCAT does); absent = could not be asked */
-	serviceNodeAddresses?: ReadonlyMap<string, readonly ServiceNodeAddress[]>;
+	serviceNodeAddresses?: ReadonlyMap<string, readonly ServiceNodeAddress[]> | undefined;
 	/** host name → IPv4 address, for names compared by address (xcatmaster values, -S, -D) */
-	hostAddresses?: ReadonlyMap<string, string>;
+	hostAddresses?: ReadonlyMap<string, string> | undefined;
 	/** the defined service nodes (servicenode table); when given, every destination must be one */
-	serviceNodes?: ReadonlySet<string>;
+	serviceNodes?: ReadonlySet<string> | undefined;
 }
 
 export interface PlanInput {
