@@ -1,7 +1,8 @@
 // Keeps ansible, ansible-doc and ansible-lint from writing outside the project.
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-export const ROOT = resolve(import.meta.dirname ?? '.', '../..');
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const ansibleEnv = {
 	ANSIBLE_CONFIG: `${ROOT}/ansible.cfg`,
 	ANSIBLE_HOME: `${ROOT}/.ansible`,
