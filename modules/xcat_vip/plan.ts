@@ -1,4 +1,5 @@
 // Decides what to do from what the host has and what was asked (pure).
+import { toNumber } from '../runtime/ipv4';
 import type { Desired } from './desired';
 import type { Interface } from './parse';
 
@@ -78,9 +79,8 @@ function removalBlocked(iface: Interface, address: string, promote: boolean | un
 }
 
 function sameSubnet(a: string, b: string, prefix: number): boolean {
-	const n = (ip: string) => ip.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
 	const size = 2 ** (32 - prefix);
-	return Math.floor(n(a) / size) === Math.floor(n(b) / size);
+	return Math.floor(toNumber(a) / size) === Math.floor(toNumber(b) / size);
 }
 
 function afterSteps(current: Current, d: Desired, steps: Step[]): Current {
