@@ -84,7 +84,7 @@ export function nodels(ctx: Ctx): void {
 	const exp = snap.expand(range);
 	if (exp.missing.length) { out.error(`Invalid nodes and/or groups in noderange: ${exp.missing.join(',')}`); return; }
 	nodes = exp.nodes.filter((n) => flag(p, 'S') || !hidden(n));
-	if (!items.length) { out.data(...[...nodes].sort()); return; }
+	if (!p.operands.length) { out.data(...[...nodes].sort()); return; }
 
 	for (const node of [...nodes].sort()) {
 		const lines: string[] = [];

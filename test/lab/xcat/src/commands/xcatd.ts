@@ -1,0 +1,136 @@
+// xcatd -f: the daemon. It starts only when its database answers and the site table has
+// xcatdport (as /usr/sbin/xcatd dies otherwise), then listens on that port on every address, tells
+// systemd it is ready, and answers each request with who it is and which database it uses:
+//   hostname=<name> / Version … / This is a Management Node / dbengine=… (+ cfgloc fields)
+// Requests: a JSON line from the double's clients, any text line (e.g. `echo | nc vip 3001`),
+// or an HTTP GET (curl http://vip:3001/). TLS clients are served the same over TLS.
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
+import { lsxcatdDatabaseLines } from '../db/cfgloc.js';
+import { DbError, DbUnavailable } from '../db/backend.js';
+import { readDbConfig } from '../db/open.js';
+import { fqdn, hostPath, VERSION_LINE } from '../env.js';
+import { TABLES } from '../schema.js';
+import type { Ctx } from './common.js';
+import { nodeRoleLines } from './lsxcatd.js';
+
+const LOG = '/var/log/xcat/xcatd.log';
+
+function log(line: string): void {
+	try {
+		mkdirSync(hostPath('/var/log/xcat'), { recursive: true });
+		appendFileSync(hostPath(LOG), `${new Date().toISOString()} xcatd[${process.pid}]: ${line}\n`);
+	} catch {
+		// logging must never take the daemon down
+	}
+}
+
+export async function xcatd(ctx: Ctx): Promise<void> {
+	const { out } = ctx;
+	if (!ctx.args.includes('-f')) {
+		out.data('Usage: xcatd -f   (the lab double runs in the foreground; systemd manages it)');
+		out.code(1);
+		return;
+	}
+	const cfg = readDbConfig();
+	let port = 3001;
+	try {
+		const site = ctx.db().read(['site']).get('site') ?? [];
+		const spec = TABLES.site!;
+		const row = site.find((r) => r[0] === 'xcatdport' && (r[spec.cols.indexOf('disable')] ?? '') === '');
+		if (!row || !row[1]) {
+			log('Need xcatdport defined in site table');
+			log('Died at /usr/sbin/xcatd line 201.');
+			out.raw('Need xcatdport defined in site table');
+			out.raw('Died at /usr/sbin/xcatd line 201.');
+			out.code(1);
+			return;
+		}
+		port = Number(row[1]);
+	} catch (e) {
+		const msg = e instanceof DbUnavailable ? e.dbiMessage : e instanceof DbError ? e.message : String(e);
+		for (const l of [msg, 'Need xcatdport defined in site table', 'Died at /usr/sbin/xcatd line 201.']) { log(l); out.raw(l); }
+		out.code(1);
+		return;
+	}
+
+	const identity = () => [`hostname=${fqdn()}`, VERSION_LINE, ...nodeRoleLines(), ...lsxcatdDatabaseLines(readDbConfig())];
+	const tlsOptions = loadTls();
+	const server = createServer((sock) => {
+		sock.once('data', (first: Buffer) => {
+			sock.pause();
+			sock.unshift(first);
+			if (first[0] === 0x16 && tlsOptions) {
+				const tls = new TLSSocket(sock, { isServer: true, ...tlsOptions });
+				serve(tls, identity, 'tls');
+			} else {
+				serve(sock, identity, 'tcp');
+			}
+			sock.resume();
+		});
+		sock.on('error', () => sock.destroy());
+		sock.setTimeout(10000, () => sock.destroy());
+	});
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen({ port, host: '0.0.0.0' }, () => resolve());
+	}).catch((e: Error) => {
+		log(`Error: cannot listen on port ${port}: ${e.message}`);
+		out.raw(`xcatd: cannot listen on port ${port}: ${e.message}`);
+		out.code(1);
+	});
+	if (out.exitCode) return;
+	log(`xcatd started on port ${port}, database ${cfg.engine === 'SQLite' ? 'SQLite' : `${cfg.engine} on ${(cfg as { host: string }).host}`}`);
+	notifyReady();
+	await new Promise<void>((resolve) => {
+		const stop = (sig: string) => { log(`xcatd stopping on ${sig}`); server.close(); resolve(); };
+		process.once('SIGTERM', () => stop('SIGTERM'));
+		process.once('SIGINT', () => stop('SIGINT'));
+	});
+}
+
+function serve(sock: Socket | TLSSocket, identity: () => string[], transport: string): void {
+	let buf = '';
+	sock.setEncoding('utf8');
+	sock.on('data', (d: string) => {
+		buf += d;
+		if (!buf.includes('\n') && buf.length < 65536) return;
+		const line = buf.split('\n')[0]!.replace(/\r$/, '');
+		const peer = `${sock.remoteAddress ?? '?'}`;
+		const lines = identity();
+		if (/^(GET|HEAD) /.test(line)) {
+			const body = `${lines.join('\n')}\n`;
+			sock.end(`HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${line.startsWith('HEAD') ? '' : body}`);
+			log(`${transport} ${peer}: http ${line.split(' ')[1] ?? ''}`);
+			return;
+		}
+		let what = line.trim() === '' ? 'probe' : 'text request';
+		try {
+			const req = JSON.parse(line) as { command?: string; args?: string[]; user?: string };
+			if (req.command) what = `${req.user ?? '?'} ran ${[req.command, ...(req.args ?? [])].join(' ')}`;
+		} catch {
+			// not a client of the double: any line is a probe
+		}
+		log(`${transport} ${peer}: ${what}`);
+		sock.end(`${lines.join('\n')}\n`);
+	});
+}
+
+function loadTls(): { key: Buffer; cert: Buffer } | undefined {
+	const key = hostPath('/etc/xcat/cert/server-key.pem');
+	const cert = hostPath('/etc/xcat/cert/server-cert.pem');
+	if (!existsSync(key) || !existsSync(cert)) return undefined;
+	try {
+		return { key: readFileSync(key), cert: readFileSync(cert) };
+	} catch {
+		return undefined;
+	}
+}
+
+/** Type=notify: systemctl start returns once we listen (NotifyAccess=all in the unit). */
+function notifyReady(): void {
+	if (!process.env.NOTIFY_SOCKET) return;
+	spawnSync('systemd-notify', ['--ready', `--pid=${process.pid}`, '--status=listening'], { stdio: 'ignore' });
+}
