@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
+import { Duplex } from 'node:stream';
 import { TLSSocket } from 'node:tls';
 import { lsxcatdDatabaseLines } from '../db/cfgloc.js';
 import { DbError, DbUnavailable } from '../db/backend.js';
@@ -60,15 +61,23 @@ export async function xcatd(ctx: Ctx): Promise<void> {
 	const tlsOptions = loadTls();
 	const server = createServer((sock) => {
 		sock.once('data', (first: Buffer) => {
-			sock.pause();
-			sock.unshift(first);
 			if (first[0] === 0x16 && tlsOptions) {
-				const tls = new TLSSocket(sock, { isServer: true, ...tlsOptions });
-				serve(tls, identity, 'tls');
+				// a TLS client: feed what was already read, then the rest, through a JS stream
+				const wire = new Duplex({
+					read() { sock.resume(); },
+					write(chunk, _enc, cb) { sock.write(chunk, cb); },
+					final(cb) { sock.end(); cb(); },
+				});
+				sock.on('data', (d: Buffer) => { if (!wire.push(d)) sock.pause(); });
+				sock.on('end', () => wire.push(null));
+				wire.push(first);
+				serve(new TLSSocket(wire as unknown as Socket, { isServer: true, ...tlsOptions }), identity, 'tls');
 			} else {
+				sock.pause();
+				sock.unshift(first);
 				serve(sock, identity, 'tcp');
+				sock.resume();
 			}
-			sock.resume();
 		});
 		sock.on('error', () => sock.destroy());
 		sock.setTimeout(10000, () => sock.destroy());
