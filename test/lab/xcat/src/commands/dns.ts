@@ -22,7 +22,8 @@ export function makehosts(ctx: Ctx): void {
 		nodes = exp.nodes;
 	}
 	const path = hostPath('/etc/hosts');
-	let lines = readFileSync(path, 'utf8').split('\n');
+	const before = readFileSync(path, 'utf8');
+	let lines = before.split('\n');
 	if (lines[lines.length - 1] === '') lines.pop();
 	for (const node of nodes) {
 		const ip = snap.nodeValue('hosts', 'ip', node);
@@ -33,7 +34,8 @@ export function makehosts(ctx: Ctx): void {
 		if (i >= 0) lines[i] = entry;
 		else lines = [...lines, entry];
 	}
-	writeFileSync(path, `${lines.join('\n')}\n`);
+	const after = `${lines.join('\n')}\n`;
+	if (after !== before) writeFileSync(path, after);
 }
 
 export function siteValue(rows: (string | null)[][], key: string): string | undefined {
