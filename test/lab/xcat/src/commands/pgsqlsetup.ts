@@ -96,8 +96,10 @@ export async function pgsqlsetup(ctx: Ctx): Promise<void> {
 		const mn = resolveIPv4(hname);
 		if (!mn) { fail(`Hostname resolution for ${hname} failed.`); return; }
 
-		// initpgdb
+		// initpgdb; the EL `postgresql` unit takes the name of Debian's, whose generator would also
+		// start the Debian clusters set to auto on the same port: those are set to manual
 		writeFileSync(hostPath(PG_UNIT_PATH), pgUnit(bin));
+		debianClustersManual();
 		systemctl('daemon-reload');
 		mkdirSync(hostPath('/var/lib/pgsql'), { recursive: true });
 		const pw = postgresIds();
@@ -149,6 +151,20 @@ export async function pgsqlsetup(ctx: Ctx): Promise<void> {
 		}
 	}
 	if (flag(p, 'o')) out.raw('Setup of the ODBC is not supported by the lab\'s xCAT double.');
+}
+
+/** /etc/postgresql/<v>/<c>/start.conf "auto" -> "manual", the original kept as start.conf.xcat-double */
+export function debianClustersManual(): void {
+	const base = hostPath('/etc/postgresql');
+	if (!existsSync(base)) return;
+	for (const v of readdirSync(base)) {
+		for (const c of existsSync(`${base}/${v}`) ? readdirSync(`${base}/${v}`) : []) {
+			const f = `${base}/${v}/${c}/start.conf`;
+			if (!existsSync(f) || !/^\s*auto\s*$/m.test(readFileSync(f, 'utf8'))) continue;
+			if (!existsSync(`${f}.xcat-double`)) copyFileSync(f, `${f}.xcat-double`);
+			writeFileSync(f, readFileSync(f, 'utf8').replace(/^\s*auto\s*$/m, 'manual'));
+		}
+	}
 }
 
 function postgresIds(): { uid: number; gid: number } {
