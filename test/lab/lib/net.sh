@@ -1,0 +1,39 @@
+# The lab bridge. Its alias names the state directory that owns it, so a second checkout
+# cannot take over (or tear down) a lab it did not create.
+
+bridge_owner_tag() { printf 'xcat-ha-lab %s' "$LAB_DIR"; }
+bridge_exists() { ip link show dev "$LAB_BRIDGE" >/dev/null 2>&1; }
+bridge_alias() { cat "/sys/class/net/$LAB_BRIDGE/ifalias" 2>/dev/null; }
+bridge_is_ours() { [[ $(bridge_alias) == "$(bridge_owner_tag)" ]]; }
+
+# Prints "kept" or "created".
+ensure_bridge() {
+	local result=kept
+	if bridge_exists; then
+		bridge_is_ours || die "bridge $LAB_BRIDGE belongs to another lab ($(bridge_alias)); run 'down' there first"
+	else
+		if ip -4 -o addr show | grep -q " $LAB_NET\."; then
+			die "$LAB_NET.0/24 is already in use on this machine: $(ip -4 -o addr show | grep " $LAB_NET\." | awk '{print $2, $4}' | head -n1)"
+		fi
+		ip link add "$LAB_BRIDGE" type bridge
+		ip link set "$LAB_BRIDGE" alias "$(bridge_owner_tag)"
+		result=created
+	fi
+	ip -4 addr show dev "$LAB_BRIDGE" | grep -q " $LAB_BRIDGE_ADDR/24 " || ip addr add "$LAB_BRIDGE_ADDR/24" dev "$LAB_BRIDGE"
+	ip link set "$LAB_BRIDGE" up
+	echo "$result"
+}
+
+remove_bridge() {
+	bridge_exists || return 0
+	if ! bridge_is_ours; then
+		say "leaving bridge $LAB_BRIDGE alone: it belongs to another lab ($(bridge_alias))"
+		return 0
+	fi
+	ip link del "$LAB_BRIDGE"
+}
+
+# The bridge-side end of a host's veth (nspawn names it vb-NAME).
+host_veth() { printf 'vb-%s' "$1"; }
+
+link_admin_up() { (($(cat "/sys/class/net/$1/flags") & 1)); }

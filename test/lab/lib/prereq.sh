@@ -1,0 +1,46 @@
+# Makes sure this machine has what the lab needs; installs missing Debian packages with apt-get.
+
+# command → Debian package that provides it
+declare -A LAB_TOOLS=(
+	[systemd-nspawn]=systemd-container
+	[debootstrap]=debootstrap
+	[ip]=iproute2
+	[bridge]=iproute2
+	[mkfs.ext4]=e2fsprogs
+	[losetup]=mount
+	[nsenter]=util-linux
+	[flock]=util-linux
+	[ssh]=openssh-client
+	[ssh-keygen]=openssh-client
+	[findmnt]=util-linux
+)
+
+missing_packages() {
+	local tool
+	for tool in "${!LAB_TOOLS[@]}"; do
+		command -v "$tool" >/dev/null || printf '%s\n' "${LAB_TOOLS[$tool]}"
+	done | sort -u
+	[[ -r /usr/share/keyrings/debian-archive-keyring.gpg ]] || echo debian-archive-keyring
+}
+
+ensure_prerequisites() {
+	require_root
+	local missing
+	missing=$(missing_packages | sort -u | tr '\n' ' ')
+	missing=${missing% }
+	if [[ -n $missing ]]; then
+		command -v apt-get >/dev/null || die "missing packages: $missing (install them; this machine has no apt-get)"
+		say "installing missing packages with apt-get: $missing"
+		# systemd-container pins the host's systemd libraries to its own version and adds
+		# 'mymachines' to /etc/nsswitch.conf; both are harmless for the lab.
+		if ! DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing >"$LOG_DIR/apt-install.log" 2>&1; then
+			DEBIAN_FRONTEND=noninteractive apt-get update >>"$LOG_DIR/apt-install.log" 2>&1
+			DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing >>"$LOG_DIR/apt-install.log" 2>&1 ||
+				die "could not install $missing with apt-get (log: $LOG_DIR/apt-install.log); install them by hand"
+		fi
+	fi
+	grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null || die "this kernel has no overlayfs; the lab cannot run here"
+	[[ -e /dev/loop-control ]] || modprobe loop 2>/dev/null || die "no loop devices (/dev/loop-control); the lab's shared /HA cannot be created"
+	[[ -d /sys/fs/cgroup/unified || $(stat -fc %T /sys/fs/cgroup) == cgroup2fs ]] ||
+		die "no cgroup2 hierarchy at /sys/fs/cgroup/unified or /sys/fs/cgroup; the lab cannot control its hosts"
+}
