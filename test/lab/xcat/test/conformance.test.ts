@@ -57,6 +57,7 @@ Observed('chdef / lsdef / nodels round trips', () => {
 	assert.is(r.ok('nodels', 'rack1'), 'cn3\n');
 	assert.is(r.ok('nodels', 'compute', 'noderes.servicenode'), 'cn1: sn1,sn2\ncn2: sn1,sn2\n');
 	assert.is(r.ok('lsdef', '-t', 'node'), 'cn1  (node)\ncn2  (node)\ncn3  (node)\n');
+	assert.is(r.ok('nodels', 'noderes.servicenode=~^sn1,-cn2'), 'cn1\ncn3\n', 'a selection in a noderange');
 });
 
 Observed('an attribute that is not valid for nodes: three errors, exit 1, the valid ones applied', () => {

@@ -4,6 +4,7 @@ import { DbError, DbUnavailable, type Backend } from '../db/backend.js';
 import { openBackend } from '../db/open.js';
 import type { WriteOp } from '../db/sql.js';
 import { Output } from '../output.js';
+import { tableSpec } from '../schema.js';
 import { Snapshot } from '../store.js';
 
 export interface Ctx {
@@ -39,9 +40,18 @@ export function reportDbFailure(ctx: Ctx, e: unknown): false {
 	throw e;
 }
 
+/** Tables named by `table.column==value` selections anywhere in the arguments (noderanges use them). */
+export function selectionTables(args: readonly string[]): string[] {
+	const out = new Set<string>();
+	for (const a of args) {
+		for (const m of a.matchAll(/([A-Za-z_]+)\.[A-Za-z_]+(?:==|!=|=~|!~)/g)) if (tableSpec(m[1]!)) out.add(m[1]!);
+	}
+	return [...out];
+}
+
 export function load(ctx: Ctx, tables: readonly string[]): Snapshot | undefined {
 	try {
-		return Snapshot.load(ctx.db(), tables);
+		return Snapshot.load(ctx.db(), [...tables, ...selectionTables(ctx.args)]);
 	} catch (e) {
 		return reportDbFailure(ctx, e) || undefined;
 	}
