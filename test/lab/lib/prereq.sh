@@ -41,6 +41,11 @@ ensure_prerequisites() {
 	fi
 	grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null || die "this kernel has no overlayfs; the lab cannot run here"
 	[[ -e /dev/loop-control ]] || modprobe loop 2>/dev/null || die "no loop devices (/dev/loop-control); the lab's shared /HA cannot be created"
-	[[ -d /sys/fs/cgroup/unified || $(stat -fc %T /sys/fs/cgroup) == cgroup2fs ]] ||
-		die "no cgroup2 hierarchy at /sys/fs/cgroup/unified or /sys/fs/cgroup; the lab cannot control its hosts"
+	[[ -f $CG_V2/cgroup.procs ]] ||
+		die "no cgroup2 hierarchy at /sys/fs/cgroup or /sys/fs/cgroup/unified; the lab cannot control its hosts"
+	# faults/power-off and pause use cgroup.kill (Linux 5.14) and cgroup.freeze (5.2).
+	local kernel
+	kernel=$(uname -r)
+	printf '%s\n5.14\n' "${kernel%%-*}" | sort -V -C -r 2>/dev/null ||
+		die "Linux $kernel is older than 5.14: no cgroup.kill, the lab's power-off cannot work"
 }

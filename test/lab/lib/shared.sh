@@ -20,7 +20,7 @@ ensure_shared() {
 		result=created
 	fi
 	mkdir -p "$SHARED_MNT"
-	mount -o loop,discard,acl,user_xattr "$SHARED_IMG" "$SHARED_MNT" ||
+	mount -o loop,discard "$SHARED_IMG" "$SHARED_MNT" ||
 		die "cannot loop-mount $SHARED_IMG (are loop devices available?)"
 	echo "$result"
 }
