@@ -32,11 +32,18 @@ SHARED_MNT=$LAB_DIR/shared
 LOG_DIR=$LAB_DIR/logs
 
 say() { printf 'lab: %s\n' "$*" >&2; }
-die() { printf 'lab: ERROR: %s\n' "$*" >&2; LAB_EXPLAINED=1; exit 1; }
+# die in a $(...) subshell must also tell the main script that the error was explained:
+# the subshell shares $$, so a file named after it carries the news.
+LAB_EXPLAINED_FLAG=/tmp/.xcat-ha-lab-explained.$$
+die() { printf 'lab: ERROR: %s\n' "$*" >&2; : >"$LAB_EXPLAINED_FLAG"; exit 1; }
+explained_exit() { : >"$LAB_EXPLAINED_FLAG"; exit "$1"; }
 # Under set -e a failing command ends the script: say so, rather than exit 1 in silence.
-LAB_EXPLAINED=''
-trap 'rc=$?; ((rc == 0)) || [[ -n $LAB_EXPLAINED || $BASHPID != "$$" ]] ||
-	printf "lab: ERROR: a command failed (exit %s); run with XCAT_HA_LAB_TRACE=1 to see which\n" "$rc" >&2' EXIT
+trap 'rc=$?
+	if [[ $BASHPID == "$$" ]]; then
+		((rc == 0)) || [[ -e $LAB_EXPLAINED_FLAG ]] ||
+			printf "lab: ERROR: a command failed (exit %s); run with XCAT_HA_LAB_TRACE=1 to see which\n" "$rc" >&2
+		rm -f "$LAB_EXPLAINED_FLAG"
+	fi' EXIT
 [[ -z ${XCAT_HA_LAB_TRACE:-} ]] || set -x
 loud() {
 	printf '\nlab: !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n' >&2

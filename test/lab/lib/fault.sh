@@ -4,7 +4,7 @@
 fault_host() {
 	local usage=$1
 	shift
-	[[ $# -ge 1 && $1 != -* ]] || { echo "usage: $usage" >&2; LAB_EXPLAINED=1; exit 2; }
+	[[ $# -ge 1 && $1 != -* ]] || { echo "usage: $usage" >&2; explained_exit 2; }
 	require_root
 	load_hosts_conf
 	require_host "$1"

@@ -10,7 +10,7 @@ bridge_is_ours() { [[ $(bridge_alias) == "$(bridge_owner_tag)" ]]; }
 ensure_bridge() {
 	local result=kept
 	if bridge_exists; then
-		bridge_is_ours || die "bridge $LAB_BRIDGE belongs to another lab ($(bridge_alias)); run 'down' there first"
+		bridge_is_ours || die "another lab is up on this machine (bridge $LAB_BRIDGE: $(bridge_alias)); one lab at a time: bring it down first with XCAT_HA_LAB_DIR=$(bridge_alias | sed 's/^xcat-ha-lab //') bash $LAB_SCRIPT down"
 	else
 		if ip -4 -o addr show | grep -q " $LAB_NET\."; then
 			die "$LAB_NET.0/24 is already in use on this machine: $(ip -4 -o addr show | grep " $LAB_NET\." | awk '{print $2, $4}' | head -n1)"

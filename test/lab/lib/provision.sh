@@ -30,7 +30,7 @@ run_provision_hooks() {
 			loud "provision hook $(basename "$hook") FAILED (exit $rc); the hosts run but are not provisioned." \
 				"Full log: $LOG_DIR/provision-$(basename "$hook").log" \
 				"To bring the lab up without hooks: XCAT_HA_LAB_SKIP_HOOKS=1 npm run lab:up"
-			LAB_EXPLAINED=1; exit 1
+			explained_exit 1
 		fi
 		printf 'lab:   hook %-24s %6.2f s\n' "$(basename "$hook")" "$(elapsed_since "$t0")" >&2
 	done
