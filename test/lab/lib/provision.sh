@@ -23,12 +23,8 @@ run_provision_hooks() {
 	for hook in $hooks; do
 		t0=$EPOCHREALTIME
 		rc=0
-		(
-			# whatever a hook leaves running must not hold the lab's lock
-			[[ -z ${LAB_LOCK_FD:-} ]] || exec {LAB_LOCK_FD}>&-
-			XCAT_HA_LAB_DIR="$LAB_DIR" LAB="$LAB_SCRIPT" LAB_HOSTS="${HOST_NAMES[*]}" LAB_CHANGED_HOSTS="$changed" \
-				exec "$hook" </dev/null >"$LOG_DIR/provision-$(basename "$hook").log" 2>&1
-		) || rc=$?
+		XCAT_HA_LAB_DIR="$LAB_DIR" LAB="$LAB_SCRIPT" LAB_HOSTS="${HOST_NAMES[*]}" LAB_CHANGED_HOSTS="$changed" \
+			"$hook" </dev/null >"$LOG_DIR/provision-$(basename "$hook").log" 2>&1 || rc=$?
 		if ((rc != 0)); then
 			tail -n 30 "$LOG_DIR/provision-$(basename "$hook").log" | sed 's/^/    | /' >&2
 			loud "provision hook $(basename "$hook") FAILED (exit $rc); the hosts run but are not provisioned." \
