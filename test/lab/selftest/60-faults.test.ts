@@ -31,7 +31,7 @@ F(`power-off ${b}: every process gone at once, link and cgroup too; lab up bring
 	assert.is((await status())[b]?.state, 'stopped');
 	assert.not.ok(existsSync(`/sys/class/net/vb-${b}`), 'veth gone');
 	assert.not.ok(existsSync(`/sys/fs/cgroup/unified/${labCgroup}/${b}`) || existsSync(`/sys/fs/cgroup/${labCgroup}/${b}`), 'cgroup gone');
-	assert.is((await run('pgrep', ['-f', `--machine=${b} `])).exitCode, 1, 'no nspawn left');
+	assert.is((await run('pgrep', ['-f', '--', `--machine=${b} `])).exitCode, 1, 'no nspawn left');
 	assert.not.ok(await pingable(b), `${b} still answers ping`);
 	const up = await lab(['up']);
 	assert.is(up.exitCode, 0, describe('lab up', up));

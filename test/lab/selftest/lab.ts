@@ -34,7 +34,7 @@ export async function run(cmd: string, args: string[], opts: { input?: string; t
 		reject: false,
 		input: opts.input ?? '',
 		timeout: opts.timeoutMs ?? 120_000,
-		env: { XCAT_HA_LAB_DIR: labDir, LC_ALL: 'C' },
+		env: { XCAT_HA_LAB_DIR: labDir, LC_ALL: 'C.UTF-8' }, // ansible refuses a non-UTF-8 locale
 	});
 	return {
 		stdout: String(r.stdout ?? ''),
