@@ -48,7 +48,13 @@ cmd_up() {
 	phase_done "started: ${started[*]:-none}; running: ${HOST_NAMES[*]}"
 	((${#started[@]} == 0)) || changes+=("started ${started[*]}")
 
-	phase provision; run_provision_hooks "${started[*]}"; phase_done
+	# Hosts booted since hooks last succeeded, also by an interrupted up or faults/power-on.
+	local unprovisioned=()
+	for name in "${HOST_NAMES[@]}"; do [[ -e $(host_dir "$name")/provisioned ]] || unprovisioned+=("$name"); done
+	phase provision
+	run_provision_hooks "${unprovisioned[*]}"
+	mark_provisioned
+	phase_done
 
 	warn_if_inventory_stale
 	if ((${#changes[@]} == 0)); then

@@ -26,6 +26,7 @@ start_host() {
 	)
 	host_in_group "$name" xcat_mn && args+=(--bind="$SHARED_MNT:/HA")
 	host_config "$name" >"$dir/config"
+	rm -f "$dir/provisioned"   # hooks see it in LAB_CHANGED_HOSTS until they have run
 	: >"$dir/console.log"
 	(
 		# The host outlives this command: it must not keep the lab's lock.

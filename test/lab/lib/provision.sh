@@ -11,6 +11,8 @@ provision_hooks() {
 }
 
 # run_provision_hooks "CHANGED HOSTS": prints one timing line per hook; dies on the first failure.
+# CHANGED HOSTS: those booted since the hooks last succeeded (all of them on a fresh lab).
+HOOKS_SKIPPED=''
 run_provision_hooks() {
 	local changed=$1 hook t0 rc hooks
 	hooks=$(provision_hooks)
@@ -18,6 +20,7 @@ run_provision_hooks() {
 		loud "XCAT_HA_LAB_SKIP_HOOKS is set: provision hooks were NOT run." \
 			"Skipped: $(echo "${hooks:-none}" | xargs -r -n1 basename | tr '\n' ' ')" \
 			"The hosts lack whatever those hooks install (e.g. the xCAT double)."
+		HOOKS_SKIPPED=1
 		return 0
 	fi
 	for hook in $hooks; do
@@ -34,4 +37,10 @@ run_provision_hooks() {
 		fi
 		printf 'lab:   hook %-24s %6.2f s\n' "$(basename "$hook")" "$(elapsed_since "$t0")" >&2
 	done
+}
+
+mark_provisioned() {
+	local name
+	[[ -n $HOOKS_SKIPPED ]] && return 0
+	for name in "${HOST_NAMES[@]}"; do touch "$(host_dir "$name")/provisioned"; done
 }
