@@ -20,6 +20,7 @@ const SUITES: Suite[] = [
 	{ name: 'integration', dir: 'test/integration' },
 	{ name: 'lab', dir: 'test/lab/selftest' },
 	{ name: 'xcat', dir: 'test/lab/xcat/test' },
+	{ name: 'mn', dir: 'test/mn' },
 	{ name: 'e2e', dir: 'test/e2e' },
 ];
 

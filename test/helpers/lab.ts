@@ -1,0 +1,92 @@
+// What the module integration tests (test/mn), the e2e tests and the benchmarks need of the lab:
+// bring it up or back to its freshly provisioned state, run scripts and bundled modules on its
+// hosts over ssh (as Ansible does), and run playbooks against its inventory.
+import { spawnSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { execa } from 'execa';
+import { ansibleEnv, ROOT } from '../ansible/env';
+import { ansibleArgs, pythonJson, MARKER, type RunOpts } from './run-module';
+
+export const labScript = join(ROOT, 'test/lab/lab');
+export const labDir = resolve(process.env.XCAT_HA_LAB_DIR ?? join(ROOT, '.lab'));
+export const sshConfig = join(labDir, 'ssh/config');
+export const LAB_HOSTS = ['mn1', 'mn2', 'sn1', 'sn2', 'cn1'];
+export const VIP = '198.51.100.10';
+export const ADDRESS: Record<string, string> = { mn1: '198.51.100.11', mn2: '198.51.100.12', sn1: '198.51.100.21', sn2: '198.51.100.22', cn1: '198.51.100.31' };
+
+const labEnv = { ...process.env, XCAT_HA_LAB_DIR: labDir, LC_ALL: 'C.UTF-8' };
+
+function labRunning(): boolean {
+	const st = spawnSync('bash', [labScript, 'status'], { encoding: 'utf8', env: labEnv });
+	return st.status === 0 && LAB_HOSTS.every((h) => new RegExp(`^${h}\\s+running`, 'm').test(st.stdout));
+}
+
+/** the lab running, with the provision hooks re-applied (they are idempotent) */
+export function ensureLab(): void {
+	if (!labRunning()) return labUp();
+	const hook = spawnSync('bash', [join(ROOT, 'test/lab/provision.d/50-xcat.sh')], {
+		encoding: 'utf8', env: { ...labEnv, LAB: labScript, LAB_HOSTS: LAB_HOSTS.join(' ') },
+	});
+	if (hook.status !== 0) throw new Error(`provision hook failed: ${hook.stderr}${hook.stdout}`);
+}
+
+/** every host as freshly provisioned: down (disks and /HA removed), then up (about 12 s) */
+export function resetLab(): void {
+	const down = spawnSync('bash', [labScript, 'down'], { stdio: 'inherit', env: labEnv });
+	if (down.status !== 0) throw new Error('bash test/lab/lab down failed');
+	labUp();
+}
+
+function labUp(): void {
+	const up = spawnSync('bash', [labScript, 'up'], { stdio: 'inherit', env: labEnv });
+	if (up.status !== 0) throw new Error('the lab could not be brought up (bash test/lab/lab up failed); these tests need it');
+}
+
+export interface Out { stdout: string; stderr: string; status: number }
+
+/** a bash script on HOST over ssh (the lab's own master connection) */
+export async function on(host: string, script: string, timeoutMs = 180_000): Promise<Out> {
+	const r = await execa('ssh', ['-F', sshConfig, host, 'bash', '-s'], { input: script, reject: false, timeout: timeoutMs, stripFinalNewline: false });
+	return { stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), status: r.exitCode ?? -1 };
+}
+
+/** like `on`, with `set -e`; throws with the output unless it exits 0 */
+export async function ok(host: string, script: string, timeoutMs = 180_000): Promise<string> {
+	const r = await on(host, `set -e\n${script}`, timeoutMs);
+	if (r.status !== 0) throw new Error(`${host} exited ${r.status}:\n${script}\n--- stderr\n${r.stderr}--- stdout\n${r.stdout}`);
+	return r.stdout;
+}
+
+export interface HostModuleRun { result: Record<string, any>; stdout: string; stderr: string; exitCode: number; ms: number }
+
+/** the bundled module run on HOST the way Ansible runs it with pipelining: the program on node's stdin */
+export async function runModuleOn(host: string, name: string, args: Record<string, unknown>, o: RunOpts = {}): Promise<HostModuleRun> {
+	const source = await readFile(join(o.libDir ?? join(ROOT, 'library'), `${name}.js`), 'utf8');
+	const program = source.replace(MARKER, () => pythonJson(ansibleArgs(name, args, o)));
+	const started = Date.now();
+	const r = await execa('ssh', ['-F', sshConfig, host, '/usr/bin/node'], { input: program, reject: false, stripFinalNewline: false, timeout: 600_000 });
+	const ms = Date.now() - started;
+	const stdout = String(r.stdout ?? '');
+	let result: Record<string, any>;
+	try { result = JSON.parse(stdout); } catch { throw new Error(`module ${name} on ${host} printed no JSON (exit ${r.exitCode}):\n${stdout}\n${String(r.stderr)}`); }
+	return { result, stdout, stderr: String(r.stderr ?? ''), exitCode: r.exitCode ?? -1, ms };
+}
+
+export interface PlaybookRun { stdout: string; stderr: string; status: number; ms: number }
+
+/** ansible-playbook against the lab inventory; ARGS are extra command-line arguments */
+export async function playbook(path: string, args: string[] = [], env: Record<string, string> = {}, timeoutMs = 900_000): Promise<PlaybookRun> {
+	const started = Date.now();
+	const r = await execa('ansible-playbook', ['-i', join(ROOT, 'inventory/lab/hosts.yml'), join(ROOT, path), ...args], {
+		reject: false, timeout: timeoutMs, cwd: ROOT,
+		env: { ...labEnv, ...ansibleEnv, ...env },
+	});
+	return { stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), status: r.exitCode ?? -1, ms: Date.now() - started };
+}
+
+/** "changed=N" of HOST from the PLAY RECAP */
+export function recap(stdout: string, host: string): Record<string, number> {
+	const line = stdout.split('\n').find((l) => new RegExp(`^${host}\\s+:`).test(l)) ?? '';
+	return Object.fromEntries([...line.matchAll(/(\w+)=(\d+)/g)].map((m) => [m[1]!, Number(m[2])]));
+}
