@@ -1,0 +1,21 @@
+// Reads the objects with lsdef: the asked attributes (-i … -c), or every attribute of objects to remove.
+import { ModuleError, type Ctx } from '../runtime';
+import { readLsdef, type Current } from './current';
+import type { Args, Desired } from './desired';
+
+type Read = Ctx<Args>['read'];
+
+export function lsdefArgv(d: Desired): string[] {
+	const base = ['lsdef', '-t', d.type, '-o', d.name];
+	if (d.state === 'absent') return [...base, '-l'];
+	if (d.attributes.length === 0) return [...base, '-s'];
+	return [...base, '-i', d.attributes.map(([a]) => a).join(','), '-c'];
+}
+
+export async function probe(read: Read, d: Desired): Promise<Current> {
+	const r = await read(lsdefArgv(d));
+	const requested = d.state === 'present' ? d.attributes.map(([a]) => a) : [];
+	const reading = readLsdef(d.type, requested, r);
+	if (!reading.ok) throw new ModuleError(reading.msg, { rc: r.rc, stdout: r.stdout, stderr: r.stderr });
+	return reading.current;
+}
