@@ -23,3 +23,35 @@ export function noderangeChunks(nodes: readonly string[], maxChars = MAX_NODERAN
 	if (current.length > 0) chunks.push(current.join(','));
 	return chunks;
 }
+
+/** The characters a noderange may use (man 3 noderange): names, ranges, regexes, files, groups, selections. */
+const NODERANGE_CHARS = /^[A-Za-z0-9_.,:+@()[\]/^=!~*-]+$/;
+
+/**
+ * Why a noderange is malformed before xCAT sees it, or undefined: characters outside its grammar (spaces,
+ * newlines, shell metacharacters such as ; $ ` | & < > quotes), empty elements, unbalanced brackets.
+ * Whether the names exist is xCAT's to say (nodels).
+ */
+export function noderangeProblem(text: string): string | undefined {
+	if (text === '') return 'it is empty';
+	if (!NODERANGE_CHARS.test(text)) {
+		const bad = [...new Set(text.replace(/[A-Za-z0-9_.,:+@()[\]/^=!~*-]/g, ''))].map((c) => JSON.stringify(c)).join(' ');
+		return `it contains characters a noderange cannot have: ${bad}`;
+	}
+	let square = 0, round = 0, element = 0;
+	for (const c of text) {
+		if (c === '[') square++;
+		else if (c === ']' && --square < 0) return 'a "]" has no "["';
+		else if (c === '(') round++;
+		else if (c === ')' && --round < 0) return 'a ")" has no "("';
+		else if (c === ',' && square === 0 && round === 0) {
+			if (element === 0) return 'it has an empty element (",," or a leading or trailing ",")';
+			element = -1;
+		}
+		element++;
+	}
+	if (square !== 0) return 'a "[" is not closed';
+	if (round !== 0) return 'a "(" is not closed';
+	if (element === 0) return 'it has an empty element (",," or a leading or trailing ",")';
+	return undefined;
+}

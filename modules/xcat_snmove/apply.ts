@@ -1,0 +1,106 @@
+// Carries the plan out; never called in check mode. The destination SNs must answer (ssh and xcatd)
+// before anything changes; the database writes are read back before the nodes are touched; a step
+// that fails stops the run and says what is done and what is left.
+import { connect } from 'node:net';
+import { ModuleError, showCommand, type CommandResult } from '../runtime';
+import { parseTabdump, type Tabdump } from '../xcat/tabdump';
+import type { Step, StepName } from './commands';
+import type { Read } from './probe';
+import { nodeStatesFromTables } from './state';
+import type { AttributeWrite, MovedAttribute } from './types';
+
+export type Change = (argv: readonly string[]) => Promise<CommandResult>;
+
+export interface StepTime {
+	step: string;
+	ms: number;
+	commands: number;
+}
+
+/** Each destination SN answers ssh (xdsh, as xCAT reaches it) and its xcatd accepts a connection. */
+export async function checkDestinations(read: Read, destinations: readonly string[], port: number): Promise<void> {
+	const problems = (await Promise.all(destinations.map(async (sn) => {
+		const [ssh, xcatd] = await Promise.all([read(['xdsh', sn, 'true']), tcpAnswers(sn, port)]);
+		const why: string[] = [];
+		if (ssh.rc !== 0) why.push(`xdsh ${sn} true failed (rc ${ssh.rc}): ${(ssh.stderr || ssh.stdout).trim()}`);
+		if (xcatd !== undefined) why.push(`its xcatd does not answer on port ${port}: ${xcatd}`);
+		return why.length ? `${sn}: ${why.join('; ')}` : undefined;
+	}))).filter((p): p is string => p !== undefined);
+	if (problems.length) {
+		throw new ModuleError(`the destination service node does not answer, so nothing was changed: ${problems.join('. ')}`, { unreachable: problems });
+	}
+}
+
+function tcpAnswers(host: string, port: number, timeoutMs = 5000): Promise<string | undefined> {
+	return new Promise((resolve) => {
+		const socket = connect({ host, port });
+		const done = (why: string | undefined) => { socket.destroy(); resolve(why); };
+		socket.setTimeout(timeoutMs, () => done(`no answer within ${timeoutMs / 1000} s`));
+		socket.once('connect', () => done(undefined));
+		socket.once('error', (error: NodeJS.ErrnoException) => done(error.code ?? error.message));
+	});
+}
+
+export async function runSteps(change: Change, read: Read, steps: readonly Step[], writes: readonly AttributeWrite[]): Promise<StepTime[]> {
+	const times: StepTime[] = [];
+	for (const [index, step] of steps.entries()) {
+		const started = performance.now();
+		try {
+			for (const argv of step.commands) await (step.name === 'routes' ? addRoute(change, argv) : change(argv));
+			if (step.name === 'database') await verifyWrites(read, writes);
+		} catch (error) {
+			if (!(error instanceof ModuleError)) throw error;
+			throw stepFailed(step.name, index, steps, error);
+		}
+		times.push({ step: step.name, ms: Math.round(performance.now() - started), commands: step.commands.length });
+	}
+	return times;
+}
+
+/** snmove's rule: a route that is already there (" File exists") is not a failure. */
+async function addRoute(change: Change, argv: readonly string[]): Promise<void> {
+	try {
+		await change(argv);
+	} catch (error) {
+		const output = error instanceof ModuleError ? `${String(error.extra.stdout ?? '')}${String(error.extra.stderr ?? '')}` : '';
+		if (!output.includes(' File exists')) throw error;
+	}
+}
+
+function stepFailed(name: StepName, index: number, steps: readonly Step[], error: ModuleError): ModuleError {
+	const left = steps.slice(index + 1).map((s) => s.name);
+	const state = name === 'database'
+		? 'The database writes did not complete: check the nodes with lsdef and run this again.'
+		: `The nodes are moved in the xCAT database; step ${name} failed${left.length ? ` and ${left.join(', ')} did not run` : ''}. Fix the cause, then run the remaining commands (failed_step_commands) by hand: running this module again moves nothing, as the database is already moved.`;
+	return new ModuleError(`${error.message}. ${state}`, { ...error.extra, failed_step: name, failed_step_commands: steps.slice(index).flatMap((s) => s.commands.map(showCommandShort)) });
+}
+
+/** A command for a message: long noderanges cut short. */
+function showCommandShort(argv: readonly string[]): string {
+	return showCommand(argv.map((a) => (a.length > 200 ? `${a.slice(0, 200)}…(${a.split(',').length} nodes)` : a)));
+}
+
+/** Reads the node tables back and checks every node holds what was written. */
+async function verifyWrites(read: Read, writes: readonly AttributeWrite[]): Promise<void> {
+	const [nodelist, noderes, nodehm] = await Promise.all(['nodelist', 'noderes', 'nodehm'].map((t) => tabdump(read, t, t === 'nodelist')));
+	const states = nodeStatesFromTables({ nodelist: nodelist!, noderes: noderes!, nodehm: nodehm! });
+	if (!states.ok) throw new ModuleError(`the node tables cannot be read back after the writes: ${states.error}`);
+	const wrong: string[] = [];
+	for (const write of writes) {
+		for (const node of write.nodes) {
+			const state = states.nodes.get(node);
+			const mismatch = Object.entries(write.attributes).some(([attribute, value]) => state?.[attribute as MovedAttribute] !== value);
+			if (mismatch) wrong.push(node);
+		}
+	}
+	if (wrong.length) {
+		throw new ModuleError(`after chdef, ${wrong.length} node(s) do not hold the written values: ${wrong.slice(0, 10).join(', ')}${wrong.length > 10 ? ', …' : ''}`);
+	}
+}
+
+async function tabdump(read: Read, table: string, mustHaveRows: boolean): Promise<Tabdump> {
+	const r = await read(['tabdump', table]);
+	const parsed = r.rc === 0 ? parseTabdump(r.stdout) : undefined;
+	if (!parsed?.ok || (mustHaveRows && parsed.table.rows.length === 0)) throw new ModuleError(`tabdump ${table} could not be read back after the writes (rc ${r.rc}): ${r.stderr.trim()}`);
+	return parsed.table;
+}

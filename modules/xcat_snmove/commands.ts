@@ -1,0 +1,29 @@
+// The plan's actions as the xCAT commands apply runs, in order (pure): a few bulk chdef calls, the
+// consoles, nodeset per provmethod, default routes, then updatenode -s and -P per script list.
+// Node lists are split so no argument passes Linux's 128 KiB limit.
+import { noderangeChunks } from '../xcat/noderange';
+import { MOVED_ATTRIBUTES, type PlanActions } from './types';
+
+export type StepName = 'database' | 'consoles' | 'nodeset' | 'routes' | 'postscripts';
+
+export interface Step {
+	name: StepName;
+	commands: string[][];
+}
+
+export function commandsFor(actions: PlanActions, consoleService: string): Step[] {
+	const steps: Step[] = [
+		{ name: 'database', commands: actions.writes.flatMap((write) => {
+			const values = MOVED_ATTRIBUTES.filter((a) => write.attributes[a] !== undefined).map((a) => `${a}=${write.attributes[a]}`);
+			return noderangeChunks(write.nodes).map((chunk) => ['chdef', '-t', 'node', '-o', chunk, ...values]);
+		}) },
+		{ name: 'consoles', commands: noderangeChunks(actions.consoles).map((chunk) => [consoleService === 'goconserver' ? 'makegocons' : 'makeconservercf', chunk]) },
+		{ name: 'nodeset', commands: actions.nodeset.flatMap((group) => noderangeChunks(group.nodes).map((chunk) => ['nodeset', chunk, group.argument])) },
+		{ name: 'routes', commands: actions.routes.flatMap((group) => noderangeChunks(group.nodes).map((chunk) => ['xdsh', chunk, '-v', `route add default gw ${group.gateway}`])) },
+		{ name: 'postscripts', commands: actions.postscripts.flatMap((group) => noderangeChunks(group.nodes).flatMap((chunk) => [
+			['updatenode', chunk, '-s'],
+			['updatenode', chunk, '-P', group.scripts.join(',')],
+		])) },
+	];
+	return steps.filter((step) => step.commands.length > 0);
+}

@@ -1,0 +1,45 @@
+import { defineModule, ModuleError } from '../runtime';
+import { checkDestinations, runSteps, type StepTime } from './apply';
+import { commandsFor } from './commands';
+import { diffSummary } from './diff';
+import { checkArgs, options, rules } from './options';
+import { plan } from './plan';
+import { probe } from './probe';
+import { countsResult, findingLine, refusal, toRequest } from './report';
+
+defineModule({
+	name: 'xcat_snmove',
+	options,
+	rules,
+	check: checkArgs,
+	async run(ctx) {
+		const request = toRequest(ctx.args);
+		const times: StepTime[] = [];
+		const timed = async <T>(step: string, work: () => Promise<T> | T, commands = 0): Promise<T> => {
+			const started = performance.now();
+			const result = await work();
+			times.push({ step, ms: Math.round(performance.now() - started), commands });
+			return result;
+		};
+		const probed = await timed('probe', () => probe(ctx.read, request, ctx.args.nodes));
+		const p = await timed('plan', () => plan({ request: probed.nodes ? { ...request, nodes: probed.nodes } : request, cluster: probed.cluster }));
+		for (const warning of p.warnings) ctx.warn(findingLine(warning));
+		const no_backup = p.errors.find((e) => e.kind === 'no-backup')?.nodes ?? [];
+		if (!p.ok) throw new ModuleError(refusal(p, probed.unreachable), { errors: p.errors, no_backup, counts: countsResult(p.counts) });
+		const steps = commandsFor(p.actions, probed.consoleService);
+		const changed = p.moves.length > 0;
+		if (changed) await timed('check_destinations', () => checkDestinations(ctx.read, p.destinations, probed.xcatdPort));
+		if (changed && !ctx.check) times.push(...await runSteps(ctx.change, ctx.read, steps, p.actions.writes));
+		return {
+			changed,
+			moved: p.moves.map((m) => m.node),
+			counts: countsResult(p.counts),
+			no_backup,
+			destinations: p.destinations,
+			actions: p.actions,
+			commands: steps.flatMap((s) => s.commands),
+			steps: times,
+			...(ctx.diff ? { diff: diffSummary(p, 100, 10) } : {}),
+		};
+	},
+});

@@ -1,0 +1,202 @@
+// Reads what the plan needs, on the management node, changing nothing: that this is the MN, the node
+// tables (tabdump), the noderange (nodels), node and master addresses (getent, as xCAT's getipaddr
+// resolves them) and each destination SN's addresses (`xdsh <sn> /sbin/ip addr`, as snmove asks them).
+import { ModuleError, showCommand, type CommandResult } from '../runtime';
+import type { RunOptions } from '../runtime/exec';
+import { isIpv4 } from '../xcat/ipv4';
+import { splitXcatList } from '../xcat/lists';
+import { parseLsdef } from '../xcat/lsdef';
+import { noderangeChunks } from '../xcat/noderange';
+import { parseTabdump, type Tabdump } from '../xcat/tabdump';
+import { Findings } from './findings';
+import {
+	networkRows, parseAhostsv4, parseGetentHosts, parseInetAddresses, parseNodels, serviceNodeNames, shortHostname, siteValues,
+	type HostsDatabase,
+} from './parse';
+import { backupServiceNode } from './rules';
+import { selectNodes } from './select';
+import { nodeStatesFromTables, type SnmoveTables } from './state';
+import type { ClusterState, MoveRequest, NodeState, ServiceNodeAddress } from './types';
+
+export type Read = (argv: readonly string[], opts?: RunOptions) => Promise<CommandResult>;
+
+export interface Probed {
+	cluster: ClusterState;
+	/** the noderange as nodels expanded it (when nodes was given) */
+	nodes?: string[];
+	/** site.consoleservice: goconserver → makegocons, else makeconservercf */
+	consoleService: string;
+	/** site.xcatdport (3001 by default): where apply checks that each destination's xcatd answers */
+	xcatdPort: number;
+	/** destination SN → why its addresses could not be read */
+	unreachable: Map<string, string>;
+}
+
+const TABLES = ['nodelist', 'noderes', 'nodehm', 'nodetype', 'postscripts', 'networks', 'servicenode', 'site'] as const;
+type TableName = (typeof TABLES)[number];
+const FANOUT = 16;
+
+function failed(argv: readonly string[], r: CommandResult, why = ''): ModuleError {
+	return new ModuleError(`${showCommand(argv)} failed (rc ${r.rc})${why}: ${(r.stderr || r.stdout).trim()}`, { rc: r.rc, stdout: r.stdout, stderr: r.stderr });
+}
+
+/** Refuses unless `lsxcatd -t` says this host is a management node (its xcatd answers). */
+export async function requireManagementNode(read: Read): Promise<void> {
+	const argv = ['lsxcatd', '-t'];
+	const r = await read(argv);
+	if (r.rc === 127) throw new ModuleError('lsxcatd was not found: run xcat_snmove on the active xCAT management node');
+	if (r.rc !== 0) throw failed(argv, r, ': xcatd does not answer on this host, so it is not the active management node; run xcat_snmove there');
+	if (!r.stdout.includes('This is a Management Node')) {
+		throw new ModuleError(`this host is not an xCAT management node (lsxcatd -t says: ${r.stdout.trim() || '(nothing)'}); run xcat_snmove on the active management node`);
+	}
+}
+
+export async function probe(read: Read, request: MoveRequest, noderange: string | undefined): Promise<Probed> {
+	await requireManagementNode(read);
+	const [tables, nodes] = await Promise.all([readTables(read), noderange === undefined ? undefined : expand(read, noderange)]);
+	const site = siteValues(tables.site);
+	const states = nodeStatesFromTables(tables as SnmoveTables);
+	if (!states.ok) throw new ModuleError(`the node tables cannot be read: ${states.error}`);
+	if (states.computed.length > 0) await resolveComputed(read, states.nodes, states.computed);
+	const networks = networkRows(tables.networks);
+	const siteMaster = site.get('master') || undefined;
+	const cluster: ClusterState = {
+		nodes: states.nodes,
+		xcatdefaults: states.xcatdefaults,
+		networks,
+		serviceNodes: serviceNodeNames(tables.servicenode),
+		...(siteMaster ? { siteMaster } : {}),
+	};
+	const effective = nodes ? { ...request, nodes } : request;
+	const selected = selectNodes(effective, cluster, new Findings(), new Findings()).map((name) => [name, cluster.nodes.get(name)!] as const);
+	const hosts = await hostsDatabase(read);
+	const needNodeAddresses = request.destNodeFacing === undefined || networks.some((n) => n.gateway === '<xcatmaster>');
+	if (needNodeAddresses) {
+		const addresses = await resolveAll(read, hosts, selected.map(([name]) => name));
+		for (const [name, state] of selected) {
+			const address = addresses.get(name);
+			if (address !== undefined) state.address = address;
+		}
+	}
+	cluster.hostAddresses = await resolveAll(read, hosts, masterNames(request, selected.map(([, state]) => state)));
+	const unreachable = new Map<string, string>();
+	if (request.destNodeFacing === undefined) {
+		const destinations = [...new Set(selected.map(([, state]) => request.dest ?? backupServiceNode(splitXcatList(state.servicenode))))]
+			.filter((d): d is string => d !== undefined && cluster.serviceNodes!.has(d));
+		cluster.serviceNodeAddresses = await serviceNodeAddresses(read, hosts, destinations, unreachable);
+	}
+	const port = Number(site.get('xcatdport') || '3001');
+	return {
+		cluster,
+		...(nodes ? { nodes } : {}),
+		consoleService: site.get('consoleservice') ?? '',
+		xcatdPort: Number.isInteger(port) && port > 0 && port < 65536 ? port : 3001,
+		unreachable,
+	};
+}
+
+async function readTables(read: Read): Promise<Record<TableName, Tabdump>> {
+	const dumps = await Promise.all(TABLES.map(async (table) => [table, await tabdump(read, table)] as const));
+	const tables = Object.fromEntries(dumps) as Record<TableName, Tabdump>;
+	// tabdump prints the header alone, exit 0, when the database does not answer: a cluster has site rows and nodes
+	for (const table of ['site', 'nodelist'] as const) {
+		if (tables[table].rows.length === 0) {
+			throw new ModuleError(`tabdump ${table} printed no rows: the xCAT database did not answer, or it defines no ${table === 'site' ? 'site' : 'nodes'}; nothing was changed`);
+		}
+	}
+	return tables;
+}
+
+async function tabdump(read: Read, table: string): Promise<Tabdump> {
+	const argv = ['tabdump', table];
+	const r = await read(argv);
+	if (r.rc !== 0) throw failed(argv, r);
+	const parsed = parseTabdump(r.stdout);
+	if (!parsed.ok) throw new ModuleError(`${showCommand(argv)} printed what is not a table (line ${parsed.line}: ${parsed.error})`);
+	return parsed.table;
+}
+
+async function expand(read: Read, noderange: string): Promise<string[]> {
+	const argv = ['nodels', noderange];
+	const r = await read(argv);
+	if (r.rc !== 0) throw failed(argv, r, ' (the noderange names nodes or groups xCAT does not know)');
+	const nodes = parseNodels(r.stdout);
+	if (nodes.length === 0) throw new ModuleError(`the noderange ${JSON.stringify(noderange)} selects no nodes`);
+	return nodes;
+}
+
+/** Values xCAT computes from a regular expression: asked of xCAT itself (lsdef -i) rather than guessed. */
+async function resolveComputed(read: Read, nodes: Map<string, NodeState>, computed: { node: string; attribute: string }[]): Promise<void> {
+	const names = [...new Set(computed.map((c) => c.node))];
+	const attributes = [...new Set(computed.map((c) => c.attribute))];
+	for (const chunk of noderangeChunks(names)) {
+		const argv = ['lsdef', '-t', 'node', '-o', chunk, '-i', attributes.join(',')];
+		const r = await read(argv);
+		if (r.rc !== 0) throw failed(argv, r);
+		for (const [name, values] of parseLsdef(r.stdout).objects) {
+			const state = nodes.get(name) as Record<string, unknown> | undefined;
+			if (!state) continue;
+			for (const attribute of attributes) if (values[attribute] !== undefined) state[attribute] = values[attribute];
+		}
+	}
+}
+
+async function hostsDatabase(read: Read): Promise<HostsDatabase> {
+	const r = await read(['getent', 'hosts']);
+	return parseGetentHosts(r.rc === 0 ? r.stdout : '');
+}
+
+/** Names to IPv4 addresses: the hosts file first (one read for all), then the resolver name by name. */
+async function resolveAll(read: Read, hosts: HostsDatabase, names: readonly string[]): Promise<Map<string, string>> {
+	const addresses = new Map<string, string>();
+	const missing: string[] = [];
+	for (const name of new Set(names)) {
+		const address = isIpv4(name) ? name : hosts.byName.get(name);
+		if (address !== undefined) addresses.set(name, address);
+		else missing.push(name);
+	}
+	await inParallel(missing, async (name) => {
+		const r = await read(['getent', 'ahostsv4', name]);
+		const address = r.rc === 0 ? parseAhostsv4(r.stdout) : undefined;
+		if (address !== undefined) addresses.set(name, address);
+	});
+	return addresses;
+}
+
+/** The names compared by address: -S, -D, and the nodes' current xcatmaster values. */
+function masterNames(request: MoveRequest, states: readonly NodeState[]): string[] {
+	const names = new Set<string>();
+	if (request.sourceNodeFacing !== undefined) names.add(request.sourceNodeFacing);
+	if (request.destNodeFacing !== undefined) names.add(request.destNodeFacing);
+	for (const state of states) if (state.xcatmaster) names.add(state.xcatmaster);
+	return [...names];
+}
+
+async function serviceNodeAddresses(read: Read, hosts: HostsDatabase, destinations: readonly string[], unreachable: Map<string, string>): Promise<Map<string, ServiceNodeAddress[]>> {
+	const found = new Map<string, ServiceNodeAddress[]>();
+	await inParallel(destinations, async (sn) => {
+		const argv = ['xdsh', sn, '/sbin/ip', 'addr'];
+		const r = await read(argv);
+		const addresses = r.rc === 0 ? parseInetAddresses(r.stdout) : [];
+		if (addresses.length === 0) {
+			unreachable.set(sn, r.rc === 0 ? `${showCommand(argv)} listed no IPv4 address` : `${showCommand(argv)} failed (rc ${r.rc}): ${(r.stderr || r.stdout).trim()}`);
+			return;
+		}
+		found.set(sn, await Promise.all(addresses.map(async (address) => {
+			const name = hosts.byAddress.get(address) ?? await reverseName(read, address);
+			return name === undefined ? { address } : { address, hostname: shortHostname(name) };
+		})));
+	});
+	return found;
+}
+
+async function reverseName(read: Read, address: string): Promise<string | undefined> {
+	const r = await read(['getent', 'hosts', address]);
+	return r.rc === 0 ? parseGetentHosts(r.stdout).byAddress.get(address) : undefined;
+}
+
+async function inParallel<T>(items: readonly T[], job: (item: T) => Promise<void>): Promise<void> {
+	let next = 0;
+	const worker = async () => { while (next < items.length) await job(items[next++]!); };
+	await Promise.all(Array.from({ length: Math.min(FANOUT, items.length) }, worker));
+}
