@@ -1,0 +1,28 @@
+// The policy table as tabdump prints it, read into rows (pure).
+import { parseTabdump, tabdumpRecords, isDisabledValue } from '../xcat/tabdump';
+
+export interface PolicyRow {
+	priority: string;
+	name: string;
+	rule: string;
+	disabled: boolean;
+	/** the row also names a host, commands, a noderange, parameters or a time: it is about more than the name */
+	restricted: boolean;
+}
+
+const RESTRICTING = ['host', 'commands', 'noderange', 'parameters', 'time'] as const;
+
+export function readPolicy(text: string): { ok: true; rows: PolicyRow[] } | { ok: false; msg: string } {
+	const parsed = parseTabdump(text);
+	if (!parsed.ok) return { ok: false, msg: `tabdump policy printed something unexpected (line ${parsed.line}: ${parsed.error})` };
+	const missing = ['priority', 'name', 'rule', ...RESTRICTING].filter((c) => !parsed.table.columns.includes(c));
+	if (missing.length) return { ok: false, msg: `tabdump policy has no column ${missing.join(', ')} (columns: ${parsed.table.columns.join(',')})` };
+	const rows = tabdumpRecords(parsed.table).map((r) => ({
+		priority: r.priority ?? '',
+		name: r.name ?? '',
+		rule: r.rule ?? '',
+		disabled: isDisabledValue(r.disable),
+		restricted: RESTRICTING.some((c) => (r[c] ?? '') !== ''),
+	}));
+	return { ok: true, rows };
+}
