@@ -1,0 +1,100 @@
+// Runs the planned steps in order, with retries, a time budget per step and the health checks; stops at the
+// first failed step and reports it with its output. Never called in check mode.
+import { ModuleError, showCommand, type CommandResult, type Ctx } from '../runtime';
+import type { RunOptions } from '../runtime/exec';
+import { xcatEnv } from '../xcat/env';
+import { attempt, type Attempted, type Outcome } from './attempt';
+import { resolveRegeneration, stepName, type Planned } from './plan';
+import { SITE_ARGV, siteEnv } from './probe';
+import { unitArgv, type StepAction, type StepReport } from './report';
+import { parseSite, type Site } from './site';
+import { isRunning, isStopped } from './systemd';
+import type { Args } from './units';
+
+export interface Applied {
+	steps: StepReport[];
+	commands: string[][];
+	/** the step that failed; the steps after it did not run */
+	failed?: StepReport;
+}
+
+interface Budget { tries: number; ms: number }
+
+export async function apply(ctx: Ctx<Args>, planned: readonly Planned[], budget: Budget): Promise<Applied> {
+	const steps: StepReport[] = [];
+	const commands: string[][] = [];
+	let site: Site | undefined;
+
+	const change = async (argv: string[], opts: RunOptions): Promise<CommandResult> => {
+		commands.push(argv);
+		try {
+			return await ctx.change(argv, opts);
+		} catch (e) {
+			if (!(e instanceof ModuleError)) throw e;
+			return { argv, rc: Number(e.extra.rc ?? 1), stdout: String(e.extra.stdout ?? ''), stderr: String(e.extra.stderr ?? e.message) };
+		}
+	};
+	const record = (step: string, action: StepAction, a: Attempted, extraOutput = ''): StepReport => {
+		const report: StepReport = { step, action, result: a.ok ? (action === 'check' ? 'ok' : 'changed') : 'failed', ms: a.ms, ...(a.attempts > 1 ? { attempts: a.attempts } : {}) };
+		if (!a.ok) report.output = `${a.output.trimEnd()}\n${extraOutput}`.trim();
+		steps.push(report);
+		return report;
+	};
+
+	for (const p of planned) {
+		if (p.kind === 'regenerate') {
+			// the database check before xcatd read the site table; without it nothing decides what to run
+			for (const r of resolveRegeneration(site ? p : { ...p, skip: p.skip ?? 'the site table was not read' }, site)) {
+				if (r.warning) ctx.warn(r.warning);
+				if (r.skip) { steps.push({ step: r.name, action: 'regenerate', result: 'skipped', ms: 0, reason: r.skip }); continue; }
+				const a = await attempt(budget.tries, budget.ms, async (left) => shown(await change(r.argv, { env: xcatEnv(), timeoutMs: left })));
+				const report = record(r.name, 'regenerate', a);
+				if (!a.ok) return { steps, commands, failed: report };
+			}
+			continue;
+		}
+		if (p.kind === 'check') {
+			const a = await attempt(budget.tries, budget.ms, async (left) => {
+				if (p.what === 'xcatd') return shown(await ctx.read(['lsxcatd', '-a'], { env: xcatEnv(), timeoutMs: left }));
+				const r = await ctx.read(SITE_ARGV, { env: siteEnv(), timeoutMs: left });
+				const s = r.rc === 0 ? parseSite(r.stdout) : { ok: false as const, why: `tabdump site failed (rc ${r.rc})` };
+				if (s.ok) site = s.site;
+				return { ok: s.ok, output: `${shown(r).output}${s.ok ? '' : `${s.why}\n`}` };
+			});
+			const report = record(stepName(p), 'check', a);
+			if (!a.ok) return { steps, commands, failed: report };
+			continue;
+		}
+		if (p.skip) { steps.push({ step: stepName(p), action: p.action, result: 'skipped', ms: 0, reason: p.skip }); continue; }
+		if (!p.needed) { steps.push({ step: stepName(p), action: p.action, result: 'ok', ms: 0 }); continue; }
+		const a = await attempt(budget.tries, budget.ms, (left) => unitStep(ctx, change, p, left));
+		const journal = a.ok || (p.action !== 'start' && p.action !== 'stop') ? '' : await journalOf(ctx, p.unit);
+		const report = record(stepName(p), p.action, a, journal);
+		if (!a.ok) return { steps, commands, failed: report };
+	}
+	return { steps, commands };
+}
+
+type Change = (argv: string[], opts: RunOptions) => Promise<CommandResult>;
+
+/** systemctl's exit status is not the whole truth: after a start or stop, the unit's state must say so. */
+async function unitStep(ctx: Ctx<Args>, change: Change, p: Extract<Planned, { kind: 'unit' }>, leftMs: number): Promise<Outcome> {
+	const r = await change(unitArgv(p), { timeoutMs: leftMs });
+	const out = shown(r);
+	if (!out.ok || (p.action !== 'start' && p.action !== 'stop')) return out;
+	const check = await ctx.read(['systemctl', 'is-active', '--', p.unit]);
+	const state = check.stdout.trim();
+	const reached = p.action === 'start' ? isRunning(state) : isStopped(state);
+	return reached ? out : { ok: false, output: `${out.output}systemctl ${p.action} returned 0 but ${p.unit} is ${state || 'in an unknown state'}\n` };
+}
+
+async function journalOf(ctx: Ctx<Args>, unit: string): Promise<string> {
+	const argv = ['journalctl', '-u', unit, '-n', '20', '--no-pager'];
+	const r = await ctx.read(argv, { timeoutMs: 10_000 });
+	return `$ ${showCommand(argv)}\n${r.stdout}${r.stderr}`;
+}
+
+/** A command's result as a step outcome: its command line, then what it printed. */
+function shown(r: CommandResult): Outcome {
+	return { ok: r.rc === 0, output: `$ ${showCommand(r.argv)}${r.rc === 0 ? '' : ` (rc ${r.rc})`}\n${r.stderr}${r.stdout}` };
+}

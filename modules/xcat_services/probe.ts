@@ -1,0 +1,36 @@
+// Reads the units' states, and the site table when check mode needs it to name the regeneration commands.
+import { ModuleError, showCommand, type CommandResult } from '../runtime';
+import type { RunOptions } from '../runtime/exec';
+import { xcatEnv } from '../xcat/env';
+import { parseSite, type Site } from './site';
+import { parseShow, SHOW_PROPERTIES, type UnitState } from './systemd';
+
+export type Read = (argv: readonly string[], opts?: RunOptions) => Promise<CommandResult>;
+
+export async function probeUnits(read: Read, units: readonly string[]): Promise<UnitState[]> {
+	const argv = ['systemctl', 'show', `--property=${SHOW_PROPERTIES}`, '--', ...units];
+	const r = await read(argv);
+	if (r.rc !== 0) throw new ModuleError(`${showCommand(argv)} failed (rc ${r.rc}): ${(r.stderr || r.stdout).trim()}`);
+	const states = parseShow(r.stdout, units);
+	// SysV scripts (Debian's isc-dhcp-server) show as "generated": only is-enabled asks their rc links.
+	for (const s of states) {
+		if (s.load !== 'not-found' && (s.enabled === 'generated' || s.enabled === '')) s.enabled = await isEnabled(read, s.unit);
+	}
+	return states;
+}
+
+async function isEnabled(read: Read, unit: string): Promise<string> {
+	const r = await read(['systemctl', 'is-enabled', '--', unit]);
+	return r.stdout.trim().split('\n').pop() ?? '';
+}
+
+/** The command of the `check database` step: every row of the site table, straight from the database. */
+export const SITE_ARGV = ['tabdump', 'site'];
+export const siteEnv = (): Record<string, string> => xcatEnv({ XCATBYPASS: '1' });
+
+/** The site table if the database answers now (a read: check mode uses it to plan regeneration). */
+export async function probeSite(read: Read): Promise<Site | undefined> {
+	const r = await read(SITE_ARGV, { env: siteEnv(), timeoutMs: 30_000 });
+	const s = r.rc === 0 ? parseSite(r.stdout) : undefined;
+	return s?.ok ? s.site : undefined;
+}

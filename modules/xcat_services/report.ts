@@ -1,0 +1,53 @@
+// What each step did, as the module returns it (the failover report reads these), and the check-mode preview (pure).
+import { resolveRegeneration, stepName, type Planned } from './plan';
+import type { Site } from './site';
+
+export type StepAction = 'start' | 'stop' | 'enable' | 'disable' | 'check' | 'regenerate';
+export type StepResult = 'ok' | 'changed' | 'failed' | 'skipped';
+
+export interface StepReport {
+	step: string;
+	action: StepAction;
+	result: StepResult;
+	ms: number;
+	/** attempts made, when more than one */
+	attempts?: number;
+	/** why a step was skipped, or the condition a check-mode step depends on */
+	reason?: string;
+	/** the commands' output and the unit's journal, when the step failed */
+	output?: string;
+}
+
+export interface Preview { steps: StepReport[]; commands: string[][]; warnings: string[] }
+
+/** Check mode: what a run would do, without running anything (health checks included: they need the services up). */
+export function preview(planned: readonly Planned[], site: Site | undefined): Preview {
+	const steps: StepReport[] = [], commands: string[][] = [], warnings: string[] = [];
+	for (const p of planned) {
+		if (p.kind === 'regenerate') {
+			for (const r of resolveRegeneration(p, site)) {
+				const reason = r.skip ?? r.note;
+				steps.push({ step: r.name, action: 'regenerate', result: r.skip ? 'skipped' : 'changed', ms: 0, ...(reason ? { reason } : {}) });
+				if (!r.skip) commands.push(r.argv);
+				if (r.warning) warnings.push(r.warning);
+			}
+		} else if (p.kind === 'check') {
+			steps.push({ step: stepName(p), action: 'check', result: 'skipped', ms: 0, reason: 'check mode: health checks run only when the services run' });
+		} else if (p.skip) {
+			steps.push({ step: stepName(p), action: p.action, result: 'skipped', ms: 0, reason: p.skip });
+		} else {
+			steps.push({ step: stepName(p), action: p.action, result: p.needed ? 'changed' : 'ok', ms: 0 });
+			if (p.needed) commands.push(unitArgv(p));
+		}
+	}
+	return { steps, commands, warnings };
+}
+
+export function unitArgv(p: Extract<Planned, { kind: 'unit' }>): string[] {
+	return ['systemctl', p.action, ...(p.runtime ? ['--runtime'] : []), '--', p.unit];
+}
+
+/** The units a run started or stopped: the steps that changed them. */
+export function unitsChanged(steps: readonly StepReport[], action: 'start' | 'stop'): string[] {
+	return steps.filter((s) => s.action === action && s.result === 'changed').map((s) => s.step.slice(action.length + 1));
+}

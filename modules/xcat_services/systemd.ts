@@ -1,0 +1,36 @@
+// Parses `systemctl show --property=… -- UNIT…` output: one block of KEY=VALUE lines per unit, in argument order (pure).
+
+export interface UnitState {
+	unit: string;
+	/** loaded, not-found, masked, bad-setting, error */
+	load: string;
+	/** active, reloading, inactive, failed, activating, deactivating */
+	active: string;
+	/** enabled, enabled-runtime, disabled, static, masked, generated (SysV), … as `systemctl is-enabled` words it */
+	enabled: string;
+}
+
+export const SHOW_PROPERTIES = 'Id,LoadState,ActiveState,UnitFileState';
+
+export function parseShow(stdout: string, units: readonly string[]): UnitState[] {
+	const blocks = stdout.split(/\n\s*\n/).map((b) => b.trim()).filter(Boolean);
+	if (blocks.length !== units.length) {
+		throw new Error(`systemctl show printed ${blocks.length} block(s) for ${units.length} unit(s): ${JSON.stringify(stdout.slice(0, 400))}`);
+	}
+	return blocks.map((block, i) => {
+		const kv = new Map<string, string>();
+		for (const line of block.split('\n')) {
+			const eq = line.indexOf('=');
+			if (eq > 0) kv.set(line.slice(0, eq), line.slice(eq + 1));
+		}
+		return { unit: units[i]!, load: kv.get('LoadState') ?? '', active: kv.get('ActiveState') ?? '', enabled: kv.get('UnitFileState') ?? '' };
+	});
+}
+
+/** `active` and `reloading` run; `activating` is not up yet and `deactivating` is going down. */
+export const isRunning = (active: string): boolean => active === 'active' || active === 'reloading';
+/** After a stop: `inactive`, or `failed` (it is not running either). */
+export const isStopped = (active: string): boolean => active === 'inactive' || active === 'failed';
+
+/** Starts at boot: these `is-enabled` words are what `systemctl disable` undoes. */
+export const isEnabled = (state: string): boolean => state === 'enabled' || state === 'enabled-runtime';
