@@ -1,0 +1,28 @@
+// Proves a copy faithful without trusting the copier: both trees walked and hashed here, extended
+// attributes and ACLs compared through getfattr when it is installed.
+import { showCommand, type CommandResult } from '../runtime';
+import { compareTrees, compareXattrs, parseGetfattr, summarise, type Difference } from './compare';
+import { hashTree, walkTree } from './tree';
+
+type Read = (argv: readonly string[]) => Promise<CommandResult>;
+
+export interface Verdict { differences: Difference[]; xattrsChecked: boolean }
+
+async function xattrs(read: Read, root: string): Promise<Map<string, string[]>> {
+	const argv = ['getfattr', '-R', '-P', '-h', '-d', '-m', '-', '-e', 'hex', '--absolute-names', '--', root];
+	const r = await read(argv);
+	if (r.rc !== 0) throw new Error(`${showCommand(argv)} failed (rc ${r.rc}): ${r.stderr.trim()}`);
+	return parseGetfattr(r.stdout, root);
+}
+
+export async function verifyCopy(read: Read, from: string, to: string, withXattrs: boolean): Promise<Verdict> {
+	const a = walkTree(from), b = walkTree(to);
+	await hashTree(a);
+	await hashTree(b);
+	const differences = compareTrees(a, b, 'exact');
+	if (withXattrs) differences.push(...compareXattrs(await xattrs(read, from), await xattrs(read, to)));
+	return { differences, xattrsChecked: withXattrs };
+}
+
+export const describeDifferences = (from: string, to: string, d: Difference[]) =>
+	`the copy ${to} does not match ${from} (${d.length} difference${d.length === 1 ? '' : 's'}: ${summarise(d)})`;
