@@ -45,6 +45,16 @@ for h in "${hosts[@]}"; do install_on "$h" & pids+=($!); done
 for p in "${pids[@]}"; do wait "$p"; done
 step "program installed on ${#hosts[@]} hosts"
 
+# 2. every MN gets what EL's postgresql-server package gives it: the `postgresql` unit for the EL
+#    data directory, disabled (Debian's own clusters set to start manually), so the standby can run
+#    the shared database after a failover and pgsqlsetup only enables and starts it
+for h in "${hosts[@]}"; do
+	in_group "$h" xcat_mn || continue
+	on "$h" /opt/xcat/sbin/xcat-double pg-unit >/dev/null &
+done
+wait
+step "PostgreSQL unit on every MN"
+
 mn1=
 for h in "${hosts[@]}"; do
 	if in_group "$h" xcat_mn && [[ -z $mn1 ]]; then mn1=$h; fi
@@ -52,7 +62,7 @@ done
 [[ -n $mn1 ]] || { echo "50-xcat: no host in group xcat_mn" >&2; exit 1; }
 master_ip=${ip_of[$mn1]}
 
-# 2. management nodes: xcatconfig -i once; every MN but the first becomes a standby
+# 3. management nodes: xcatconfig -i once; every MN but the first becomes a standby
 for h in "${hosts[@]}"; do
 	in_group "$h" xcat_mn || continue
 	if on "$h" test -e /etc/xCATMN; then continue; fi
@@ -61,7 +71,7 @@ for h in "${hosts[@]}"; do
 	step "$h initialised as MN"
 done
 
-# 3. service nodes: /etc/xCATSN, local site table naming the MN, xcatd running
+# 4. service nodes: /etc/xCATSN, local site table naming the MN, xcatd running
 for h in "${hosts[@]}"; do
 	in_group "$h" xcat_sn || continue
 	if on "$h" test -e /etc/xCATSN; then continue; fi
@@ -69,7 +79,7 @@ for h in "${hosts[@]}"; do
 	step "$h initialised as SN"
 done
 
-# 4. every MN's root key is accepted everywhere (xCAT pushes it to the nodes it installs)
+# 5. every MN's root key is accepted everywhere (xCAT pushes it to the nodes it installs)
 keys=$(for h in "${hosts[@]}"; do if in_group "$h" xcat_mn; then on "$h" cat /root/.ssh/id_rsa.pub; fi; done)
 for h in "${hosts[@]}"; do
 	printf '%s\n' "$keys" | on "$h" 'mkdir -p /root/.ssh && touch /root/.ssh/authorized_keys && while read -r k; do [ -n "$k" ] && { grep -qxF "$k" /root/.ssh/authorized_keys || echo "$k" >> /root/.ssh/authorized_keys; }; done' &
@@ -77,7 +87,7 @@ done
 wait
 step "MN keys accepted on every host"
 
-# 5. the cluster, on the active MN, once; node names in its /etc/hosts every time
+# 6. the cluster, on the active MN, once; node names in its /etc/hosts every time
 if ! on "$mn1" test -e /etc/xcat/.lab-cluster-data; then
 	on "$mn1" /opt/xcat/sbin/xcat-double cluster-data >/dev/null
 	on "$mn1" touch /etc/xcat/.lab-cluster-data

@@ -168,6 +168,17 @@ L('updatenode goes through the first SN that answers, and reaches the node over 
 	}
 });
 
+L('every MN has the EL postgresql unit, as the server package ships it: disabled, Debian clusters manual', () => {
+	for (const h of ['mn1', 'mn2']) {
+		assert.is(ok(h, 'systemctl show -p FragmentPath,UnitFileState postgresql; grep -h -v "^#" /etc/postgresql/*/*/start.conf'),
+			'FragmentPath=/etc/systemd/system/postgresql.service\nUnitFileState=disabled\nmanual\n', h);
+	}
+	assert.is(on('sn1', 'test -e /etc/systemd/system/postgresql.service || echo none').stdout, 'none\n');
+	const r = on('sn1', 'XCATPGPW=abc pgsqlsetup -i');
+	assert.is(r.status, 1);
+	assert.match(r.stderr + r.stdout, /PostgreSQL is not installed/);
+});
+
 L('pgsqlsetup -i on mn2: real PostgreSQL in /var/lib/pgsql/data, the PG15 grant failure, every row kept', () => {
 	const busy = on('mn2', 'pgrep -a -x postgres');
 	if (busy.status === 0) throw new Error(`mn2 already runs PostgreSQL (another test is using it?): ${busy.stdout}`);
@@ -196,14 +207,12 @@ L('pgsqlsetup -i on mn2: real PostgreSQL in /var/lib/pgsql/data, the PG15 grant 
 		assert.is(again, 'The /etc/xcat/cfgloc file is already configured for PostgreSQL. xcat database initialization will not take place.\n');
 	} finally {
 		// back to the standby as provisioned: SQLite, no PostgreSQL, xcatd stopped and disabled
+		// (the postgresql unit and the manual Debian clusters are the provisioned state: they stay)
 		on('mn2', `systemctl disable --now xcatd postgresql 2>/dev/null; systemctl reset-failed xcatd postgresql 2>/dev/null
-rm -f /etc/systemd/system/postgresql.service
-for f in /etc/postgresql/*/*/start.conf.xcat-double; do [ -e "$f" ] && mv "$f" "\${f%.xcat-double}"; done
-systemctl daemon-reload
 rm -rf /var/lib/pgsql /root/xcat-dbback /root/rows-before /root/rows-after
 rm -rf /etc/xcat/*.sqlite /etc/xcat/cfgloc /etc/xcat/cfgloc.xcat.backup; tar -C /etc/xcat -xf /root/xcat-sqlite-before.tar; rm -f /root/xcat-sqlite-before.tar`);
 	}
-	assert.is(on('mn2', 'systemctl is-active xcatd postgresql; test -e /etc/xcat/cfgloc || echo sqlite').stdout, 'inactive\ninactive\nsqlite\n');
+	assert.is(on('mn2', 'systemctl is-active xcatd postgresql; systemctl is-enabled postgresql; test -e /etc/xcat/cfgloc || echo sqlite').stdout, 'inactive\ninactive\ndisabled\nsqlite\n');
 });
 
 L('the provision hook changes nothing the second time', () => {

@@ -15,7 +15,7 @@ import { install, snInit } from './labtools.js';
 import { lsdef } from './lsdef.js';
 import { lsxcatd } from './lsxcatd.js';
 import { nodels } from './nodels.js';
-import { pgsqlsetup } from './pgsqlsetup.js';
+import { pgsqlsetup, pgUnitInstall } from './pgsqlsetup.js';
 import { rmdef } from './rmdef.js';
 import { tabdump } from './tabdump.js';
 import { xcatconfig } from './xcatconfig.js';
@@ -54,4 +54,5 @@ export const COMMANDS: Record<string, Entry> = {
 	'conserver-apply': { run: conserverApply, viaXcatd: false },
 	'sn-init': { run: snInit, viaXcatd: false },
 	'cluster-data': { run: clusterData, viaXcatd: false },
+	'pg-unit': { run: pgUnitInstall, viaXcatd: false },
 };

@@ -9,7 +9,7 @@ import { write } from './common.js';
 import { COMMANDS } from './index.js';
 import { installXcatdUnit } from './units.js';
 
-const LAB_TOOLS = new Set(['install', 'sn-init', 'cluster-data', 'conserver-apply']);
+const LAB_TOOLS = new Set(['install', 'sn-init', 'cluster-data', 'conserver-apply', 'pg-unit']);
 const PATH_LINE = 'PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/opt/xcat/bin:/opt/xcat/sbin:/opt/xcat/share/xcat/tools"';
 const PROFILE = `# xCAT (the lab's double, test/lab/xcat)
 XCATROOT=/opt/xcat

@@ -1,5 +1,7 @@
 // pgsqlsetup -i [-N] [-a addr]… [-l addr]… (xCAT-client/bin/pgsqlsetup) in the EL layout:
-// data in /var/lib/pgsql/data, run by a `postgresql` unit. Like the real one on PostgreSQL ≥ 15 it
+// data in /var/lib/pgsql/data, run by the `postgresql` unit that EL's postgresql-server package
+// ships (the lab installs it, disabled, with `xcat-double pg-unit`; without it pgsqlsetup says
+// PostgreSQL is not installed, as the real one does without the package). Like the real one on PostgreSQL ≥ 15 it
 // creates xcatdb owned by postgres and grants xcatadm nothing on schema public, so the restore
 // fails quietly and xcatd cannot start, unless CREATE on public was granted beforehand (in
 // template1); it still reports success. Debian's 9.1-path bug is not reproduced (EL layout).
@@ -26,7 +28,7 @@ function pgBinDir(): string | undefined {
 }
 
 export function pgUnit(bin: string): string {
-	return `# PostgreSQL in the EL layout for the lab's xCAT double (installed by pgsqlsetup)
+	return `# PostgreSQL in the EL layout for the lab's xCAT double (as EL's postgresql-server ships it)
 [Unit]
 Description=PostgreSQL database server
 After=network.target
@@ -61,7 +63,7 @@ export async function pgsqlsetup(ctx: Ctx): Promise<void> {
 	if (flag(p, 'v')) { say(VERSION_LINE); return; }
 	if (!flag(p, 'i') && !flag(p, 'o')) { say('Either -i  or -o flag must be chosen'); USAGE.forEach(say); out.code(1); return; }
 	const bin = pgBinDir();
-	if (!bin) { fail(' rpm -qa | grep postgresql | grep server failed. \nPostgreSQL is not installed.  If on AIX, it should be first obtained from the xcat dependency tarballs and installed before running this command.\n If on Linux, install from the OS CDs.'); return; }
+	if (!bin || !existsSync(hostPath(PG_UNIT_PATH))) { fail(' rpm -qa | grep postgresql | grep server failed. \nPostgreSQL is not installed.  If on AIX, it should be first obtained from the xcat dependency tarballs and installed before running this command.\n If on Linux, install from the OS CDs.'); return; }
 	const pgRunning = run('pgrep', ['-x', 'postgres']).status === 0;
 	const cfglocPath = hostPath('/etc/xcat/cfgloc');
 	const onPg = existsSync(cfglocPath) && readFileSync(cfglocPath, 'utf8').includes('Pg');
@@ -96,11 +98,7 @@ export async function pgsqlsetup(ctx: Ctx): Promise<void> {
 		const mn = resolveIPv4(hname);
 		if (!mn) { fail(`Hostname resolution for ${hname} failed.`); return; }
 
-		// initpgdb; the EL `postgresql` unit takes the name of Debian's, whose generator would also
-		// start the Debian clusters set to auto on the same port: those are set to manual
-		writeFileSync(hostPath(PG_UNIT_PATH), pgUnit(bin));
-		debianClustersManual();
-		systemctl('daemon-reload');
+		// initpgdb (the unit and the manual Debian clusters are the package's part: `xcat-double pg-unit`)
 		mkdirSync(hostPath('/var/lib/pgsql'), { recursive: true });
 		const pw = postgresIds();
 		chownSync(hostPath('/var/lib/pgsql'), pw.uid, pw.gid);
@@ -153,18 +151,41 @@ export async function pgsqlsetup(ctx: Ctx): Promise<void> {
 	if (flag(p, 'o')) out.raw('Setup of the ODBC is not supported by the lab\'s xCAT double.');
 }
 
+/**
+ * What EL's postgresql-server package gives a host, for the lab: the `postgresql` unit (disabled)
+ * for the EL data directory. It takes the name of Debian's unit, whose generator would also start
+ * the Debian clusters set to auto on the same port, so those are set to manual. Idempotent.
+ */
+export function pgUnitInstall(ctx: Ctx): void {
+	const bin = pgBinDir();
+	if (!bin) { ctx.out.error('xcat-double pg-unit: no PostgreSQL server in /usr/lib/postgresql'); return; }
+	const path = hostPath(PG_UNIT_PATH);
+	let changed = debianClustersManual();
+	if (!existsSync(path) || readFileSync(path, 'utf8') !== pgUnit(bin)) {
+		mkdirSync(hostPath('/etc/systemd/system'), { recursive: true });
+		writeFileSync(`${path}.new`, pgUnit(bin));
+		renameSync(`${path}.new`, path);
+		changed++;
+	}
+	if (changed) systemctl('daemon-reload');
+	ctx.out.data(`xcat-double pg-unit: ${changed} change(s)`);
+}
+
 /** /etc/postgresql/<v>/<c>/start.conf "auto" -> "manual", the original kept as start.conf.xcat-double */
-export function debianClustersManual(): void {
+export function debianClustersManual(): number {
 	const base = hostPath('/etc/postgresql');
-	if (!existsSync(base)) return;
+	if (!existsSync(base)) return 0;
+	let changed = 0;
 	for (const v of readdirSync(base)) {
 		for (const c of existsSync(`${base}/${v}`) ? readdirSync(`${base}/${v}`) : []) {
 			const f = `${base}/${v}/${c}/start.conf`;
 			if (!existsSync(f) || !/^\s*auto\s*$/m.test(readFileSync(f, 'utf8'))) continue;
 			if (!existsSync(`${f}.xcat-double`)) copyFileSync(f, `${f}.xcat-double`);
 			writeFileSync(f, readFileSync(f, 'utf8').replace(/^\s*auto\s*$/m, 'manual'));
+			changed++;
 		}
 	}
+	return changed;
 }
 
 function postgresIds(): { uid: number; gid: number } {
