@@ -21,6 +21,7 @@ export async function verifyCopy(read: Read, from: string, to: string, withXattr
 	await hashTree(b);
 	const differences = compareTrees(a, b, 'exact');
 	if (withXattrs) differences.push(...compareXattrs(await xattrs(read, from), await xattrs(read, to)));
+	differences.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
 	return { differences, xattrsChecked: withXattrs };
 }
 
