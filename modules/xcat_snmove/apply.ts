@@ -41,18 +41,35 @@ function tcpAnswers(host: string, port: number, timeoutMs = 5000): Promise<strin
 	});
 }
 
+/**
+ * Runs the steps in order. A failed database write stops the run. After it, one failed command (a node
+ * that is down) does not keep the other nodes from their consoles, boot files and postscripts: every
+ * command runs, and the run fails at the end with each command that failed.
+ */
 export async function runSteps(change: Change, read: Read, steps: readonly Step[], writes: readonly AttributeWrite[]): Promise<StepTime[]> {
 	const times: StepTime[] = [];
-	for (const [index, step] of steps.entries()) {
+	const failures: { step: StepName; argv: readonly string[]; error: ModuleError }[] = [];
+	for (const step of steps) {
 		const started = performance.now();
-		try {
-			for (const argv of step.commands) await (step.name === 'routes' ? addRoute(change, argv) : change(argv));
-			if (step.name === 'database') await verifyWrites(read, writes);
-		} catch (error) {
-			if (!(error instanceof ModuleError)) throw error;
-			throw stepFailed(step.name, index, steps, error);
+		for (const argv of step.commands) {
+			try {
+				await (step.name === 'routes' ? addRoute(change, argv) : change(argv));
+			} catch (error) {
+				if (!(error instanceof ModuleError)) throw error;
+				if (step.name === 'database') throw new ModuleError(`${error.message}. The database writes did not complete and nothing else ran: check the nodes with lsdef, fix the cause and run this again.`, { ...error.extra, failed_steps: ['database'] });
+				failures.push({ step: step.name, argv, error });
+			}
 		}
+		if (step.name === 'database') await verifyWrites(read, writes);
 		times.push({ step: step.name, ms: Math.round(performance.now() - started), commands: step.commands.length });
+	}
+	if (failures.length) {
+		const failedSteps = [...new Set(failures.map((f) => f.step))];
+		throw new ModuleError(
+			`The nodes are moved in the xCAT database, but ${failures.length} command(s) failed: ${failures.map((f) => f.error.message).join(' | ')}. ` +
+			'Fix the cause (a node that is down, a service node that does not answer), then run the failed commands (failed_commands) by hand: running this module again moves nothing, as the database is already moved.',
+			{ failed_steps: failedSteps, failed_commands: failures.map((f) => showCommandShort(f.argv)), steps: times },
+		);
 	}
 	return times;
 }
@@ -65,14 +82,6 @@ async function addRoute(change: Change, argv: readonly string[]): Promise<void> 
 		const output = error instanceof ModuleError ? `${String(error.extra.stdout ?? '')}${String(error.extra.stderr ?? '')}` : '';
 		if (!output.includes(' File exists')) throw error;
 	}
-}
-
-function stepFailed(name: StepName, index: number, steps: readonly Step[], error: ModuleError): ModuleError {
-	const left = steps.slice(index + 1).map((s) => s.name);
-	const state = name === 'database'
-		? 'The database writes did not complete: check the nodes with lsdef and run this again.'
-		: `The nodes are moved in the xCAT database; step ${name} failed${left.length ? ` and ${left.join(', ')} did not run` : ''}. Fix the cause, then run the remaining commands (failed_step_commands) by hand: running this module again moves nothing, as the database is already moved.`;
-	return new ModuleError(`${error.message}. ${state}`, { ...error.extra, failed_step: name, failed_step_commands: steps.slice(index).flatMap((s) => s.commands.map(showCommandShort)) });
 }
 
 /** A command for a message: long noderanges cut short. */

@@ -29,11 +29,20 @@ defineModule({
 		const steps = commandsFor(p.actions, probed.consoleService);
 		const changed = p.moves.length > 0;
 		if (changed) await timed('check_destinations', () => checkDestinations(ctx.read, p.destinations, probed.xcatdPort));
-		if (changed && !ctx.check) times.push(...await runSteps(ctx.change, ctx.read, steps, p.actions.writes));
+		const moved = p.moves.map((m) => m.node);
+		const counts = countsResult(p.counts);
+		if (changed && !ctx.check) {
+			try {
+				times.push(...await runSteps(ctx.change, ctx.read, steps, p.actions.writes));
+			} catch (error) {
+				if (!(error instanceof ModuleError)) throw error;
+				throw new ModuleError(error.message, { moved, counts, ...error.extra, steps: [...times, ...((error.extra.steps as StepTime[] | undefined) ?? [])] });
+			}
+		}
 		return {
 			changed,
-			moved: p.moves.map((m) => m.node),
-			counts: countsResult(p.counts),
+			moved,
+			counts,
 			no_backup,
 			destinations: p.destinations,
 			actions: p.actions,

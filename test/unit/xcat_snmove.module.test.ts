@@ -1,0 +1,146 @@
+// The pure parts of the xcat_snmove module around the plan: option checks, parsers of what the probe
+// reads, the commands apply runs, and the report's words.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { noderangeProblem } from '../../modules/xcat/noderange';
+import { commandsFor } from '../../modules/xcat_snmove/commands';
+import { checkArgs } from '../../modules/xcat_snmove/options';
+import { networkRows, parseAhostsv4, parseGetentHosts, parseInetAddresses, parseNodels, serviceNodeNames, siteValues } from '../../modules/xcat_snmove/parse';
+import { plan } from '../../modules/xcat_snmove/plan';
+import { findingLine, toRequest } from '../../modules/xcat_snmove/report';
+import { parseTabdump, type Tabdump } from '../../modules/xcat/tabdump';
+import type { PlanActions } from '../../modules/xcat_snmove/types';
+
+const table = (text: string): Tabdump => {
+	const r = parseTabdump(text);
+	if (!r.ok) throw new Error(r.error);
+	return r.table;
+};
+
+test('noderanges: the grammar passes, shell syntax and broken structure do not', () => {
+	for (const ok of ['cn1', 'cn1,cn3', 'cn[01-10]', 'cn01-cn10', 'rack1@compute', 'all,-cn5', '/cn[345].*', '^/tmp/nodes', 'noderes.servicenode==sn1', '(a,b)@c', 'f[1-2]n[1-3]', 'cn10+3']) {
+		assert.is(noderangeProblem(ok), undefined, ok);
+	}
+	const bad: [string, RegExp][] = [
+		['', /empty/], ['cn1;reboot', /";"/], ['cn1 cn2', /" "/], ['$(id)', /"\$"/], ['cn`x`', /"`"/], ['a\nb', /"\\n"/],
+		['cn1&', /"&"/], ['cn1>x', /">"/], ["cn'1'", /"'"/], ['cn[1-', /not closed/], ['cn1]', /no "\["/], ['(cn1', /not closed/],
+		[',cn1', /empty element/], ['cn1,', /empty element/], ['cn1,,cn2', /empty element/],
+	];
+	for (const [text, why] of bad) assert.match(noderangeProblem(text) ?? '', why, JSON.stringify(text));
+	assert.is(noderangeProblem('cn[1,2],cn3'), undefined, 'a comma inside brackets is not an element separator');
+});
+
+test('option checks: nodes need a destination, -S needs -s, postscripts and ignore_nodes exclude each other', () => {
+	assert.equal(checkArgs({ source: 'sn1', ignore_nodes: false }), []);
+	assert.equal(checkArgs({ nodes: 'cn1', dest: 'sn1', ignore_nodes: false }), []);
+	assert.equal(checkArgs({ nodes: 'cn1', source: 'sn1', ignore_nodes: false }), []);
+	assert.match(checkArgs({ nodes: 'cn1', ignore_nodes: false })[0]!, /nodes needs dest/);
+	assert.match(checkArgs({ nodes: 'cn1', dest: 'sn2', source_node_facing: 'x', ignore_nodes: false })[0]!, /source_node_facing needs source/);
+	assert.match(checkArgs({ source: 'sn1', dest: 'sn1', ignore_nodes: false })[0]!, /differ/);
+	assert.match(checkArgs({ source: 'sn1', ignore_nodes: true, postscripts: ['a'] })[0]!, /ignore_nodes/);
+	assert.match(checkArgs({ source: 'sn1', ignore_nodes: false, postscripts: ['all', 'a'] })[0]!, /stands alone/);
+	assert.equal(checkArgs({ source: 'sn1', ignore_nodes: false, postscripts: ['all'] }), []);
+});
+
+test('the request: names mapped to the plan, postscripts all as the keyword', () => {
+	assert.equal(toRequest({ source: 'sn1', source_node_facing: 'a', dest: 'sn2', dest_node_facing: 'b', ignore_nodes: false, reconfigure_boot: true, postscripts: ['all'] }),
+		{ ignoreNodes: false, reconfigureBoot: true, source: 'sn1', sourceNodeFacing: 'a', dest: 'sn2', destNodeFacing: 'b', postscripts: 'all' });
+	assert.equal(toRequest({ ignore_nodes: true, reconfigure_boot: false, postscripts: ['x'] }), { ignoreNodes: true, reconfigureBoot: false, postscripts: ['x'] });
+});
+
+test('parsers: nodels, ip addr through xdsh, getent', () => {
+	assert.equal(parseNodels('cn1\ncn3\n\n'), ['cn1', 'cn3']);
+	const ipAddr = [
+		'sn2: 1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000',
+		'sn2:     inet 127.0.0.1/8 scope host lo',
+		'sn2:     inet6 ::1/128 scope host noprefixroute ',
+		'sn2: 2: host0@if9: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500',
+		'sn2:     inet 198.51.100.22/24 brd 198.51.100.255 scope global host0',
+		'sn2:     inet 10.2.0.22/16 scope global eth1',
+		'sn2:     inet 10.2.0.22/16 scope global secondary eth1:0',
+	].join('\n');
+	assert.equal(parseInetAddresses(ipAddr), ['198.51.100.22', '10.2.0.22']);
+	assert.equal(parseInetAddresses(''), []);
+	const hosts = parseGetentHosts('127.0.0.1       localhost\n198.51.100.22   sn2 sn2.xcat.lab\n198.51.100.22   other\nfe80::1 v6host\n198.51.100.31 cn1\n');
+	assert.is(hosts.byName.get('sn2.xcat.lab'), '198.51.100.22');
+	assert.is(hosts.byName.get('v6host'), undefined);
+	assert.is(hosts.byAddress.get('198.51.100.22'), 'sn2', 'the first name of the first line wins');
+	assert.is(parseAhostsv4('10.0.0.5      STREAM cn9.example\n10.0.0.5      DGRAM  \n'), '10.0.0.5');
+	assert.is(parseAhostsv4(''), undefined);
+});
+
+test('tables: site values, networks in order with gateways, service nodes; disabled rows are skipped', () => {
+	const site = table('#key,value,comments,disable\n"master","10.0.0.1",,\n"consoleservice","goconserver",,\n"xcatdport","3001",,"1"\n');
+	assert.equal([...siteValues(site)], [['master', '10.0.0.1'], ['consoleservice', 'goconserver']]);
+	const networks = table('#netname,net,mask,mgtifname,gateway,disable\n"a","10.0.0.0","255.0.0.0",,"<xcatmaster>",\n"b","192.168.0.0","255.255.0.0",,,\n"c","172.16.0.0","255.240.0.0",,,"yes"\n');
+	assert.equal(networkRows(networks), [{ net: '10.0.0.0', mask: '255.0.0.0', gateway: '<xcatmaster>' }, { net: '192.168.0.0', mask: '255.255.0.0' }]);
+	assert.equal([...serviceNodeNames(table('#node,tftpserver,disable\n"sn1","1",\n"sn2","1","1"\n'))], ['sn1']);
+});
+
+const ACTIONS: PlanActions = {
+	writes: [
+		{ nodes: ['cn1', 'cn3'], attributes: { servicenode: 'sn2,sn1', xcatmaster: 'sn2', conserver: 'sn2' } },
+		{ nodes: ['cn5'], attributes: { xcatmaster: 'sn2', servicenode: 'sn2,sn1' } },
+	],
+	consoles: ['cn1', 'cn3'],
+	nodeset: [{ provmethod: 'netboot', argument: 'netboot', nodes: ['cn1'] }, { provmethod: 'img', argument: 'osimage=img', nodes: ['cn3', 'cn5'] }],
+	routes: [{ gateway: '10.0.0.2', nodes: ['cn1'] }],
+	postscripts: [{ scripts: ['syslog', 'setupntp'], nodes: ['cn1', 'cn3', 'cn5'] }],
+};
+
+test('commands: one chdef per write (attributes in a fixed order), consoles, nodeset per group, routes, updatenode -s then -P', () => {
+	const steps = commandsFor(ACTIONS, '');
+	assert.equal(steps.map((s) => s.name), ['database', 'consoles', 'nodeset', 'routes', 'postscripts']);
+	assert.equal(steps.flatMap((s) => s.commands), [
+		['chdef', '-t', 'node', '-o', 'cn1,cn3', 'servicenode=sn2,sn1', 'xcatmaster=sn2', 'conserver=sn2'],
+		['chdef', '-t', 'node', '-o', 'cn5', 'servicenode=sn2,sn1', 'xcatmaster=sn2'],
+		['makeconservercf', 'cn1,cn3'],
+		['nodeset', 'cn1', 'netboot'],
+		['nodeset', 'cn3,cn5', 'osimage=img'],
+		['xdsh', 'cn1', '-v', 'route add default gw 10.0.0.2'],
+		['updatenode', 'cn1,cn3,cn5', '-s'],
+		['updatenode', 'cn1,cn3,cn5', '-P', 'syslog,setupntp'],
+	]);
+	assert.equal(commandsFor(ACTIONS, 'goconserver')[1]!.commands, [['makegocons', 'cn1,cn3']]);
+	assert.equal(commandsFor({ writes: [], consoles: [], nodeset: [], routes: [], postscripts: [] }, ''), [], 'nothing to do, no step');
+});
+
+test('commands: 20,000 nodes moving alike are one write, split into argv-sized chdef calls', () => {
+	const nodes = Array.from({ length: 20_000 }, (_, i) => `node${String(i).padStart(6, '0')}`);
+	const database = commandsFor({ ...ACTIONS, writes: [{ nodes, attributes: { xcatmaster: 'sn2' } }] }, '')[0]!;
+	assert.is(database.commands.length, 3); // 20,000 × 11 characters
+	assert.ok(database.commands.every((argv) => argv[4]!.length < 128 * 1024));
+	assert.equal(database.commands.flatMap((argv) => argv[4]!.split(',')), nodes);
+});
+
+test('findings: at most ten nodes named, with the count', () => {
+	assert.is(findingLine({ kind: 'x', message: 'm', nodes: [] }), 'm');
+	assert.is(findingLine({ kind: 'x', message: 'm', nodes: ['a'] }), 'm (1 node: a)');
+	const many = Array.from({ length: 12 }, (_, i) => `n${i}`);
+	assert.is(findingLine({ kind: 'x', message: 'm', nodes: many }), 'm (12 nodes: n0, n1, n2, n3, n4, n5, n6, n7, n8, n9, … 2 more)');
+});
+
+test('a plan from the lab cluster as the module probes it gives the commands the e2e test expects', () => {
+	const node = { servicenode: 'sn1,sn2', xcatmaster: 'sn1', tftpserver: 'sn1', nfsserver: 'sn1', monserver: 'sn1,sn1', conserver: 'sn1', provmethod: 'rhels9.4-x86_64-netboot-compute', postscripts: 'syslog,setupntp', address: '198.51.100.31' };
+	const p = plan({
+		request: { source: 'sn1' },
+		cluster: {
+			nodes: new Map([['cn1', node], ['cn2', { ...node, servicenode: 'sn2,sn1', xcatmaster: 'sn2' }]]),
+			networks: [{ net: '198.51.100.0', mask: '255.255.255.0' }],
+			serviceNodeAddresses: new Map([['sn2', [{ address: '198.51.100.22', hostname: 'sn2' }]]]),
+			hostAddresses: new Map([['sn1', '198.51.100.21'], ['sn2', '198.51.100.22']]),
+			serviceNodes: new Set(['sn1', 'sn2']),
+			xcatdefaults: { postscripts: 'syslog,remoteshell,syncfiles', postbootscripts: 'otherpkgs' },
+		},
+	});
+	assert.is(p.ok, true);
+	assert.equal(commandsFor(p.actions, '').flatMap((s) => s.commands), [
+		['chdef', '-t', 'node', '-o', 'cn1', 'servicenode=sn2,sn1', 'xcatmaster=sn2', 'tftpserver=sn2', 'nfsserver=sn2', 'monserver=sn2,sn2', 'conserver=sn2'],
+		['makeconservercf', 'cn1'],
+		['nodeset', 'cn1', 'osimage=rhels9.4-x86_64-netboot-compute'],
+		['updatenode', 'cn1', '-s'],
+		['updatenode', 'cn1', '-P', 'syslog,setupntp'],
+	]);
+});
+
+test.run();
