@@ -69,6 +69,12 @@ function usersProblem(c: DirCurrent): string | undefined {
 	return `${c.dir} is in use: ${shown.join(', ')}${more}; stop these processes first (the xCAT services and the database must be stopped to move their data)`;
 }
 
+function partialBusy(c: DirCurrent): string | undefined {
+	const u = c.partialUsers[0];
+	if (!u) return undefined;
+	return `${u.path} is still used by ${u.command} (pid ${u.pid}), probably left running by an interrupted run: wait for it to end or stop it`;
+}
+
 interface Draft { plan: DirPlan; problems: string[]; copies: boolean; writesShared: boolean }
 
 function planLinked(c: DirCurrent, now: Date): Draft {
@@ -80,6 +86,8 @@ function planLinked(c: DirCurrent, now: Date): Draft {
 	let action = 'none' as Action, copies = false;
 	if (c.partialShared === 'other') problems.push(`${P} exists and is not a directory: it is not a leftover of this module; move it away`);
 	if (c.partialLocal === 'other') problems.push(`${PL} exists and is not a directory: it is not a leftover of this module; move it away`);
+	const busyPartial = partialBusy(c);
+	if (busyPartial) problems.push(busyPartial);
 	const cleanups = (): Step[] => [
 		...(c.partialShared === 'dir' ? [{ op: 'remove' as const, path: P }] : []),
 		...(c.partialLocal === 'dir' ? [{ op: 'remove' as const, path: PL }] : []),
@@ -135,6 +143,8 @@ function planUnlinked(c: DirCurrent): Draft {
 	const warnings: string[] = [];
 	let action = 'none' as Action, copies = false;
 	if (c.partialLocal === 'other') problems.push(`${PL} exists and is not a directory: it is not a leftover of this module; move it away`);
+	const busyPartial = partialBusy(c);
+	if (busyPartial) problems.push(busyPartial);
 	const l = c.local;
 	const restore = (): void => {
 		if (c.sharedKind !== 'dir') {

@@ -80,7 +80,7 @@ export function probe(d: Desired): Current {
 	const root = { kind: rootKind, mountPoint: rootKind === 'dir' && isMountPoint(mounts, rootReal), writable: rootKind === 'dir' && !whyNotWritable, ...(whyNotWritable ? { whyNotWritable } : {}) };
 
 	const locals = d.dirs.map((x) => ({ ...x, local: probeLocal(x.dir, mounts) }));
-	const prefixes = locals.flatMap((x) => (x.local.kind === 'link' ? [x.dir, x.shared] : [x.dir]));
+	const prefixes = locals.flatMap((x) => [...(x.local.kind === 'link' ? [x.dir, x.shared] : [x.dir]), `${x.dir}${PARTIAL}`, `${x.shared}${PARTIAL}`]);
 	const users = findUsers([...new Set(prefixes)]);
 
 	const dirs = locals.map(({ dir, shared, local }): DirCurrent => {
@@ -95,6 +95,7 @@ export function probe(d: Desired): Current {
 			sharedParents: rootKind === 'dir' ? sharedParents(d, shared) : [],
 			asides: asidesOf(dir),
 			users: [...(users.get(dir) ?? []), ...(linksHere ? users.get(shared) ?? [] : [])],
+			partialUsers: [...(users.get(`${dir}${PARTIAL}`) ?? []), ...(users.get(`${shared}${PARTIAL}`) ?? [])],
 			nestedMounts: [],
 		};
 		const pm = local.kind === 'dir' ? findPostmaster(dir) : linksHere ? findPostmaster(shared) : undefined;

@@ -33,6 +33,8 @@ export interface DirCurrent {
 	asides: string[];
 	/** processes of this host using the directory (or, when it is a link, what it points to) */
 	users: User[];
+	/** processes of this host still working in a partial copy (an rsync that outlived a killed run) */
+	partialUsers: User[];
 	postmaster?: { pid: number; file: string };
 	/** mount points below the tree a copy would read */
 	nestedMounts: string[];

@@ -5,12 +5,13 @@ import { isMountPoint, mountOf, mountsBelow, parseMountinfo } from '../../module
 import type { Entry, Tree } from '../../modules/xcat_shared_data/tree';
 
 const file = (o: Partial<Entry> = {}): Entry => ({ type: 'file', mode: 0o644, uid: 0, gid: 0, size: 3, mtime: 1000, ino: '1', allocated: 4096, hash: 'aa', ...o });
+const plain = (o: Partial<Entry>): Entry => ({ type: 'link', mode: 0o777, uid: 0, gid: 0, size: 0, mtime: 1000, ino: '3', allocated: 0, ...o });
 const dirE = (o: Partial<Entry> = {}): Entry => ({ type: 'dir', mode: 0o755, uid: 0, gid: 0, size: 0, mtime: 1000, ino: '2', allocated: 4096, ...o });
 const tree = (root: string, entries: Record<string, Entry>, mounts: string[] = []): Tree => ({ root, entries: new Map(Object.entries(entries)), mounts });
 const base = (): Record<string, Entry> => ({
 	'': dirE(), a: file({ group: 'a' }), 'sub': dirE({ mode: 0o2750, uid: 1234, gid: 5678 }), 'sub/hard': file({ group: 'a' }),
-	soft: { ...file(), type: 'link', size: 0, target: 'a', hash: undefined } as Entry,
-	dev: { ...file(), type: 'char', size: 0, rdev: 259, hash: undefined } as Entry,
+	soft: plain({ type: 'link', target: 'a' }),
+	dev: plain({ type: 'char', rdev: 259 }),
 });
 
 const Compare = suite('xcat_shared_data tree comparison');

@@ -11,7 +11,7 @@ const args = (a: Partial<Args> = {}): Args => ({ path: '/HA', db_type: 'postgres
 function dir(name: string, o: Partial<DirCurrent> = {}): DirCurrent {
 	return {
 		dir: name, shared: `/HA${name}`, local: { kind: 'dir', mountPoint: false }, sharedKind: 'missing', localParent: true,
-		partialShared: 'missing', partialLocal: 'missing', partialBytes: 0, sharedParents: [], asides: [], users: [], nestedMounts: [],
+		partialShared: 'missing', partialLocal: 'missing', partialBytes: 0, sharedParents: [], asides: [], users: [], partialUsers: [], nestedMounts: [],
 		source: { files: 10, dirs: 2, bytes: 5000, needed: 12 * 4096 },
 		space: { dev: '2049', mount: '/HA', free: 1024 * MiB, freeInodes: 100000 },
 		...o,
@@ -168,6 +168,12 @@ Refuse('a process using the directory, or a live PostgreSQL on it', () => {
 	assert.is(run([dir('/var/lib/pgsql', { users, sharedKind: 'dir' })]).kind, 'refuse');
 	// already linked: nothing moves, a running database is fine
 	assert.is(run([dir('/var/lib/pgsql', { users, local: { kind: 'link', target: '/HA/var/lib/pgsql' }, sharedKind: 'dir' })]).kind, 'act');
+});
+
+Refuse('an rsync left running by a killed run still writes into the partial copy', () => {
+	const partialUsers = [{ pid: 77, command: 'rsync', path: '/HA/install.partial-xcat-ha/x', how: 'open' as const }];
+	assert.match(refused(run([dir('/install', { partialShared: 'dir', partialUsers })])), '/HA/install.partial-xcat-ha/x is still used by rsync (pid 77), probably left running by an interrupted run');
+	assert.match(refused(run([dir('/etc/xcat', { local: { kind: 'link', target: '/HA/etc/xcat' }, sharedKind: 'dir', partialLocal: 'dir', partialUsers })], { state: 'unlinked' })), 'is still used by rsync (pid 77)');
 });
 
 Refuse('neither copy, a mount point, mounts inside, a file in the way, rsync missing - all said at once', () => {
