@@ -1,0 +1,61 @@
+// What the user asked for, checked and normalised (pure).
+import type { ArgsOf } from '../runtime';
+import { isIPv4, looksLikeIPv6, unicastProblem } from '../runtime/ipv4';
+import type { options } from './options';
+
+export type Args = ArgsOf<typeof options>;
+export type Target = Args['type'];
+
+export interface Desired {
+	type: Target;
+	vip: string;
+	addresses: string[];
+	password?: string;
+	path?: string;
+	pgData: string;
+	pgService: string;
+}
+
+/** xCAT's documented default password, which every HA guide copies: refused. */
+export const DEFAULT_PASSWORD = 'cluster';
+
+export function checkArgs(a: Args): string[] {
+	const errors: string[] = [];
+	const address = (label: string, v: string) => {
+		if (looksLikeIPv6(v)) errors.push(`value of ${label} is an IPv6 address (${v}): IPv6 is not supported yet, give an IPv4 address`);
+		else if (!isIPv4(v)) errors.push(`value of ${label} must be an IPv4 address in dotted-quad form (e.g. 198.51.100.10), got: ${JSON.stringify(v)}`);
+		else {
+			const why = unicastProblem(v, 32);
+			if (why) errors.push(`value of ${label} must be a unicast host address, got: ${v} (${why})`);
+		}
+	};
+	address('vip', a.vip);
+	a.addresses.forEach((v, i) => address(`addresses[${i}]`, v));
+	const dup = a.addresses.find((v, i) => a.addresses.indexOf(v) !== i);
+	if (dup !== undefined) errors.push(`addresses must name each management node once, got ${dup} twice`);
+	if (a.addresses.includes(a.vip)) errors.push(`addresses must be the management nodes' own addresses, not the vip (${a.vip})`);
+	for (const [name, value] of [['path', a.path], ['pg_data', a.pg_data]] as const) {
+		if (value === undefined) continue;
+		if (value.split('/').includes('..') || value.split('/').includes('.')) errors.push(`value of ${name} must be an absolute path without '.' or '..' components, got: ${JSON.stringify(value)}`);
+		else if (value !== '/' && value.endsWith('/')) errors.push(`value of ${name} must not end with '/', got: ${JSON.stringify(value)}`);
+	}
+	if (a.path === '/') errors.push('value of path must be the shared root, not /');
+	if (a.password !== undefined) {
+		// pgsqlsetup takes nothing else (it refuses "not alpha-numeric"), and mysqlsetup puts it in SQL
+		if (!/^[A-Za-z0-9]+$/.test(a.password)) errors.push('value of password must be letters and digits only (pgsqlsetup refuses anything else)');
+		else if (a.password.toLowerCase() === DEFAULT_PASSWORD) errors.push(`value of password must not be xCAT's documented default "${DEFAULT_PASSWORD}": choose a secret one (from a vault)`);
+	}
+	return errors;
+}
+
+export function toDesired(a: Args): Desired {
+	return {
+		type: a.type,
+		vip: a.vip,
+		addresses: [...a.addresses],
+		pgData: a.pg_data,
+		pgService: a.pg_service,
+		...(a.password !== undefined ? { password: a.password } : {}),
+		...(a.path !== undefined ? { path: a.path } : {}),
+	};
+}

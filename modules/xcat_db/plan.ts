@@ -1,0 +1,219 @@
+// Decides what to do from what the host has and what was asked (pure): keep the database type
+// and fix access (ensure), fix the shared files for a standby (shared), or switch type (switch).
+import { cfglocHost, formatCfgloc, parseCfgloc, withCfglocHost, type DbType } from '../xcat/cfgloc';
+import type { Desired } from './desired';
+import { ensureHba, ensureListen, parseListen } from './pgconf';
+import type { Current, DbFiles } from './probe';
+
+export interface Cmd { argv: string[]; env?: Record<string, string> }
+
+export interface Edit { path: string; what: 'cfgloc' | 'pg_hba.conf' | 'postgresql.conf'; before: string; after: string }
+
+export interface Ensure {
+	edits: Edit[];
+	/** what the database running here needs for the edits: pg_hba.conf is reloaded, listen_addresses needs a restart */
+	db: 'none' | 'reload' | 'restart';
+	restartXcatd: boolean;
+	commands: Cmd[];
+}
+
+export interface SwitchSteps {
+	to: 'postgresql' | 'mysql';
+	backupDir: string;
+	stopXcatd?: Cmd;
+	dump: Cmd;
+	setup: Cmd;
+	/** mysqlsetup's -f file: the hosts to grant, one a line */
+	hostFile?: { path: string; text: string };
+	grant?: Cmd;
+	restore?: Cmd;
+	/** after the access edits: the new database listens on the VIP and lets every MN in */
+	restartDb?: Cmd;
+	startXcatd: Cmd;
+	/** xcatd was stopped before the switch: started to prove it answers, then stopped again */
+	stopXcatdAfter?: Cmd;
+	/** what cfgloc will say (the password in it) */
+	cfgloc: string;
+}
+
+export type Plan =
+	| { kind: 'refuse'; msg: string; typeBefore?: DbType }
+	| {
+		kind: 'act';
+		mode: 'ensure' | 'shared' | 'switch';
+		typeBefore: DbType;
+		sharedType?: DbType;
+		ensure: Ensure;
+		switch?: SwitchSteps;
+		warnings: string[];
+		msg: string;
+	};
+
+export interface Context { stamp: string; backupRoot: string }
+
+const NO_ENSURE: Ensure = { edits: [], db: 'none', restartXcatd: false, commands: [] };
+
+/** The type of the database files under a root: cfgloc's, SQLite tables' or none. */
+export function filesType(f: DbFiles): { type?: DbType; evidence: string } {
+	if (f.cfgloc !== undefined) return { type: parseCfgloc(f.cfgloc).type, evidence: `${f.root}/etc/xcat/cfgloc` };
+	if (f.sqliteTables) return { type: 'sqlite', evidence: `SQLite tables in ${f.root}/etc/xcat and no cfgloc` };
+	return { evidence: f.xcatDir ? `${f.root}/etc/xcat has no database` : `no ${f.root}/etc/xcat` };
+}
+
+export function plan(cur: Current, d: Desired, ctx: Context): Plan {
+	const typeBefore = parseCfgloc(cur.local.cfgloc).type;
+	const warnings: string[] = [];
+	if (cur.xcatd.engine && cur.xcatd.engine !== typeBefore) {
+		warnings.push(`xcatd runs on ${cur.xcatd.engine} but /etc/xcat/cfgloc says ${typeBefore}: xcatd was not restarted since cfgloc changed`);
+	}
+	if (d.type === 'sqlite' && d.addresses.length > 1) {
+		warnings.push('SQLite is allowed for management nodes that share /etc/xcat, but service nodes cannot use it (it takes no remote clients): use postgresql or mysql before adding service nodes');
+	}
+	const shared = cur.shared ? { ...filesType(cur.shared), linked: cur.shared.linked, root: cur.shared.root } : undefined;
+	if (shared?.type && shared.type !== d.type) {
+		return { kind: 'refuse', typeBefore, msg: `the shared data at ${shared.root} holds a ${shared.type} database (${shared.evidence}), but type is ${d.type}: give type ${shared.type}, or a shared root that holds ${d.type} or no xCAT data yet; nothing was changed` };
+	}
+	if (typeBefore === 'db2') return { kind: 'refuse', typeBefore, msg: 'xCAT uses DB2 here (/etc/xcat/cfgloc): xcat_db handles postgresql, mysql and sqlite only; nothing was changed' };
+	const base = { kind: 'act' as const, typeBefore, ...(shared?.type ? { sharedType: shared.type } : {}) };
+
+	if (typeBefore === d.type) {
+		const e = ensure(cur.local, cur, d, true);
+		if (typeof e === 'string') return { kind: 'refuse', typeBefore, msg: e };
+		warnings.push(...e.warnings);
+		return { ...base, mode: 'ensure' as const, ensure: e.ensure, warnings, msg: e.ensure.edits.length ? `${d.type}: access for the VIP and every MN address and cfgloc naming the VIP corrected` : `${d.type}: already in place` };
+	}
+
+	if (shared?.type === d.type && cur.shared && !cur.shared.linked) {
+		// the standby before its /etc/xcat is linked: pgsqlsetup here would initialise a second database
+		const e = ensure(cur.shared, cur, d, false);
+		if (typeof e === 'string') return { kind: 'refuse', typeBefore, msg: e };
+		warnings.push(...e.warnings);
+		if (d.type === 'postgresql' && cur.pg.load !== 'loaded') {
+			warnings.push(`this node has no ${d.pgService} unit: it cannot run the shared database after a failover; install the PostgreSQL server package`);
+		}
+		return {
+			...base, mode: 'shared' as const, ensure: e.ensure, warnings,
+			msg: `the shared data at ${cur.shared.root} already holds the ${d.type} database, so this node's own ${typeBefore} database is not switched (pgsqlsetup here would initialise a second one); link /etc/xcat${d.type === 'postgresql' ? ` and ${d.pgData}` : ''} to the shared data (xcat_shared_data) to use it`,
+		};
+	}
+
+	const refuse = switchProblem(cur, d, typeBefore);
+	if (refuse) return { kind: 'refuse', typeBefore, msg: refuse };
+	const steps = switchSteps(cur, d, ctx);
+	return {
+		...base, mode: 'switch' as const, switch: steps, warnings,
+		ensure: { ...NO_ENSURE, edits: [{ path: '/etc/xcat/cfgloc', what: 'cfgloc' as const, before: cur.local.cfgloc ?? '', after: `${steps.cfgloc}\n` }] },
+		msg: `switching xCAT's database from ${typeBefore} to ${d.type}`,
+	};
+}
+
+function switchProblem(cur: Current, d: Desired, from: DbType): string | undefined {
+	const what = `switching xCAT's database from ${from} to ${d.type}`;
+	if (d.type === 'sqlite') return `${what} is not supported (xCAT has no tool for it; restore a dumpxCATdb backup by hand if you must); nothing was changed`;
+	if (from !== 'sqlite') return `${what} is not supported: xcat_db switches from sqlite only; nothing was changed`;
+	if (d.password === undefined) return `password is required for ${what} (the password of the database's xCAT admin user); nothing was changed`;
+	if (!cur.vipHere) return `${what} needs the vip ${d.vip} on this host (the database will run here and cfgloc will name the VIP): add it first (xcat_vip); nothing was changed`;
+	if (d.type === 'postgresql') {
+		if (!cur.tools.pgsqlsetup) return `${what} needs pgsqlsetup (xCAT-client), found neither on PATH nor in /opt/xcat; nothing was changed`;
+		if (cur.pg.load !== 'loaded') return `${what} needs the PostgreSQL server: there is no ${d.pgService} unit here (install postgresql-server, or name the unit in pg_service); nothing was changed`;
+		if (cur.pg.active === 'active' || cur.pg.active === 'activating' || cur.pg.active === 'reloading') return `${what}: ${d.pgService} already runs here, though xCAT is on sqlite; stop it first (pgsqlsetup initialises a new database); nothing was changed`;
+		if (cur.local.pgData === 'cluster' || cur.local.pgData === 'other') return `${what}: ${d.pgData} already holds ${cur.local.pgData === 'cluster' ? 'a PostgreSQL database' : 'files'}, and pgsqlsetup initialises a new one there; move it aside first; nothing was changed`;
+	} else {
+		if (!cur.tools.mysqlsetup) return `${what} needs mysqlsetup (xCAT-client), found neither on PATH nor in /opt/xcat; nothing was changed`;
+		if (cur.xcatd.active !== 'active') return `${what} needs xcatd running (mysqlsetup backs up and restores through it); start it first; nothing was changed`;
+	}
+	return undefined;
+}
+
+function switchSteps(cur: Current, d: Desired, ctx: Context): SwitchSteps {
+	const backupDir = `${ctx.backupRoot}/${ctx.stamp}-sqlite`;
+	const running = cur.xcatd.active === 'active';
+	const bypass = { XCATBYPASS: '1' };
+	const startXcatd: Cmd = { argv: ['systemctl', 'start', 'xcatd'] };
+	const after = running ? {} : { stopXcatdAfter: { argv: ['systemctl', 'stop', 'xcatd'] } };
+	const hosts = [...d.addresses, d.vip];
+	if (d.type === 'postgresql') {
+		return {
+			to: 'postgresql', backupDir,
+			// nobody writes between the backup and the restore
+			...(running ? { stopXcatd: { argv: ['systemctl', 'stop', 'xcatd'] } } : {}),
+			dump: { argv: ['dumpxCATdb', '-p', backupDir], env: bypass },
+			// -N: pgsqlsetup sets up the database without its own backup and restore, which fail on
+			// PostgreSQL >= 15 (no CREATE on schema public); the module grants, then restores
+			setup: { argv: ['pgsqlsetup', '-i', '-N', ...hosts.flatMap((a) => ['-a', a])], env: { XCATPGPW: d.password ?? '' } },
+			grant: { argv: ['runuser', '-u', 'postgres', '--', 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', 'xcatdb', '-c', grantSql('xcatadm')] },
+			restore: { argv: ['restorexCATdb', '-p', backupDir], env: bypass },
+			restartDb: { argv: ['systemctl', 'restart', d.pgService] },
+			startXcatd, ...after,
+			cfgloc: formatCfgloc({ engine: 'Pg', fields: [['dbname', 'xcatdb'], ['host', d.vip]], user: 'xcatadm', password: d.password ?? '' }),
+		};
+	}
+	const hostFile = `${backupDir}/mysql-access-hosts`;
+	return {
+		to: 'mysql', backupDir,
+		dump: { argv: ['dumpxCATdb', '-p', backupDir], env: bypass },
+		hostFile: { path: hostFile, text: `${hosts.join('\n')}\n` },
+		// mysqlsetup backs up, restores and grants the -f hosts itself, with xcatd running
+		setup: { argv: ['mysqlsetup', '-i', '-f', hostFile, '-V'], env: { XCATMYSQLADMIN_PW: d.password ?? '', XCATMYSQLROOT_PW: d.password ?? '' } },
+		startXcatd: { argv: ['systemctl', 'restart', 'xcatd'] }, ...after,
+		cfgloc: formatCfgloc({ engine: 'mysql', fields: [['dbname', 'xcatdb'], ['host', d.vip]], user: 'xcatadmin', password: d.password ?? '' }),
+	};
+}
+
+/** PostgreSQL >= 15 lets only the owner create in schema public; pgsqlsetup makes xcatdb owned by postgres. */
+export function grantSql(user: string): string {
+	if (!/^[a-z_][a-z0-9_]*$/.test(user)) throw new Error(`unexpected database user name ${JSON.stringify(user)}`);
+	return `GRANT CREATE ON SCHEMA public TO ${user}`;
+}
+
+/**
+ * The edits FILES need: pg_hba.conf and listen_addresses for the VIP and every MN address (postgresql),
+ * cfgloc naming the VIP (postgresql, mysql); and what must then be reloaded or restarted here.
+ * HERE: the files are this host's own view (the database may run here).
+ */
+export function ensure(files: DbFiles, cur: Current, d: Desired, here: boolean): { ensure: Ensure; warnings: string[] } | string {
+	const type = parseCfgloc(files.cfgloc).type;
+	const edits: Edit[] = [];
+	const warnings: string[] = [];
+	const ips = [d.vip, ...d.addresses];
+	if (type === 'postgresql') {
+		const dir = `${files.root}${d.pgData}`;
+		for (const [name, text] of [['pg_hba.conf', files.hba], ['postgresql.conf', files.conf]] as const) {
+			if (text === undefined) return `cfgloc (${files.root}/etc/xcat/cfgloc) names a PostgreSQL database, but there is no ${dir}/${name}${files.root ? '' : `: the database files are not on this host (link ${d.pgData} to the shared data, or give pg_data)`}; nothing was changed`;
+		}
+		const hba = ensureHba(files.hba!, ips);
+		if (hba !== files.hba) edits.push({ path: `${dir}/pg_hba.conf`, what: 'pg_hba.conf', before: files.hba!, after: hba });
+		const conf = ensureListen(files.conf!, ips);
+		if (conf !== files.conf) edits.push({ path: `${dir}/postgresql.conf`, what: 'postgresql.conf', before: files.conf!, after: conf });
+		if (files.autoConf !== undefined && parseListen(files.autoConf).line >= 0) {
+			warnings.push(`${dir}/postgresql.auto.conf sets listen_addresses (ALTER SYSTEM), which wins over postgresql.conf: check it names ${ips.join(', ')}`);
+		}
+	}
+	if (type === 'mysql') warnings.push(`MySQL grants for ${ips.join(', ')} are not checked when the type already matches: run mysqlsetup -u -f <file of hosts> if one is missing`);
+	if ((type === 'postgresql' || type === 'mysql') && files.cfgloc !== undefined && cfglocHost(parseCfgloc(files.cfgloc)) !== d.vip) {
+		edits.push({ path: `${files.root}/etc/xcat/cfgloc`, what: 'cfgloc', before: files.cfgloc, after: withCfglocHost(files.cfgloc, d.vip) });
+	}
+	const pgEdit = edits.find((e) => e.what === 'postgresql.conf') ? 'restart' : edits.find((e) => e.what === 'pg_hba.conf') ? 'reload' : 'none';
+	const dbHere = here && cur.pg.active === 'active';
+	const db = dbHere ? pgEdit : 'none';
+	if (pgEdit !== 'none' && !dbHere) warnings.push(`${d.pgService} does not run here: the changed PostgreSQL files take effect where it runs after a ${pgEdit} (or at its next start)`);
+	const restartXcatd = here && cur.xcatd.active === 'active' && (db === 'restart' || edits.some((e) => e.what === 'cfgloc'));
+	const commands: Cmd[] = [
+		...(db !== 'none' ? [{ argv: ['systemctl', db, d.pgService] }] : []),
+		...(restartXcatd ? [{ argv: ['systemctl', 'restart', 'xcatd'] }] : []),
+	];
+	return { ensure: { edits, db, restartXcatd, commands }, warnings };
+}
+
+/** A command as the result shows it: environment first (secrets masked), as `env` would run it. */
+export function shown(cmd: Cmd): string[] {
+	const env = Object.entries(cmd.env ?? {}).map(([k, v]) => `${k}=${/PW$|^XCATCFG$/.test(k) ? '********' : v}`);
+	return env.length ? ['env', ...env, ...cmd.argv] : [...cmd.argv];
+}
+
+/** Every command of a plan, in the order they run. */
+export function planCommands(p: Extract<Plan, { kind: 'act' }>): Cmd[] {
+	const s = p.switch;
+	if (!s) return p.ensure.commands;
+	return [s.stopXcatd, s.dump, s.setup, s.grant, s.restore, s.restartDb, s.startXcatd, s.stopXcatdAfter].filter((c): c is Cmd => c !== undefined);
+}

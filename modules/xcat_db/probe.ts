@@ -1,0 +1,107 @@
+// Reads the host: cfgloc (here and on the shared data), the PostgreSQL files, which services run,
+// whether the VIP is here and the xCAT setup commands exist. Only reads.
+import { access, constants, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { ModuleError, type Ctx } from '../runtime';
+import { lsxcatdHost, lsxcatdType, type DbType } from '../xcat/cfgloc';
+import type { Args, Desired } from './desired';
+import { xcatEnv } from './xcatenv';
+
+/** The xCAT and PostgreSQL files under one root: '' for this host's own view, or the shared root. */
+export interface DbFiles {
+	root: string;
+	cfgloc?: string;
+	/** <root>/etc/xcat exists, and holds *.sqlite tables */
+	xcatDir: boolean;
+	sqliteTables: boolean;
+	hba?: string;
+	conf?: string;
+	autoConf?: string;
+	/** <root><pg_data>: absent, empty, or holding a cluster (PG_VERSION) or other files */
+	pgData: 'absent' | 'empty' | 'cluster' | 'other';
+}
+
+export interface Unit { load: string; active: string; enabled: string }
+
+export interface Current {
+	local: DbFiles;
+	/** the shared root's files, unless /etc/xcat already is the shared one (then linked) */
+	shared?: DbFiles & { linked: boolean };
+	xcatd: Unit & { engine?: DbType; host?: string };
+	pg: Unit;
+	vipHere: boolean;
+	tools: { pgsqlsetup: boolean; mysqlsetup: boolean };
+}
+
+type Read = Ctx<Args>['read'];
+
+const text = (p: string) => readFile(p, 'utf8').catch(() => undefined);
+const exists = (p: string) => stat(p).then(() => true, () => false);
+
+export async function readDbFiles(root: string, pgData: string): Promise<DbFiles> {
+	const etc = `${root}/etc/xcat`;
+	const data = `${root}${pgData}`;
+	const entries = await readdir(etc).catch(() => undefined);
+	const pgEntries = await readdir(data).catch(() => undefined);
+	const files: DbFiles = {
+		root,
+		xcatDir: entries !== undefined,
+		sqliteTables: (entries ?? []).some((e) => e.endsWith('.sqlite')),
+		pgData: pgEntries === undefined ? 'absent' : pgEntries.length === 0 ? 'empty' : pgEntries.includes('PG_VERSION') ? 'cluster' : 'other',
+	};
+	const [cfgloc, hba, conf, autoConf] = await Promise.all([text(`${etc}/cfgloc`), text(`${data}/pg_hba.conf`), text(`${data}/postgresql.conf`), text(`${data}/postgresql.auto.conf`)]);
+	return {
+		...files,
+		...(cfgloc !== undefined ? { cfgloc } : {}),
+		...(hba !== undefined ? { hba } : {}),
+		...(conf !== undefined ? { conf } : {}),
+		...(autoConf !== undefined ? { autoConf } : {}),
+	};
+}
+
+export async function unit(read: Read, name: string): Promise<Unit> {
+	const r = await read(['systemctl', 'show', '-p', 'LoadState,ActiveState,UnitFileState', '--', name]);
+	const value = (k: string) => new RegExp(`^${k}=(.*)$`, 'm').exec(r.stdout)?.[1] ?? '';
+	return { load: value('LoadState'), active: value('ActiveState'), enabled: value('UnitFileState') };
+}
+
+export async function lsxcatd(read: Read): Promise<{ rc: number; stdout: string; stderr: string; engine?: DbType; host?: string }> {
+	const r = await read(['lsxcatd', '-d'], { env: xcatEnv(), timeoutMs: 60_000 });
+	const engine = r.rc === 0 ? lsxcatdType(r.stdout) : undefined;
+	const host = r.rc === 0 ? lsxcatdHost(r.stdout) : undefined;
+	return { rc: r.rc, stdout: r.stdout, stderr: r.stderr, ...(engine ? { engine } : {}), ...(host ? { host } : {}) };
+}
+
+export async function onPath(name: string): Promise<boolean> {
+	for (const dir of (xcatEnv().PATH ?? '').split(':')) {
+		if (dir && await access(`${dir}/${name}`, constants.X_OK).then(() => true, () => false)) return true;
+	}
+	return false;
+}
+
+export async function probe(read: Read, d: Desired): Promise<Current> {
+	if (d.path !== undefined && !await exists(d.path)) throw new ModuleError(`path ${d.path} does not exist: give the shared root (e.g. /HA), mounted`, { path: d.path });
+	const local = await readDbFiles('', d.pgData);
+	let shared: Current['shared'];
+	if (d.path !== undefined) {
+		const mine = await realpath('/etc/xcat').catch(() => '/etc/xcat');
+		const theirs = await realpath(`${d.path}/etc/xcat`).catch(() => `${d.path}/etc/xcat`);
+		shared = mine === theirs ? { ...local, root: d.path, linked: true } : { ...await readDbFiles(d.path, d.pgData), linked: false };
+	}
+	const [xcatdUnit, pg, addrs, pgsqlsetup, mysqlsetup] = await Promise.all([
+		unit(read, 'xcatd'), unit(read, d.pgService), read(['ip', '-o', '-4', 'addr', 'show']), onPath('pgsqlsetup'), onPath('mysqlsetup'),
+	]);
+	if (addrs.rc !== 0) throw new ModuleError(`ip -o -4 addr show failed (rc ${addrs.rc}): ${addrs.stderr.trim()}`);
+	let xcatd: Current['xcatd'] = xcatdUnit;
+	if (xcatdUnit.active === 'active') {
+		const l = await lsxcatd(read);
+		xcatd = { ...xcatdUnit, ...(l.engine ? { engine: l.engine } : {}), ...(l.host ? { host: l.host } : {}) };
+	}
+	return {
+		local,
+		...(shared ? { shared } : {}),
+		xcatd,
+		pg,
+		vipHere: addrs.stdout.split('\n').some((l) => l.includes(` ${d.vip}/`)),
+		tools: { pgsqlsetup, mysqlsetup },
+	};
+}

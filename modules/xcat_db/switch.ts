@@ -1,0 +1,118 @@
+// Switches xCAT from SQLite to PostgreSQL (or MySQL): back up every table, set up the new database,
+// restore, give it access for the VIP and every MN, start xcatd on it, and prove that every row
+// survived and that the database and xcatd answer. Any failure puts the previous configuration back.
+import { mkdir, readdir, readFile, rename, stat, chown, chmod } from 'node:fs/promises';
+import { ModuleError } from '../runtime';
+import { parseCfgloc } from '../xcat/cfgloc';
+import { siteRows, xcatdAnswers } from './answers';
+import { applyEnsure, run, write, type Runner } from './apply';
+import type { Desired } from './desired';
+import { ensure, grantSql, type SwitchSteps } from './plan';
+import { readDbFiles, type Current } from './probe';
+import { compareRows, counts, rowsOfDump, type Rows } from './rows';
+
+const CFGLOC = '/etc/xcat/cfgloc';
+
+async function readDump(dir: string): Promise<Rows> {
+	const files = new Map<string, string>();
+	for (const f of (await readdir(dir)).filter((n) => n.endsWith('.csv'))) files.set(f, await readFile(`${dir}/${f}`, 'utf8'));
+	return rowsOfDump(files);
+}
+
+export interface Switched { rows: Record<string, number>; backupDir: string }
+
+export async function runSwitch(r: Runner, s: SwitchSteps, cur: Current, d: Desired, stamp: string): Promise<Switched> {
+	await mkdir(s.backupDir.slice(0, s.backupDir.lastIndexOf('/')), { recursive: true, mode: 0o700 });
+	await mkdir(s.backupDir, { mode: 0o700 });
+	if (s.stopXcatd) await run(r, s.stopXcatd);
+	let before: Rows;
+	try {
+		await run(r, s.dump);
+		before = await readDump(s.backupDir);
+		if (!before.get('site')?.length) throw new Error(`the backup in ${s.backupDir} has no site rows: the ${cur.xcatd.engine ?? 'sqlite'} database did not answer`);
+	} catch (err) {
+		const back = s.stopXcatd ? await run(r, { argv: ['systemctl', 'start', 'xcatd'] }).then(() => ' (xcatd started again)', (e: Error) => ` (starting xcatd again failed: ${e.message})`) : '';
+		throw new ModuleError(`backing up xCAT's database failed, so nothing was switched${back}: ${(err as Error).message}`, { commands: r.log, files: r.written });
+	}
+
+	try {
+		if (s.hostFile) await write(r, s.hostFile.path, s.hostFile.text, 0o600);
+		await run(r, s.setup);
+		const cfg = parseCfgloc(await readFile(CFGLOC, 'utf8').catch(() => ''));
+		if (cfg.type !== s.to) throw new Error(`${s.setup.argv[0]} exited 0 but ${CFGLOC} does not name ${s.to}`);
+		if (s.grant) {
+			const sql = grantSql(cfg.user);
+			await run(r, { ...s.grant, argv: [...s.grant.argv.slice(0, -1), sql] });
+		}
+		if (s.restore) await run(r, s.restore);
+		const files = await readDbFiles('', d.pgData);
+		const e = ensure(files, { ...cur, local: files, pg: { ...cur.pg, active: 'inactive' }, xcatd: { ...cur.xcatd, active: 'inactive' } }, d, true);
+		if (typeof e === 'string') throw new Error(e);
+		await applyEnsure(r, e.ensure, d, s.to);
+		if (s.restartDb) await run(r, s.restartDb);
+		const db = await siteRows(r.ctx.read, { bypass: true });
+		if (db.rows === 0) throw new Error(`the new database does not answer at the VIP: ${db.why}`);
+		const afterDir = `${s.backupDir}-after`;
+		await run(r, { argv: ['dumpxCATdb', '-p', afterDir], env: { XCATBYPASS: '1' } });
+		const lost = compareRows(before, await readDump(afterDir));
+		if (lost.length) throw new Error(`rows did not survive the switch: ${lost.join('; ')}`);
+		await run(r, s.startXcatd);
+		const why = await xcatdAnswers(r.ctx.read, s.to, d.vip);
+		if (why) throw new Error(why);
+		if (s.stopXcatdAfter) await run(r, s.stopXcatdAfter);
+		return { rows: counts(before), backupDir: s.backupDir };
+	} catch (err) {
+		const cause = err instanceof Error ? err.message : String(err);
+		const restored = await rollback(r, cur, d, stamp);
+		const how = restored.problems.length
+			? `Restoring the previous configuration did not fully work: ${restored.problems.join('; ')}. Done: ${restored.done.join(', ') || 'nothing'}`
+			: `The previous configuration is back: ${restored.done.join(', ')}`;
+		throw new ModuleError(`switching xCAT's database from sqlite to ${s.to} failed: ${cause}. ${how}. Every table is backed up in ${s.backupDir}.`, {
+			commands: r.log, files: r.written, switched: false, restored: restored.problems.length === 0, backup_dir: s.backupDir,
+		});
+	}
+}
+
+/** Back to the configuration before the switch, step by step, each failure noted and the rest still done. */
+async function rollback(r: Runner, cur: Current, d: Desired, stamp: string): Promise<{ done: string[]; problems: string[] }> {
+	const done: string[] = [], problems: string[] = [];
+	const attempt = async (what: string, fn: () => Promise<unknown>) => {
+		try { await fn(); done.push(what); } catch (e) { problems.push(`${what}: ${(e as Error).message}`); }
+	};
+	await attempt('xcatd stopped', () => run(r, { argv: ['systemctl', 'stop', 'xcatd'] }));
+	if (cur.local.cfgloc !== undefined) {
+		await attempt(`${CFGLOC} as it was`, () => write(r, CFGLOC, cur.local.cfgloc!, 0o600));
+	} else if (await stat(CFGLOC).then(() => true, () => false)) {
+		const aside = `${CFGLOC}.xcat-ha-failed-${stamp}`;
+		await attempt(`${CFGLOC} moved aside to ${aside} (xCAT is on SQLite without it)`, () => rename(CFGLOC, aside));
+	}
+	if (cur.pg.active !== 'active' && d.type === 'postgresql') {
+		await attempt(`${d.pgService} stopped`, () => run(r, { argv: ['systemctl', 'stop', d.pgService] }));
+		if (cur.pg.enabled !== 'enabled') await attempt(`${d.pgService} disabled`, () => run(r, { argv: ['systemctl', 'disable', '--quiet', d.pgService] }));
+		const now = await readdir(d.pgData).catch(() => undefined);
+		if (now && now.length > 0 && (cur.local.pgData === 'absent' || cur.local.pgData === 'empty')) {
+			const aside = `${d.pgData}.xcat-ha-failed-${stamp}`;
+			await attempt(`the new database in ${d.pgData} moved aside to ${aside}`, async () => {
+				const st = await stat(d.pgData);
+				await rename(d.pgData, aside);
+				if (cur.local.pgData === 'empty') {
+					await mkdir(d.pgData);
+					await chown(d.pgData, st.uid, st.gid);
+					await chmod(d.pgData, st.mode & 0o7777);
+				}
+			});
+		}
+	}
+	if (cur.xcatd.active === 'active') {
+		await attempt('xcatd started', () => run(r, { argv: ['systemctl', 'start', 'xcatd'] }));
+		const type = parseCfgloc(cur.local.cfgloc).type;
+		const why = await xcatdAnswers(r.ctx.read, type, undefined, 15);
+		if (why) problems.push(why);
+		else done.push(`xcatd answering on ${type}`);
+	} else {
+		const db = await siteRows(r.ctx.read, { bypass: true });
+		if (db.rows === 0) problems.push(`the previous database does not answer: ${db.why}`);
+		else done.push(`the ${parseCfgloc(cur.local.cfgloc).type} database answering`);
+	}
+	return { done, problems };
+}
