@@ -43,7 +43,7 @@ export function checkArgs(a: Args): string[] {
 	if (a.password !== undefined) {
 		// pgsqlsetup takes nothing else (it refuses "not alpha-numeric"), and mysqlsetup puts it in SQL
 		if (!/^[A-Za-z0-9]+$/.test(a.password)) errors.push('value of password must be letters and digits only (pgsqlsetup refuses anything else)');
-		else if (a.password.toLowerCase() === DEFAULT_PASSWORD) errors.push(`value of password must not be xCAT's documented default "${DEFAULT_PASSWORD}": choose a secret one (from a vault)`);
+		else if (a.password.toLowerCase() === DEFAULT_PASSWORD) errors.push("value of password must not be xCAT's documented default password: choose a secret one (from a vault)");
 	}
 	return errors;
 }
