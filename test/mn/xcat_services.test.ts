@@ -163,9 +163,11 @@ Mn2('takeover: check, start (database first, no DNS without site.domain), again,
 	assert.is((r.steps as any[]).find((s) => s.step === 'makedns -n').reason, 'site.domain is not set, so xCAT serves no DNS zone');
 	assert.equal(r.started, units2);
 	assert.equal(await states('mn2', units2), all(units2, 'active', 'disabled'));
-	figures.push(`start on mn2 (${units2.join(' ')}) ${ms} ms (module over ssh)`);
+	figures.push(`start on mn2 (${units2.join(' ')}) ${ms} ms (module over ssh), steps: ${(r.steps as any[]).map((s) => `${s.step} ${s.ms}`).join(', ')}`);
 
+	const t2 = Date.now();
 	const again = await svc('mn2', { state: 'started', services: units2 });
+	figures.push(`second start on mn2 (nothing to do, checks only) ${Date.now() - t2} ms (module over ssh)`);
 	assert.is(again.changed, false);
 	const recheck = await svc('mn2', { state: 'started', services: units2 }, { check: true });
 	assert.is(recheck.changed, false);
