@@ -14,6 +14,8 @@ export interface Runner {
 	log: string[][];
 	/** every file written */
 	written: string[];
+	/** files the run itself created (during a switch): no <file>.xcat-ha.orig of those */
+	fresh?: boolean;
 }
 
 export async function run(r: Runner, cmd: Cmd, timeoutMs = 1_800_000) {
@@ -22,7 +24,7 @@ export async function run(r: Runner, cmd: Cmd, timeoutMs = 1_800_000) {
 }
 
 export async function write(r: Runner, path: string, text: string, mode?: number): Promise<void> {
-	await atomicWrite(path, text, mode);
+	await atomicWrite(path, text, mode, !r.fresh);
 	r.written.push(path);
 }
 

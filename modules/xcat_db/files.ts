@@ -10,11 +10,11 @@ async function target(path: string): Promise<string> {
 }
 
 /** Writes TEXT to PATH atomically; returns the backup's path when this write made it. */
-export async function atomicWrite(path: string, text: string, newMode = 0o644): Promise<string | undefined> {
+export async function atomicWrite(path: string, text: string, newMode = 0o644, keepOriginal = true): Promise<string | undefined> {
 	const real = await target(path);
 	const old = await stat(real).catch(() => undefined);
 	let backup: string | undefined;
-	if (old) {
+	if (old && keepOriginal) {
 		const orig = `${real}${ORIGINAL_SUFFIX}`;
 		if (!await stat(orig).then(() => true, () => false)) {
 			await copyFile(real, orig);

@@ -22,6 +22,8 @@ async function readDump(dir: string): Promise<Rows> {
 export interface Switched { rows: Record<string, number>; backupDir: string }
 
 export async function runSwitch(r: Runner, s: SwitchSteps, cur: Current, d: Desired, stamp: string): Promise<Switched> {
+	// the files a switch writes are new (pgsqlsetup's), or the originals put back: no .xcat-ha.orig of those
+	r.fresh = true;
 	await mkdir(s.backupDir.slice(0, s.backupDir.lastIndexOf('/')), { recursive: true, mode: 0o700 });
 	await mkdir(s.backupDir, { mode: 0o700 });
 	if (s.stopXcatd) await run(r, s.stopXcatd);
