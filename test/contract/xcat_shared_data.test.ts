@@ -4,7 +4,7 @@
 import { execa } from 'execa';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { chmod, mkdtemp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runModule, type RunOpts } from '../helpers/run-module';
@@ -15,7 +15,9 @@ const HA = () => join(T, 'HA');
 const XCAT = () => join(T, 'l/etc/xcat');
 const INSTALL = () => join(T, 'l/install');
 const base = () => ({ path: HA(), directories: [XCAT(), INSTALL()], require_mount: false });
-const mod = (args: Record<string, unknown>, o: RunOpts = {}) => runModule('xcat_shared_data', args, o);
+// the bundle copied once: a build running meanwhile in this shared checkout may remove library/ for a moment
+const libDir = mkdtemp(join(tmpdir(), 'xsd-lib-')).then(async (d) => { await copyFile('library/xcat_shared_data.js', join(d, 'xcat_shared_data.js')); return d; });
+const mod = async (args: Record<string, unknown>, o: RunOpts = {}) => runModule('xcat_shared_data', args, { libDir: await libDir, ...o });
 const sh = async (script: string) => (await execa('bash', ['-c', script], { stripFinalNewline: false })).stdout;
 const snapshot = (dir: string) => sh(SNAPSHOT_SCRIPT(dir));
 /** everything under T: names, types, link targets (what "nothing changed" means here) */
@@ -50,7 +52,8 @@ me=${cmd}; real=$(PATH=${realPath} command -v $me)
 n=$(( $(cat "$XSD_STATE/count.$me" 2>/dev/null || echo 0) + 1 )); echo $n > "$XSD_STATE/count.$me"
 at="$me:$n"
 if [ "$XSD_KILL" = "$at:before" ]; then kill -9 $PPID; sleep 5; exit 1; fi
-if [ "$XSD_KILL" = "$at:during" ]; then "$real" --bwlimit=500 "$@" & sleep 1; kill -9 $PPID $!; sleep 5; exit 1; fi
+if [ "$XSD_KILL" = "$at:during" ]; then "$real" --bwlimit=500 "$@" & sleep 1; kill -9 $PPID; pkill -9 -P $!; kill -9 $!; sleep 5; exit 1; fi
+if [ "$XSD_KILL" = "$at:orphan" ]; then "$real" --bwlimit=300 "$@" & sleep 1; kill -9 $PPID; exit 1; fi
 if [ "$XSD_CORRUPT" = "$at" ]; then "$real" "$@"; rc=$?; f=$(find "\${@: -1}" -name site.sqlite | head -1); echo tampered >> "$f"; exit $rc; fi
 "$real" "$@"; rc=$?
 if [ "$XSD_KILL" = "$at:after" ]; then kill -9 $PPID; sleep 5; fi
@@ -230,7 +233,7 @@ Cycle.run();
 // --- killed at every step, then run again -----------------------------------------------------------------
 const Kill = suite('xcat_shared_data killed (SIGKILL) at each step: a new run finishes the job');
 Kill.before(makeWrappers);
-Kill.after(async () => { await rm(wrappers, { recursive: true, force: true }); await rm(T, { recursive: true, force: true }); });
+Kill.after(async () => { for (const d of [wrappers, T, await libDir]) await rm(d, { recursive: true, force: true }); });
 
 // rsync 1-2: the copies; mv 1: partial → shared, mv 2: local → aside; ln 1: the link
 for (const at of ['rsync:1:during', 'rsync:1:after', 'mv:1:before', 'mv:1:after', 'mv:2:after', 'ln:1:after', 'rsync:2:during', 'mv:4:after']) {
@@ -265,6 +268,20 @@ for (const at of ['rsync:1:during', 'rsync:1:after', 'rm:1:after']) {
 		assert.is(await sh(`find ${T} -name '*.partial-*' | wc -l`), '0\n');
 	});
 }
+
+Kill('an rsync that outlived its killed run blocks the next run, which names it; once it is gone, the run finishes', async () => {
+	await makeTrees();
+	const snap = await snapshot(INSTALL());
+	await killed(base(), 'rsync:2:orphan');
+	const blocked = await mod(base());
+	assert.is(blocked.result.failed, true);
+	const m = /is still used by rsync \(pid (\d+)\), probably left running by an interrupted run/.exec(blocked.result.msg);
+	assert.ok(m, blocked.result.msg);
+	await sh(`pkill -9 -P ${m![1]} || true; kill -9 ${m![1]} || true; sleep 0.2`);
+	const { result } = await mod(base());
+	assert.not.ok(result.failed, result.msg);
+	assert.is(await snapshot(`${HA()}${INSTALL()}`), snap);
+});
 
 Kill('a copy that does not match is caught by the verification: nothing switched, the next run redoes it', async () => {
 	await makeTrees();

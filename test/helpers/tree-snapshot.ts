@@ -10,6 +10,6 @@ echo '# hard-link groups'
 find . -type f -links +1 -printf '%i %p\\n' | LC_ALL=C sort -k2 | awk '{ g[$1] = g[$1] " " $2 } END { for (i in g) print g[i] }' | LC_ALL=C sort
 echo '# sha256'
 find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum
-echo '# xattrs and ACLs'
-getfattr -R -P -h -d -m - -e hex . 2>/dev/null
+echo '# xattrs and ACLs (one line per file, in path order)'
+getfattr -R -P -h -d -m - -e hex . 2>/dev/null | awk 'BEGIN { RS = "" } { gsub(/\\n/, " | "); print }' | LC_ALL=C sort
 `;
