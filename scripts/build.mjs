@@ -3,7 +3,7 @@
 import { build } from 'esbuild';
 import Ajv from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
-import { chmod, copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,19 +74,23 @@ async function buildModule(name) {
 	if (globals !== 1) throw new Error(`${name}.js: expected ${ARGS_GLOBAL} once in the bundle, found ${globals}`);
 	const final = text.replace(ARGS_GLOBAL, ARGS_MARKER);
 	checkMarkers(name, final);
-	await writeFile(outfile, final);
-	await chmod(outfile, 0o755);
 	const docs = join(srcDir, name, `${name}.yml`);
 	if (!existsSync(docs)) throw new Error(`${docs} is missing: every module needs its documentation`);
-	await copyFile(docs, join(outDir, `${name}.yml`));
+	// each file replaced by rename, so a playbook running meanwhile never finds a module missing or half written
+	await writeFile(`${outfile}.${process.pid}.tmp`, final, { mode: 0o755 });
+	await chmod(`${outfile}.${process.pid}.tmp`, 0o755);
+	await rename(`${outfile}.${process.pid}.tmp`, outfile);
+	await copyFile(docs, join(outDir, `${name}.yml.${process.pid}.tmp`));
+	await rename(join(outDir, `${name}.yml.${process.pid}.tmp`), join(outDir, `${name}.yml`));
 	return { name, bytes: Buffer.byteLength(final) };
 }
 
 const started = Date.now();
-await rm(outDir, { recursive: true, force: true });
 await mkdir(outDir, { recursive: true });
 try {
 	const built = await Promise.all((await moduleNames()).map(buildModule));
+	const wanted = new Set(built.flatMap((b) => [`${b.name}.js`, `${b.name}.yml`]));
+	for (const f of await readdir(outDir)) if (!wanted.has(f) && !f.endsWith(".tmp")) await rm(join(outDir, f), { recursive: true, force: true });
 	for (const b of built) console.log(`built ${outDir}/${b.name}.js (${(b.bytes / 1024).toFixed(1)} KiB)`);
 	console.log(`build: ${built.length} module(s) in ${Date.now() - started} ms`);
 } catch (err) {
