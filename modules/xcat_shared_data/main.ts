@@ -3,7 +3,7 @@ import { applyDir } from './apply';
 import { checkArgs, toDesired } from './args';
 import { withLock } from './lock';
 import { options } from './options';
-import { argvOf, plan, type DirPlan } from './plan';
+import { argvOf, plan, writesShared, type DirPlan } from './plan';
 import { onPath, probe } from './probe';
 
 defineModule({
@@ -38,7 +38,7 @@ defineModule({
 					}
 				}
 			};
-			if (d.state === 'linked') await withLock(d.root, work);
+			if (writesShared(dirs, d.root)) await withLock(d.root, work);
 			else await work();
 		}
 		for (const x of dirs) for (const w of x.warnings) ctx.warn(w);

@@ -34,6 +34,12 @@ export interface DirPlan {
 
 export type Plan = { kind: 'refuse'; msg: string } | { kind: 'act'; dirs: DirPlan[] };
 
+/** Whether the steps write on the shared storage (then runs of several hosts must not overlap); links and asides are local. */
+export function writesShared(dirs: DirPlan[], root: string): boolean {
+	const onShared = (p: string) => p.startsWith(`${root}/`);
+	return dirs.some((x) => x.steps.some((s) => s.op === 'mkdir' || (s.op === 'copy' && onShared(s.to)) || (s.op === 'remove' && onShared(s.path))));
+}
+
 export function argvOf(step: Step): string[][] {
 	switch (step.op) {
 		case 'remove': return [['rm', '-rf', '--one-file-system', '--', step.path]];

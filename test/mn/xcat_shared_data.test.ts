@@ -179,7 +179,7 @@ Lab('SIGKILL in the middle of a copy: the next run resumes, verifies and finishe
 		pid=$(sed -n 's/.*"pid":\\([0-9]*\\).*/\\1/p' /HA/.xcat_shared_data.lock/owner)
 		kids=$(ps -o pid= --ppid "$pid"); grand=$(for k in $kids; do ps -o pid= --ppid $k; done)
 		kill -9 $pid $kids $grand
-		echo "$n MiB""`);
+		echo "$n MiB"`);
 	assert.match(await running, 'printed no JSON');
 	assert.is(await ok('mn1', 'stat -c %F /var/lib/xcat-ha-big; ls -d /HA/var/lib/xcat-ha-big* /HA/.xcat_shared_data.lock'),
 		'directory\n/HA/.xcat_shared_data.lock\n/HA/var/lib/xcat-ha-big.partial-xcat-ha\n');

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkArgs, toDesired, type Args } from '../../modules/xcat_shared_data/args';
-import { argvOf, plan, stamp, type DirPlan, type Plan } from '../../modules/xcat_shared_data/plan';
+import { argvOf, plan, stamp, writesShared, type DirPlan, type Plan } from '../../modules/xcat_shared_data/plan';
 import type { Current, DirCurrent } from '../../modules/xcat_shared_data/types';
 
 const NOW = new Date('2026-11-22T04:19:14.123Z');
@@ -109,6 +109,13 @@ Linked('own leftovers are removed once the link is in place, and that is a chang
 	assert.is(d!.action, 'cleaned');
 	assert.equal(ops(d!), ['remove /HA/etc/xcat.partial-xcat-ha', 'remove /etc/xcat.partial-xcat-ha']);
 	assert.equal(d!.steps.flatMap(argvOf)[0], ['rm', '-rf', '--one-file-system', '--', '/HA/etc/xcat.partial-xcat-ha']);
+});
+
+Linked('only runs that write on the shared storage need its lock: a copy or a leftover there, not links or asides', () => {
+	assert.ok(writesShared(act(run([dir('/etc/xcat')])), '/HA'));
+	assert.ok(writesShared(act(run([dir('/etc/xcat', { local: { kind: 'link', target: '/HA/etc/xcat' }, sharedKind: 'dir', partialShared: 'dir' })])), '/HA'));
+	assert.not.ok(writesShared(act(run([dir('/etc/xcat', { sharedKind: 'dir' }), dir('/install', { local: { kind: 'missing' }, sharedKind: 'dir' })])), '/HA'));
+	assert.not.ok(writesShared(act(run([dir('/etc/xcat', { local: { kind: 'link', target: '/HA/etc/xcat' }, sharedKind: 'dir' })], { state: 'unlinked' })), '/HA'));
 });
 
 Linked('a parent shared by two copies is made once', () => {
