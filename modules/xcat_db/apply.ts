@@ -32,6 +32,10 @@ export async function write(r: Runner, path: string, text: string, mode?: number
 export async function applyEnsure(r: Runner, e: Ensure, d: Desired, type: DbType): Promise<void> {
 	for (const edit of e.edits) if (edit.what !== 'cfgloc') await write(r, edit.path, edit.after);
 	if (e.db !== 'none') await run(r, { argv: ['systemctl', e.db, d.pgService] });
+	if (e.db === 'restart') {
+		const back = await siteRows(r.ctx.read, { bypass: true });
+		if (back.rows === 0) throw new ModuleError(`${d.pgService} was restarted for listen_addresses and the database does not answer: ${back.why}`, { files: r.written, commands: r.log });
+	}
 	const cfg = e.edits.find((x) => x.what === 'cfgloc');
 	if (cfg && e.restartXcatd) {
 		// xcatd will be restarted on the new cfgloc: it must reach the database at the VIP first

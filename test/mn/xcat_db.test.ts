@@ -119,6 +119,21 @@ S('B13 drift: a pg_hba line gone is reported in check and diff, then fixed with 
 	assert.is((await db('mn1')).result.changed, false);
 });
 
+S('listen_addresses without the VIP: fixed, PostgreSQL restarted (it reads it only at start), xcatd restarted and answering', async () => {
+	await ok('mn1', `sed -i "s/^listen_addresses = .*/listen_addresses = 'localhost,${MN1}'/" /var/lib/pgsql/data/postgresql.conf; systemctl restart postgresql`);
+	const check = await db('mn1', {}, { check: true });
+	assert.equal([check.result.changed, check.result.files, check.result.commands], [true, ['/var/lib/pgsql/data/postgresql.conf'], [['systemctl', 'restart', 'postgresql'], ['systemctl', 'restart', 'xcatd']]]);
+	const pid = await ok('mn1', 'systemctl show -p MainPID postgresql');
+	const { result } = await db('mn1');
+	assert.is(result.failed, undefined, result.msg);
+	assert.equal(result.commands, [['systemctl', 'restart', 'postgresql'], ['systemctl', 'restart', 'xcatd']]);
+	assert.is.not(await ok('mn1', 'systemctl show -p MainPID postgresql'), pid, 'restarted');
+	assert.match(await ok('mn1', 'grep "^listen_addresses" /var/lib/pgsql/data/postgresql.conf'), new RegExp(`^listen_addresses = 'localhost,${MN1},${VIP},${MN2}'`));
+	assert.is((await psqlFrom('mn2')).stdout, `${siteRows}\n`, 'listening on the VIP again');
+	assert.match(await ok('mn1', 'lsxcatd -d'), /^dbengine=Pg$/m);
+	assert.is((await db('mn1')).result.changed, false);
+});
+
 S('cfgloc naming the MN instead of the VIP: fixed (password masked in the diff), xcatd restarted on it', async () => {
 	await ok('mn1', `sed -i 's/host=${VIP}/host=${MN1}/' /etc/xcat/cfgloc; systemctl restart xcatd`);
 	const check = await db('mn1', {}, { check: true, diff: true });
