@@ -20,6 +20,14 @@ function stale(lock: string, owner: Owner | undefined): boolean {
 	try { return Date.now() - statSync(lock).mtimeMs > 60_000; } catch { return false; }
 }
 
+/** Removes a lock this host's killed run left behind, when a run goes on without taking the lock. */
+export function clearStaleLock(root: string): void {
+	const lock = `${root}/${LOCK}`;
+	try {
+		if (stale(lock, readOwner(lock))) { rmSync(`${lock}/owner`, { force: true }); rmdirSync(lock); }
+	} catch { /* no lock, or not ours to clear */ }
+}
+
 /** Holds the lock of ROOT while FN runs; waits up to WAIT_MS for another run to finish. */
 export async function withLock<T>(root: string, fn: () => Promise<T>, waitMs = 30 * 60_000): Promise<T> {
 	const lock = `${root}/${LOCK}`;

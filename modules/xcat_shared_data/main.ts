@@ -1,7 +1,7 @@
 import { defineModule, ModuleError, textDiff } from '../runtime';
 import { applyDir } from './apply';
 import { checkArgs, toDesired } from './args';
-import { withLock } from './lock';
+import { clearStaleLock, withLock } from './lock';
 import { options } from './options';
 import { argvOf, plan, writesShared, type DirPlan } from './plan';
 import { onPath, probe } from './probe';
@@ -39,7 +39,7 @@ defineModule({
 				}
 			};
 			if (writesShared(dirs, d.root)) await withLock(d.root, work);
-			else await work();
+			else { clearStaleLock(d.root); await work(); }
 		}
 		for (const x of dirs) for (const w of x.warnings) ctx.warn(w);
 		return {
