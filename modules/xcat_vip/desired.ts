@@ -12,6 +12,8 @@ export interface Desired {
 	label: string;
 	state: 'present' | 'absent';
 	arpCheck: boolean;
+	/** how long the ARP probe waits for an answer */
+	arpWaitMs: number;
 	garpCount: number;
 	hostname?: string;
 }
@@ -50,6 +52,7 @@ export function toDesired(a: Args): Desired {
 		label: a.label ?? `${a.interface}:0`,
 		state: a.state,
 		arpCheck: a.arp_check,
+		arpWaitMs: a.arp_wait_ms,
 		garpCount: a.gratuitous_arp,
 		...(a.hostname !== undefined ? { hostname: a.hostname } : {}),
 	};

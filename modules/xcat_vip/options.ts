@@ -12,6 +12,7 @@ export const options = {
 	label: str({ pattern: LABEL }),
 	state: str({ choices: ['present', 'absent'] as const, default: 'present' }),
 	arp_check: bool({ default: true }),
+	arp_wait_ms: int({ min: 100, max: 10000, default: 1000 }),
 	gratuitous_arp: int({ min: 0, max: 100, default: 3 }),
 	hostname: str({ pattern: HOSTNAME }),
 };

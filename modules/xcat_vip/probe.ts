@@ -23,11 +23,13 @@ export async function probe(read: Read, d: Desired): Promise<Current> {
 	return current;
 }
 
-/** Duplicate address detection: one probe, one second. An address in use answers within milliseconds. */
+/** Duplicate address detection: one probe, waiting arpWaitMs. An address in use answers within milliseconds.
+ *  arping only waits whole seconds, so a shorter wait ends it with timeout(1): exit 124 means no answer came. */
 export async function probeHolder(read: Read, d: Desired): Promise<string | null> {
-	const argv = ['arping', '-D', '-c', '1', '-w', '1', '-I', d.interface, d.address];
+	const arping = ['arping', '-D', '-c', '1', '-w', String(Math.ceil(d.arpWaitMs / 1000)), '-I', d.interface, d.address];
+	const argv = d.arpWaitMs % 1000 === 0 ? arping : ['timeout', (d.arpWaitMs / 1000).toFixed(3), ...arping];
 	const r = await read(argv);
-	if (r.rc === 0) return null;
+	if (r.rc === 0 || (r.rc === 124 && argv[0] === 'timeout')) return null;
 	const mac = parseArpingReply(r.stdout);
 	if (r.rc === 1 && mac) return mac;
 	throw new ModuleError(`${showCommand(argv)} failed (rc ${r.rc}): ${(r.stderr || r.stdout).trim()}`);

@@ -16,7 +16,7 @@ Bad.before(async () => { pair = await makePair('c'); });
 Bad.after(async () => { await pair.remove(); });
 
 const BAD: Array<[Record<string, unknown>, string]> = [
-	[{ colour: 'red' }, 'Unsupported parameters for (xcat_vip) module: colour. Supported parameters include: address, arp_check, gratuitous_arp, hostname, interface, label, netmask, prefix, state.'],
+	[{ colour: 'red' }, 'Unsupported parameters for (xcat_vip) module: colour. Supported parameters include: address, arp_check, arp_wait_ms, gratuitous_arp, hostname, interface, label, netmask, prefix, state.'],
 	[{ address: null, interface: null }, 'missing required arguments: address, interface'],
 	[{ state: 'up' }, 'value of state must be one of: present, absent, got: up'],
 	[{ prefix: 33 }, 'value of prefix must be between 1 and 32, got: 33'],
@@ -31,6 +31,7 @@ const BAD: Array<[Record<string, unknown>, string]> = [
 	[{ label: 'v0:toolongsuffix1' }, 'value of label must be <interface>:<suffix>, at most 15 characters, got: "v0:toolongsuffix1"'],
 	[{ arp_check: 'perhaps' }, `argument 'arp_check' is of type str and we were unable to convert to bool: the value "perhaps" is not a valid boolean; valid booleans are yes/no, on/off, true/false, 1/0`],
 	[{ gratuitous_arp: -1 }, 'value of gratuitous_arp must be between 0 and 100, got: -1'],
+	[{ arp_wait_ms: 50 }, 'value of arp_wait_ms must be between 100 and 10000, got: 50'],
 	[{ hostname: 'bad name\nx' }, 'value of hostname must be a host name (letters, digits, hyphens, dots), got: "bad name\\nx"'],
 	[{ interface: 'eth9' }, 'interface eth9 does not exist on this host; interfaces: lo, v0'],
 ];
@@ -95,15 +96,23 @@ Live('absent removes exactly that address; absent twice is unchanged', async () 
 
 Live('refused while the peer holds the address: its MAC reported, the peer untouched', async () => {
 	await ip('-n', pair.b.ns, 'addr', 'add', `${VIP}/24`, 'dev', 'v0', 'label', 'v0:0');
-	for (const check of [true, false]) {
-		const { result } = await vip({}, { check });
+	for (const [check, wait] of [[true, 1000], [false, 1000], [false, 200]] as const) {
+		const { result } = await vip({ arp_wait_ms: wait }, { check });
 		assert.is(result.failed, true);
-		assert.is(result.holder_mac, pair.b.mac);
+		assert.is(result.holder_mac, pair.b.mac, `arp_wait_ms ${wait}`);
 		assert.match(result.msg, /already in use on the network: the host with MAC/);
 	}
 	assert.equal(await addresses(pair.a.ns), ['198.51.100.201/24 v0', '198.51.100.203/24 v0:keep']);
 	assert.equal(await addresses(pair.b.ns), ['198.51.100.202/24 v0', `${VIP}/24 v0:0`]);
 	await ip('-n', pair.b.ns, 'addr', 'del', `${VIP}/24`, 'dev', 'v0');
+});
+
+Live('a short ARP wait still takes a free address, in about that time', async () => {
+	const { result, ms } = await vip({ arp_wait_ms: 200, gratuitous_arp: 0 });
+	assert.is(result.changed, true, JSON.stringify(result));
+	assert.ok(ms < 900, `took ${ms} ms`);
+	assert.equal(await addresses(pair.a.ns), ['198.51.100.201/24 v0', '198.51.100.203/24 v0:keep', `${VIP}/24 v0:0`]);
+	assert.is((await vip({ state: 'absent' })).result.changed, true);
 });
 
 Live('hostname: set as the transient name only (in a private UTS namespace)', async () => {

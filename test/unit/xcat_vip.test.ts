@@ -55,7 +55,7 @@ Check.run();
 const host0 = (addresses: Interface['addresses'], up = true): Interface => ({ name: 'host0', up, mac: '02:00:00:00:00:11', addresses });
 const base = { address: '198.51.100.11', prefix: 24, label: 'host0', secondary: false };
 const vip = { address: '198.51.100.10', prefix: 24, label: 'host0:0', secondary: true };
-const want = (d: Partial<Desired> = {}): Desired => ({ address: '198.51.100.10', prefix: 24, interface: 'host0', label: 'host0:0', state: 'present', arpCheck: true, garpCount: 3, ...d });
+const want = (d: Partial<Desired> = {}): Desired => ({ address: '198.51.100.10', prefix: 24, interface: 'host0', label: 'host0:0', state: 'present', arpCheck: true, arpWaitMs: 1000, garpCount: 3, ...d });
 const argvs = (p: ReturnType<typeof plan>) => (p.kind === 'act' ? p.steps.map((s) => s.argv.join(' ')) : p.kind);
 
 const Plan = suite('xcat_vip plan');
