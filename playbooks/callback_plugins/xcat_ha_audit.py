@@ -1,0 +1,138 @@
+# -*- coding: utf-8 -*-
+# Turns a check-mode run of playbooks/audit.yml into an audit report: one item per task and
+# host that checked something; a changed item is drift, a failed one could not be checked.
+# Writes <dir>/audit.json and <dir>/audit.junit.xml (dir: xcat_ha_audit_dir, default
+# ./xcat-ha-audit). Active only while playbooks/audit.yml runs.
+from __future__ import annotations
+
+import json
+import os
+import time
+from xml.sax.saxutils import escape, quoteattr
+
+from ansible.plugins.callback import CallbackBase
+
+DOCUMENTATION = """
+    name: xcat_ha_audit
+    type: aggregate
+    short_description: JSON and JUnit XML report of the xcat-ha audit (playbooks/audit.yml)
+    description:
+      - Records every task result of the audit run and writes audit.json and audit.junit.xml.
+      - Does nothing for other playbooks.
+"""
+
+# results of these actions are bookkeeping, not checks
+NOT_CHECKS = {
+    'set_fact', 'ansible.builtin.set_fact', 'debug', 'ansible.builtin.debug', 'include_vars', 'ansible.builtin.include_vars',
+    'group_by', 'ansible.builtin.group_by', 'meta', 'ansible.builtin.meta', 'include_role', 'ansible.builtin.include_role',
+    'include_tasks', 'ansible.builtin.include_tasks', 'slurp', 'ansible.builtin.slurp', 'gather_facts', 'setup', 'ansible.builtin.setup',
+}
+REPORT_PLAY = 'Report the drift the audit found'
+
+
+class CallbackModule(CallbackBase):
+    CALLBACK_VERSION = 2.0
+    CALLBACK_TYPE = 'aggregate'
+    CALLBACK_NAME = 'xcat_ha_audit'
+    CALLBACK_NEEDS_ENABLED = False
+
+    def __init__(self):
+        super().__init__()
+        self.active = False
+        self.items = []
+        self.started = time.time()
+        self.out_dir = 'xcat-ha-audit'
+
+    def v2_playbook_on_start(self, playbook):
+        self.active = os.path.basename(playbook._file_name) == 'audit.yml'
+        self.started = time.time()
+
+    def v2_playbook_on_play_start(self, play):
+        if not self.active:
+            return
+        extra = play.get_variable_manager().extra_vars
+        self.out_dir = str(extra.get('xcat_ha_audit_dir', self.out_dir))
+        if play.get_name() == REPORT_PLAY:
+            report = self._write()
+            # the report play decides the exit code from what the audit found
+            play.vars['__xcat_ha_audit'] = {k: report[k] for k in ('checked', 'drift', 'errors', 'dir')}
+            play.vars['__xcat_ha_audit']['findings'] = ['%s: %s (%s)' % (i['host'], i['check'], i['status']) for i in report['items'] if i['status'] != 'ok']
+
+    def _record(self, result, status):
+        if not self.active:
+            return
+        task = result._task
+        if task.action in NOT_CHECKS or task.get_name() == '':
+            return
+        r = result._result
+        if status == 'ok' and r.get('changed'):
+            status = 'drift'
+        diff = r.get('diff')
+        self.items.append({
+            'host': result._host.get_name(),
+            'check': task.get_name(),
+            'status': status,
+            'message': r.get('msg', ''),
+            'diff': self._diff_text(diff) if status == 'drift' else '',
+        })
+
+    @staticmethod
+    def _diff_text(diff):
+        parts = diff if isinstance(diff, list) else [diff] if diff else []
+        out = []
+        for d in parts:
+            if not isinstance(d, dict):
+                continue
+            out.append('--- %s\n%s+++ %s\n%s' % (d.get('before_header', 'before'), d.get('before', ''), d.get('after_header', 'after'), d.get('after', '')))
+        return '\n'.join(out)
+
+    def v2_runner_on_ok(self, result):
+        self._record(result, 'ok')
+
+    def v2_runner_on_failed(self, result, ignore_errors=False):
+        self._record(result, 'ok' if ignore_errors else 'error')
+
+    def v2_runner_on_unreachable(self, result):
+        self._record(result, 'error')
+
+    def v2_playbook_on_stats(self, stats):
+        if self.active:
+            self._write()
+
+    def _write(self):
+        drift = [i for i in self.items if i['status'] == 'drift']
+        errors = [i for i in self.items if i['status'] == 'error']
+        report = {
+            'started': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(self.started)),
+            'seconds': round(time.time() - self.started, 1),
+            'checked': len(self.items), 'drift': len(drift), 'errors': len(errors),
+            'items': self.items,
+            'dir': os.path.abspath(self.out_dir),
+        }
+        os.makedirs(self.out_dir, exist_ok=True)
+        self._atomic(os.path.join(self.out_dir, 'audit.json'), json.dumps(report, indent=1, sort_keys=True) + '\n')
+        self._atomic(os.path.join(self.out_dir, 'audit.junit.xml'), self._junit(report))
+        return report
+
+    @staticmethod
+    def _junit(report):
+        lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+                 '<testsuites name="xcat-ha audit" tests="%d" failures="%d" errors="%d" time="%s">' % (report['checked'], report['drift'], report['errors'], report['seconds']),
+                 '  <testsuite name="xcat-ha audit" tests="%d" failures="%d" errors="%d" timestamp="%s">' % (report['checked'], report['drift'], report['errors'], report['started'])]
+        for i in report['items']:
+            head = '    <testcase classname=%s name=%s>' % (quoteattr(i['host']), quoteattr(i['check']))
+            if i['status'] == 'drift':
+                lines += [head, '      <failure message=%s>%s</failure>' % (quoteattr('drift: ' + (i['message'] or 'would change')), escape(i['diff'] or i['message'])), '    </testcase>']
+            elif i['status'] == 'error':
+                lines += [head, '      <error message=%s>%s</error>' % (quoteattr('could not check'), escape(i['message'])), '    </testcase>']
+            else:
+                lines.append(head[:-1] + '/>')
+        lines += ['  </testsuite>', '</testsuites>', '']
+        return '\n'.join(lines)
+
+    @staticmethod
+    def _atomic(path, text):
+        tmp = path + '.tmp'
+        with open(tmp, 'w', encoding='utf-8') as f:
+            f.write(text)
+        os.replace(tmp, path)

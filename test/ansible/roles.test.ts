@@ -1,0 +1,41 @@
+// Every role's public variables agree across meta/argument_specs.yml (every entry point),
+// defaults/main.yml and README.md, and carry the role's prefix.
+import { execa } from 'execa';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { ROOT } from './env';
+
+const roles = existsSync(`${ROOT}/roles`) ? readdirSync(`${ROOT}/roles`) : [];
+const Roles = suite('roles: argument specs, defaults and README agree');
+
+/** YAML → JSON through the Python that Ansible runs on (no YAML parser among our dependencies) */
+async function yaml(path: string): Promise<any> {
+	const r = await execa('python3', ['-c', 'import json,sys,yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))', path]);
+	return JSON.parse(r.stdout);
+}
+
+Roles('there are roles to check', () => {
+	assert.ok(roles.includes('xcat_ha'), `roles: ${roles.join(', ')}`);
+});
+
+for (const role of roles) {
+	Roles(`${role}: the same variables everywhere, each with the role's prefix`, async () => {
+		const dir = `${ROOT}/roles/${role}`;
+		const specs = (await yaml(`${dir}/meta/argument_specs.yml`)).argument_specs as Record<string, { options: Record<string, unknown> }>;
+		const defaults = Object.keys((await yaml(`${dir}/defaults/main.yml`)) ?? {}).sort();
+		const readme = readFileSync(`${dir}/README.md`, 'utf8');
+		assert.ok(Object.keys(specs).includes('main'), `${role} has a main entry point`);
+		for (const [entry, spec] of Object.entries(specs)) {
+			const names = Object.keys(spec.options ?? {}).sort();
+			for (const n of names) assert.ok(defaults.includes(n), `${role}: ${n} (entry point ${entry}) has no default in defaults/main.yml`);
+		}
+		for (const n of defaults) {
+			assert.ok(n.startsWith(`${role}_`), `${role}: ${n} lacks the prefix ${role}_`);
+			assert.ok(Object.values(specs).some((s) => n in (s.options ?? {})), `${role}: ${n} is in defaults/main.yml but in no argument spec`);
+			assert.ok(readme.includes(`\`${n}\``), `${role}: ${n} is not described in README.md`);
+		}
+	});
+}
+
+Roles.run();

@@ -1,0 +1,226 @@
+// The management-node HA end to end on the lab, as users run it: setup-ha (an existing MN with
+// nodes and data, and two fresh MNs), the audit and its drift cases, planned and unplanned
+// failover watched by a client on cn1, activation twice, refusals, and a rolled-back activation.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../ansible/env';
+import { ok, on, playbook, recap, resetLab, VIP, type PlaybookRun } from '../helpers/lab';
+import { execa } from 'execa';
+import { files, lastReport, leaseHolder, macOf, mnState, outage, startWatcher, stopWatcher, tables } from './mn-ha';
+
+const AUDIT_DIR = join(ROOT, '.cache/e2e-audit');
+const DATA_DIRS = ['/install', '/tftpboot', '/root/.xcat'];
+
+function okRun(r: PlaybookRun, what: string) {
+	assert.is(r.status, 0, `${what} failed (${r.status}):\n${r.stdout.slice(-6000)}\n${r.stderr.slice(-2000)}`);
+}
+const changedOn = (r: PlaybookRun, host: string) => recap(r.stdout, host).changed;
+const fault = (name: string, host: string) => execa('bash', [join(ROOT, 'test/lab/faults', name), host], { reject: false });
+
+async function audit(): Promise<{ run: PlaybookRun; report: any; junit: string }> {
+	rmSync(AUDIT_DIR, { recursive: true, force: true });
+	const run = await playbook('playbooks/audit.yml', ['--diff', '-e', `xcat_ha_audit_dir=${AUDIT_DIR}`]);
+	const report = existsSync(join(AUDIT_DIR, 'audit.json')) ? JSON.parse(readFileSync(join(AUDIT_DIR, 'audit.json'), 'utf8')) : null;
+	const junit = existsSync(join(AUDIT_DIR, 'audit.junit.xml')) ? readFileSync(join(AUDIT_DIR, 'audit.junit.xml'), 'utf8') : '';
+	return { run, report, junit };
+}
+
+async function failover(target: string, unplanned = false, from?: string) {
+	const oldMac = from ? await macOf(from) : '';
+	const newMac = await macOf(target);
+	await startWatcher();
+	await new Promise((r) => setTimeout(r, 1000));
+	const run = await playbook('playbooks/failover.yml', ['-e', `xcat_ha_target=${target}`, ...(unplanned ? ['-e', 'xcat_ha_unplanned=true'] : [])]);
+	await new Promise((r) => setTimeout(r, 1500));
+	const watch = await stopWatcher();
+	return { run, watch, seen: outage(watch, oldMac, newMac) };
+}
+
+// ---------------------------------------------------------------------------------------------
+const Existing = suite('setup-ha converts an existing MN with nodes and data, then fails over');
+let tablesBefore: Record<string, string[]> = {};
+let filesBefore: string[] = [];
+
+Existing.before(async () => {
+	resetLab();
+	tablesBefore = await tables('mn1');
+	filesBefore = await files('mn1', DATA_DIRS);
+});
+
+Existing('--check --diff shows the whole setup and changes nothing', async () => {
+	const before = [await mnState('mn1'), await mnState('mn2')];
+	const r = await playbook('playbooks/setup-ha.yml', ['--check', '--diff']);
+	okRun(r, 'setup-ha --check');
+	assert.ok(changedOn(r, 'mn1') > 0, 'check mode reports the changes it would make');
+	assert.equal([await mnState('mn1'), await mnState('mn2')], before);
+	assert.equal(await tables('mn1'), tablesBefore);
+});
+
+Existing('setup-ha: mn1 active behind the VIP on PostgreSQL, mn2 standby, the data shared, nothing lost', async () => {
+	const r = await playbook('playbooks/setup-ha.yml');
+	okRun(r, 'setup-ha');
+	const [s1, s2] = [await mnState('mn1'), await mnState('mn2')];
+	assert.is(s1.vip, true);
+	assert.is(s1.hostname, 'xcatmn-vip');
+	assert.is(s1.xcatd, 'active');
+	assert.is(s2.vip, false);
+	assert.is(s2.hostname, 'mn2');
+	assert.is(s2.xcatd, 'inactive');
+	assert.equal([s1.enabledUnits, s2.enabledUnits], [[], []], 'HA services are disabled at boot everywhere');
+	assert.is(leaseHolder(s1), 'mn1');
+	const links = ['/HA/install', '/HA/etc/xcat', '/HA/root/.xcat', '/HA/var/lib/pgsql', '/HA/tftpboot'];
+	assert.equal([s1.links, s2.links], [links, links]);
+	assert.match(await ok('mn1', 'lsxcatd -d'), new RegExp(`dbengine=Pg[\\s\\S]*host=${VIP.replace(/\./g, '\\.')}`));
+	const after = await tables('mn1');
+	for (const [t, rows] of Object.entries(tablesBefore)) {
+		if (['site', 'networks', 'policy'].includes(t)) continue;
+		assert.equal(after[t], rows, `table ${t} identical after the move to PostgreSQL`);
+	}
+	assert.ok(after.site!.some((l) => l.startsWith(`"master","${VIP}"`)), 'site.master is the VIP');
+	assert.ok(after.policy!.length > tablesBefore.policy!.length, 'policy rows added');
+	for (const row of tablesBefore.policy!.slice(1)) assert.ok(after.policy!.includes(row), `policy row kept: ${row}`);
+	assert.equal(await files('mn1', DATA_DIRS), filesBefore, 'every file under /install, /tftpboot, /root/.xcat identical');
+	assert.match(await ok('mn1', 'ls -d /install.xcat-ha-* /etc/xcat.xcat-ha-*'), /\/install\.xcat-ha-.*\n\/etc\/xcat\.xcat-ha-/, 'the local copies are kept aside');
+});
+
+Existing('setup-ha again changes nothing; the audit passes and writes its reports', async () => {
+	const r = await playbook('playbooks/setup-ha.yml');
+	okRun(r, 'setup-ha (second run)');
+	assert.equal([changedOn(r, 'mn1'), changedOn(r, 'mn2')], [0, 0], r.stdout.slice(-3000));
+	const a = await audit();
+	okRun(a.run, 'audit');
+	assert.is(a.report.drift, 0);
+	assert.is(a.report.errors, 0);
+	assert.ok(a.report.checked > 20, `checked ${a.report.checked}`);
+	assert.match(a.junit, /<testsuite name="xcat-ha audit" tests="\d+" failures="0" errors="0"/);
+});
+
+Existing('the audit reports exactly the drift: VIP gone, a service enabled, a link replaced, a pg_hba line deleted', async () => {
+	await ok('mn1', `ip addr del ${VIP}/24 dev host0`);
+	await ok('mn2', 'systemctl enable --quiet named');
+	await ok('mn2', 'mv /root/.xcat /root/.xcat.link-moved && mkdir /root/.xcat');
+	await ok('mn1', `sed -i '/^host.*198\\.51\\.100\\.12\\/32/d' /HA/var/lib/pgsql/data/pg_hba.conf`);
+	const a = await audit();
+	assert.is.not(a.run.status, 0, 'the audit exits non-zero on drift');
+	const drift = a.report.items.filter((i: any) => i.status === 'drift').map((i: any) => `${i.host}: ${i.check}`).sort();
+	const cause = (d: string) =>
+		/^mn1: .*VIP/.test(d) ? 'vip' : /^mn2: .*(Stop the xCAT services|Deactivate)/.test(d) ? 'service' :
+			/^mn2: Link xCAT's directories/.test(d) ? 'link' : /database/.test(d) ? 'pg_hba' : `unexpected: ${d}`;
+	assert.equal([...new Set(drift.map(cause))].sort(), ['link', 'pg_hba', 'service', 'vip'], drift.join('\n'));
+	assert.equal(a.report.errors, 0, JSON.stringify(a.report.items.filter((i: any) => i.status === 'error')));
+	assert.match(a.junit, /<failure message="drift/);
+	// the audit changed nothing: the drift is still there
+	assert.is((await mnState('mn1')).vip, false);
+	okRun(await playbook('playbooks/setup-ha.yml'), 'setup-ha repairing the drift');
+	await ok('mn2', 'rmdir /root/.xcat.link-moved 2>/dev/null || true');
+	const again = await audit();
+	okRun(again.run, 'audit after the repair');
+});
+
+Existing('planned failover mn1 → mn2: a report, no moment with two MNs answering, rows kept', async () => {
+	await ok('mn1', 'chtab key=e2e_planned site.value=before-failover');
+	const f = await failover('mn2', false, 'mn1');
+	okRun(f.run, 'failover to mn2');
+	assert.is(f.seen.bothAnswered, false, 'two MNs answered on the VIP');
+	assert.ok(Number.isFinite(f.seen.ms) && f.seen.ms > 0, `outage measured: ${JSON.stringify(f.seen)}; ${f.watch.answers.length} answers`);
+	console.log(`    planned failover: client-visible outage ${f.seen.ms} ms, playbook ${f.run.ms} ms`);
+	const [s1, s2] = [await mnState('mn1'), await mnState('mn2')];
+	assert.equal([s1.vip, s1.xcatd, s1.hostname], [false, 'inactive', 'mn1']);
+	assert.equal([s2.vip, s2.xcatd, s2.hostname], [true, 'active', 'xcatmn-vip']);
+	assert.is(leaseHolder(s2), 'mn2');
+	assert.match(await ok('mn2', 'tabdump site'), /"e2e_planned","before-failover"/);
+	const rep = await lastReport('mn2');
+	assert.equal([rep.kind, rep.active_before, rep.active_after], ['planned', 'mn1', 'mn2']);
+	assert.ok(rep.steps.some((s: any) => s.host === 'mn1' && s.step === 'stop xcatd'));
+	assert.ok(rep.steps.some((s: any) => s.host === 'mn2' && s.step === 'start xcatd'));
+	assert.match(f.run.stdout, /planned failover: mn1 -> mn2/);
+});
+
+Existing('activate the active MN twice: nothing changes', async () => {
+	const r = await playbook('playbooks/activate.yml', ['-e', 'xcat_ha_target=mn2']);
+	okRun(r, 'activate mn2');
+	assert.is(changedOn(r, 'mn2'), 0, r.stdout.slice(-3000));
+});
+
+Existing('activating mn1 while mn2 holds the lease and the VIP is refused; mn2 untouched', async () => {
+	const before = await mnState('mn2');
+	const r = await playbook('playbooks/activate.yml', ['-e', 'xcat_ha_target=mn1']);
+	assert.is.not(r.status, 0);
+	assert.match(r.stdout, /the activation lease is held by mn2/);
+	assert.equal(await mnState('mn2'), before);
+	assert.is((await mnState('mn1')).vip, false);
+});
+
+Existing('an unplanned failover is refused while the active MN still answers', async () => {
+	const before = [await mnState('mn1'), await mnState('mn2')];
+	const r = await playbook('playbooks/failover.yml', ['-e', 'xcat_ha_target=mn1', '-e', 'xcat_ha_unplanned=true']);
+	assert.is.not(r.status, 0);
+	assert.match(r.stdout, /mn2 still answers ssh, so it is not confirmed down/);
+	assert.equal([await mnState('mn1'), await mnState('mn2')], before);
+});
+
+Existing('unplanned failover after mn2 loses power: mn1 takes over, rows written before are there', async () => {
+	await ok('mn2', 'chtab key=e2e_unplanned site.value=written-on-mn2');
+	const mn2Mac = await macOf('mn2');
+	const pulled = await fault('power-off', 'mn2');
+	assert.is(pulled.exitCode, 0, String(pulled.stderr));
+	const f = await failover('mn1', true);
+	okRun(f.run, 'unplanned failover to mn1');
+	const seen = outage(f.watch, mn2Mac, await macOf('mn1'));
+	assert.is(seen.bothAnswered, false);
+	const s1 = await mnState('mn1');
+	assert.equal([s1.vip, s1.xcatd, leaseHolder(s1)], [true, 'active', 'mn1']);
+	assert.match(await ok('mn1', 'tabdump site'), /"e2e_unplanned","written-on-mn2"/);
+	const rep = await lastReport('mn1');
+	assert.equal([rep.kind, rep.active_before, rep.active_after], ['unplanned', 'mn2', 'mn1']);
+	const back = await fault('power-on', 'mn2');
+	assert.is(back.exitCode, 0, String(back.stderr));
+	const s2 = await mnState('mn2');
+	assert.equal([s2.vip, s2.xcatd, s2.hostname], [false, 'inactive', 'mn2'], 'a rebooted MN comes back as a standby');
+	const st = await playbook('playbooks/status.yml');
+	okRun(st, 'status');
+	assert.match(st.stdout, /active MN: mn1/);
+	assert.match(st.stdout, /failover safe now: yes, to mn2/);
+});
+
+Existing('a start failure during activation is rolled back: no VIP, no services, lease free', async () => {
+	okRun(await playbook('playbooks/deactivate.yml', ['-e', 'xcat_ha_target=mn1']), 'deactivate mn1');
+	await ok('mn2', 'mkdir -p /run/systemd/system/xcatd.service.d && printf "[Service]\\nExecStartPre=/bin/false\\n" > /run/systemd/system/xcatd.service.d/e2e-broken.conf && systemctl daemon-reload');
+	try {
+		const r = await playbook('playbooks/activate.yml', ['-e', 'xcat_ha_target=mn2']);
+		assert.is.not(r.status, 0);
+		assert.match(r.stdout, /activation of mn2 failed at .*start xcatd.*rolled back/s);
+		const s2 = await mnState('mn2');
+		assert.equal([s2.vip, s2.hostname, leaseHolder(s2)], [false, 'mn2', null]);
+		assert.is((await on('mn2', 'systemctl is-active postgresql xcatd')).stdout, 'inactive\ninactive\n');
+	} finally {
+		await ok('mn2', 'rm -rf /run/systemd/system/xcatd.service.d && systemctl daemon-reload');
+	}
+	okRun(await playbook('playbooks/activate.yml', ['-e', 'xcat_ha_target=mn1']), 'activate mn1 again');
+});
+
+// ---------------------------------------------------------------------------------------------
+const Fresh = suite('setup-ha on two fresh MNs');
+
+Fresh.before(async () => {
+	resetLab();
+	// mn1 as freshly installed: no cluster data, only what xcatconfig -i creates
+	await ok('mn1', 'systemctl stop xcatd && rm -rf /etc/xcat /install /tftpboot /root/.xcat /etc/xCATMN && /opt/xcat/sbin/xcatconfig -i >/dev/null && systemctl start xcatd');
+});
+
+Fresh('setup-ha builds the pair, and a second run changes nothing', async () => {
+	const r = await playbook('playbooks/setup-ha.yml');
+	okRun(r, 'setup-ha on fresh MNs');
+	const [s1, s2] = [await mnState('mn1'), await mnState('mn2')];
+	assert.equal([s1.vip, s1.xcatd, leaseHolder(s1)], [true, 'active', 'mn1']);
+	assert.equal([s2.vip, s2.xcatd], [false, 'inactive']);
+	assert.equal(s2.links, s1.links);
+	const again = await playbook('playbooks/setup-ha.yml');
+	okRun(again, 'setup-ha again');
+	assert.equal([changedOn(again, 'mn1'), changedOn(again, 'mn2')], [0, 0], again.stdout.slice(-3000));
+});
+
+Existing.run();
+Fresh.run();

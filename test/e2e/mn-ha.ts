@@ -1,0 +1,83 @@
+// What the management-node HA tests and the failover benchmark share: a client on cn1 that
+// watches the VIP, snapshots of xCAT's tables and files, and the state of each MN.
+import { ok, on, VIP } from '../helpers/lab';
+
+const WATCH_LOG = '/tmp/xcat-ha-watch.log';
+const WATCH_STOP = '/tmp/xcat-ha-watch.stop';
+
+/** cn1 asks xcatd on the VIP every 100 ms (each probe in the background, so a silent VIP does not
+ *  slow the others) and notes, with each answer, the MAC cn1 sent it to (so we know which MN answered) */
+export async function startWatcher(): Promise<void> {
+	await ok('cn1', `rm -f ${WATCH_LOG} ${WATCH_STOP}
+nohup setsid bash -c '
+while [ ! -e ${WATCH_STOP} ]; do
+  ( t=$(date +%s%3N)
+    a=$(echo | timeout 1 nc -w 1 ${VIP} 3001 2>/dev/null | head -1)
+    m=$(ip neigh show ${VIP} | awk "{print \\$5}")
+    echo "$t \${a:+$m}" >> ${WATCH_LOG} ) &
+  sleep 0.1
+done' >/dev/null 2>&1 < /dev/null &`);
+}
+
+export interface Watch { probes: number; answers: Array<{ t: number; mac: string }>; }
+
+export async function stopWatcher(): Promise<Watch> {
+	await ok('cn1', `touch ${WATCH_STOP}; sleep 1.2`);
+	const text = await ok('cn1', `cat ${WATCH_LOG}`);
+	const lines = text.trim().split('\n').map((l) => l.split(' ')).map(([t, mac]) => ({ t: Number(t), mac: mac ?? '' }));
+	lines.sort((a, b) => a.t - b.t);
+	return { probes: lines.length, answers: lines.filter((l) => l.mac !== '') };
+}
+
+export interface Outage { ms: number; lastOld: number; firstNew: number; bothAnswered: boolean }
+
+/** client-visible outage: last answer from the old MN → first answer from the new one; and
+ *  whether the old one answered again after the new one had (two MNs answering) */
+export function outage(w: Watch, oldMac: string, newMac: string): Outage {
+	const firstNew = w.answers.find((a) => a.mac === newMac)?.t ?? NaN;
+	const lastOld = Math.max(...w.answers.filter((a) => a.mac === oldMac && !(a.t > firstNew)).map((a) => a.t));
+	const bothAnswered = w.answers.some((a) => a.mac === oldMac && a.t > firstNew);
+	return { ms: firstNew - lastOld, lastOld, firstNew, bothAnswered };
+}
+
+export async function macOf(host: string): Promise<string> {
+	return (await ok(host, 'cat /sys/class/net/host0/address')).trim();
+}
+
+/** every table, as tabdump prints it (rows sorted: PostgreSQL moves updated rows to the end) */
+export async function tables(host: string): Promise<Record<string, string[]>> {
+	const names = (await ok(host, 'tabdump')).trim().split('\n').filter(Boolean);
+	const out: Record<string, string[]> = {};
+	for (const t of names) {
+		const lines = (await ok(host, `tabdump ${t}`)).trim().split('\n');
+		out[t] = [lines[0] ?? '', ...lines.slice(1).sort()];
+	}
+	return out;
+}
+
+/** path, type, mode, owner, size and checksum of every file under DIRS (links not followed at the top) */
+export async function files(host: string, dirs: string[]): Promise<string[]> {
+	const out = await ok(host, `for d in ${dirs.join(' ')}; do cd "$d/" && find . -printf '%y %m %u:%g %s %p -> %l\\n' | sort | sed "s|^|$d |"; find . -type f -print0 | sort -z | xargs -0r sha256sum | sed "s|^|$d |"; done`);
+	return out.trim().split('\n');
+}
+
+export interface MnState { vip: boolean; hostname: string; xcatd: string; enabledUnits: string[]; lease: string; links: string[] }
+
+export async function mnState(host: string): Promise<MnState> {
+	const r = await on(host, `ip -4 -o addr show to ${VIP}/32 | wc -l; hostname; systemctl is-active xcatd; \
+for u in postgresql xcatd named isc-dhcp-server conserver-server; do [ "$(systemctl is-enabled $u 2>/dev/null)" = enabled ] && printf '%s ' $u; done; echo; \
+cat /HA/.xcat-ha/lease 2>/dev/null | tr -d '\\n'; echo; \
+for d in /install /etc/xcat /root/.xcat /var/lib/pgsql /tftpboot; do printf '%s ' "$(readlink $d)"; done; echo`);
+	const [vip = '', hostname = '', xcatd = '', enabled = '', lease = '', links = ''] = r.stdout.split('\n');
+	return { vip: vip.trim() !== '0', hostname, xcatd, enabledUnits: enabled.trim().split(' ').filter(Boolean), lease, links: links.trim().split(' ') };
+}
+
+export function leaseHolder(s: MnState): string | null {
+	return s.lease ? (JSON.parse(s.lease).holder as string | null) : null;
+}
+
+/** the JSON failover report the playbook printed, from the log on the shared storage (last line) */
+export async function lastReport(host: string): Promise<Record<string, any>> {
+	const line = (await ok(host, 'tail -n 1 /HA/.xcat-ha/failover.log')).trim();
+	return JSON.parse(line);
+}
