@@ -21,7 +21,7 @@ defineModule({
 		const d = toDesired(ctx.args);
 		const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
 		const current = await probe(ctx.read, d);
-		const p = plan(current, d, { stamp, backupRoot: BACKUP_ROOT });
+		const p = plan(current, d, { stamp, backupRoot: BACKUP_ROOT, check: ctx.check });
 		if (p.kind === 'refuse') throw new ModuleError(p.msg, { type_before: p.typeBefore ?? null, type: d.type, switched: false, changed: false });
 		p.warnings.forEach((w) => ctx.warn(w));
 		const edits = [...p.ensure.edits];

@@ -49,7 +49,11 @@ export type Plan =
 		msg: string;
 	};
 
-export interface Context { stamp: string; backupRoot: string }
+export interface Context {
+	stamp: string; backupRoot: string;
+	/** check mode: a VIP not here yet is a warning (the task that adds it did not run for real either) */
+	check?: boolean;
+}
 
 const NO_ENSURE: Ensure = { edits: [], db: 'none', restartXcatd: false, commands: [] };
 
@@ -97,8 +101,9 @@ export function plan(cur: Current, d: Desired, ctx: Context): Plan {
 		};
 	}
 
-	const refuse = switchProblem(cur, d, typeBefore);
+	const refuse = switchProblem(cur, d, typeBefore, ctx.check ?? false);
 	if (refuse) return { kind: 'refuse', typeBefore, msg: refuse };
+	if (!cur.vipHere) warnings.push(`the vip ${d.vip} is not on this host yet: a real run needs it here before switching (add it first with xcat_vip)`);
 	const steps = switchSteps(cur, d, ctx);
 	return {
 		...base, mode: 'switch' as const, switch: steps, warnings,
@@ -107,12 +112,12 @@ export function plan(cur: Current, d: Desired, ctx: Context): Plan {
 	};
 }
 
-function switchProblem(cur: Current, d: Desired, from: DbType): string | undefined {
+function switchProblem(cur: Current, d: Desired, from: DbType, check: boolean): string | undefined {
 	const what = `switching xCAT's database from ${from} to ${d.type}`;
 	if (d.type === 'sqlite') return `${what} is not supported (xCAT has no tool for it; restore a dumpxCATdb backup by hand if you must); nothing was changed`;
 	if (from !== 'sqlite') return `${what} is not supported: xcat_db switches from sqlite only; nothing was changed`;
 	if (d.password === undefined) return `password is required for ${what} (the password of the database's xCAT admin user); nothing was changed`;
-	if (!cur.vipHere) return `${what} needs the vip ${d.vip} on this host (the database will run here and cfgloc will name the VIP): add it first (xcat_vip); nothing was changed`;
+	if (!cur.vipHere && !check) return `${what} needs the vip ${d.vip} on this host (the database will run here and cfgloc will name the VIP): add it first (xcat_vip); nothing was changed`;
 	if (d.type === 'postgresql') {
 		if (!cur.tools.pgsqlsetup) return `${what} needs pgsqlsetup (xCAT-client), found neither on PATH nor in /opt/xcat; nothing was changed`;
 		if (cur.pg.load !== 'loaded') return `${what} needs the PostgreSQL server: there is no ${d.pgService} unit here (install postgresql-server, or name the unit in pg_service); nothing was changed`;

@@ -16,7 +16,7 @@ const DATA_DIRS = ['/install', '/tftpboot', '/root/.xcat'];
 function okRun(r: PlaybookRun, what: string) {
 	assert.is(r.status, 0, `${what} failed (${r.status}):\n${r.stdout.slice(-6000)}\n${r.stderr.slice(-2000)}`);
 }
-const changedOn = (r: PlaybookRun, host: string) => recap(r.stdout, host).changed;
+const changedOn = (r: PlaybookRun, host: string) => recap(r.stdout, host).changed ?? -1;
 const fault = (name: string, host: string) => execa('bash', [join(ROOT, 'test/lab/faults', name), host], { reject: false });
 
 async function audit(): Promise<{ run: PlaybookRun; report: any; junit: string }> {

@@ -67,6 +67,13 @@ S('sqlite -> mysql: mysqlsetup -i -f <hosts file> -V, both passwords in the envi
 	assert.is(p.switch!.cfgloc, `mysql:dbname=xcatdb;host=${VIP}|xcatadmin|s3cret`);
 });
 
+S('check mode before the VIP is added (setup-ha --check on a new pair): the switch is shown, with a warning', () => {
+	const p = plan(cur({ vipHere: false }), want(), { ...CTX, check: true });
+	assert.is(p.kind, 'act');
+	assert.is((p as { mode: string }).mode, 'switch');
+	assert.match((p as { warnings: string[] }).warnings.join('\n'), /the vip 198\.51\.100\.10 is not on this host yet/);
+});
+
 S('refused before anything: no password, VIP elsewhere, tools or server missing, a database already in pg_data, back to sqlite, pg <-> mysql, DB2', () => {
 	const noPw = want(); delete noPw.password;
 	assert.match(refused(plan(cur(), noPw, CTX)), /^password is required for switching xCAT's database from sqlite to postgresql/);
