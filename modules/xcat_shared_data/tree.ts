@@ -1,7 +1,7 @@
 // What a directory tree holds, read with lstat (no link is followed, no mount point crossed), and
 // the content hash of its files. The copy is verified with this, independently of the copier.
 import { createHash } from 'node:crypto';
-import { createReadStream, lstatSync, readdirSync, readlinkSync, type BigIntStats } from 'node:fs';
+import { createReadStream, lstatSync, readdirSync, readFileSync, readlinkSync, type BigIntStats } from 'node:fs';
 import { join } from 'node:path';
 
 export type EntryType = 'dir' | 'file' | 'link' | 'fifo' | 'socket' | 'char' | 'block';
@@ -112,10 +112,14 @@ export function bytesNeeded(tree: Tree, blockSize: number): number {
 	return n;
 }
 
-function hashFile(path: string): Promise<string> {
+const SMALL = 1024 * 1024;
+
+/** Small files in one read (most of /etc/xcat and /install/postscripts); large ones streamed in 1 MiB chunks. */
+function hashFile(path: string, size: number): Promise<string> {
+	if (size <= SMALL) return Promise.resolve(createHash('sha256').update(readFileSync(path)).digest('hex'));
 	return new Promise((resolve, reject) => {
 		const h = createHash('sha256');
-		createReadStream(path).on('error', reject).on('data', (c) => h.update(c)).on('end', () => resolve(h.digest('hex')));
+		createReadStream(path, { highWaterMark: SMALL }).on('error', reject).on('data', (c) => h.update(c)).on('end', () => resolve(h.digest('hex')));
 	});
 }
 
@@ -131,7 +135,7 @@ export async function hashTree(tree: Tree, parallel = 4): Promise<void> {
 	const queue = [...byIno.values()];
 	const worker = async () => {
 		for (let inode = queue.shift(); inode; inode = queue.shift()) {
-			const hash = await hashFile(join(tree.root, inode.rel));
+			const hash = await hashFile(join(tree.root, inode.rel), inode.entries[0]!.size);
 			for (const e of inode.entries) e.hash = hash;
 		}
 	};
