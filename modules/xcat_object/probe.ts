@@ -5,8 +5,9 @@ import type { Args, Desired } from './desired';
 
 type Read = Ctx<Args>['read'];
 
+/** nodes with -S: lsdef leaves hidden nodes out otherwise, while chdef changes them like any other */
 export function lsdefArgv(d: Desired): string[] {
-	const base = ['lsdef', '-t', d.type, '-o', d.name];
+	const base = ['lsdef', '-t', d.type, '-o', d.name, ...(d.type === 'node' ? ['-S'] : [])];
 	if (d.state === 'absent') return [...base, '-l'];
 	if (d.attributes.length === 0) return [...base, '-s'];
 	return [...base, '-i', d.attributes.map(([a]) => a).join(','), '-c'];

@@ -70,7 +70,7 @@ Flow('check mode runs only lsdef and reports the grouped chdefs and the diff', a
 	assert.equal(result.commands, [['chdef', '-t', 'node', '-o', 'cn1', 'xcatmaster=vip', 'nfsserver='], ['chdef', '-t', 'node', '-o', 'cn2', 'xcatmaster=vip']]);
 	assert.equal(result.objects.cn2, { xcatmaster: { before: 'sn2', after: 'vip' } });
 	assert.is(result.diff.before, 'cn1: xcatmaster=sn1\ncn1: nfsserver=sn1\ncn2: xcatmaster=sn2\ncn2: nfsserver=\n');
-	assert.equal(await stubs.calls(), [['lsdef', '-t', 'node', '-o', 'cn[1-3]', '-i', 'xcatmaster,nfsserver', '-c']]);
+	assert.equal(await stubs.calls(), [['lsdef', '-t', 'node', '-o', 'cn[1-3]', '-S', '-i', 'xcatmaster,nfsserver', '-c']]);
 });
 
 Flow('an attribute xCAT does not know fails after the probe, before any change', async () => {

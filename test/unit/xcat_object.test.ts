@@ -41,10 +41,11 @@ Check.run();
 
 const Read = suite('xcat_object reading lsdef');
 
-Read('lsdef argv: -i … -c for attributes, -s for existence, -l for removal', () => {
-	assert.equal(lsdefArgv(want({ attributes: [['xcatmaster', 'x'], ['nfsserver', '']] })), ['lsdef', '-t', 'node', '-o', 'compute', '-i', 'xcatmaster,nfsserver', '-c']);
-	assert.equal(lsdefArgv(want({})), ['lsdef', '-t', 'node', '-o', 'compute', '-s']);
-	assert.equal(lsdefArgv(want({ state: 'absent' })), ['lsdef', '-t', 'node', '-o', 'compute', '-l']);
+Read('lsdef argv: -i … -c for attributes, -s for existence, -l for removal; -S shows hidden nodes too', () => {
+	assert.equal(lsdefArgv(want({ attributes: [['xcatmaster', 'x'], ['nfsserver', '']] })), ['lsdef', '-t', 'node', '-o', 'compute', '-S', '-i', 'xcatmaster,nfsserver', '-c']);
+	assert.equal(lsdefArgv(want({})), ['lsdef', '-t', 'node', '-o', 'compute', '-S', '-s']);
+	assert.equal(lsdefArgv(want({ state: 'absent' })), ['lsdef', '-t', 'node', '-o', 'compute', '-S', '-l']);
+	assert.equal(lsdefArgv(want({ type: 'network', name: 'n1', attributes: [['tftpserver', 'x']] })), ['lsdef', '-t', 'network', '-o', 'n1', '-i', 'tftpserver', '-c']);
 });
 
 // literal output of the lab's double (xcat-surface §3.3 formats)
