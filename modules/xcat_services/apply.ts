@@ -9,7 +9,8 @@ import { SITE_ARGV, siteEnv } from './probe';
 import { unitArgv, type StepAction, type StepReport } from './report';
 import { parseSite, type Site } from './site';
 import { isRunning, isStopped } from './systemd';
-import type { Args } from './units';
+import { roleOf, type Args } from './units';
+import { conserverHasNoConsoles, NO_CONSOLES } from './consoles';
 
 export interface Applied {
 	steps: StepReport[];
@@ -67,6 +68,10 @@ export async function apply(ctx: Ctx<Args>, planned: readonly Planned[], budget:
 		}
 		if (p.skip) { steps.push({ step: stepName(p), action: p.action, result: 'skipped', ms: 0, reason: p.skip }); continue; }
 		if (!p.needed) { steps.push({ step: stepName(p), action: p.action, result: 'ok', ms: 0 }); continue; }
+		if (p.action === 'start' && roleOf(p.unit) === 'conserver' && (await conserverHasNoConsoles())) {
+			steps.push({ step: stepName(p), action: p.action, result: 'skipped', ms: 0, reason: NO_CONSOLES });
+			continue;
+		}
 		const a = await attempt(budget.tries, budget.ms, (left) => unitStep(ctx, change, p, left));
 		const journal = a.ok || (p.action !== 'start' && p.action !== 'stop') ? '' : await journalOf(ctx, p.unit);
 		const report = record(stepName(p), p.action, a, journal);

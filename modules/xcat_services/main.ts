@@ -5,6 +5,14 @@ import { describe, plan, predict } from './plan';
 import { probeSite, probeUnits } from './probe';
 import { preview, unitsChanged } from './report';
 import { checkArgs, roleOf } from './units';
+import { conserverHasNoConsoles, NO_CONSOLES } from './consoles';
+import type { UnitState } from './systemd';
+
+/** conserver with no console defined would exit at once: it is left stopped, and says why */
+async function markIdle(units: UnitState[]): Promise<UnitState[]> {
+	if (!units.some((u) => roleOf(u.unit) === 'conserver') || !(await conserverHasNoConsoles())) return units;
+	return units.map((u) => (roleOf(u.unit) === 'conserver' ? { ...u, idle: NO_CONSOLES } : u));
+}
 
 defineModule({
 	name: 'xcat_services',
@@ -12,7 +20,7 @@ defineModule({
 	check: checkArgs,
 	async run(ctx) {
 		const { state, services, enabled, regenerate } = ctx.args;
-		const units = await probeUnits(ctx.read, services);
+		const units = await markIdle(await probeUnits(ctx.read, services));
 		const p = plan(units, { state, services, enabled, regenerate });
 		if (p.kind === 'refuse') throw new ModuleError(p.msg, { state, services });
 		for (const w of p.warnings) ctx.warn(w);

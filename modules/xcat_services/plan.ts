@@ -71,7 +71,7 @@ function startSteps(units: readonly UnitState[], d: Desired): Planned[] {
 	const hasXcatd = roles.includes('xcatd');
 	const hasDatabase = roles.includes('database');
 	const regenerate = d.regenerate && hasXcatd;
-	const anyStart = units.some((u) => !isRunning(u.active));
+	const anyStart = units.some((u) => !isRunning(u.active) && !u.idle);
 	const skip = anyStart ? {} : { skip: 'nothing was started, so the configuration is left as it is' };
 
 	units.forEach((u, i) => {
@@ -79,7 +79,7 @@ function startSteps(units: readonly UnitState[], d: Desired): Planned[] {
 		if (role === 'xcatd' && !hasDatabase) steps.push({ kind: 'check', what: 'database' });
 		if (regenerate && (role === 'dns' || role === 'dhcp')) steps.push({ kind: 'regenerate', role, unit: u.unit, ...skip });
 		if (regenerate && (role === 'conserver' || role === 'goconserver')) steps.push({ kind: 'regenerate', role: 'console', unit: u.unit, consoleRole: role, ...skip });
-		steps.push({ kind: 'unit', action: 'start', unit: u.unit, needed: !isRunning(u.active) });
+		steps.push({ kind: 'unit', action: 'start', unit: u.unit, needed: !isRunning(u.active) && !u.idle, ...(u.idle && !isRunning(u.active) ? { skip: u.idle } : {}) });
 		if (role === 'database') steps.push({ kind: 'check', what: 'database' });
 		if (role === 'xcatd') {
 			steps.push({ kind: 'check', what: 'xcatd' });

@@ -8,6 +8,8 @@ export interface UnitState {
 	active: string;
 	/** enabled, enabled-runtime, disabled, static, masked, generated (SysV), … as `systemctl is-enabled` words it */
 	enabled: string;
+	/** why this unit is not started even when asked (conserver with no console to serve) */
+	idle?: string;
 }
 
 export const SHOW_PROPERTIES = 'Id,LoadState,ActiveState,UnitFileState';

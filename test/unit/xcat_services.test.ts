@@ -5,6 +5,8 @@ import { plan, resolveRegeneration, type Desired, type Planned } from '../../mod
 import { preview, unitsChanged } from '../../modules/xcat_services/report';
 import { parseSite } from '../../modules/xcat_services/site';
 import { parseShow, type UnitState } from '../../modules/xcat_services/systemd';
+import { definesConsole, NO_CONSOLES } from '../../modules/xcat_services/consoles';
+import { plan as idlePlan } from '../../modules/xcat_services/plan';
 import { checkArgs, roleOf, type Args } from '../../modules/xcat_services/units';
 
 // Literal `systemctl show --property=Id,LoadState,ActiveState,UnitFileState -- xcatd isc-dhcp-server nosuch` on the lab's mn1.
@@ -258,3 +260,25 @@ Attempt('each attempt gets the time that is left as its timeout', async () => {
 });
 
 Attempt.run();
+
+const Idle = suite('xcat_services: conserver with no console to serve');
+
+Idle('a conserver configuration without consoles is told from one with', () => {
+	assert.is(definesConsole('config * {\n}\n# console cn1 {\n'), false);
+	assert.is(definesConsole('default * { master localhost; }\nconsole cn1 {\n  type exec;\n}\n'), true);
+});
+
+Idle('an idle conserver is not started and does not make the run start (and regenerate) anything', () => {
+	const units: UnitState[] = [
+		{ unit: 'xcatd', load: 'loaded', active: 'active', enabled: 'disabled' },
+		{ unit: 'conserver-server', load: 'loaded', active: 'inactive', enabled: 'disabled', idle: NO_CONSOLES },
+	];
+	const p = idlePlan(units, { state: 'started', services: ['xcatd', 'conserver-server'], enabled: false, regenerate: true });
+	assert.is(p.kind, 'act');
+	const steps = (p as { steps: any[] }).steps;
+	assert.equal(steps.filter((s) => s.kind === 'unit' && s.needed), []);
+	assert.ok(steps.some((s) => s.kind === 'unit' && s.unit === 'conserver-server' && s.skip === NO_CONSOLES));
+	assert.ok(steps.filter((s) => s.kind === 'regenerate').every((s) => s.skip), 'nothing regenerated');
+});
+
+Idle.run();
