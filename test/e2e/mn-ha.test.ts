@@ -82,7 +82,7 @@ Existing('setup-ha: mn1 active behind the VIP on PostgreSQL, mn2 standby, the da
 	assert.ok(after.policy!.length > tablesBefore.policy!.length, 'policy rows added');
 	for (const row of tablesBefore.policy!.slice(1)) assert.ok(after.policy!.includes(row), `policy row kept: ${row}`);
 	assert.equal(await files('mn1', DATA_DIRS), filesBefore, 'every file under /install, /tftpboot, /root/.xcat identical');
-	assert.match(await ok('mn1', 'ls -d /install.xcat-ha-* /etc/xcat.xcat-ha-*'), /\/install\.xcat-ha-.*\n\/etc\/xcat\.xcat-ha-/, 'the local copies are kept aside');
+	assert.match(await ok('mn1', 'ls -d /etc/xcat.xcat-ha-* /install.xcat-ha-*'), /^\/etc\/xcat\.xcat-ha-\S+\n\/install\.xcat-ha-\S+\n$/, 'the local copies are kept aside');
 });
 
 Existing('setup-ha again changes nothing; the audit passes and writes its reports', async () => {
@@ -97,26 +97,39 @@ Existing('setup-ha again changes nothing; the audit passes and writes its report
 	assert.match(a.junit, /<testsuite name="xcat-ha audit" tests="\d+" failures="0" errors="0"/);
 });
 
-Existing('the audit reports exactly the drift: VIP gone, a service enabled, a link replaced, a pg_hba line deleted', async () => {
-	await ok('mn1', `ip addr del ${VIP}/24 dev host0`);
+const driftOf = (report: any) => report.items.filter((i: any) => i.status === 'drift').map((i: any) => `${i.host}: ${i.check}`).sort() as string[];
+
+Existing('the audit reports exactly the drift: a service enabled, a link replaced, a pg_hba line deleted', async () => {
 	await ok('mn2', 'systemctl enable --quiet named');
 	await ok('mn2', 'mv /root/.xcat /root/.xcat.link-moved && mkdir /root/.xcat');
 	await ok('mn1', `sed -i '/^host.*198\\.51\\.100\\.12\\/32/d' /HA/var/lib/pgsql/data/pg_hba.conf`);
 	const a = await audit();
 	assert.is.not(a.run.status, 0, 'the audit exits non-zero on drift');
-	const drift = a.report.items.filter((i: any) => i.status === 'drift').map((i: any) => `${i.host}: ${i.check}`).sort();
+	const drift = driftOf(a.report);
 	const cause = (d: string) =>
-		/^mn1: .*VIP/.test(d) ? 'vip' : /^mn2: .*(Stop the xCAT services|Deactivate)/.test(d) ? 'service' :
-			/^mn2: Link xCAT's directories/.test(d) ? 'link' : /database/.test(d) ? 'pg_hba' : `unexpected: ${d}`;
-	assert.equal([...new Set(drift.map(cause))].sort(), ['link', 'pg_hba', 'service', 'vip'], drift.join('\n'));
-	assert.equal(a.report.errors, 0, JSON.stringify(a.report.items.filter((i: any) => i.status === 'error')));
+		/^mn2: (Stop the xCAT services|Deactivate)/.test(d) ? 'service' :
+			/^mn2: Link xCAT's directories/.test(d) ? 'link' : /^mn\d: (Switch xCAT's database|Check the database)/.test(d) ? 'pg_hba' : `unexpected: ${d}`;
+	assert.equal([...new Set(drift.map(cause))].sort(), ['link', 'pg_hba', 'service'], drift.join('\n'));
+	assert.is(a.report.errors, 0, JSON.stringify(a.report.items.filter((i: any) => i.status === 'error')));
 	assert.match(a.junit, /<failure message="drift/);
-	// the audit changed nothing: the drift is still there
-	assert.is((await mnState('mn1')).vip, false);
+	assert.match(a.junit, /pg_hba\.conf/, 'the JUnit failure text carries the diff');
+	assert.is((await on('mn2', 'systemctl is-enabled named')).stdout.trim(), 'enabled', 'the audit changed nothing');
 	okRun(await playbook('playbooks/setup-ha.yml'), 'setup-ha repairing the drift');
 	await ok('mn2', 'rmdir /root/.xcat.link-moved 2>/dev/null || true');
-	const again = await audit();
-	okRun(again.run, 'audit after the repair');
+	okRun((await audit()).run, 'audit after the repair');
+});
+
+Existing('the audit reports the VIP gone from the active MN, and what stops working without it', async () => {
+	await ok('mn1', `ip addr del ${VIP}/24 dev host0`);
+	const a = await audit();
+	assert.is.not(a.run.status, 0);
+	const drift = driftOf(a.report);
+	assert.ok(drift.some((d) => /^mn1: Put the VIP/.test(d)), drift.join('\n'));
+	const elsewhere = [...drift, ...a.report.items.filter((i: any) => i.status === 'error').map((i: any) => `${i.host}: ${i.check}`)].filter((d) => !d.startsWith('mn1: '));
+	assert.equal(elsewhere, [], 'nothing reported on mn2');
+	assert.is((await mnState('mn1')).vip, false, 'the audit changed nothing');
+	okRun(await playbook('playbooks/setup-ha.yml'), 'setup-ha putting the VIP back');
+	okRun((await audit()).run, 'audit after the repair');
 });
 
 Existing('planned failover mn1 → mn2: a report, no moment with two MNs answering, rows kept', async () => {
