@@ -70,7 +70,7 @@ class CallbackModule(CallbackBase):
         diff = r.get('diff')
         self.items.append({
             'host': result._host.get_name(),
-            'check': task.get_name(),
+            'check': task.name or task.get_name(),
             'status': status,
             'message': r.get('msg', ''),
             'diff': self._diff_text(diff) if status == 'drift' else '',

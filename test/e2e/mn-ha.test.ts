@@ -104,6 +104,7 @@ Existing('the audit reports exactly the drift: a service enabled, a link replace
 	await ok('mn2', 'mv /root/.xcat /root/.xcat.link-moved && mkdir /root/.xcat');
 	await ok('mn1', `sed -i '/^host.*198\\.51\\.100\\.12\\/32/d' /HA/var/lib/pgsql/data/pg_hba.conf`);
 	const a = await audit();
+	try {
 	assert.is.not(a.run.status, 0, 'the audit exits non-zero on drift');
 	const drift = driftOf(a.report);
 	const cause = (d: string) =>
@@ -114,21 +115,26 @@ Existing('the audit reports exactly the drift: a service enabled, a link replace
 	assert.match(a.junit, /<failure message="drift/);
 	assert.match(a.junit, /pg_hba\.conf/, 'the JUnit failure text carries the diff');
 	assert.is((await on('mn2', 'systemctl is-enabled named')).stdout.trim(), 'enabled', 'the audit changed nothing');
-	okRun(await playbook('playbooks/setup-ha.yml'), 'setup-ha repairing the drift');
-	await ok('mn2', 'rmdir /root/.xcat.link-moved 2>/dev/null || true');
+	} finally {
+		okRun(await playbook('playbooks/setup-ha.yml'), 'setup-ha repairing the drift');
+		await ok('mn2', 'rmdir /root/.xcat.link-moved 2>/dev/null || true');
+	}
 	okRun((await audit()).run, 'audit after the repair');
 });
 
 Existing('the audit reports the VIP gone from the active MN, and what stops working without it', async () => {
 	await ok('mn1', `ip addr del ${VIP}/24 dev host0`);
 	const a = await audit();
+	try {
 	assert.is.not(a.run.status, 0);
 	const drift = driftOf(a.report);
 	assert.ok(drift.some((d) => /^mn1: Put the VIP/.test(d)), drift.join('\n'));
 	const elsewhere = [...drift, ...a.report.items.filter((i: any) => i.status === 'error').map((i: any) => `${i.host}: ${i.check}`)].filter((d) => !d.startsWith('mn1: '));
 	assert.equal(elsewhere, [], 'nothing reported on mn2');
 	assert.is((await mnState('mn1')).vip, false, 'the audit changed nothing');
-	okRun(await playbook('playbooks/setup-ha.yml'), 'setup-ha putting the VIP back');
+	} finally {
+		okRun(await playbook('playbooks/setup-ha.yml'), 'setup-ha putting the VIP back');
+	}
 	okRun((await audit()).run, 'audit after the repair');
 });
 

@@ -92,7 +92,10 @@ prepare_host_disk() {
 		ssh-keygen -A -f "$upper" >/dev/null
 	fi
 	network_unit "$name" | upper_write "$upper" etc/systemd/network/10-$LAB_IFACE.network 644
-	upper_write "$upper" root/.ssh/authorized_keys 600 <"$SSH_KEY.pub"
+	# the lab's key added, never replacing keys a host gained since (the MNs' keys that xCAT spreads)
+	if ! grep -qxF "$(<"$SSH_KEY.pub")" "$upper/root/.ssh/authorized_keys" 2>/dev/null; then
+		{ cat "$upper/root/.ssh/authorized_keys" 2>/dev/null || true; cat "$SSH_KEY.pub"; } | upper_write "$upper" root/.ssh/authorized_keys 600
+	fi
 	if [[ ! -f $upper/etc/hosts ]]; then
 		with_lab_hosts_block <"$BASE_DIR/etc/hosts" | upper_write "$upper" etc/hosts 644
 	elif ! lab_names_resolve <"$upper/etc/hosts"; then
