@@ -39,6 +39,7 @@ class CallbackModule(CallbackBase):
     def __init__(self):
         super().__init__()
         self.active = False
+        self.reporting = False
         self.items = []
         self.started = time.time()
         self.out_dir = 'xcat-ha-audit'
@@ -53,13 +54,14 @@ class CallbackModule(CallbackBase):
         extra = play.get_variable_manager().extra_vars
         self.out_dir = str(extra.get('xcat_ha_audit_dir', self.out_dir))
         if play.get_name() == REPORT_PLAY:
+            self.reporting = True  # the report play's own results are not audit items
             report = self._write()
             # the report play decides the exit code from what the audit found
             play.vars['__xcat_ha_audit'] = {k: report[k] for k in ('checked', 'drift', 'errors', 'dir')}
             play.vars['__xcat_ha_audit']['findings'] = ['%s: %s (%s)' % (i['host'], i['check'], i['status']) for i in report['items'] if i['status'] != 'ok']
 
     def _record(self, result, status):
-        if not self.active:
+        if not self.active or self.reporting:
             return
         task = result._task
         if task.action in NOT_CHECKS or task.get_name() == '':

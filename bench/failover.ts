@@ -1,0 +1,58 @@
+// Figures for issue 6, on the lab: median of 5 planned failovers (alternating mn1 ↔ mn2) —
+// the client-visible outage seen by cn1 (last answer from the old MN → first from the new, probes
+// every 100 ms) and the failover playbook's wall time — and the audit (setup-ha in check mode
+// over both MNs). Baseline measured in the same run: an Ansible play doing nothing but reaching
+// both MNs (ping), so the figures read as multiples of Ansible's own overhead.
+// Needs the HA built: runs setup-ha first (a no-op when it is already built).
+import { ensureLab, playbook } from '../test/helpers/lab';
+import { macOf, outage, startWatcher, stopWatcher } from '../test/e2e/mn-ha';
+import { execa } from 'execa';
+import { ansibleEnv, ROOT } from '../test/ansible/env';
+
+const RUNS = 5;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+ensureLab();
+const setup = await playbook('playbooks/setup-ha.yml');
+if (setup.status !== 0) throw new Error(`setup-ha failed:\n${setup.stdout.slice(-4000)}`);
+
+const baseline: number[] = [];
+for (let i = 0; i < 3; i++) {
+	const t = Date.now();
+	const r = await execa('ansible', ['xcat_mn', '-i', 'inventory/lab/hosts.yml', '-m', 'ansible.builtin.ping'], { cwd: ROOT, env: { ...ansibleEnv, LC_ALL: 'C.UTF-8' }, reject: false });
+	if (r.exitCode !== 0) throw new Error(`ping failed: ${r.stdout}`);
+	baseline.push(Date.now() - t);
+}
+
+const macs = { mn1: await macOf('mn1'), mn2: await macOf('mn2') };
+const active = async () => ((await execa('bash', ['test/lab/lab', 'exec', 'mn1', 'sh', '-c', 'cat /HA/.xcat-ha/lease'], { cwd: ROOT })).stdout.includes('"holder":"mn1"') ? 'mn1' : 'mn2');
+const outages: number[] = [], walls: number[] = [];
+let from = await active();
+for (let i = 0; i < RUNS; i++) {
+	const to = from === 'mn1' ? 'mn2' : 'mn1';
+	await startWatcher();
+	await new Promise((r) => setTimeout(r, 1000));
+	const run = await playbook('playbooks/failover.yml', ['-e', `xcat_ha_target=${to}`]);
+	await new Promise((r) => setTimeout(r, 1500));
+	const seen = outage(await stopWatcher(), macs[from as 'mn1'], macs[to as 'mn1']);
+	if (run.status !== 0) throw new Error(`failover to ${to} failed:\n${run.stdout.slice(-4000)}`);
+	if (seen.bothAnswered) console.log(`  run ${i + 1}: TWO MNs ANSWERED on the VIP`);
+	console.log(`  run ${i + 1}: ${from} -> ${to}: outage ${s(seen.ms)}, playbook ${s(run.ms)}`);
+	outages.push(seen.ms);
+	walls.push(run.ms);
+	from = to;
+}
+
+const audits: number[] = [];
+for (let i = 0; i < 3; i++) {
+	const r = await playbook('playbooks/audit.yml', ['-e', `xcat_ha_audit_dir=${ROOT}/.cache/bench-audit`]);
+	if (r.status !== 0) throw new Error(`audit failed:\n${r.stdout.slice(-4000)}`);
+	audits.push(r.ms);
+}
+
+const base = median(baseline);
+console.log(`\nbaseline: ansible ping of both MNs        ${s(base)} (median of 3)`);
+console.log(`client-visible outage (cn1)              ${s(median(outages))} median of ${RUNS} (min ${s(Math.min(...outages))}, max ${s(Math.max(...outages))}); goal <= 3 s`);
+console.log(`failover playbook wall                   ${s(median(walls))} median of ${RUNS} = ${(median(walls) / base).toFixed(1)}x baseline; goal <= 20 s`);
+console.log(`audit (check mode over both MNs)         ${s(median(audits))} median of 3 = ${(median(audits) / base).toFixed(1)}x baseline; goal <= 15 s`);
