@@ -1,60 +1,73 @@
-// The demo on the built-in lab (npm run demo, after the lab is up): what xcat-ha can do today, shown on real hosts.
-// The VIP is held by mn1, refused to mn2 while mn1 holds it, then moved to mn2, and cn1 follows the move.
+// The demo on the built-in lab (npm run demo brings the lab up first): the management-node HA as
+// users run it. setup-ha turns mn1 (an MN with nodes and data) and mn2 into an HA pair, a planned
+// failover moves the active role to mn2, then mn2 loses power and an unplanned failover brings it
+// back to mn1. cn1 watches the VIP throughout; each failover prints its report.
+import { macOf, outage, startWatcher, stopWatcher, mnState } from '../test/e2e/mn-ha';
+import { playbook, resetLab, type PlaybookRun } from '../test/helpers/lab';
 import { execa } from 'execa';
-import { ansibleEnv, ROOT } from '../test/ansible/env';
+import { ROOT } from '../test/ansible/env';
 
-const VIP = '198.51.100.10';
-const lab = (host: string, ...cmd: string[]) => execa('bash', ['test/lab/lab', 'exec', host, ...cmd], { cwd: ROOT, reject: false });
-
-async function vip(host: string, state: 'present' | 'absent', extra: string[] = []) {
-	const started = Date.now();
-	const r = await execa('ansible', [host, '-i', 'inventory/lab', '-m', 'xcat_vip', '-a',
-		`address=${VIP} interface={{ xcat_ha_interface }} state=${state} hostname=xcatmn-vip`, ...extra],
-	{ cwd: ROOT, env: ansibleEnv, reject: false, all: true });
-	return { rc: r.exitCode, out: String(r.all), ms: Date.now() - started };
-}
-
-const field = (out: string, key: string) => out.match(new RegExp(`"${key}": "?([^",\\n]*)`))?.[1];
-async function macOf(host: string) {
-	const r = await lab(host, 'cat', '/sys/class/net/host0/address');
-	return r.stdout.trim();
-}
-async function cn1SeesVipAt() {
-	await lab('cn1', 'ping', '-c', '1', '-W', '1', VIP);
-	const r = await lab('cn1', 'ip', '-j', 'neigh', 'show', VIP);
-	return (JSON.parse(r.stdout || '[]')[0]?.lladdr as string | undefined) ?? 'nothing';
-}
 const step = (n: number, text: string) => console.log(`\n[${n}] ${text}`);
+const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-const mn1 = await macOf('mn1'), mn2 = await macOf('mn2');
-console.log(`xcat-ha demo on the lab: mn1 ${mn1}, mn2 ${mn2}, VIP ${VIP}`);
+function check(r: PlaybookRun, what: string) {
+	if (r.status === 0) return;
+	console.log(r.stdout.slice(-5000));
+	throw new Error(`${what} failed (exit ${r.status}); its output is above`);
+}
+const recapLines = (r: PlaybookRun) => r.stdout.split('\n').filter((l) => /^(mn\d|sn\d|cn\d|localhost)\s+: ok=/.test(l)).map((l) => `    ${l.replace(/\s+/g, ' ')}`);
+/** the report lines printed by the "Show the failover report" task */
+function report(r: PlaybookRun): string[] {
+	const block = r.stdout.split('TASK [xcat_ha : Show the failover report]')[1] ?? '';
+	return [...block.matchAll(/^\s+"(.*)",?$/gm)].map((m) => `    ${m[1]!.replace(/\\"/g, '"')}`).filter((l) => l.trim() !== '');
+}
 
-step(1, 'Start clean: neither MN holds the VIP');
-for (const h of ['mn1', 'mn2']) await vip(h, 'absent');
+async function failover(target: string, from: string, unplanned: boolean) {
+	const [oldMac, newMac] = [await macOf(from), await macOf(target)];
+	await startWatcher();
+	await new Promise((res) => setTimeout(res, 1000));
+	const r = await playbook('playbooks/failover.yml', ['-e', `xcat_ha_target=${target}`, ...(unplanned ? ['-e', 'xcat_ha_unplanned=true'] : [])]);
+	await new Promise((res) => setTimeout(res, 1500));
+	const seen = outage(await stopWatcher(), oldMac, newMac);
+	check(r, `failover to ${target}`);
+	for (const l of report(r)) console.log(l);
+	console.log(`    cn1 saw: last answer from ${from} -> first from ${target}: ${Number.isFinite(seen.ms) ? secs(seen.ms) : 'n/a'}; two MNs answering at once: ${seen.bothAnswered ? 'YES' : 'never'}`);
+}
 
-step(2, 'mn1 takes the VIP (ARP probe first, gratuitous ARP after)');
-const took = await vip('mn1', 'present');
-console.log(`    changed: ${field(took.out, 'changed')}, garp_sent: ${field(took.out, 'garp_sent')}, ${took.ms} ms`);
-console.log(`    cn1 reaches the VIP at ${await cn1SeesVipAt()} (mn1 is ${mn1})`);
+console.log('xcat-ha demo: management-node HA on the lab (mn1, mn2, shared /HA, VIP 198.51.100.10 xcatmn-vip)');
 
-step(3, 'Taking it again on mn1 is a no-op (xcatha.py tore the VIP down here)');
-const again = await vip('mn1', 'present');
-console.log(`    changed: ${field(again.out, 'changed')}, ${again.ms} ms`);
+console.log('Starting from a freshly provisioned lab (bash test/lab/lab down, then up: about 15 s)');
+resetLab();
 
-step(4, 'mn2 may not take it while mn1 holds it');
-const refused = await vip('mn2', 'present');
-console.log(`    failed: ${refused.rc !== 0}; ${field(refused.out, 'msg')}`);
+step(1, 'setup-ha: mn1 (nodes and data on SQLite) and mn2 become an HA pair on PostgreSQL, data on /HA');
+const setup = await playbook('playbooks/setup-ha.yml');
+check(setup, 'setup-ha');
+for (const l of recapLines(setup)) console.log(l);
+console.log(`    took ${secs(setup.ms)}`);
 
-step(5, 'Planned move: mn1 releases, mn2 takes; cn1 learns mn2 at once');
-const moveStarted = Date.now();
-await vip('mn1', 'absent');
-await vip('mn2', 'present');
-console.log(`    moved in ${Date.now() - moveStarted} ms (two ansible runs); cn1 reaches the VIP at ${await cn1SeesVipAt()} (mn2 is ${mn2})`);
+step(2, 'setup-ha again: nothing to change');
+const again = await playbook('playbooks/setup-ha.yml');
+check(again, 'setup-ha (again)');
+for (const l of recapLines(again)) console.log(l);
 
-step(6, '--check --diff on mn1: what would taking it back change? (refused: mn2 holds it)');
-const audit = await vip('mn1', 'present', ['--check', '--diff']);
-console.log(`    ${field(audit.out, 'msg')}`);
+step(3, 'audit (setup-ha in check mode): no drift');
+const audit = await playbook('playbooks/audit.yml', ['-e', `xcat_ha_audit_dir=${ROOT}/.cache/demo-audit`]);
+check(audit, 'audit');
+console.log(`    ${audit.stdout.match(/no drift: \d+ items checked/)?.[0] ?? 'audit passed'} in ${secs(audit.ms)}; JSON and JUnit reports in .cache/demo-audit/`);
 
-step(7, 'Leave the lab clean');
-await vip('mn2', 'absent');
-console.log('    done: the VIP is released. `npm run lab:down` removes the lab.');
+step(4, 'planned failover mn1 -> mn2, cn1 asking xcatd on the VIP every 100 ms');
+await failover('mn2', 'mn1', false);
+
+step(5, 'mn2 loses power; unplanned failover back to mn1 (confirmed: no ssh, no ARP answer for the VIP)');
+await execa('bash', ['test/lab/faults/power-off', 'mn2'], { cwd: ROOT });
+await failover('mn1', 'mn2', true);
+
+step(6, 'mn2 powers on again: it comes back as a standby (services disabled at boot, VIP not persistent)');
+await execa('bash', ['test/lab/faults/power-on', 'mn2'], { cwd: ROOT });
+const s2 = await mnState('mn2');
+console.log(`    mn2: VIP ${s2.vip ? 'held (wrong!)' : 'not held'}, xcatd ${s2.xcatd}, hostname ${s2.hostname}`);
+const status = await playbook('playbooks/status.yml');
+check(status, 'status');
+const lines = status.stdout.split('TASK [xcat_ha : Show who is active')[1] ?? '';
+for (const m of lines.matchAll(/^\s+"(.*)",?$/gm)) console.log(`    ${m[1]}`);
+console.log('\nEvery failover is also logged as one JSON line in /HA/.xcat-ha/failover.log. The lab stays up: npm run lab:down ends it.');
