@@ -1,8 +1,21 @@
 // `lab up` from a clean slate (the base image is kept: building it is measured by CI's first run),
-// then again: the second is a fast no-op.
+// then again: the second is a fast no-op. Before that: the bridge of another checkout's lab.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import { execa } from 'execa';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { HOSTS, describe, lab, status } from './lab';
+import { HOSTS, describe, lab, ok, run, status } from './lab';
+
+const OTHER_LAB = '/tmp/xcat-ha-selftest-other-checkout/.lab';
+const CG_V2 = existsSync('/sys/fs/cgroup/cgroup.controllers') ? '/sys/fs/cgroup' : '/sys/fs/cgroup/unified';
+const otherCgroup = `${CG_V2}/xcat-ha-lab-${createHash('sha256').update(OTHER_LAB).digest('hex').slice(0, 8)}`;
+
+async function otherLabsBridge(): Promise<void> {
+	await ok('ip', ['link', 'add', 'xhalab0', 'type', 'bridge']);
+	await ok('ip', ['link', 'set', 'xhalab0', 'alias', `xcat-ha-lab ${OTHER_LAB}`]);
+}
+const bridgeAlias = async () => (await run('cat', ['/sys/class/net/xhalab0/ifalias'])).stdout.trim();
 
 const U = suite('lab up');
 
@@ -11,9 +24,32 @@ U('starts from nothing: down first', async () => {
 	assert.is(r.exitCode, 0, describe('lab down', r));
 });
 
-U('brings every host up, printing each phase', async () => {
+U('refuses the bridge of another lab whose hosts still run, and leaves it alone', async () => {
+	await otherLabsBridge();
+	const host = `${otherCgroup}/mn1`;
+	mkdirSync(host, { recursive: true });
+	const sleeper = execa('sleep', ['300'], { reject: false });
+	try {
+		writeFileSync(`${host}/cgroup.procs`, String(sleeper.pid));
+		const r = await lab(['up']);
+		assert.is.not(r.exitCode, 0, describe('lab up', r));
+		assert.match(r.stderr, /another lab is up on this machine .*bring it down first with XCAT_HA_LAB_DIR=\/tmp\/xcat-ha-selftest-other-checkout\/\.lab/);
+		assert.is(await bridgeAlias(), `xcat-ha-lab ${OTHER_LAB}`, 'the other lab keeps its bridge');
+	} finally {
+		sleeper.kill('SIGKILL');
+		await sleeper;
+		rmdirSync(host);
+		rmdirSync(otherCgroup);
+	}
+});
+
+U('brings every host up, printing each phase, after removing a bridge left by a lab with no process', async () => {
+	// the bridge of the lab above, whose process is now gone, as after a killed session
 	const r = await lab(['up']);
 	assert.is(r.exitCode, 0, describe('lab up', r));
+	assert.match(r.stderr, /bridge xhalab0 was left by a lab with no process left \(\/tmp\/xcat-ha-selftest-other-checkout\/\.lab\): removing it/);
+	assert.match(await bridgeAlias(), /^xcat-ha-lab \/.*\.lab$/);
+	assert.is.not(await bridgeAlias(), `xcat-ha-lab ${OTHER_LAB}`);
 	for (const phase of ['prereq', 'base', 'network', 'shared', 'hosts', 'provision']) {
 		assert.match(r.stderr, new RegExp(`^lab: phase ${phase}\\s+\\d+\\.\\d+ s`, 'm'), `phase ${phase} timed`);
 	}
