@@ -42,6 +42,8 @@ async function makeTrees(): Promise<void> {
 }
 
 // --- wrappers that kill the module at a chosen step -----------------------------------------------------
+// "during": the copy and every process it forked are killed first (as when the whole run dies), then the
+// module; the copy killed alone, left running, is the "orphan" case.
 let wrappers = '';
 const realPath = process.env.PATH ?? '/usr/bin:/bin';
 async function makeWrappers(): Promise<void> {
@@ -52,7 +54,7 @@ me=${cmd}; real=$(PATH=${realPath} command -v $me)
 n=$(( $(cat "$XSD_STATE/count.$me" 2>/dev/null || echo 0) + 1 )); echo $n > "$XSD_STATE/count.$me"
 at="$me:$n"
 if [ "$XSD_KILL" = "$at:before" ]; then kill -9 $PPID; sleep 5; exit 1; fi
-if [ "$XSD_KILL" = "$at:during" ]; then "$real" --bwlimit=500 "$@" & sleep 1; kill -9 $PPID; pkill -9 -P $!; kill -9 $!; sleep 5; exit 1; fi
+if [ "$XSD_KILL" = "$at:during" ]; then setsid "$real" --bwlimit=500 "$@" & sleep 1; kill -9 -- -$!; while pgrep -g $! >/dev/null; do sleep 0.05; done; kill -9 $PPID; sleep 5; exit 1; fi
 if [ "$XSD_KILL" = "$at:orphan" ]; then "$real" --bwlimit=300 "$@" & sleep 1; kill -9 $PPID; exit 1; fi
 if [ "$XSD_CORRUPT" = "$at" ]; then "$real" "$@"; rc=$?; f=$(find "\${@: -1}" -name site.sqlite | head -1); echo tampered >> "$f"; exit $rc; fi
 "$real" "$@"; rc=$?

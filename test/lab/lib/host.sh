@@ -29,8 +29,12 @@ start_host() {
 	rm -f "$dir/provisioned"   # hooks see it in LAB_CHANGED_HOSTS until they have run
 	: >"$dir/console.log"
 	(
-		# The host outlives this command: it must not keep the lab's lock.
-		[[ -z ${LAB_LOCK_FD:-} ]] || exec {LAB_LOCK_FD}>&-
+		# The host outlives this command: it must keep no descriptor of it or of its caller, such
+		# as the lab's lock or a `flock` wrapped around the lab command.
+		local fd
+		for fd in $(ls /proc/$BASHPID/fd); do
+			if ((fd > 2)); then exec {fd}>&-; fi
+		done
 		exec setsid bash "$LAB_HOME/lib/host-launcher.sh" "$name" "$dir/launcher.pid" "${cgdirs[@]}" -- "${args[@]}" \
 			</dev/null >>"$dir/console.log" 2>&1
 	) &

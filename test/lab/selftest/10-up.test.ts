@@ -5,8 +5,9 @@ import { existsSync, mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { HOSTS, describe, lab, ok, run, status } from './lab';
+import { HOSTS, describe, lab, labScript, ok, run, status } from './lab';
 
+const CALLER_LOCK = '/tmp/xcat-ha-selftest-caller.lock';
 const OTHER_LAB = '/tmp/xcat-ha-selftest-other-checkout/.lab';
 const CG_V2 = existsSync('/sys/fs/cgroup/cgroup.controllers') ? '/sys/fs/cgroup' : '/sys/fs/cgroup/unified';
 const otherCgroup = `${CG_V2}/xcat-ha-lab-${createHash('sha256').update(OTHER_LAB).digest('hex').slice(0, 8)}`;
@@ -44,9 +45,12 @@ U('refuses the bridge of another lab whose hosts still run, and leaves it alone'
 });
 
 U('brings every host up, printing each phase, after removing a bridge left by a lab with no process', async () => {
-	// the bridge of the lab above, whose process is now gone, as after a killed session
-	const r = await lab(['up']);
+	// the bridge of the lab above, whose process is now gone, as after a killed session; and the up
+	// runs under a caller's flock, which the hosts must not inherit (they outlive the command)
+	const r = await run('flock', [CALLER_LOCK, 'bash', labScript, 'up'], { timeoutMs: 600_000 });
 	assert.is(r.exitCode, 0, describe('lab up', r));
+	const free = await run('flock', ['-n', CALLER_LOCK, 'true']);
+	assert.is(free.exitCode, 0, `the caller's lock is still held after lab up returned: ${free.stderr}`);
 	assert.match(r.stderr, /bridge xhalab0 was left by a lab with no process left \(\/tmp\/xcat-ha-selftest-other-checkout\/\.lab\): removing it/);
 	assert.match(await bridgeAlias(), /^xcat-ha-lab \/.*\.lab$/);
 	assert.is.not(await bridgeAlias(), `xcat-ha-lab ${OTHER_LAB}`);
