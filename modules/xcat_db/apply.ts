@@ -3,7 +3,7 @@
 import { ModuleError, type Ctx } from '../runtime';
 import { cfglocHost, parseCfgloc, type DbType } from '../xcat/cfgloc';
 import { siteRows, xcatdAnswers } from './answers';
-import type { Args, Desired } from './desired';
+import { dbService, type Args, type Desired } from './desired';
 import { atomicWrite } from './files';
 import { shown, type Cmd, type Ensure } from './plan';
 import { xcatEnv } from './xcatenv';
@@ -20,21 +20,24 @@ export interface Runner {
 
 export async function run(r: Runner, cmd: Cmd, timeoutMs = 1_800_000) {
 	r.log.push(shown(cmd));
-	return r.ctx.change(cmd.argv, { env: xcatEnv(cmd.env), timeoutMs });
+	return r.ctx.change(cmd.argv, { env: xcatEnv(cmd.env), timeoutMs, ...(cmd.input !== undefined ? { input: cmd.input } : {}) });
 }
 
-export async function write(r: Runner, path: string, text: string, mode?: number): Promise<void> {
-	await atomicWrite(path, text, mode, !r.fresh);
+export async function write(r: Runner, path: string, text: string, mode?: number, keepOriginal = !r.fresh): Promise<void> {
+	await atomicWrite(path, text, mode, keepOriginal);
 	r.written.push(path);
 }
 
 /** The edits of E written, and the database and xcatd told; fails with what was seen. */
 export async function applyEnsure(r: Runner, e: Ensure, d: Desired, type: DbType): Promise<void> {
-	for (const edit of e.edits) if (edit.what !== 'cfgloc') await write(r, edit.path, edit.after);
-	if (e.db !== 'none') await run(r, { argv: ['systemctl', e.db, d.pgService] });
+	// MariaDB's option files are the distribution's, never new: their originals are kept, even in a switch
+	for (const edit of e.edits) if (edit.what !== 'cfgloc') await write(r, edit.path, edit.after, undefined, edit.what === 'my.cnf' || !r.fresh);
+	const service = dbService(d, type) ?? '';
+	if (e.db !== 'none') await run(r, { argv: ['systemctl', e.db, service] });
+	for (const grant of e.grants) await run(r, grant);
 	if (e.db === 'restart') {
 		const back = await siteRows(r.ctx.read, { bypass: true });
-		if (back.rows === 0) throw new ModuleError(`${d.pgService} was restarted for listen_addresses and the database does not answer: ${back.why}`, { files: r.written, commands: r.log });
+		if (back.rows === 0) throw new ModuleError(`${service} was restarted to listen on every address and the database does not answer: ${back.why}`, { files: r.written, commands: r.log });
 	}
 	const cfg = e.edits.find((x) => x.what === 'cfgloc');
 	if (cfg && e.restartXcatd) {

@@ -14,6 +14,13 @@ export interface Desired {
 	path?: string;
 	pgData: string;
 	pgService: string;
+	mysqlData: string;
+	mysqlService: string;
+}
+
+/** The unit of the database server TYPE needs (none for SQLite). */
+export function dbService(d: Desired, type: string): string | undefined {
+	return type === 'postgresql' ? d.pgService : type === 'mysql' ? d.mysqlService : undefined;
 }
 
 /** xCAT's documented default password, which every HA guide copies: refused. */
@@ -34,7 +41,7 @@ export function checkArgs(a: Args): string[] {
 	const dup = a.addresses.find((v, i) => a.addresses.indexOf(v) !== i);
 	if (dup !== undefined) errors.push(`addresses must name each management node once, got ${dup} twice`);
 	if (a.addresses.includes(a.vip)) errors.push(`addresses must be the management nodes' own addresses, not the vip (${a.vip})`);
-	for (const [name, value] of [['path', a.path], ['pg_data', a.pg_data]] as const) {
+	for (const [name, value] of [['path', a.path], ['pg_data', a.pg_data], ['mysql_data', a.mysql_data]] as const) {
 		if (value === undefined) continue;
 		if (value.split('/').includes('..') || value.split('/').includes('.')) errors.push(`value of ${name} must be an absolute path without '.' or '..' components, got: ${JSON.stringify(value)}`);
 		else if (value !== '/' && value.endsWith('/')) errors.push(`value of ${name} must not end with '/', got: ${JSON.stringify(value)}`);
@@ -55,6 +62,8 @@ export function toDesired(a: Args): Desired {
 		addresses: [...a.addresses],
 		pgData: a.pg_data,
 		pgService: a.pg_service,
+		mysqlData: a.mysql_data,
+		mysqlService: a.mysql_service,
 		...(a.password !== undefined ? { password: a.password } : {}),
 		...(a.path !== undefined ? { path: a.path } : {}),
 	};

@@ -3,6 +3,7 @@ import { maskCfgloc } from '../xcat/cfgloc';
 import { applyEnsure, type Runner } from './apply';
 import { checkArgs, toDesired } from './desired';
 import { options } from './options';
+import { openNetwork } from './mycnf';
 import { hbaLine } from './pgconf';
 import { plan, planCommands, shown, type Edit } from './plan';
 import { probe } from './probe';
@@ -25,6 +26,12 @@ defineModule({
 		if (p.kind === 'refuse') throw new ModuleError(p.msg, { type_before: p.typeBefore ?? null, type: d.type, switched: false, changed: false });
 		p.warnings.forEach((w) => ctx.warn(w));
 		const edits = [...p.ensure.edits];
+		if (p.switch?.to === 'mysql') {
+			for (const f of current.mysql.optionFiles) {
+				const after = openNetwork(f.text);
+				if (after !== f.text) edits.push({ path: f.path, what: 'my.cnf', before: f.text, after });
+			}
+		}
 		if (p.switch?.to === 'postgresql') {
 			const ips = [d.vip, ...d.addresses];
 			edits.push({ path: `${d.pgData}/pg_hba.conf`, what: 'pg_hba.conf', before: '', after: `${ips.map(hbaLine).join('\n')}\n` });
@@ -35,7 +42,7 @@ defineModule({
 			changed, msg: p.msg, type_before: p.typeBefore, type: d.type, switched: false, mode: p.mode,
 			files: edits.map((e) => e.path), rows: {} as Record<string, number>,
 			commands: planCommands(p).map(shown),
-			diff: edits.map((e) => textDiff(p.switch && e.what !== 'cfgloc' ? `${e.path} (the lines for xCAT, written by pgsqlsetup and xcat_db)` : e.path, shownText(e, e.before), shownText(e, e.after))),
+			diff: edits.map((e) => textDiff(p.switch && e.what !== 'cfgloc' && e.what !== 'my.cnf' ? `${e.path} (the lines for xCAT, written by pgsqlsetup and xcat_db)` : e.path, shownText(e, e.before), shownText(e, e.after))),
 		};
 		if (!changed || ctx.check) return result;
 		const r: Runner = { ctx, log: [], written: [] };

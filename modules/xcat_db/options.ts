@@ -11,4 +11,6 @@ export const options = {
 	path: str({ pattern: ABSOLUTE }),
 	pg_data: str({ default: '/var/lib/pgsql/data', pattern: ABSOLUTE }),
 	pg_service: str({ default: 'postgresql', pattern: UNIT }),
+	mysql_data: str({ default: '/var/lib/mysql', pattern: ABSOLUTE }),
+	mysql_service: str({ default: 'mariadb', pattern: UNIT }),
 };

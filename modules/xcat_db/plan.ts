@@ -1,18 +1,22 @@
 // Decides what to do from what the host has and what was asked (pure): keep the database type
 // and fix access (ensure), fix the shared files for a standby (shared), or switch type (switch).
 import { cfglocHost, formatCfgloc, parseCfgloc, withCfglocHost, type DbType } from '../xcat/cfgloc';
-import type { Desired } from './desired';
+import { dbService, type Desired } from './desired';
+import { grantSqlFor, openNetwork, ungranted } from './mycnf';
 import { ensureHba, ensureListen, parseListen } from './pgconf';
 import type { Current, DbFiles } from './probe';
 
-export interface Cmd { argv: string[]; env?: Record<string, string> }
+/** A command; INPUT goes to its stdin and is never shown (it may hold a password). */
+export interface Cmd { argv: string[]; env?: Record<string, string>; input?: string }
 
-export interface Edit { path: string; what: 'cfgloc' | 'pg_hba.conf' | 'postgresql.conf'; before: string; after: string }
+export interface Edit { path: string; what: 'cfgloc' | 'pg_hba.conf' | 'postgresql.conf' | 'my.cnf'; before: string; after: string }
 
 export interface Ensure {
 	edits: Edit[];
-	/** what the database running here needs for the edits: pg_hba.conf is reloaded, listen_addresses needs a restart */
+	/** what the database running here needs for the edits: pg_hba.conf is reloaded, listen_addresses or a MariaDB option file needs a restart */
 	db: 'none' | 'reload' | 'restart';
+	/** statements that grant xcatadmin what it lacks (MariaDB), run after the database is told */
+	grants: Cmd[];
 	restartXcatd: boolean;
 	commands: Cmd[];
 }
@@ -55,7 +59,7 @@ export interface Context {
 	check?: boolean;
 }
 
-const NO_ENSURE: Ensure = { edits: [], db: 'none', restartXcatd: false, commands: [] };
+const NO_ENSURE: Ensure = { edits: [], db: 'none', grants: [], restartXcatd: false, commands: [] };
 
 /** The type of the database files under a root: cfgloc's, SQLite tables' or none. */
 export function filesType(f: DbFiles): { type?: DbType; evidence: string } {
@@ -95,6 +99,9 @@ export function plan(cur: Current, d: Desired, ctx: Context): Plan {
 		if (d.type === 'postgresql' && cur.pg.load !== 'loaded') {
 			warnings.push(`this node has no ${d.pgService} unit: it cannot run the shared database after a failover; install the PostgreSQL server package`);
 		}
+		if (d.type === 'mysql' && cur.mysql.unit.load !== 'loaded') {
+			warnings.push(`this node has no ${d.mysqlService} unit: it cannot run the shared database after a failover; install the MariaDB (or MySQL) server package, or name its unit in mysql_service`);
+		}
 		return {
 			...base, mode: 'shared' as const, ensure: e.ensure, warnings,
 			msg: `the shared data at ${cur.shared.root} already holds the ${d.type} database, so this node's own ${typeBefore} database is not switched (pgsqlsetup here would initialise a second one); link /etc/xcat${d.type === 'postgresql' ? ` and ${d.pgData}` : ''} to the shared data (xcat_shared_data) to use it`,
@@ -125,6 +132,8 @@ function switchProblem(cur: Current, d: Desired, from: DbType, check: boolean): 
 		if (cur.local.pgData === 'cluster' || cur.local.pgData === 'other') return `${what}: ${d.pgData} already holds ${cur.local.pgData === 'cluster' ? 'a PostgreSQL database' : 'files'}, and pgsqlsetup initialises a new one there; move it aside first; nothing was changed`;
 	} else {
 		if (!cur.tools.mysqlsetup) return `${what} needs mysqlsetup (xCAT-client), found neither on PATH nor in /opt/xcat; nothing was changed`;
+		if (cur.mysql.unit.load !== 'loaded') return `${what} needs the MariaDB (or MySQL) server: there is no ${d.mysqlService} unit here (install mariadb-server, or name the unit in mysql_service); nothing was changed`;
+		if (cur.mysql.hasXcatdb) return `${what}: ${d.mysqlData}/xcatdb already holds a database named xcatdb, and mysqlsetup would restore into it; drop or move it first; nothing was changed`;
 		if (cur.xcatd.active !== 'active') return `${what} needs xcatd running (mysqlsetup backs up and restores through it); start it first; nothing was changed`;
 	}
 	return undefined;
@@ -194,20 +203,36 @@ export function ensure(files: DbFiles, cur: Current, d: Desired, here: boolean):
 			warnings.push(`${dir}/postgresql.auto.conf sets listen_addresses (ALTER SYSTEM), which wins over postgresql.conf: check it names ${ips.join(', ')}`);
 		}
 	}
-	if (type === 'mysql') warnings.push(`MySQL grants for ${ips.join(', ')} are not checked when the type already matches: run mysqlsetup -u -f <file of hosts> if one is missing`);
+	const grants: Cmd[] = [];
+	if (type === 'mysql') {
+		for (const f of cur.mysql.optionFiles) {
+			const after = openNetwork(f.text);
+			if (after !== f.text) edits.push({ path: f.path, what: 'my.cnf', before: f.text, after });
+		}
+		const mysqlHere = here && cur.mysql.unit.active === 'active';
+		if (mysqlHere && cur.mysql.grantsUnreadable) warnings.push(`the grants of xcatadmin could not be read, so they were not checked: ${cur.mysql.grantsUnreadable}`);
+		const missing = mysqlHere && cur.mysql.grants ? ungranted(cur.mysql.grants, ips) : [];
+		if (missing.length && d.password === undefined) warnings.push(`xcatadmin is not granted xcatdb from ${missing.join(', ')}: give password to grant it (as mysqlsetup -u -f would)`);
+		else if (missing.length) grants.push({ argv: ['mysql', '--batch'], input: grantSqlFor(missing, d.password!) });
+	}
 	if ((type === 'postgresql' || type === 'mysql') && files.cfgloc !== undefined && cfglocHost(parseCfgloc(files.cfgloc)) !== d.vip) {
 		edits.push({ path: `${files.root}/etc/xcat/cfgloc`, what: 'cfgloc', before: files.cfgloc, after: withCfglocHost(files.cfgloc, d.vip) });
 	}
-	const pgEdit = edits.find((e) => e.what === 'postgresql.conf') ? 'restart' : edits.find((e) => e.what === 'pg_hba.conf') ? 'reload' : 'none';
-	const dbHere = here && cur.pg.active === 'active';
-	const db = dbHere ? pgEdit : 'none';
-	if (pgEdit !== 'none' && !dbHere) warnings.push(`${d.pgService} does not run here: the changed PostgreSQL files take effect where it runs after a ${pgEdit} (or at its next start)`);
+	const dbEdit = edits.some((e) => e.what === 'postgresql.conf' || e.what === 'my.cnf') ? 'restart' : edits.some((e) => e.what === 'pg_hba.conf') ? 'reload' : 'none';
+	const service = dbService(d, type) ?? '';
+	const dbHere = here && (type === 'mysql' ? cur.mysql.unit : cur.pg).active === 'active';
+	const db = dbHere ? dbEdit : 'none';
+	if (dbEdit !== 'none' && !dbHere) {
+		const where = type === 'mysql' ? 'the changed option files take effect at its next start' : `the changed PostgreSQL files take effect where it runs after a ${dbEdit} (or at its next start)`;
+		warnings.push(`${service} does not run here: ${where}`);
+	}
 	const restartXcatd = here && cur.xcatd.active === 'active' && (db === 'restart' || edits.some((e) => e.what === 'cfgloc'));
 	const commands: Cmd[] = [
-		...(db !== 'none' ? [{ argv: ['systemctl', db, d.pgService] }] : []),
+		...(db !== 'none' ? [{ argv: ['systemctl', db, service] }] : []),
+		...grants,
 		...(restartXcatd ? [{ argv: ['systemctl', 'restart', 'xcatd'] }] : []),
 	];
-	return { ensure: { edits, db, restartXcatd, commands }, warnings };
+	return { ensure: { edits, db, grants, restartXcatd, commands }, warnings };
 }
 
 /** A command as the result shows it: environment first (secrets masked), as `env` would run it. */

@@ -1,9 +1,12 @@
-// Reads the host: cfgloc (here and on the shared data), the PostgreSQL files, which services run,
-// whether the VIP is here and the xCAT setup commands exist. Only reads.
+// Reads the host: cfgloc (here and on the shared data), the PostgreSQL files, MariaDB's option
+// files and grants, which services run, whether the VIP is here and the xCAT setup commands exist.
+// Only reads.
 import { access, constants, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { ModuleError, type Ctx } from '../runtime';
 import { lsxcatdHost, lsxcatdType, type DbType } from '../xcat/cfgloc';
 import type { Args, Desired } from './desired';
+import { GRANTS_QUERY, SERVER_OPTION_FILES, type OptionFile } from './mycnf';
 import { xcatEnv } from './xcatenv';
 
 /** The xCAT and PostgreSQL files under one root: '' for this host's own view, or the shared root. */
@@ -22,8 +25,21 @@ export interface DbFiles {
 
 export interface Unit { load: string; active: string; enabled: string }
 
+export interface MysqlHere {
+	unit: Unit;
+	/** this host's server option files (never shared), each once by its real path */
+	optionFiles: OptionFile[];
+	/** <mysql_data> already holds a database named xcatdb */
+	hasXcatdb: boolean;
+	/** the hosts xcatadmin is granted xcatdb from, read while the server runs here */
+	grants?: string[];
+	/** why the grants could not be read, when the server runs here */
+	grantsUnreadable?: string;
+}
+
 export interface Current {
 	local: DbFiles;
+	mysql: MysqlHere;
 	/** the shared root's files, unless /etc/xcat already is the shared one (then linked) */
 	shared?: DbFiles & { linked: boolean };
 	xcatd: Unit & { engine?: DbType; host?: string };
@@ -33,6 +49,9 @@ export interface Current {
 }
 
 type Read = Ctx<Args>['read'];
+
+/** What a run for another database type knows of MariaDB: nothing. */
+export const NO_MYSQL: MysqlHere = { unit: { load: '', active: '', enabled: '' }, optionFiles: [], hasXcatdb: false };
 
 const text = (p: string) => readFile(p, 'utf8').catch(() => undefined);
 const exists = (p: string) => stat(p).then(() => true, () => false);
@@ -78,6 +97,36 @@ export async function onPath(name: string): Promise<boolean> {
 	return false;
 }
 
+/** Every server option file that exists, by its real path (Debian's my.cnf is a chain of links). */
+export async function readOptionFiles(): Promise<OptionFile[]> {
+	const seen = new Set<string>();
+	const out: OptionFile[] = [];
+	for (const spec of SERVER_OPTION_FILES) {
+		const paths = spec.endsWith('/*.cnf')
+			? ((await readdir(dirname(spec)).catch(() => [] as string[])).filter((n) => n.endsWith('.cnf')).sort().map((n) => `${dirname(spec)}/${n}`))
+			: [spec];
+		for (const p of paths) {
+			const real = await realpath(p).catch(() => undefined);
+			if (real === undefined || seen.has(real)) continue;
+			const t = await text(real);
+			if (t === undefined) continue;
+			seen.add(real);
+			out.push({ path: real, text: t });
+		}
+	}
+	return out;
+}
+
+export async function probeMysql(read: Read, d: Desired): Promise<MysqlHere> {
+	const [u, optionFiles, hasXcatdb] = await Promise.all([unit(read, d.mysqlService), readOptionFiles(), exists(`${d.mysqlData}/xcatdb`)]);
+	const here: MysqlHere = { unit: u, optionFiles, hasXcatdb };
+	if (u.active !== 'active') return here;
+	// root through the server's socket: how Debian's MariaDB lets root in, and how mysqlsetup connects
+	const r = await read(['mysql', '--batch', '--skip-column-names', '-e', GRANTS_QUERY], { timeoutMs: 30_000 });
+	if (r.rc !== 0) return { ...here, grantsUnreadable: `mysql -e "${GRANTS_QUERY}" failed (rc ${r.rc}): ${r.stderr.trim().split('\n').slice(-1)[0] ?? ''}` };
+	return { ...here, grants: r.stdout.split('\n').map((l) => l.trim()).filter(Boolean) };
+}
+
 export async function probe(read: Read, d: Desired): Promise<Current> {
 	if (d.path !== undefined && !await exists(d.path)) throw new ModuleError(`path ${d.path} does not exist: give the shared root (e.g. /HA), mounted`, { path: d.path });
 	const local = await readDbFiles('', d.pgData);
@@ -87,8 +136,9 @@ export async function probe(read: Read, d: Desired): Promise<Current> {
 		const theirs = await realpath(`${d.path}/etc/xcat`).catch(() => `${d.path}/etc/xcat`);
 		shared = mine === theirs ? { ...local, root: d.path, linked: true } : { ...await readDbFiles(d.path, d.pgData), linked: false };
 	}
-	const [xcatdUnit, pg, addrs, pgsqlsetup, mysqlsetup] = await Promise.all([
+	const [xcatdUnit, pg, addrs, pgsqlsetup, mysqlsetup, mysql] = await Promise.all([
 		unit(read, 'xcatd'), unit(read, d.pgService), read(['ip', '-o', '-4', 'addr', 'show']), onPath('pgsqlsetup'), onPath('mysqlsetup'),
+		d.type === 'mysql' ? probeMysql(read, d) : Promise.resolve(NO_MYSQL),
 	]);
 	if (addrs.rc !== 0) throw new ModuleError(`ip -o -4 addr show failed (rc ${addrs.rc}): ${addrs.stderr.trim()}`);
 	let xcatd: Current['xcatd'] = xcatdUnit;
@@ -98,6 +148,7 @@ export async function probe(read: Read, d: Desired): Promise<Current> {
 	}
 	return {
 		local,
+		mysql,
 		...(shared ? { shared } : {}),
 		xcatd,
 		pg,

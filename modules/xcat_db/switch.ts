@@ -7,8 +7,8 @@ import { parseCfgloc } from '../xcat/cfgloc';
 import { siteRows, xcatdAnswers } from './answers';
 import { applyEnsure, run, write, type Runner } from './apply';
 import type { Desired } from './desired';
-import { ensure, grantSql, type SwitchSteps } from './plan';
-import { readDbFiles, type Current } from './probe';
+import { ensure, grantSql, type Edit, type SwitchSteps } from './plan';
+import { probeMysql, readDbFiles, type Current } from './probe';
 import { compareRows, counts, rowsOfDump, type Rows } from './rows';
 
 const CFGLOC = '/etc/xcat/cfgloc';
@@ -37,6 +37,7 @@ export async function runSwitch(r: Runner, s: SwitchSteps, cur: Current, d: Desi
 		throw new ModuleError(`backing up xCAT's database failed, so nothing was switched${back}: ${(err as Error).message}`, { commands: r.log, files: r.written });
 	}
 
+	let optionEdits: Edit[] = [];
 	try {
 		if (s.hostFile) await write(r, s.hostFile.path, s.hostFile.text, 0o600);
 		await run(r, s.setup);
@@ -48,8 +49,10 @@ export async function runSwitch(r: Runner, s: SwitchSteps, cur: Current, d: Desi
 		}
 		if (s.restore) await run(r, s.restore);
 		const files = await readDbFiles('', d.pgData);
-		const e = ensure(files, { ...cur, local: files, pg: { ...cur.pg, active: 'inactive' }, xcatd: { ...cur.xcatd, active: 'inactive' } }, d, true);
+		const mysql = s.to === 'mysql' ? await probeMysql(r.ctx.read, d) : cur.mysql;
+		const e = ensure(files, { ...cur, local: files, mysql, pg: { ...cur.pg, active: 'inactive' }, xcatd: { ...cur.xcatd, active: 'inactive' } }, d, true);
 		if (typeof e === 'string') throw new Error(e);
+		optionEdits = e.ensure.edits.filter((x) => x.what === 'my.cnf');
 		await applyEnsure(r, e.ensure, d, s.to);
 		if (s.restartDb) await run(r, s.restartDb);
 		const db = await siteRows(r.ctx.read, { bypass: true });
@@ -65,7 +68,7 @@ export async function runSwitch(r: Runner, s: SwitchSteps, cur: Current, d: Desi
 		return { rows: counts(before), backupDir: s.backupDir };
 	} catch (err) {
 		const cause = err instanceof Error ? err.message : String(err);
-		const restored = await rollback(r, cur, d, stamp);
+		const restored = await rollback(r, cur, d, stamp, optionEdits);
 		const how = restored.problems.length
 			? `Restoring the previous configuration did not fully work: ${restored.problems.join('; ')}. Done: ${restored.done.join(', ') || 'nothing'}`
 			: `The previous configuration is back: ${restored.done.join(', ')}`;
@@ -76,7 +79,7 @@ export async function runSwitch(r: Runner, s: SwitchSteps, cur: Current, d: Desi
 }
 
 /** Back to the configuration before the switch, step by step, each failure noted and the rest still done. */
-async function rollback(r: Runner, cur: Current, d: Desired, stamp: string): Promise<{ done: string[]; problems: string[] }> {
+async function rollback(r: Runner, cur: Current, d: Desired, stamp: string, optionEdits: Edit[]): Promise<{ done: string[]; problems: string[] }> {
 	const done: string[] = [], problems: string[] = [];
 	const attempt = async (what: string, fn: () => Promise<unknown>) => {
 		try { await fn(); done.push(what); } catch (e) { problems.push(`${what}: ${(e as Error).message}`); }
@@ -104,6 +107,16 @@ async function rollback(r: Runner, cur: Current, d: Desired, stamp: string): Pro
 				}
 			});
 		}
+	}
+	if (d.type === 'mysql') {
+		// xcatdb did not exist before (else the switch is refused): it holds a copy of the SQLite data only
+		const now = await probeMysql(r.ctx.read, d);
+		if (now.unit.active === 'active' && now.hasXcatdb) {
+			await attempt('the new xcatdb database dropped (it held a copy of the SQLite data only)', () => run(r, { argv: ['mysql', '--batch', '-e', 'DROP DATABASE IF EXISTS xcatdb'] }));
+		}
+		if (cur.mysql.unit.active !== 'active') await attempt(`${d.mysqlService} stopped`, () => run(r, { argv: ['systemctl', 'stop', d.mysqlService] }));
+		if (cur.mysql.unit.enabled !== 'enabled') await attempt(`${d.mysqlService} disabled`, () => run(r, { argv: ['systemctl', 'disable', '--quiet', d.mysqlService] }));
+		for (const edit of optionEdits) await attempt(`${edit.path} as it was`, () => write(r, edit.path, edit.before));
 	}
 	if (cur.xcatd.active === 'active') {
 		await attempt('xcatd started', () => run(r, { argv: ['systemctl', 'start', 'xcatd'] }));

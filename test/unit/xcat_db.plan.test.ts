@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { checkArgs, toDesired, type Args, type Desired } from '../../modules/xcat_db/desired';
 import { hbaLine } from '../../modules/xcat_db/pgconf';
 import { plan, planCommands, shown, type Plan } from '../../modules/xcat_db/plan';
-import type { Current, DbFiles } from '../../modules/xcat_db/probe';
+import { NO_MYSQL, type Current, type DbFiles, type MysqlHere } from '../../modules/xcat_db/probe';
 import { compareRows, counts, rowsOfDump } from '../../modules/xcat_db/rows';
 
 const VIP = '198.51.100.10', MN1 = '198.51.100.11', MN2 = '198.51.100.12';
@@ -12,17 +12,24 @@ const HBA_OK = `# IPv4 local connections:\n${[VIP, MN1, MN2].map(hbaLine).join('
 const CONF_OK = `#setup by xCAT\nlisten_addresses = 'localhost,${MN1},${VIP},${MN2}'\n`;
 const PG_VIP = `Pg:dbname=xcatdb;host=${VIP}|xcatadm|s3cret\n`;
 
+/** Debian 12's MariaDB: the unit, stopped and disabled (the lab's way), and the bind-address of 50-server.cnf. */
+const MARIADB: MysqlHere = {
+	unit: { load: 'loaded', active: 'inactive', enabled: 'disabled' },
+	optionFiles: [{ path: '/etc/mysql/mariadb.conf.d/50-server.cnf', text: '[server]\n\n[mysqld]\npid-file                = /run/mysqld/mysqld.pid\nbind-address            = 127.0.0.1\n' }],
+	hasXcatdb: false,
+};
 const files = (f: Partial<DbFiles> = {}): DbFiles => ({ root: '', xcatDir: true, sqliteTables: true, pgData: 'absent', ...f });
 const pgFiles = (f: Partial<DbFiles> = {}): DbFiles => files({ cfgloc: PG_VIP, hba: HBA_OK, conf: CONF_OK, pgData: 'cluster', ...f });
 const cur = (c: Partial<Current> = {}): Current => ({
 	local: files(),
 	xcatd: { load: 'loaded', active: 'active', enabled: 'disabled' },
 	pg: { load: 'loaded', active: 'inactive', enabled: 'disabled' },
+	mysql: NO_MYSQL,
 	vipHere: true,
 	tools: { pgsqlsetup: true, mysqlsetup: true },
 	...c,
 });
-const want = (d: Partial<Desired> = {}): Desired => ({ type: 'postgresql', vip: VIP, addresses: [MN1, MN2], password: 's3cret', pgData: '/var/lib/pgsql/data', pgService: 'postgresql', ...d });
+const want = (d: Partial<Desired> = {}): Desired => ({ type: 'postgresql', vip: VIP, addresses: [MN1, MN2], password: 's3cret', pgData: '/var/lib/pgsql/data', pgService: 'postgresql', mysqlData: '/var/lib/mysql', mysqlService: 'mariadb', ...d });
 const act = (p: Plan) => { if (p.kind !== 'act') throw new Error(`refused: ${p.msg}`); return p; };
 const refused = (p: Plan) => { if (p.kind !== 'refuse') throw new Error(`not refused: ${p.msg}`); return p.msg; };
 
@@ -56,7 +63,7 @@ S('xcatd stopped before: not stopped for the backup, stopped again after the pro
 });
 
 S('sqlite -> mysql: mysqlsetup -i -f <hosts file> -V, both passwords in the environment, xcatd restarted', () => {
-	const p = act(plan(cur(), want({ type: 'mysql' }), CTX));
+	const p = act(plan(cur({ mysql: MARIADB }), want({ type: 'mysql' }), CTX));
 	const dir = '/var/lib/xcat-ha/xcat_db/20261122T000000Z-sqlite';
 	assert.equal(planCommands(p).map(shown), [
 		['env', 'XCATBYPASS=1', 'dumpxCATdb', '-p', dir],
@@ -85,7 +92,9 @@ S('refused before anything: no password, VIP elsewhere, tools or server missing,
 	assert.match(refused(plan(cur({ local: pgFiles() }), want({ type: 'sqlite' }), CTX)), /from postgresql to sqlite is not supported/);
 	assert.match(refused(plan(cur({ local: pgFiles() }), want({ type: 'mysql' }), CTX)), /from postgresql to mysql is not supported: xcat_db switches from sqlite only/);
 	assert.match(refused(plan(cur({ local: files({ cfgloc: 'DB2:x|y|z\n' }) }), want(), CTX)), /DB2/);
-	assert.match(refused(plan(cur({ xcatd: { load: 'loaded', active: 'inactive', enabled: '' } }), want({ type: 'mysql' }), CTX)), /needs xcatd running/);
+	assert.match(refused(plan(cur({ mysql: MARIADB, xcatd: { load: 'loaded', active: 'inactive', enabled: '' } }), want({ type: 'mysql' }), CTX)), /needs xcatd running/);
+	assert.match(refused(plan(cur(), want({ type: 'mysql' }), CTX)), /needs the MariaDB \(or MySQL\) server: there is no mariadb unit here/);
+	assert.match(refused(plan(cur({ mysql: { ...MARIADB, hasXcatdb: true } }), want({ type: 'mysql' }), CTX)), /\/var\/lib\/mysql\/xcatdb already holds a database named xcatdb/);
 });
 
 S.run();
@@ -182,11 +191,11 @@ H('/etc/xcat already linked to the shared data: the shared one is the local one'
 H.run();
 
 const A = suite('xcat_db arguments');
-const args = (a: Partial<Args>): Args => ({ type: 'postgresql', vip: VIP, addresses: [MN1, MN2], pg_data: '/var/lib/pgsql/data', pg_service: 'postgresql', ...a } as Args);
+const args = (a: Partial<Args>): Args => ({ type: 'postgresql', vip: VIP, addresses: [MN1, MN2], pg_data: '/var/lib/pgsql/data', pg_service: 'postgresql', mysql_data: '/var/lib/mysql', mysql_service: 'mariadb', ...a } as Args);
 
 A('good arguments pass and normalise', () => {
 	assert.equal(checkArgs(args({ password: 'Abc123', path: '/HA' })), []);
-	assert.equal(toDesired(args({ path: '/HA' })), { type: 'postgresql', vip: VIP, addresses: [MN1, MN2], pgData: '/var/lib/pgsql/data', pgService: 'postgresql', path: '/HA' });
+	assert.equal(toDesired(args({ path: '/HA' })), { type: 'postgresql', vip: VIP, addresses: [MN1, MN2], pgData: '/var/lib/pgsql/data', pgService: 'postgresql', mysqlData: '/var/lib/mysql', mysqlService: 'mariadb', path: '/HA' });
 });
 
 A('each bad value is named with what is allowed; the password is never echoed', () => {
