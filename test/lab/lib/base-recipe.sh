@@ -26,7 +26,7 @@ echo '# lab hosts resolve each other through /etc/hosts' >"$target/etc/resolv.co
 
 in_base systemctl enable systemd-networkd.service
 # The HA tooling decides where these run; a fresh host runs none of them.
-for unit in postgresql.service named.service isc-dhcp-server.service conserver-server.service; do
+for unit in postgresql.service mariadb.service named.service isc-dhcp-server.service conserver-server.service; do
 	in_base systemctl disable "$unit"
 done
 # Nothing may reach the outside from a lab host, so nothing should try.

@@ -32,8 +32,8 @@ H('hosts reach each other over the bridge', async () => {
 H('Node 18, python3 and the base tools are there; HA services installed but disabled and stopped', async () => {
 	const h = HOSTS[0]!.name;
 	assert.match(await inHostOk(h, 'node --version'), /^v18\./);
-	await inHostOk(h, 'python3 -c "import apt" && command -v arping psql sqlite3 rsync setfacl getfattr curl nc dig named dhcpd conserver chronyd >/dev/null');
-	for (const unit of ['postgresql', 'named', 'isc-dhcp-server', 'conserver-server']) {
+	await inHostOk(h, 'python3 -c "import apt" && command -v arping psql mysql mariadbd sqlite3 rsync setfacl getfattr curl nc dig named dhcpd conserver chronyd >/dev/null');
+	for (const unit of ['postgresql', 'mariadb', 'named', 'isc-dhcp-server', 'conserver-server']) {
 		for (const host of HOSTS) {
 			const out = (await run('bash', ['test/lab/lab', 'exec', host.name, 'systemctl', 'is-enabled', unit])).stdout.trim().split('\n').pop();
 			assert.is(out, 'disabled', `${unit} enabled at boot on ${host.name}`);
