@@ -116,6 +116,8 @@ function planLinked(c: DirCurrent, now: Date): Draft {
 		const busy = usersProblem(c);
 		if (busy) problems.push(busy);
 		if (c.sharedKind === 'dir') {
+			const o = c.owners;
+			if (o && o.local.uid !== o.shared.uid) problems.push(`${c.shared} belongs to uid ${o.shared.uid}${o.shared.name ? ` (${o.shared.name} here)` : ' (no user here)'}, but ${c.dir} here to uid ${o.local.uid}${o.local.name ? ` (${o.local.name})` : ''}: after a failover this host's services could not use the shared copy; give that user the same uid on every management node first`);
 			if (c.differences?.length) warnings.push(`${c.dir} differs from the shared copy ${c.shared} (${c.differences.slice(0, 3).join('; ')}${c.differences.length > 3 ? `; ${c.differences.length} differences in all` : ''}); the shared copy is used, the local one is kept aside`);
 			steps.push(...cleanups(), putAside(), ...linkSteps());
 			action = 'linked';

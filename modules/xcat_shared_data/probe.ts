@@ -7,9 +7,18 @@ import { isMountPoint, mountOf, mountsBelow, parseMountinfo, type Mount } from '
 import { PARTIAL, ASIDE } from './plan';
 import { findPostmaster, findUsers } from './procs';
 import { bytesNeeded, totals, walkTree } from './tree';
-import type { Current, DirCurrent, Kind, Local, Space } from './types';
+import type { Current, DirCurrent, Kind, Local, Owner, Space } from './types';
 
 const lstatOrNull = (p: string) => { try { return lstatSync(p); } catch { return null; } };
+
+/** The uid of PATH and the name /etc/passwd gives it here (files only: what a service's user resolves to). */
+function ownerOf(path: string): Owner {
+	const uid = statSync(path).uid;
+	let passwd = '';
+	try { passwd = readFileSync('/etc/passwd', 'utf8'); } catch { /* no name then */ }
+	const name = passwd.split('\n').map((l) => l.split(':')).find((f) => f[2] === String(uid))?.[0];
+	return name === undefined ? { uid } : { uid, name };
+}
 
 function kindOf(p: string): Kind {
 	const st = lstatOrNull(p);
@@ -116,6 +125,7 @@ export function probe(d: Desired): Current {
 		}
 		if (d.state === 'linked' && local.kind === 'dir' && sharedKind === 'dir') {
 			c.differences = compareTrees(walkTree(dir), walkTree(shared), 'listing').map((x) => `${x.path}: ${x.what}`);
+			c.owners = { local: ownerOf(dir), shared: ownerOf(shared) };
 		}
 		return c;
 	});

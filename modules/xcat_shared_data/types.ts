@@ -44,7 +44,11 @@ export interface DirCurrent {
 	space?: Space;
 	/** linked, both copies present: how the local one differs from the shared one (type, size, link target); empty when alike */
 	differences?: string[];
+	/** linked, both copies present: who owns each top directory, with the name this host gives the uid */
+	owners?: { local: Owner; shared: Owner };
 }
+
+export interface Owner { uid: number; name?: string }
 
 export interface Current {
 	root: { kind: Kind; mountPoint: boolean; writable: boolean; whyNotWritable?: string };

@@ -183,6 +183,14 @@ Refuse('an rsync left running by a killed run still writes into the partial copy
 	assert.match(refused(run([dir('/etc/xcat', { local: { kind: 'link', target: '/HA/etc/xcat' }, sharedKind: 'dir', partialLocal: 'dir', partialUsers })], { state: 'unlinked' })), 'is still used by rsync (pid 77)');
 });
 
+Refuse("the second management node's database user has another uid than the shared copy's owner", () => {
+	const owners = { local: { uid: 106, name: 'postgres' }, shared: { uid: 105, name: 'mysql' } };
+	assert.is(refused(run([dir('/var/lib/pgsql', { sharedKind: 'dir', owners })])),
+		'nothing was changed: /HA/var/lib/pgsql belongs to uid 105 (mysql here), but /var/lib/pgsql here to uid 106 (postgres): after a failover this host\'s services could not use the shared copy; give that user the same uid on every management node first');
+	assert.match(refused(run([dir('/var/lib/pgsql', { sharedKind: 'dir', owners: { local: owners.local, shared: { uid: 2001 } } })])), /belongs to uid 2001 \(no user here\)/);
+	assert.equal(ops(act(run([dir('/var/lib/pgsql', { sharedKind: 'dir', owners: { local: owners.local, shared: owners.local } })]))[0]!), ['aside /var/lib/pgsql /var/lib/pgsql.xcat-ha-20261122T041914Z', 'link /var/lib/pgsql /HA/var/lib/pgsql']);
+});
+
 Refuse('neither copy, a mount point, mounts inside, a file in the way, rsync missing - all said at once', () => {
 	const msg = refused(run([
 		dir('/install', { local: { kind: 'missing' } }),
