@@ -48,13 +48,14 @@ export function plan(units: readonly UnitState[], d: Desired): Plan {
 			} else steps.push({ kind: 'unit', action: 'stop', unit: u.unit, needed: !isStopped(u.active) });
 		}
 	} else {
-		steps.push(...startSteps(units, d));
+		// the services are started themselves; what activates them on demand is left as it is
+		steps.push(...startSteps(units.filter((u) => !u.triggers), d));
 	}
 	return { kind: 'act', steps, warnings, before: describe(units), after: describe(predict(units, steps)) };
 }
 
 function refuse(units: readonly UnitState[], d: Desired): string | undefined {
-	for (const u of units) {
+	for (const u of units.filter((x) => !x.triggers)) {
 		if (d.state === 'started' && u.load === 'not-found') return `${u.unit} is not installed on this host (systemd has no such unit): install it or leave it out of services; nothing was changed`;
 		if (d.state === 'started' && u.load === 'masked') return `${u.unit} is masked, so it cannot start: systemctl unmask ${u.unit}, or leave it out of services; nothing was changed`;
 		if (d.state === 'started' && u.load !== 'loaded') return `${u.unit} cannot be loaded by systemd (LoadState=${u.load}): fix its unit file (systemctl status ${u.unit}); nothing was changed`;

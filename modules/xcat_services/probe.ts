@@ -7,7 +7,21 @@ import { parseShow, SHOW_PROPERTIES, type UnitState } from './systemd';
 
 export type Read = (argv: readonly string[], opts?: RunOptions) => Promise<CommandResult>;
 
-export async function probeUnits(read: Read, units: readonly string[]): Promise<UnitState[]> {
+/**
+ * The services' states, each followed by the units that activate it on demand (sockets, paths,
+ * timers): a stopped service whose socket still listens is started again by the next connection,
+ * which on a standby means a second database on the shared data.
+ */
+export async function probeUnits(read: Read, services: readonly string[]): Promise<UnitState[]> {
+	const states = await showUnits(read, services);
+	const listed = new Set(services.map((u) => (u.includes('.') ? u : `${u}.service`)));
+	const triggers = [...new Set(states.flatMap((s) => s.triggeredBy ?? []))].filter((t) => !listed.has(t));
+	if (!triggers.length) return states;
+	const byName = new Map((await showUnits(read, triggers)).map((t) => [t.unit, t]));
+	return states.flatMap((s) => [s, ...(s.triggeredBy ?? []).filter((t) => byName.has(t)).map((t) => ({ ...byName.get(t)!, triggers: s.unit }))]);
+}
+
+async function showUnits(read: Read, units: readonly string[]): Promise<UnitState[]> {
 	const argv = ['systemctl', 'show', `--property=${SHOW_PROPERTIES}`, '--', ...units];
 	const r = await read(argv);
 	if (r.rc !== 0) throw new ModuleError(`${showCommand(argv)} failed (rc ${r.rc}): ${(r.stderr || r.stdout).trim()}`);

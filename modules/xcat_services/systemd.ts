@@ -10,9 +10,13 @@ export interface UnitState {
 	enabled: string;
 	/** why this unit is not started even when asked (conserver with no console to serve) */
 	idle?: string;
+	/** units that start this one on demand (Debian's mariadb.socket): the service runs again on the next connection unless they stop too */
+	triggeredBy?: string[];
+	/** set on such an activating unit: the service it starts */
+	triggers?: string;
 }
 
-export const SHOW_PROPERTIES = 'Id,LoadState,ActiveState,UnitFileState';
+export const SHOW_PROPERTIES = 'Id,LoadState,ActiveState,UnitFileState,TriggeredBy';
 
 export function parseShow(stdout: string, units: readonly string[]): UnitState[] {
 	const blocks = stdout.split(/\n\s*\n/).map((b) => b.trim()).filter(Boolean);
@@ -25,7 +29,8 @@ export function parseShow(stdout: string, units: readonly string[]): UnitState[]
 			const eq = line.indexOf('=');
 			if (eq > 0) kv.set(line.slice(0, eq), line.slice(eq + 1));
 		}
-		return { unit: units[i]!, load: kv.get('LoadState') ?? '', active: kv.get('ActiveState') ?? '', enabled: kv.get('UnitFileState') ?? '' };
+		const triggeredBy = (kv.get('TriggeredBy') ?? '').split(/\s+/).filter(Boolean);
+		return { unit: units[i]!, load: kv.get('LoadState') ?? '', active: kv.get('ActiveState') ?? '', enabled: kv.get('UnitFileState') ?? '', ...(triggeredBy.length ? { triggeredBy } : {}) };
 	});
 }
 

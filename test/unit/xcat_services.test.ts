@@ -36,6 +36,11 @@ Parse('systemctl show: one state per unit, in argument order', () => {
 	]);
 });
 
+Parse('systemctl show: TriggeredBy names the units that start a service on demand', () => {
+	const show = 'Id=mariadb.service\nLoadState=loaded\nActiveState=inactive\nUnitFileState=disabled\nTriggeredBy=mariadb.socket\n';
+	assert.equal(parseShow(show, ['mariadb']), [{ unit: 'mariadb', load: 'loaded', active: 'inactive', enabled: 'disabled', triggeredBy: ['mariadb.socket'] }]);
+});
+
 Parse('systemctl show: a block count that does not match the units is an error, not a guess', () => {
 	assert.throws(() => parseShow(SHOW, ['xcatd', 'isc-dhcp-server']), /3 block\(s\) for 2 unit\(s\)/);
 });
@@ -142,6 +147,16 @@ Plan('stopped: reverse order, units already stopped (inactive or failed) are ok'
 	const p = act(units, { state: 'stopped', services: units.map((x) => x.unit) });
 	assert.equal(names(p.steps), ['stop conserver-server:changed', 'stop isc-dhcp-server:changed', 'stop named:ok', 'stop xcatd:changed']);
 	assert.equal(unitsChanged(preview(p.steps, undefined).steps, 'stop'), ['conserver-server', 'isc-dhcp-server', 'xcatd']);
+});
+
+Plan("a socket that starts the database on demand (Debian's mariadb.socket): stopped and disabled before the database, never started", () => {
+	const sock = { ...u('mariadb.socket', 'active', 'enabled'), triggers: 'mariadb.service' };
+	const units = [{ ...u('mariadb', 'active'), triggeredBy: ['mariadb.socket'] }, sock, u('xcatd', 'active')];
+	const down = act(units, { state: 'stopped', services: ['mariadb', 'xcatd'] });
+	assert.equal(names(down.steps), ['disable mariadb.socket:changed', 'stop xcatd:changed', 'stop mariadb.socket:changed', 'stop mariadb:changed']);
+	assert.is(down.after, 'mariadb: inactive, disabled\nmariadb.socket: inactive, disabled\nxcatd: inactive, disabled\n');
+	const up = act([units[0]!, { ...sock, active: 'inactive', enabled: 'disabled' }, u('xcatd')], { services: ['mariadb', 'xcatd'], regenerate: false });
+	assert.equal(names(up.steps), ['start mariadb:ok', 'check database:skipped', 'start xcatd:changed', 'check xcatd:skipped']);
 });
 
 Plan('enabled drift: an enabled unit is disabled first and reported, also when the state is already right', () => {
