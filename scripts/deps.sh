@@ -8,6 +8,9 @@ declare -A NEED=(
 	[ansible-playbook]=ansible-core [ansible-lint]=ansible-lint [ip]=iproute2 [arping]=iputils-arping
 	[unshare]=util-linux [systemd-nspawn]=systemd-container [debootstrap]=debootstrap [ssh]=openssh-client
 	[sqlite3]=sqlite3 [rsync]=rsync [setfacl]=acl [setfattr]=attr
+	# the xCAT double's MariaDB tests; mariadbd itself is in /usr/sbin, often off a user's PATH,
+	# so its package is found by mariadb-install-db (/usr/bin, same package). Neither starts a service.
+	[mariadb-install-db]=mariadb-server-core [mariadb]=mariadb-client-core
 )
 missing=()
 for cmd in "${!NEED[@]}"; do command -v "$cmd" >/dev/null 2>&1 || missing+=("${NEED[$cmd]}"); done

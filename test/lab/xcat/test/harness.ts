@@ -1,6 +1,7 @@
 // Runs the bundled double on this machine against a temporary root (XCAT_DOUBLE_ROOT), with the
-// local sqlite3 CLI, and a throwaway PostgreSQL cluster on 127.0.0.1:55432 when a test asks.
-import { execFileSync, spawnSync } from 'node:child_process';
+// local sqlite3 CLI, and a throwaway PostgreSQL cluster on 127.0.0.1:55432 or MariaDB server on
+// 127.0.0.1:53306 when a test asks.
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -19,8 +20,10 @@ export function ensureBundle(): string {
 }
 
 export function requireTool(name: string): void {
-	if (spawnSync('sh', ['-c', `command -v ${name}`]).status !== 0) {
-		throw new Error(`${name} is missing on this machine: apt-get install -y ${name === 'psql' || name === 'initdb' ? 'postgresql' : name}`);
+	// mariadbd lives in /usr/sbin, which a non-login PATH may lack
+	if (spawnSync('sh', ['-c', `PATH="$PATH:/usr/sbin:/sbin" command -v ${name}`]).status !== 0) {
+		const pkg: Record<string, string> = { psql: 'postgresql', initdb: 'postgresql', mariadb: 'mariadb-client-core', mariadbd: 'mariadb-server-core', 'mariadb-install-db': 'mariadb-server-core' };
+		throw new Error(`${name} is missing on this machine: apt-get install -y --no-install-recommends ${pkg[name] ?? name}`);
 	}
 }
 
@@ -106,6 +109,52 @@ export class LocalPostgres {
 	stop(): void {
 		try {
 			this.asPostgres('pg_ctl', ['-D', join(this.dir, 'data'), '-m', 'fast', '-w', 'stop']);
+		} finally {
+			rmSync(this.dir, { recursive: true, force: true });
+		}
+	}
+}
+
+/**
+ * A MariaDB server of our own on 127.0.0.1:53306 (Debian's mariadb-server-core, which starts no
+ * service): a throwaway datadir, its socket in the temp dir, run as root (--user=root), since
+ * the -core packages create no mysql user. Root logs in through that socket (unix_socket).
+ */
+export class LocalMariadb {
+	readonly port = 53306;
+	readonly dir: string;
+	readonly socket: string;
+	private readonly proc: ChildProcess;
+	constructor() {
+		requireTool('mariadbd');
+		requireTool('mariadb');
+		this.dir = mkdtempSync(join(tmpdir(), 'xcat-double-mariadb-'));
+		this.socket = join(this.dir, 'mysqld.sock');
+		execFileSync('mariadb-install-db', ['--no-defaults', '--user=root', `--datadir=${join(this.dir, 'data')}`, '--auth-root-authentication-method=socket',
+			'--skip-test-db'], { stdio: 'pipe' });
+		this.proc = spawn('/usr/sbin/mariadbd', ['--no-defaults', '--user=root', `--datadir=${join(this.dir, 'data')}`, `--socket=${this.socket}`,
+			'--bind-address=127.0.0.1', `--port=${this.port}`, `--pid-file=${join(this.dir, 'mariadbd.pid')}`, `--log-error=${join(this.dir, 'log')}`,
+			'--skip-log-bin', '--innodb-flush-log-at-trx-commit=0', '--skip-name-resolve'], { stdio: 'ignore' });
+		for (let i = 0; i < 300; i++) {
+			if (spawnSync('mariadb', ['--no-defaults', `--socket=${this.socket}`, '-u', 'root', '-e', 'SELECT 1']).status === 0) return;
+			spawnSync('sleep', ['0.1']);
+		}
+		this.stop();
+		throw new Error(`mariadbd did not start on 127.0.0.1:${this.port}`);
+	}
+
+	/** Runs SQL as root over the socket; returns the tab-separated rows. */
+	sql(statement: string, db = ''): string {
+		return execFileSync('mariadb', ['--no-defaults', `--socket=${this.socket}`, '-u', 'root', '--batch', '--raw', '--skip-column-names', ...(db ? [db] : [])],
+			{ input: statement, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+	}
+
+	stop(): void {
+		try {
+			if (this.proc.exitCode === null) {
+				this.proc.kill('SIGTERM');
+				for (let i = 0; i < 300 && existsSync(join(this.dir, 'mariadbd.pid')); i++) spawnSync('sleep', ['0.1']);
+			}
 		} finally {
 			rmSync(this.dir, { recursive: true, force: true });
 		}

@@ -65,3 +65,18 @@ export function write(ctx: Ctx, ops: readonly WriteOp[]): boolean {
 		return reportDbFailure(ctx, e);
 	}
 }
+
+/** Runs another command of the double in this process, as XCATBYPASS=1 would, output discarded. */
+export async function inProcess(name: string, args: string[], fn: (c: Ctx) => void | Promise<void>, env: Record<string, string> = {}): Promise<number> {
+	const saved: Record<string, string | undefined> = { XCATBYPASS: process.env.XCATBYPASS };
+	for (const k of Object.keys(env)) saved[k] = process.env[k];
+	process.env.XCATBYPASS = '1';
+	Object.assign(process.env, env);
+	try {
+		const sub = makeCtx(name, args, false);
+		await fn(sub);
+		return sub.out.exitCode;
+	} finally {
+		for (const [k, v] of Object.entries(saved)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
+	}
+}

@@ -14,6 +14,7 @@ import { gettab } from './gettab.js';
 import { install, snInit } from './labtools.js';
 import { lsdef } from './lsdef.js';
 import { lsxcatd } from './lsxcatd.js';
+import { mysqlsetup } from './mysqlsetup.js';
 import { nodels } from './nodels.js';
 import { pgsqlsetup, pgUnitInstall } from './pgsqlsetup.js';
 import { rmdef } from './rmdef.js';
@@ -40,6 +41,7 @@ export const COMMANDS: Record<string, Entry> = {
 	dumpxCATdb: { run: dumpxCATdb, viaXcatd: true, sbin: true },
 	restorexCATdb: { run: restorexCATdb, viaXcatd: true, sbin: true },
 	pgsqlsetup: { run: pgsqlsetup, viaXcatd: false },
+	mysqlsetup: { run: mysqlsetup, viaXcatd: false },
 	xcatd: { run: xcatd, viaXcatd: false, sbin: true },
 	xcatconfig: { run: xcatconfig, viaXcatd: false, sbin: true },
 	makehosts: { run: makehosts, viaXcatd: true, sbin: true },

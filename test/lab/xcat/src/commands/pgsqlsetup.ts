@@ -11,7 +11,7 @@ import { getopt, flag, list } from '../getopt.js';
 import { resolveIPv4 } from '../hosts.js';
 import { Output } from '../output.js';
 import { run, systemctl } from '../sys.js';
-import { makeCtx, type Ctx } from './common.js';
+import { inProcess, type Ctx } from './common.js';
 import { dumpxCATdb, restorexCATdb } from './dbdump.js';
 
 export const DATA_DIR = '/var/lib/pgsql/data';
@@ -205,19 +205,4 @@ function pgStart(out: Output, restart: boolean): boolean {
 	out.raw(' service postgresql start failed.');
 	out.code(1);
 	return false;
-}
-
-/** Runs another command of the double in this process, as XCATBYPASS=1 would, output discarded. */
-async function inProcess(name: string, args: string[], fn: (c: Ctx) => void | Promise<void>, env: Record<string, string> = {}): Promise<number> {
-	const saved: Record<string, string | undefined> = { XCATBYPASS: process.env.XCATBYPASS };
-	for (const k of Object.keys(env)) saved[k] = process.env[k];
-	process.env.XCATBYPASS = '1';
-	Object.assign(process.env, env);
-	try {
-		const sub = makeCtx(name, args, false);
-		await fn(sub);
-		return sub.out.exitCode;
-	} finally {
-		for (const [k, v] of Object.entries(saved)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
-	}
 }

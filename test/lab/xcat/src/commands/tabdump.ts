@@ -76,20 +76,22 @@ export function tabdump(ctx: Ctx): void {
 }
 
 /** One -w term: attr==val, !=, >, >=, <, <=, =~ (SQL LIKE), !~ (NOT LIKE); NULL never matches. */
-export function parseWhere(term: string, spec: TableSpec, engine: 'SQLite' | 'Pg'): ((r: Row) => boolean) | undefined {
+export function parseWhere(term: string, spec: TableSpec, engine: 'SQLite' | 'Pg' | 'mysql'): ((r: Row) => boolean) | undefined {
 	const m = /^([A-Za-z0-9_]+)(==|!=|=~|!~|>=|<=|>|<)(.*)$/s.exec(term);
 	if (!m) return undefined;
 	const idx = spec.cols.indexOf(m[1]!);
 	if (idx < 0) return undefined;
 	const op = m[2]!;
 	const val = m[3]!;
-	const like = (v: string) => likeRegex(val, engine === 'SQLite').test(v);
+	const like = (v: string) => likeRegex(val, engine !== 'Pg').test(v);
+	// xcatdb is latin1 with its case-insensitive default collation on MySQL (mysqlsetup makes it so)
+	const eq = engine === 'mysql' ? (v: string) => v.toLowerCase() === val.toLowerCase() : (v: string) => v === val;
 	return (r) => {
 		const v = r[idx];
 		if (v === null || v === undefined) return false;
 		switch (op) {
-			case '==': return v === val;
-			case '!=': return v !== val;
+			case '==': return eq(v);
+			case '!=': return !eq(v);
 			case '>': return v > val;
 			case '>=': return v >= val;
 			case '<': return v < val;

@@ -1,11 +1,11 @@
-// One database access per call: each read or write runs a single sqlite3 or psql process with a
+// One database access per call: each read or write runs a single sqlite3, psql or mariadb process with a
 // generated script, writes inside one transaction. Tables are created on first use, as
 // xCAT::Table->new(…, -create=>1) does.
 import type { Row } from '../schema.js';
 import type { WriteOp } from './sql.js';
 
 export interface Backend {
-	readonly engine: 'SQLite' | 'Pg';
+	readonly engine: 'SQLite' | 'Pg' | 'mysql';
 	/** whole tables, every row (disabled ones too) in database order */
 	read(tables: readonly string[]): Map<string, Row[]>;
 	write(ops: readonly WriteOp[]): void;

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { hostPath } from '../env.js';
 import type { Backend } from './backend.js';
 import { parseCfgloc, type DbConfig } from './cfgloc.js';
+import { MysqlBackend } from './mysql.js';
 import { PgBackend } from './pg.js';
 import { SqliteBackend } from './sqlite.js';
 import { DbError } from './backend.js';
@@ -23,5 +24,6 @@ export function readDbConfig(): DbConfig {
 export function openBackend(cfg: DbConfig = readDbConfig()): Backend {
 	if (cfg.engine === 'SQLite') return new SqliteBackend(cfg.dir);
 	if (cfg.engine === 'Pg') return new PgBackend({ host: cfg.host, dbname: cfg.dbname, user: cfg.user, password: cfg.password });
+	if (cfg.engine === 'mysql') return new MysqlBackend({ host: cfg.host, dbname: cfg.dbname, user: cfg.user, password: cfg.password });
 	throw new DbError(`The ${cfg.engine} database is not supported by the lab's xCAT double.`);
 }

@@ -23,7 +23,7 @@ export class PgBackend implements Backend {
 			const spec = tableSpec(t);
 			if (!spec) throw new DbError(`unknown table ${t}`);
 			lines.push(`SELECT to_regclass(${lit(`public.${t}`)}) IS NOT NULL AS xd_has_${i} \\gset`);
-			lines.push(`\\if :xd_has_${i}`, '\\else', `${createTable(ident(t), spec)};`, '\\endif');
+			lines.push(`\\if :xd_has_${i}`, '\\else', `${createTable(ident(t), spec, 'pg')};`, '\\endif');
 		});
 		return lines;
 	}
@@ -44,7 +44,7 @@ export class PgBackend implements Backend {
 		const tables = [...new Set(ops.map((o) => o.table))];
 		const lines = ['BEGIN;', ...this.ensure(tables)];
 		for (const op of ops) {
-			for (const s of renderWrite(op, ident(op.table), tableSpec(op.table)!)) lines.push(`${s};`);
+			for (const s of renderWrite(op, ident(op.table), tableSpec(op.table)!, 'pg')) lines.push(`${s};`);
 		}
 		lines.push('COMMIT;');
 		this.run(lines.join('\n'));

@@ -1,14 +1,22 @@
-// SQL text shared by the SQLite and PostgreSQL backends. Identifiers are always quoted, as xCAT
-// quotes them (site.key, policy.time … are reserved words somewhere).
+// SQL text shared by the SQLite, PostgreSQL and MySQL backends. Identifiers are always quoted, as xCAT
+// quotes them (site.key, policy.time … are reserved words somewhere); the MySQL session runs with
+// ANSI_QUOTES and NO_BACKSLASH_ESCAPES, so the same quoting works there.
 import type { Row, TableSpec } from '../schema.js';
+
+/** Where the engines' SQL differs: upserts, SELECT without a table, CREATE TABLE quoting. */
+export type Dialect = 'sqlite' | 'pg' | 'mysql';
 
 export const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
 export const lit = (v: string | null) => (v === null ? 'NULL' : `'${v.replace(/'/g, "''")}'`);
 
-/** Table.pm buildcreatestmt: TEXT columns, keys VARCHAR(128) NOT NULL, primary key on the keys. */
-export function createTable(qualified: string, spec: TableSpec): string {
-	const cols = spec.cols.map((c) => (spec.keys.includes(c) ? `${ident(c)} VARCHAR(128) NOT NULL` : `${ident(c)} TEXT`));
-	return `CREATE TABLE ${qualified} (${cols.join(', ')}, PRIMARY KEY (${spec.keys.map(ident).join(', ')}))`;
+/**
+ * Table.pm buildcreatestmt: TEXT columns, keys VARCHAR(128) NOT NULL, primary key on the keys.
+ * On mysql it quotes columns with backticks and leaves the table name bare.
+ */
+export function createTable(qualified: string, spec: TableSpec, dialect: Dialect = 'sqlite'): string {
+	const q = dialect === 'mysql' ? (c: string) => `\`${c}\`` : ident;
+	const cols = spec.cols.map((c) => (spec.keys.includes(c) ? `${q(c)} VARCHAR(128) NOT NULL` : `${q(c)} TEXT`));
+	return `CREATE TABLE ${qualified} (${cols.join(', ')}, PRIMARY KEY (${spec.keys.map(q).join(', ')}))`;
 }
 
 export type Values = Record<string, string | null>;
@@ -31,7 +39,7 @@ const whereSql = (where: Values) => {
 
 const blank = (v: string | null) => v === null || v === '';
 
-export function renderWrite(op: WriteOp, qualified: string, spec: TableSpec): string[] {
+export function renderWrite(op: WriteOp, qualified: string, spec: TableSpec, dialect: Dialect = 'sqlite'): string[] {
 	switch (op.kind) {
 		case 'set': {
 			const sets = Object.entries(op.set);
@@ -45,11 +53,11 @@ export function renderWrite(op: WriteOp, qualified: string, spec: TableSpec): st
 			if (sets.some(([, v]) => !blank(v))) {
 				const all: Values = { ...op.where, ...op.set };
 				const cols = Object.keys(all);
-				stmts.push(`INSERT INTO ${qualified} (${cols.map(ident).join(', ')}) SELECT ${cols.map((c) => lit(all[c] ?? null)).join(', ')} WHERE NOT EXISTS (SELECT 1 FROM ${qualified} WHERE ${whereSql(op.where)})`);
+				stmts.push(`INSERT INTO ${qualified} (${cols.map(ident).join(', ')}) SELECT ${cols.map((c) => lit(all[c] ?? null)).join(', ')}${dialect === 'mysql' ? ' FROM DUAL' : ''} WHERE NOT EXISTS (SELECT 1 FROM ${qualified} WHERE ${whereSql(op.where)})`);
 			}
 			return stmts;
 		}
-		case 'upsert': return renderUpsert(op.rows, qualified, spec);
+		case 'upsert': return renderUpsert(op.rows, qualified, spec, dialect);
 		case 'update': {
 			const sets = Object.entries(op.set);
 			return sets.length ? [`UPDATE ${qualified} SET ${sets.map(([c, v]) => `${ident(c)} = ${lit(v)}`).join(', ')} WHERE ${whereSql(op.where)}`] : [];
@@ -73,7 +81,7 @@ export function renderWrite(op: WriteOp, qualified: string, spec: TableSpec): st
 	}
 }
 
-function renderUpsert(rows: Values[], qualified: string, spec: TableSpec): string[] {
+function renderUpsert(rows: Values[], qualified: string, spec: TableSpec, dialect: Dialect): string[] {
 	// rows with the same column set share one multi-row statement
 	const groups = new Map<string, Values[]>();
 	for (const r of rows) {
@@ -86,7 +94,9 @@ function renderUpsert(rows: Values[], qualified: string, spec: TableSpec): strin
 	for (const [key, list] of groups) {
 		const cols = key.split(',');
 		const nonKey = cols.filter((c) => !spec.keys.includes(c));
-		const conflict = nonKey.length
+		const conflict = dialect === 'mysql'
+			? `ON DUPLICATE KEY UPDATE ${(nonKey.length ? nonKey : spec.keys.slice(0, 1)).map((c) => `${ident(c)} = VALUES(${ident(c)})`).join(', ')}`
+			: nonKey.length
 			? `ON CONFLICT (${spec.keys.map(ident).join(', ')}) DO UPDATE SET ${nonKey.map((c) => `${ident(c)} = excluded.${ident(c)}`).join(', ')}`
 			: `ON CONFLICT (${spec.keys.map(ident).join(', ')}) DO NOTHING`;
 		for (let i = 0; i < list.length; i += 500) {
