@@ -37,7 +37,7 @@ defineModule({
 			edits.push({ path: `${d.pgData}/pg_hba.conf`, what: 'pg_hba.conf', before: '', after: `${ips.map(hbaLine).join('\n')}\n` });
 			edits.push({ path: `${d.pgData}/postgresql.conf`, what: 'postgresql.conf', before: '', after: `listen_addresses = '${['localhost', ...ips].join(',')}'\n` });
 		}
-		const changed = p.switch !== undefined || edits.length > 0;
+		const changed = p.switch !== undefined || edits.length > 0 || p.ensure.grants.length > 0;
 		const result = {
 			changed, msg: p.msg, type_before: p.typeBefore, type: d.type, switched: false, mode: p.mode,
 			files: edits.map((e) => e.path), rows: {} as Record<string, number>,
