@@ -3,14 +3,12 @@
 // failover watched by a client on cn1, activation twice, refusals, and a rolled-back activation.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../ansible/env';
 import { ok, on, playbook, recap, resetLab, VIP, type PlaybookRun } from '../helpers/lab';
 import { execa } from 'execa';
-import { files, lastReport, leaseHolder, macOf, mnState, outage, startWatcher, stopWatcher, tables } from './mn-ha';
+import { audit, driftOf, files, lastReport, leaseHolder, macOf, mnState, outage, startWatcher, stopWatcher, tables } from './mn-ha';
 
-const AUDIT_DIR = join(ROOT, '.cache/e2e-audit');
 const DATA_DIRS = ['/install', '/tftpboot', '/root/.xcat'];
 
 function okRun(r: PlaybookRun, what: string) {
@@ -19,13 +17,6 @@ function okRun(r: PlaybookRun, what: string) {
 const changedOn = (r: PlaybookRun, host: string) => recap(r.stdout, host).changed ?? -1;
 const fault = (name: string, host: string) => execa('bash', [join(ROOT, 'test/lab/faults', name), host], { reject: false });
 
-async function audit(): Promise<{ run: PlaybookRun; report: any; junit: string }> {
-	rmSync(AUDIT_DIR, { recursive: true, force: true });
-	const run = await playbook('playbooks/audit.yml', ['--diff', '-e', `xcat_ha_audit_dir=${AUDIT_DIR}`]);
-	const report = existsSync(join(AUDIT_DIR, 'audit.json')) ? JSON.parse(readFileSync(join(AUDIT_DIR, 'audit.json'), 'utf8')) : null;
-	const junit = existsSync(join(AUDIT_DIR, 'audit.junit.xml')) ? readFileSync(join(AUDIT_DIR, 'audit.junit.xml'), 'utf8') : '';
-	return { run, report, junit };
-}
 
 async function failover(target: string, unplanned = false, from?: string) {
 	const oldMac = from ? await macOf(from) : '';
@@ -97,7 +88,6 @@ Existing('setup-ha again changes nothing; the audit passes and writes its report
 	assert.match(a.junit, /<testsuite name="xcat-ha audit" tests="\d+" failures="0" errors="0"/);
 });
 
-const driftOf = (report: any) => report.items.filter((i: any) => i.status === 'drift').map((i: any) => `${i.host}: ${i.check}`).sort() as string[];
 
 Existing('the audit reports exactly the drift: a service enabled, a link replaced, a pg_hba line deleted', async () => {
 	await ok('mn2', 'systemctl enable --quiet named');

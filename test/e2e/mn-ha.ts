@@ -1,6 +1,9 @@
 // What the management-node HA tests and the failover benchmark share: a client on cn1 that
 // watches the VIP, snapshots of xCAT's tables and files, and the state of each MN.
-import { ok, on, VIP } from '../helpers/lab';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../ansible/env';
+import { ok, on, playbook, VIP, type PlaybookRun } from '../helpers/lab';
 
 const WATCH_LOG = '/tmp/xcat-ha-watch.log';
 const WATCH_STOP = '/tmp/xcat-ha-watch.stop';
@@ -81,3 +84,17 @@ export async function lastReport(host: string): Promise<Record<string, any>> {
 	const line = (await ok(host, 'tail -n 1 /HA/.xcat-ha/failover.log')).trim();
 	return JSON.parse(line);
 }
+
+const AUDIT_DIR = join(ROOT, '.cache/e2e-audit');
+
+/** playbooks/audit.yml with --diff (and ARGS), and the reports it wrote */
+export async function audit(args: string[] = []): Promise<{ run: PlaybookRun; report: any; junit: string }> {
+	rmSync(AUDIT_DIR, { recursive: true, force: true });
+	const run = await playbook('playbooks/audit.yml', ['--diff', '-e', `xcat_ha_audit_dir=${AUDIT_DIR}`, ...args]);
+	const report = existsSync(join(AUDIT_DIR, 'audit.json')) ? JSON.parse(readFileSync(join(AUDIT_DIR, 'audit.json'), 'utf8')) : null;
+	const junit = existsSync(join(AUDIT_DIR, 'audit.junit.xml')) ? readFileSync(join(AUDIT_DIR, 'audit.junit.xml'), 'utf8') : '';
+	return { run, report, junit };
+}
+
+/** `host: task` of every drifted item of an audit report, sorted */
+export const driftOf = (report: any) => report.items.filter((i: any) => i.status === 'drift').map((i: any) => `${i.host}: ${i.check}`).sort() as string[];
