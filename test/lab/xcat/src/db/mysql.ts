@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { tableSpec, type Row } from '../schema.js';
 import { DbError, DbUnavailable, type Backend } from './backend.js';
-import { createTable, ident, lit, parseRows, renderWrite, type WriteOp } from './sql.js';
+import { createTable, lit, readTables, writeScript, type WriteOp } from './sql.js';
 
 export interface MysqlTarget {
 	host: string;
@@ -40,25 +40,14 @@ export class MysqlBackend implements Backend {
 	}
 
 	read(tables: readonly string[]): Map<string, Row[]> {
-		const lines = [...SESSION, ...this.ensure(tables)];
-		for (const t of tables) {
-			const spec = tableSpec(t)!;
-			lines.push(`SELECT CONCAT('R', COALESCE(JSON_ARRAYAGG(JSON_ARRAY(${spec.cols.map(ident).join(', ')})), '[]')) FROM ${ident(t)};`);
-		}
-		const out = this.run(lines.join('\n'));
-		const rows = out.split('\n').filter((l) => l.startsWith('R'));
-		return new Map(tables.map((t, k) => [t, parseRows(rows[k]?.slice(1) ?? '[]')]));
+		return readTables((script) => this.run(script), [...SESSION, ...this.ensure(tables)], tables,
+			(cols) => `CONCAT('R', COALESCE(JSON_ARRAYAGG(JSON_ARRAY(${cols})), '[]'))`);
 	}
 
 	write(ops: readonly WriteOp[]): void {
 		if (!ops.length) return;
 		const tables = [...new Set(ops.map((o) => o.table))];
-		const lines = [...SESSION, ...this.ensure(tables), 'START TRANSACTION;'];
-		for (const op of ops) {
-			for (const s of renderWrite(op, ident(op.table), tableSpec(op.table)!, 'mysql')) lines.push(`${s};`);
-		}
-		lines.push('COMMIT;');
-		this.run(lines.join('\n'));
+		this.run(writeScript(ops, 'mysql', [...SESSION, ...this.ensure(tables), 'START TRANSACTION;']));
 	}
 
 	private run(script: string): string {

@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { tableSpec, type Row } from '../schema.js';
 import { DbError, DbUnavailable, type Backend } from './backend.js';
-import { createTable, ident, lit, parseRows, renderWrite, type WriteOp } from './sql.js';
+import { createTable, ident, lit, readTables, writeScript, type WriteOp } from './sql.js';
 
 export interface PgTarget {
 	host: string;
@@ -29,25 +29,14 @@ export class PgBackend implements Backend {
 	}
 
 	read(tables: readonly string[]): Map<string, Row[]> {
-		const lines = this.ensure(tables);
-		for (const t of tables) {
-			const spec = tableSpec(t)!;
-			lines.push(`SELECT 'R' || coalesce(jsonb_agg(jsonb_build_array(${spec.cols.map(ident).join(', ')}))::text, '[]') FROM ${ident(t)};`);
-		}
-		const out = this.run(lines.join('\n'));
-		const rows = out.split('\n').filter((l) => l.startsWith('R'));
-		return new Map(tables.map((t, k) => [t, parseRows(rows[k]?.slice(1) ?? '[]')]));
+		return readTables((script) => this.run(script), this.ensure(tables), tables,
+			(cols) => `'R' || coalesce(jsonb_agg(jsonb_build_array(${cols}))::text, '[]')`);
 	}
 
 	write(ops: readonly WriteOp[]): void {
 		if (!ops.length) return;
 		const tables = [...new Set(ops.map((o) => o.table))];
-		const lines = ['BEGIN;', ...this.ensure(tables)];
-		for (const op of ops) {
-			for (const s of renderWrite(op, ident(op.table), tableSpec(op.table)!, 'pg')) lines.push(`${s};`);
-		}
-		lines.push('COMMIT;');
-		this.run(lines.join('\n'));
+		this.run(writeScript(ops, 'pg', ['BEGIN;', ...this.ensure(tables)]));
 	}
 
 	private run(script: string): string {

@@ -1,7 +1,7 @@
 // SQL text shared by the SQLite, PostgreSQL and MySQL backends. Identifiers are always quoted, as xCAT
 // quotes them (site.key, policy.time … are reserved words somewhere); the MySQL session runs with
 // ANSI_QUOTES and NO_BACKSLASH_ESCAPES, so the same quoting works there.
-import type { Row, TableSpec } from '../schema.js';
+import { tableSpec, type Row, type TableSpec } from '../schema.js';
 
 /** Where the engines' SQL differs: upserts, SELECT without a table, CREATE TABLE quoting. */
 export type Dialect = 'sqlite' | 'pg' | 'mysql';
@@ -111,4 +111,25 @@ function renderUpsert(rows: Values[], qualified: string, spec: TableSpec, dialec
 export function parseRows(json: string): Row[] {
 	const data = JSON.parse(json) as unknown[][];
 	return data.map((r) => r.map((v) => (v === null ? null : String(v))));
+}
+
+/**
+ * Whole tables through one client script: PROLOGUE, then per table a query printing one line, 'R' and
+ * the JSON array of its rows (ROWS_JSON builds it from the quoted column list), read back in order.
+ */
+export function readTables(run: (script: string) => string, prologue: string[], tables: readonly string[], rowsJson: (cols: string) => string): Map<string, Row[]> {
+	const lines = [...prologue];
+	for (const t of tables) lines.push(`SELECT ${rowsJson(tableSpec(t)!.cols.map(ident).join(', '))} FROM ${ident(t)};`);
+	const rows = run(lines.join('\n')).split('\n').filter((l) => l.startsWith('R'));
+	return new Map(tables.map((t, k) => [t, parseRows(rows[k]?.slice(1) ?? '[]')]));
+}
+
+/** OPS as statements of DIALECT, one transaction: BEFORE (the transaction's start, with the tables made where the engine allows) and the closing COMMIT after. */
+export function writeScript(ops: readonly WriteOp[], dialect: Dialect, before: string[]): string {
+	const lines = [...before];
+	for (const op of ops) {
+		for (const s of renderWrite(op, ident(op.table), tableSpec(op.table)!, dialect)) lines.push(`${s};`);
+	}
+	lines.push('COMMIT;');
+	return lines.join('\n');
 }
