@@ -3,13 +3,11 @@
 // the shared database, and a failed switch rolled back. Destructive: each suite starts from resetLab().
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ADDRESS, ok, on, resetLab, runModuleOn, VIP } from '../helpers/lab';
+import { ok, on, resetLab, VIP } from '../helpers/lab';
+import { allTables, dbOn, MN1, MN2, PW, vipOn, withXcatdFault } from './xcat_db.lab';
 
-const PW = 'LabS3cret';
-const MN1 = ADDRESS.mn1!, MN2 = ADDRESS.mn2!;
-const ARGS = { type: 'postgresql', vip: VIP, addresses: [MN1, MN2], password: PW };
 const HBA = '/var/lib/pgsql/data/pg_hba.conf';
-const db = (host: string, args: Record<string, unknown> = {}, o: { check?: boolean; diff?: boolean } = {}) => runModuleOn(host, 'xcat_db', { ...ARGS, ...args }, o);
+const db = dbOn('postgresql');
 
 /** what a run must not change: cfgloc, the SQLite tables, PostgreSQL's files and services, the backups */
 const snapshot = (host: string) => ok(host, `
@@ -18,9 +16,6 @@ const snapshot = (host: string) => ok(host, `
 	ls -a /var/lib/pgsql /var/lib/xcat-ha /HA/etc 2>&1 | sort
 	systemctl is-active xcatd postgresql || true
 	systemctl is-enabled postgresql || true`);
-/** every table, sorted rows (row order is the database's) */
-const allTables = (host: string) => ok(host, 'for t in $(tabdump); do echo "== $t"; tabdump "$t" | sort; done');
-const vipOn = (host: string) => ok(host, `ip -o -4 addr show | grep -q " ${VIP}/" || ip addr add ${VIP}/24 dev host0 label host0:vip`);
 const psqlFrom = (host: string) => on(host, `PGPASSWORD=${PW} PGCONNECT_TIMEOUT=5 psql -X -q -A -t -h ${VIP} -U xcatadm -d xcatdb -c "select count(*) from site"`);
 
 const S = suite('xcat_db on mn1: refusals, switch to PostgreSQL, idempotence, B13 drift, the standby');
@@ -173,9 +168,7 @@ F.before(() => resetLab());
 F('xcatd cannot start on PostgreSQL: failed with the cause; SQLite cfgloc, PostgreSQL stopped and disabled, xcatd answering; a re-run then succeeds', async () => {
 	await vipOn('mn1');
 	const rows = await allTables('mn1');
-	// the fault: xcatd refuses to start while cfgloc names PostgreSQL
-	await ok('mn1', `mkdir -p /run/systemd/system/xcatd.service.d && printf '[Service]\\nExecStartPre=/bin/sh -c "! grep -q ^Pg: /etc/xcat/cfgloc"\\n' > /run/systemd/system/xcatd.service.d/fault.conf && systemctl daemon-reload`);
-	try {
+	await withXcatdFault('Pg:', async () => {
 		const { result } = await db('mn1');
 		assert.is(result.failed, true);
 		assert.match(result.msg, /^switching xCAT's database from sqlite to postgresql failed: systemctl start xcatd failed/);
@@ -185,9 +178,7 @@ F('xcatd cannot start on PostgreSQL: failed with the cause; SQLite cfgloc, Postg
 			'no-cfgloc\ndbengine=SQLite\nactive\ninactive\ndisabled\nno-data\n');
 		assert.is(await allTables('mn1'), rows);
 		assert.match(await ok('mn1', 'ls /etc/xcat /var/lib/pgsql'), /cfgloc\.xcat-ha-failed-\d{8}T\d{6}Z[\s\S]*data\.xcat-ha-failed-\d{8}T\d{6}Z/);
-	} finally {
-		await ok('mn1', 'rm -rf /run/systemd/system/xcatd.service.d && systemctl daemon-reload');
-	}
+	});
 	const again = await db('mn1');
 	assert.is(again.result.failed, undefined, again.result.msg);
 	assert.is(again.result.switched, true);

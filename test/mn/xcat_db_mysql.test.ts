@@ -3,13 +3,11 @@
 // back, and a failed switch rolled back. Destructive: each suite starts from resetLab().
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ADDRESS, ok, on, resetLab, runModuleOn, VIP } from '../helpers/lab';
+import { ok, on, resetLab, VIP } from '../helpers/lab';
+import { allTables, dbOn, MN1, MN2, PW, vipOn, withXcatdFault } from './xcat_db.lab';
 
-const PW = 'LabS3cret';
-const MN1 = ADDRESS.mn1!, MN2 = ADDRESS.mn2!;
-const ARGS = { type: 'mysql', vip: VIP, addresses: [MN1, MN2], password: PW };
 const SERVER_CNF = '/etc/mysql/mariadb.conf.d/50-server.cnf';
-const db = (host: string, args: Record<string, unknown> = {}, o: { check?: boolean; diff?: boolean } = {}) => runModuleOn(host, 'xcat_db', { ...ARGS, ...args }, o);
+const db = dbOn('mysql');
 
 /** what a run must not change: cfgloc, the SQLite tables, MariaDB's files, data and units, the backups */
 const snapshot = (host: string) => ok(host, `
@@ -18,8 +16,6 @@ const snapshot = (host: string) => ok(host, `
 	sha256sum ${SERVER_CNF}; ls -a /etc/mysql/mariadb.conf.d /var/lib/mysql /var/lib/xcat-ha 2>&1 | sort
 	systemctl is-active xcatd mariadb || true
 	systemctl is-enabled mariadb || true`);
-const allTables = (host: string) => ok(host, 'for t in $(tabdump); do echo "== $t"; tabdump "$t" | sort; done');
-const vipOn = (host: string) => ok(host, `ip -o -4 addr show | grep -q " ${VIP}/" || ip addr add ${VIP}/24 dev host0 label host0:vip`);
 const grants = (host: string) => ok(host, `mysql -N -B -e "SELECT Host FROM mysql.db WHERE User = 'xcatadmin' AND Db = 'xcatdb' ORDER BY Host"`);
 const fromMn2 = () => on('mn2', `MYSQL_PWD=${PW} mysql --protocol=TCP --connect-timeout=5 -h ${VIP} -u xcatadmin -N -B -e 'SELECT COUNT(*) FROM xcatdb.site'`);
 
@@ -93,8 +89,7 @@ F('xcatd cannot start on MariaDB: failed with the cause; SQLite cfgloc, xcatdb d
 	await vipOn('mn1');
 	const rows = await allTables('mn1');
 	const cnf = await ok('mn1', `cat ${SERVER_CNF}`);
-	await ok('mn1', `mkdir -p /run/systemd/system/xcatd.service.d && printf '[Service]\\nExecStartPre=/bin/sh -c "! grep -q ^mysql: /etc/xcat/cfgloc"\\n' > /run/systemd/system/xcatd.service.d/fault.conf && systemctl daemon-reload`);
-	try {
+	await withXcatdFault('mysql:', async () => {
 		const { result } = await db('mn1');
 		assert.is(result.failed, true);
 		assert.match(result.msg, /^switching xCAT's database from sqlite to mysql failed: /);
@@ -104,9 +99,7 @@ F('xcatd cannot start on MariaDB: failed with the cause; SQLite cfgloc, xcatdb d
 			'no-cfgloc\ndbengine=SQLite\nactive\ninactive\ndisabled\nno-xcatdb\n');
 		assert.is(await ok('mn1', `cat ${SERVER_CNF}`), cnf);
 		assert.is(await allTables('mn1'), rows);
-	} finally {
-		await ok('mn1', 'rm -rf /run/systemd/system/xcatd.service.d && systemctl daemon-reload');
-	}
+	});
 	const again = await db('mn1');
 	assert.is(again.result.failed, undefined, again.result.msg);
 	assert.is(again.result.switched, true);
