@@ -3,9 +3,8 @@ import { maskCfgloc } from '../xcat/cfgloc';
 import { applyEnsure, type Runner } from './apply';
 import { checkArgs, toDesired } from './desired';
 import { options } from './options';
-import { openNetwork } from './mycnf';
 import { hbaLine } from './pgconf';
-import { plan, planCommands, shown, type Edit } from './plan';
+import { openingEdits, plan, planCommands, shown, type Edit } from './plan';
 import { probe } from './probe';
 import { runSwitch } from './switch';
 
@@ -26,12 +25,7 @@ defineModule({
 		if (p.kind === 'refuse') throw new ModuleError(p.msg, { type_before: p.typeBefore ?? null, type: d.type, switched: false, changed: false });
 		p.warnings.forEach((w) => ctx.warn(w));
 		const edits = [...p.ensure.edits];
-		if (p.switch?.to === 'mysql') {
-			for (const f of current.mysql.optionFiles) {
-				const after = openNetwork(f.text);
-				if (after !== f.text) edits.push({ path: f.path, what: 'my.cnf', before: f.text, after });
-			}
-		}
+		if (p.switch?.to === 'mysql') edits.push(...openingEdits(current.mysql.optionFiles));
 		if (p.switch?.to === 'postgresql') {
 			const ips = [d.vip, ...d.addresses];
 			edits.push({ path: `${d.pgData}/pg_hba.conf`, what: 'pg_hba.conf', before: '', after: `${ips.map(hbaLine).join('\n')}\n` });

@@ -2,7 +2,7 @@
 // and fix access (ensure), fix the shared files for a standby (shared), or switch type (switch).
 import { cfglocHost, formatCfgloc, parseCfgloc, withCfglocHost, type DbType } from '../xcat/cfgloc';
 import { dbService, type Desired } from './desired';
-import { grantSqlFor, openNetwork, ungranted } from './mycnf';
+import { grantSqlFor, openNetwork, ungranted, type OptionFile } from './mycnf';
 import { ensureHba, ensureListen, parseListen } from './pgconf';
 import type { Current, DbFiles } from './probe';
 
@@ -205,10 +205,7 @@ export function ensure(files: DbFiles, cur: Current, d: Desired, here: boolean):
 	}
 	const grants: Cmd[] = [];
 	if (type === 'mysql') {
-		for (const f of cur.mysql.optionFiles) {
-			const after = openNetwork(f.text);
-			if (after !== f.text) edits.push({ path: f.path, what: 'my.cnf', before: f.text, after });
-		}
+		edits.push(...openingEdits(cur.mysql.optionFiles));
 		const mysqlHere = here && cur.mysql.unit.active === 'active';
 		if (mysqlHere && cur.mysql.grantsUnreadable) warnings.push(`the grants of xcatadmin could not be read, so they were not checked: ${cur.mysql.grantsUnreadable}`);
 		const missing = mysqlHere && cur.mysql.grants ? ungranted(cur.mysql.grants, ips) : [];
@@ -233,6 +230,14 @@ export function ensure(files: DbFiles, cur: Current, d: Desired, here: boolean):
 		...(restartXcatd ? [{ argv: ['systemctl', 'restart', 'xcatd'] }] : []),
 	];
 	return { ensure: { edits, db, grants, restartXcatd, commands }, warnings };
+}
+
+/** The edits that make MariaDB listen beyond localhost: one per option file that keeps it off the network. */
+export function openingEdits(files: readonly OptionFile[]): Edit[] {
+	return files.flatMap((f) => {
+		const after = openNetwork(f.text);
+		return after === f.text ? [] : [{ path: f.path, what: 'my.cnf' as const, before: f.text, after }];
+	});
 }
 
 /** A command as the result shows it: environment first (secrets masked), as `env` would run it. */
