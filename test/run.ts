@@ -2,6 +2,7 @@
 // `N passed, N failed` over all of them. `tsx test/run.ts unit contract` runs a subset.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { type Count, countUvu, failuresOf } from './suite-output';
 
 interface Suite {
 	name: string;
@@ -24,8 +25,6 @@ const SUITES: Suite[] = [
 	{ name: 'e2e', dir: 'test/e2e' },
 ];
 
-interface Count { passed: number; failed: number }
-
 function run(argv: string[]): Promise<{ code: number; output: string }> {
 	return new Promise((resolve) => {
 		const [cmd, ...args] = argv as [string, ...string[]];
@@ -38,16 +37,6 @@ function run(argv: string[]): Promise<{ code: number; output: string }> {
 	});
 }
 
-/** uvu ends with "Total: N / Passed: N / Skipped: N"; a crash before that counts as one failure. */
-function countUvu(output: string, code: number): Count {
-	const plain = output.replace(/\u001b\[[0-9;]*m/g, '');
-	const num = (label: string) => Number(plain.match(new RegExp(`${label}:\\s+(\\d+)`))?.[1] ?? NaN);
-	const total = num('Total'), passed = num('Passed');
-	if (Number.isNaN(total) || Number.isNaN(passed)) return { passed: 0, failed: 1 };
-	const failed = total - passed; // a skipped test is not a pass: it counts as failed
-	return { passed, failed: failed === 0 && code !== 0 ? 1 : failed };
-}
-
 async function main() {
 	const wanted = process.argv.slice(2);
 	const unknown = wanted.filter((w) => !SUITES.some((s) => s.name === w));
@@ -58,6 +47,7 @@ async function main() {
 	const chosen = SUITES.filter((s) => wanted.length === 0 || wanted.includes(s.name));
 	const totals: Count = { passed: 0, failed: 0 };
 	const lines: string[] = [];
+	const failures: string[] = [];
 	for (const suite of chosen) {
 		if (suite.dir && !existsSync(suite.dir)) continue;
 		console.log(`\n=== suite ${suite.name} ===`);
@@ -66,8 +56,11 @@ async function main() {
 		const count = suite.command ? { passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1 } : countUvu(output, code);
 		totals.passed += count.passed;
 		totals.failed += count.failed;
+		for (const f of failuresOf(output, code, !suite.command)) failures.push(`--- ${suite.name}\n${f}`);
 		lines.push(`${suite.name.padEnd(12)} ${String(count.passed).padStart(5)} passed ${String(count.failed).padStart(4)} failed  ${((Date.now() - started) / 1000).toFixed(1)} s`);
 	}
+	// CI shows only the tail of the output: what failed goes just above the totals
+	if (failures.length) console.log(`\n=== failures ===\n${failures.join('\n')}`);
 	console.log(`\n${lines.join('\n')}`);
 	console.log(`${totals.passed} passed, ${totals.failed} failed`);
 	process.exit(totals.failed === 0 && totals.passed > 0 ? 0 : 1);

@@ -16,6 +16,15 @@ async function otherLabsBridge(): Promise<void> {
 	await ok('ip', ['link', 'add', 'xhalab0', 'type', 'bridge']);
 	await ok('ip', ['link', 'set', 'xhalab0', 'alias', `xcat-ha-lab ${OTHER_LAB}`]);
 }
+// a cgroup whose last process was just reaped can refuse rmdir (EBUSY) for a moment
+async function removeCgroup(dir: string): Promise<void> {
+	for (let tries = 50; ; tries--) {
+		try { return rmdirSync(dir); } catch (e) {
+			if ((e as NodeJS.ErrnoException).code !== 'EBUSY' || tries === 0) throw e;
+			await new Promise((r) => setTimeout(r, 100));
+		}
+	}
+}
 const bridgeAlias = async () => (await run('cat', ['/sys/class/net/xhalab0/ifalias'])).stdout.trim();
 
 const U = suite('lab up');
@@ -39,8 +48,8 @@ U('refuses the bridge of another lab whose hosts still run, and leaves it alone'
 	} finally {
 		sleeper.kill('SIGKILL');
 		await sleeper;
-		rmdirSync(host);
-		rmdirSync(otherCgroup);
+		await removeCgroup(host);
+		await removeCgroup(otherCgroup);
 	}
 });
 
