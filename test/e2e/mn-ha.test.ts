@@ -177,6 +177,7 @@ Existing('unplanned failover after mn2 loses power: mn1 takes over, rows written
 	assert.is(pulled.exitCode, 0, String(pulled.stderr));
 	const f = await failover('mn1', true);
 	okRun(f.run, 'unplanned failover to mn1');
+	console.log(`    unplanned failover (mn2 powered off): playbook ${f.run.ms} ms`);
 	const seen = outage(f.watch, mn2Mac, await macOf('mn1'));
 	assert.is(seen.bothAnswered, false);
 	const s1 = await mnState('mn1');
