@@ -18,12 +18,12 @@ const changedOn = (r: PlaybookRun, host: string) => recap(r.stdout, host).change
 const fault = (name: string, host: string) => execa('bash', [join(ROOT, 'test/lab/faults', name), host], { reject: false });
 
 
-async function failover(target: string, unplanned = false, from?: string) {
+async function failover(target: string, unplanned = false, from?: string, extra: string[] = []) {
 	const oldMac = from ? await macOf(from) : '';
 	const newMac = await macOf(target);
 	await startWatcher();
 	await new Promise((r) => setTimeout(r, 1000));
-	const run = await playbook('playbooks/failover.yml', ['-e', `xcat_ha_target=${target}`, ...(unplanned ? ['-e', 'xcat_ha_unplanned=true'] : [])]);
+	const run = await playbook('playbooks/failover.yml', ['-e', `xcat_ha_target=${target}`, ...(unplanned ? ['-e', 'xcat_ha_unplanned=true'] : []), ...extra]);
 	await new Promise((r) => setTimeout(r, 1500));
 	const watch = await stopWatcher();
 	return { run, watch, seen: outage(watch, oldMac, newMac) };
@@ -166,25 +166,67 @@ Existing('an unplanned failover is refused while the active MN still answers', a
 	const before = [await mnState('mn1'), await mnState('mn2')];
 	const r = await playbook('playbooks/failover.yml', ['-e', 'xcat_ha_target=mn1', '-e', 'xcat_ha_unplanned=true']);
 	assert.is.not(r.status, 0);
-	assert.match(r.stdout, /mn2 still answers ssh, so it is not confirmed down/);
+	assert.match(r.stdout, /mn2 still answers ssh, so it is not down: run a planned failover/);
 	assert.equal([await mnState('mn1'), await mnState('mn2')], before);
 });
 
-Existing('unplanned failover after mn2 loses power: mn1 takes over, rows written before are there', async () => {
+// A partition looks exactly like a dead MN from outside; without a fence or a person's word the
+// failover must not go on. The partitioned MN still runs PostgreSQL on the shared data.
+Existing('a partition without a fence is refused within 15 s: nothing started on mn1, mn2 untouched', async () => {
+	const before = [await mnState('mn1'), await mnState('mn2')];
+	assert.is(before[1]!.xcatd, 'active');
+	const cut = await fault('cut-link', 'mn2');
+	assert.is(cut.exitCode, 0, String(cut.stderr));
+	try {
+		// no BMC known for any MN, no fence command, no confirmation
+		const r = await playbook('playbooks/failover.yml', ['-e', 'xcat_ha_target=mn1', '-e', 'xcat_ha_unplanned=true', '-e', 'xcat_ha_bmc_address=']);
+		console.log(`    unplanned failover without proof (mn2 partitioned): refused after ${r.ms} ms`);
+		assert.is.not(r.status, 0, r.stdout.slice(-3000));
+		assert.match(r.stdout, /nothing can prove that mn2 stopped: it has no BMC/);
+		assert.ok(r.ms <= 15_000, `refused after ${r.ms} ms (at most 15 s)`);
+		assert.equal(await mnState('mn1'), before[0], 'nothing started on mn1');
+		assert.equal(await mnState('mn2', 'exec'), before[1], 'mn2 untouched');
+	} finally {
+		assert.is((await fault('restore-link', 'mn2')).exitCode, 0);
+	}
+});
+
+// A frozen MN's kernel still answers ARP for the VIP. A fence that claims success (here a command
+// that lies) must not be believed over that: the ARP probe refuses, and the lease stays with mn2.
+Existing('a frozen active MN and a fence that lies: the ARP probe refuses, mn2 keeps the lease', async () => {
+	const mac2 = await macOf('mn2');
+	const before = await mnState('mn1');
+	assert.is((await fault('pause', 'mn2')).exitCode, 0);
+	try {
+		const r = await playbook('playbooks/failover.yml', ['-e', 'xcat_ha_target=mn1', '-e', 'xcat_ha_unplanned=true',
+			'-e', JSON.stringify({ xcat_ha_fence_command: ['true'], xcat_ha_fence_status_command: ['sh', '-c', 'exit 2'] })]);
+		assert.is.not(r.status, 0, r.stdout.slice(-3000));
+		assert.match(r.stdout, new RegExp(`the VIP ${VIP.replace(/\./g, '\\.')} still answers ARP from MAC ${mac2}`));
+		assert.match(r.stdout, /is not down although its fence reported power off/);
+		assert.equal(await mnState('mn1'), before, 'nothing started on mn1');
+	} finally {
+		assert.is((await fault('resume', 'mn2')).exitCode, 0);
+	}
+	const s2 = await mnState('mn2');
+	assert.equal([s2.vip, s2.xcatd, leaseHolder(s2)], [true, 'active', 'mn2']);
+});
+
+Existing('a partition with the BMC fence: mn2 is powered off through its BMC, mn1 takes over, rows written before are there', async () => {
 	await ok('mn2', 'chtab key=e2e_unplanned site.value=written-on-mn2');
 	const mn2Mac = await macOf('mn2');
-	const pulled = await fault('power-off', 'mn2');
-	assert.is(pulled.exitCode, 0, String(pulled.stderr));
+	assert.is((await fault('cut-link', 'mn2')).exitCode, 0);
 	const f = await failover('mn1', true);
 	okRun(f.run, 'unplanned failover to mn1');
-	console.log(`    unplanned failover (mn2 powered off): playbook ${f.run.ms} ms`);
+	console.log(`    unplanned failover (mn2 partitioned, fenced through its BMC): playbook ${f.run.ms} ms`);
 	const seen = outage(f.watch, mn2Mac, await macOf('mn1'));
 	assert.is(seen.bothAnswered, false);
+	const lab = await execa('bash', [join(ROOT, 'test/lab/lab'), 'status'], { reject: false });
+	assert.match(String(lab.stdout), /^mn2\s+(stopped|off)/m, 'mn2 is off');
 	const s1 = await mnState('mn1');
 	assert.equal([s1.vip, s1.xcatd, leaseHolder(s1)], [true, 'active', 'mn1']);
 	assert.match(await ok('mn1', 'tabdump site'), /"e2e_unplanned","written-on-mn2"/);
 	const rep = await lastReport('mn1');
-	assert.equal([rep.kind, rep.active_before, rep.active_after], ['unplanned', 'mn2', 'mn1']);
+	assert.equal([rep.kind, rep.active_before, rep.active_after, rep.fenced], ['unplanned', 'mn2', 'mn1', true]);
 	const back = await fault('power-on', 'mn2');
 	assert.is(back.exitCode, 0, String(back.stderr));
 	const s2 = await mnState('mn2');

@@ -3,7 +3,8 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../ansible/env';
-import { ok, on, playbook, VIP, type PlaybookRun } from '../helpers/lab';
+import { execa } from 'execa';
+import { labScript, ok, on, playbook, VIP, type Out, type PlaybookRun } from '../helpers/lab';
 
 const WATCH_LOG = '/tmp/xcat-ha-watch.log';
 const WATCH_STOP = '/tmp/xcat-ha-watch.stop';
@@ -66,8 +67,15 @@ export async function files(host: string, dirs: string[]): Promise<string[]> {
 
 export interface MnState { vip: boolean; hostname: string; xcatd: string; enabledUnits: string[]; lease: string; links: string[] }
 
-export async function mnState(host: string): Promise<MnState> {
-	const r = await on(host, `ip -4 -o addr show to ${VIP}/32 | wc -l; hostname; systemctl is-active xcatd; \
+/** a bash script inside HOST without the network (nsenter): works while its link is cut */
+export async function inside(host: string, script: string, timeoutMs = 60_000): Promise<Out> {
+	const r = await execa('bash', [labScript, 'exec', host, 'bash', '-c', script], { reject: false, timeout: timeoutMs, stripFinalNewline: false });
+	return { stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), status: r.exitCode ?? -1 };
+}
+
+/** an MN's HA state; `via: 'exec'` reads it without the network (a host whose link is cut) */
+export async function mnState(host: string, via: 'ssh' | 'exec' = 'ssh'): Promise<MnState> {
+	const r = await (via === 'ssh' ? on : inside)(host, `ip -4 -o addr show to ${VIP}/32 | wc -l; hostname; systemctl is-active xcatd; \
 for u in postgresql xcatd named isc-dhcp-server conserver-server; do [ "$(systemctl is-enabled $u 2>/dev/null)" = enabled ] && printf '%s ' $u; done; echo; \
 cat /HA/.xcat-ha/lease 2>/dev/null | tr -d '\\n'; echo; \
 for d in /install /etc/xcat /root/.xcat /var/lib/pgsql /tftpboot; do printf '%s ' "$(readlink $d)"; done; echo`);
