@@ -57,6 +57,7 @@ export function coerceValue(name: string, option: Option, v: unknown): Coerced {
 				try { obj = v.trim().startsWith('{') ? JSON.parse(v) : parseKeyValues(v); } catch { obj = undefined; }
 			}
 			if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return unable(name, v, 'dict', `${JSON.stringify(v)} is not a mapping`);
+			if (option.values === 'any') return { value: obj };
 			const out: Record<string, string> = {};
 			for (const [k, val] of Object.entries(obj as Record<string, unknown>)) {
 				if (val === null || typeof val === 'object') return { error: `value of ${name}.${k} must be a string, got a ${typeName(val)}` };

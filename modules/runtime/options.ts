@@ -22,7 +22,11 @@ export interface ListOption extends Common<string[]> {
 	minItems?: number;
 	pattern?: { regex: string; hint: string };
 }
-export interface DictOption extends Common<Record<string, string>> { kind: 'dict' }
+export interface DictOption extends Common<Record<string, string>> {
+	kind: 'dict';
+	/** 'any': the values stay as given (numbers, null, nested), for a mapping a module returned and gets back */
+	values?: 'str' | 'any';
+}
 
 export type Option = StrOption | IntOption | BoolOption | ListOption | DictOption;
 export type Options = Record<string, Option>;
@@ -39,6 +43,7 @@ type ValueOf<O> = O extends { kind: 'str'; choices: readonly (infer C)[] } ? C
 	: O extends IntOption ? number
 	: O extends BoolOption ? boolean
 	: O extends ListOption ? string[]
+	: O extends { kind: 'dict'; values: 'any' } ? Record<string, unknown>
 	: O extends DictOption ? Record<string, string>
 	: never;
 
@@ -72,7 +77,7 @@ export function toJsonSchema(options: Options): Record<string, unknown> {
 			if (o.minItems !== undefined) p.minItems = o.minItems;
 		} else {
 			p.type = 'object';
-			p.additionalProperties = { type: 'string' };
+			p.additionalProperties = o.values === 'any' ? true : { type: 'string' };
 		}
 		if (o.default !== undefined) p.default = o.default;
 		properties[name] = p;
