@@ -1,7 +1,7 @@
 // Runs a command from an argv array (never a shell) in the C locale and reports what happened.
 import { execa } from 'execa';
 
-export interface CommandResult { argv: string[]; rc: number; stdout: string; stderr: string }
+export interface CommandResult { argv: string[]; rc: number; stdout: string; stderr: string; /** a command started in the background: its process id */ pid?: number }
 export interface RunOptions { input?: string; timeoutMs?: number; env?: Record<string, string> }
 
 export async function runCommand(argv: readonly string[], opts: RunOptions = {}): Promise<CommandResult> {
@@ -36,5 +36,5 @@ export async function startDetached(argv: readonly string[], graceMs = 200): Pro
 	if (early) return { argv: [...argv], rc: early.exitCode ?? 127, stdout: '', stderr: String(early.stderr ?? early.shortMessage ?? '') };
 	child.stderr?.destroy();
 	child.unref();
-	return { argv: [...argv], rc: 0, stdout: '', stderr: '' };
+	return { argv: [...argv], rc: 0, stdout: '', stderr: '', ...(child.pid !== undefined ? { pid: child.pid } : {}) };
 }

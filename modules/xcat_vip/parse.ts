@@ -22,8 +22,21 @@ export function parseIpAddr(json: string): Interface[] {
 	}));
 }
 
-/** The MAC of the first host that answered a duplicate-address probe, or null when none did. */
+/**
+ * The MAC of the first host that claimed the address during a duplicate-address probe, or null when none did.
+ * iputils arping -D counts any ARP packet whose sender is the address and whose MAC is not ours: a reply
+ * ("Unicast reply from …"), and also another host's announcement or gratuitous request
+ * ("Broadcast request from 198.51.100.10 [MAC] for 198.51.100.10 …"). Each is a claim on the address.
+ */
 export function parseArpingReply(stdout: string): string | null {
-	const m = stdout.match(/reply from \S+ \[([0-9A-Fa-f:]{17})\]/);
+	const m = stdout.match(/^(?:Unicast|Broadcast) (?:reply|request) from \S+ \[([0-9A-Fa-f:]{17})\]/m);
 	return m ? m[1]!.toLowerCase() : null;
 }
+
+/** /proc/<pid>/cmdline: the arguments, NUL-separated. */
+export function parseCmdline(raw: string): string[] {
+	const args = raw.split('\0');
+	if (args.at(-1) === '') args.pop();
+	return args;
+}
+

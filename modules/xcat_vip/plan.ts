@@ -11,9 +11,29 @@ export interface Current {
 	holderMac?: string | null;
 	/** net.ipv4.conf.<interface>.promote_secondaries */
 	promoteSecondaries?: boolean;
+	/** this host's network namespace (the number in /proc/self/ns/net), which keys the announcer's pid file */
+	netns?: string;
+	/** the process named by the announcer's pid file, if it still runs */
+	announcer?: { pid: number; argv: string[]; netns: string };
 }
 
-export interface Step { argv: string[]; background?: boolean }
+export interface Step {
+	argv: string[];
+	background?: boolean;
+	/** where to record the background command's pid, so that a later release can end it */
+	pidFile?: string;
+	/** a file to remove once the step ran */
+	removeFile?: string;
+}
+
+/** Where an add records the pid of its repeated gratuitous ARPs (the same address may be tested in several namespaces). */
+export const announcerPidFile = (address: string, netns: string | undefined): string => `/run/xcat-ha/garp-${address}-net${netns ?? 'unknown'}.pid`;
+
+/** Only the repeats an add of this address on this interface started, in this namespace, are ours to end. */
+function isOurAnnouncer(a: NonNullable<Current['announcer']>, current: Current, d: Desired): boolean {
+	const after = (flag: string) => { const i = a.argv.indexOf(flag); return i >= 0 ? a.argv[i + 1] : undefined; };
+	return /(^|\/)arping$/.test(a.argv[0] ?? '') && a.argv.includes('-U') && after('-s') === d.address && after('-I') === d.interface && a.netns === current.netns;
+}
 
 export type Plan =
 	| { kind: 'refuse'; msg: string; holderMac?: string }
@@ -39,7 +59,7 @@ export function plan(current: Current, d: Desired): Plan {
 				if (!iface.up) return { kind: 'refuse', msg: `interface ${d.interface} is down: the address cannot be probed for duplicates (bring it up, or set arp_check: false)` };
 				if (current.holderMac === undefined) return { kind: 'probe-arp' };
 				if (current.holderMac !== null) {
-					return { kind: 'refuse', holderMac: current.holderMac, msg: `${d.address} is already in use on the network: the host with MAC ${current.holderMac} answered ARP for it; nothing was changed` };
+					return { kind: 'refuse', holderMac: current.holderMac, msg: `${d.address} is already in use on the network: the host with MAC ${current.holderMac} claimed it over ARP (an answer or an announcement); nothing was changed` };
 				}
 			}
 			if (mine) {
@@ -49,12 +69,17 @@ export function plan(current: Current, d: Desired): Plan {
 			}
 			steps.push({ argv: ['ip', 'addr', 'add', `${d.address}/${d.prefix}`, 'brd', '+', 'dev', d.interface, 'label', d.label] });
 			if (d.garpCount > 0) {
-				steps.push({ argv: ['arping', '-q', '-U', '-c', String(d.garpCount), '-I', d.interface, '-s', d.address, d.address], background: true });
+				steps.push({ argv: ['arping', '-q', '-U', '-c', String(d.garpCount), '-I', d.interface, '-s', d.address, d.address], background: true, pidFile: announcerPidFile(d.address, current.netns) });
 				garpSent = d.garpCount;
 			}
 		}
 		if (d.hostname !== undefined && current.hostname?.transient !== d.hostname) steps.push({ argv: ['hostname', d.hostname] });
 	} else {
+		// An earlier add's repeated announcements would go on claiming the address for the new holder's
+		// duplicate check: they end first, before the address goes.
+		if (current.announcer && isOurAnnouncer(current.announcer, current, d)) {
+			steps.push({ argv: ['kill', '-TERM', String(current.announcer.pid)], removeFile: announcerPidFile(d.address, current.netns) });
+		}
 		if (mine) {
 			const blocked = removalBlocked(iface, d.address, current.promoteSecondaries);
 			if (blocked) return { kind: 'refuse', msg: blocked };

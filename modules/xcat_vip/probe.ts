@@ -1,10 +1,10 @@
 // Reads the host: its addresses, hostnames, and (when asked) who answers ARP for the address.
-import { readFile } from 'node:fs/promises';
+import { readFile, readlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { ModuleError, showCommand, type Ctx } from '../runtime';
 import type { Args, Desired } from './desired';
-import { parseArpingReply, parseIpAddr } from './parse';
-import type { Current } from './plan';
+import { parseArpingReply, parseCmdline, parseIpAddr } from './parse';
+import { announcerPidFile, type Current } from './plan';
 
 type Read = Ctx<Args>['read'];
 
@@ -20,7 +20,23 @@ export async function probe(read: Read, d: Desired): Promise<Current> {
 	}
 	const flag = await readFile(`/proc/sys/net/ipv4/conf/${d.interface}/promote_secondaries`, 'utf8').catch(() => '0');
 	current.promoteSecondaries = flag.trim() === '1';
+	current.netns = await netnsOf('self');
+	if (d.state === 'absent') {
+		const announcer = await readAnnouncer(announcerPidFile(d.address, current.netns));
+		if (announcer) current.announcer = announcer;
+	}
 	return current;
+}
+
+const netnsOf = async (pid: string): Promise<string> => (await readlink(`/proc/${pid}/ns/net`).catch(() => '')).replace(/^net:\[(\d+)\]$/, '$1');
+
+/** The process a pid file names, with its arguments and namespace, while it runs (the plan judges whether it is ours). */
+async function readAnnouncer(pidFile: string): Promise<Current['announcer']> {
+	const pid = Number.parseInt(await readFile(pidFile, 'utf8').catch(() => ''), 10);
+	if (!Number.isInteger(pid) || pid <= 1) return undefined;
+	const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+	if (!cmdline) return undefined;
+	return { pid, argv: parseCmdline(cmdline), netns: await netnsOf(String(pid)) };
 }
 
 /** Duplicate address detection: one probe, waiting arpWaitMs. An address in use answers within milliseconds.

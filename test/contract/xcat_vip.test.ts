@@ -2,6 +2,7 @@
 import { execa } from 'execa';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { addresses, ip, makePair, neighbourMac, type Pair } from '../helpers/netns';
 import { runModule, type RunOpts } from '../helpers/run-module';
@@ -88,10 +89,56 @@ Live('present again: unchanged, nothing run, no ARP probe', async () => {
 Live('absent removes exactly that address; absent twice is unchanged', async () => {
 	await ip('-n', pair.a.ns, 'addr', 'add', '198.51.100.203/24', 'dev', 'v0', 'label', 'v0:keep');
 	const first = await vip({ state: 'absent' }, { diff: true });
-	assert.equal([first.result.changed, first.result.commands], [true, [['ip', 'addr', 'del', `${VIP}/24`, 'dev', 'v0']]]);
+	assert.is(first.result.changed, true);
+	assert.equal(first.result.commands.at(-1), ['ip', 'addr', 'del', `${VIP}/24`, 'dev', 'v0']);
 	assert.equal(await addresses(pair.a.ns), ['198.51.100.201/24 v0', '198.51.100.203/24 v0:keep']);
 	const second = await vip({ state: 'absent' });
 	assert.is(second.result.changed, false);
+});
+
+
+// Defect 5: the repeats of an add went on announcing the address after the release, and a new
+// holder's duplicate check in that window failed without saying who claimed the address.
+Live('absent ends the repeated announcements of the add: the peer hears none afterwards', async () => {
+	rmSync('/run/xcat-ha', { recursive: true, force: true }); // pid files of earlier runs
+	const added = await vip({ gratuitous_arp: 6 });
+	assert.is(added.result.changed, true);
+	const released = await vip({ state: 'absent' });
+	assert.is(released.result.changed, true);
+	// the peer's duplicate check right after the release hears nobody claim the address
+	const dad = await execa('ip', ['netns', 'exec', pair.b.ns, 'arping', '-D', '-c', '2', '-w', '2', '-I', 'v0', VIP], { reject: false });
+	assert.is(dad.exitCode, 0, String(dad.stdout));
+	assert.equal(released.result.commands[0]?.slice(0, 2), ['kill', '-TERM'], 'the repeats were ended by pid');
+	assert.is(readdirSync('/run/xcat-ha').filter((f) => f.startsWith(`garp-${VIP}-`)).length, 0, 'and their pid file removed');
+	assert.is((await vip({ state: 'absent' })).result.changed, false);
+});
+
+Live('a pid file naming a process that is not our arping is never acted on', async () => {
+	const sleeper = execa('sleep', ['30'], { reject: false });
+	try {
+		const added = await vip({ gratuitous_arp: 1 });
+		assert.is(added.result.changed, true);
+		const pidFile = readdirSync('/run/xcat-ha').find((f) => f.startsWith(`garp-${VIP}-net`))!;
+		writeFileSync(`/run/xcat-ha/${pidFile}`, `${sleeper.pid}\n`);
+		const released = await vip({ state: 'absent' });
+		assert.equal(released.result.commands, [['ip', 'addr', 'del', `${VIP}/24`, 'dev', 'v0']]);
+		assert.is(sleeper.exitCode, null, 'the other process still runs');
+	} finally { sleeper.kill(); }
+});
+
+Live("another host's announcement during the duplicate check is a claim: refused with its MAC", async () => {
+	// the peer announces the address (as a releasing MN's leftover repeats did), without holding it
+	await ip('-n', pair.b.ns, 'addr', 'add', `${VIP}/24`, 'dev', 'v0', 'label', 'v0:0');
+	await execa('ip', ['-n', pair.a.ns, 'addr', 'del', `${VIP}/24`, 'dev', 'v0'], { reject: false });
+	const announcing = execa('ip', ['netns', 'exec', pair.b.ns, 'arping', '-q', '-U', '-c', '4', '-I', 'v0', '-s', VIP, VIP], { reject: false });
+	await new Promise((r) => setTimeout(r, 200));
+	await ip('-n', pair.b.ns, 'addr', 'del', `${VIP}/24`, 'dev', 'v0');
+	try {
+		const { result } = await vip({ arp_wait_ms: 2000 }, { check: true });
+		assert.is(result.failed, true, JSON.stringify(result));
+		assert.is(result.holder_mac, pair.b.mac);
+		assert.match(result.msg, /already in use on the network: the host with MAC/);
+	} finally { await announcing; }
 });
 
 Live('refused while the peer holds the address: its MAC reported, the peer untouched', async () => {

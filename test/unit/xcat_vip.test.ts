@@ -1,8 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkArgs, toDesired, type Args, type Desired } from '../../modules/xcat_vip/desired';
-import { parseArpingReply, parseIpAddr, type Interface } from '../../modules/xcat_vip/parse';
-import { plan, type Current } from '../../modules/xcat_vip/plan';
+import { parseArpingReply, parseCmdline, parseIpAddr, type Interface } from '../../modules/xcat_vip/parse';
+import { announcerPidFile, plan, type Current } from '../../modules/xcat_vip/plan';
 
 // Literal output of `ip -j addr show` on a lab host holding the VIP as a secondary.
 const IP_J = `[{"ifindex":1,"ifname":"lo","flags":["LOOPBACK","UP","LOWER_UP"],"mtu":65536,"qdisc":"noqueue","operstate":"UNKNOWN","group":"default","txqlen":1000,"link_type":"loopback","address":"00:00:00:00:00:00","broadcast":"00:00:00:00:00:00","addr_info":[{"family":"inet","local":"127.0.0.1","prefixlen":8,"scope":"host","label":"lo","valid_life_time":4294967295,"preferred_life_time":4294967295}]},{"ifindex":2,"link_index":2,"ifname":"host0","flags":["BROADCAST","MULTICAST","UP","LOWER_UP"],"mtu":1500,"qdisc":"noqueue","operstate":"UP","group":"default","txqlen":1000,"link_type":"ether","address":"72:0b:da:29:fc:64","broadcast":"ff:ff:ff:ff:ff:ff","link_netnsid":0,"addr_info":[{"family":"inet","local":"198.51.100.11","prefixlen":24,"scope":"global","label":"host0","valid_life_time":4294967295,"preferred_life_time":4294967295},{"family":"inet","local":"198.51.100.10","prefixlen":24,"scope":"global","secondary":true,"label":"host0:0","valid_life_time":4294967295,"preferred_life_time":4294967295},{"family":"inet6","local":"fe80::700b:daff:fe29:fc64","prefixlen":64,"scope":"link","valid_life_time":4294967295,"preferred_life_time":4294967295}]},{"ifindex":3,"ifname":"eth1","flags":["BROADCAST","MULTICAST"],"address":"02:00:00:00:00:01","addr_info":[]}]`;
@@ -22,6 +22,19 @@ Parse('arping -D: the MAC that answered, or null', () => {
 	const held = 'ARPING 198.51.100.10 from 0.0.0.0 host0\nUnicast reply from 198.51.100.10 [72:0B:DA:29:FC:64]  0.590ms\nSent 1 probes (1 broadcast(s))\nReceived 1 response(s)\n';
 	assert.is(parseArpingReply(held), '72:0b:da:29:fc:64');
 	assert.is(parseArpingReply('ARPING 198.51.100.10 from 0.0.0.0 host0\nSent 1 probes (1 broadcast(s))\nReceived 0 response(s)\n'), null);
+});
+
+Parse('arping -D: an announcement (gratuitous request) from another MAC is a claim too, with its MAC', () => {
+	// literal output of iputils 20221126 while another host's `arping -U` repeats announced the address
+	const announced = 'ARPING 198.51.100.10 from 0.0.0.0 v0\nBroadcast request from 198.51.100.10 [92:78:CC:0F:37:93] for 198.51.100.10 [FF:FF:FF:FF:FF:FF] 664.997ms\nSent 1 probes (1 broadcast(s))\nReceived 1 response(s)\n';
+	assert.is(parseArpingReply(announced), '92:78:cc:0f:37:93');
+	assert.is(parseArpingReply('ARPING 198.51.100.10 from 0.0.0.0 v0\nBroadcast reply from 198.51.100.10 [02:00:00:00:00:AA]  1.0ms\n'), '02:00:00:00:00:aa');
+	assert.is(parseArpingReply('ARPING 198.51.100.10 from 0.0.0.0 v0\nUnicast request from 198.51.100.10 [02:00:00:00:00:AB]  1.0ms\n'), '02:00:00:00:00:ab');
+});
+
+Parse('/proc/<pid>/cmdline: NUL-separated arguments', () => {
+	assert.equal(parseCmdline('arping\x00-q\x00-U\x00-s\x00198.51.100.10\x00'), ['arping', '-q', '-U', '-s', '198.51.100.10']);
+	assert.equal(parseCmdline(''), []);
 });
 
 Parse.run();
@@ -75,7 +88,7 @@ Plan('present and free: probe first, then add with brd + and label, then gratuit
 
 Plan('present and held by another host: refused with its MAC', () => {
 	const p = plan({ interfaces: [host0([base])], holderMac: '52:54:00:aa:bb:cc' }, want());
-	assert.equal(p, { kind: 'refuse', holderMac: '52:54:00:aa:bb:cc', msg: '198.51.100.10 is already in use on the network: the host with MAC 52:54:00:aa:bb:cc answered ARP for it; nothing was changed' });
+	assert.equal(p, { kind: 'refuse', holderMac: '52:54:00:aa:bb:cc', msg: '198.51.100.10 is already in use on the network: the host with MAC 52:54:00:aa:bb:cc claimed it over ARP (an answer or an announcement); nothing was changed' });
 });
 
 Plan('arp_check false skips the probe; gratuitous_arp 0 sends none', () => {
@@ -133,3 +146,37 @@ Plan('diff shows the hostname line when it is managed', () => {
 });
 
 Plan.run();
+
+const Announce = suite('xcat_vip: a release ends our own announcements');
+const GARP = ['arping', '-q', '-U', '-c', '3', '-I', 'host0', '-s', '198.51.100.10', '198.51.100.10'];
+const PID_FILE = announcerPidFile('198.51.100.10', '4026531840');
+
+Announce('an add records the pid of its repeats under /run/xcat-ha, keyed by address and namespace', () => {
+	const p = plan({ interfaces: [host0([base])], holderMac: null, netns: '4026531840' }, want());
+	assert.ok(p.kind === 'act');
+	assert.equal(p.steps[1], { argv: GARP, background: true, pidFile: '/run/xcat-ha/garp-198.51.100.10-net4026531840.pid' });
+});
+
+Announce('absent ends the repeats first (they would claim the address for the next holder), then removes the address', () => {
+	const current: Current = { interfaces: [host0([base, vip])], netns: '4026531840', announcer: { pid: 4242, argv: GARP, netns: '4026531840' } };
+	assert.equal(argvs(plan(current, want({ state: 'absent' }))), ['kill -TERM 4242', 'ip addr del 198.51.100.10/24 dev host0']);
+	const p = plan(current, want({ state: 'absent' }));
+	assert.ok(p.kind === 'act' && p.steps[0]!.removeFile === PID_FILE);
+	// the address already gone, the repeats still running: ending them is the change
+	assert.equal(argvs(plan({ ...current, interfaces: [host0([base])] }, want({ state: 'absent' }))), ['kill -TERM 4242']);
+});
+
+Announce('a pid that is not our arping for this address, interface and namespace is never killed', () => {
+	const others: Array<NonNullable<Current['announcer']>> = [
+		{ pid: 4242, argv: ['sleep', '100'], netns: '4026531840' },
+		{ pid: 4242, argv: GARP.map((a) => (a === '198.51.100.10' ? '198.51.100.11' : a)), netns: '4026531840' },
+		{ pid: 4242, argv: GARP.map((a) => (a === 'host0' ? 'eth1' : a)), netns: '4026531840' },
+		{ pid: 4242, argv: GARP.filter((a) => a !== '-U'), netns: '4026531840' },
+		{ pid: 4242, argv: GARP, netns: '4026532000' },
+	];
+	for (const announcer of others) {
+		assert.equal(argvs(plan({ interfaces: [host0([base, vip])], netns: '4026531840', announcer }, want({ state: 'absent' }))), ['ip addr del 198.51.100.10/24 dev host0'], JSON.stringify(announcer));
+	}
+});
+
+Announce.run();
