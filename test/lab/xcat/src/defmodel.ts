@@ -69,7 +69,7 @@ export function objectAttrs(snap: Snapshot, type: ObjType, name: string): Map<st
 		}
 	}
 	if (type === 'group') {
-		if (!out.has('grouptype')) out.set('grouptype', 'static');
+		// getGroupMembers treats a missing grouptype as static, but lsdef shows only what the table holds
 		out.set('members', groupMembers(snap, name).join(','));
 	}
 	return out;
@@ -105,9 +105,17 @@ export class ObjectWriter {
 
 	/** Writes attributes of one object; returns an error text when the object cannot be stored. */
 	set(type: ObjType, name: string, attrs: ReadonlyMap<string, string>, mode: ListMode, current: ReadonlyMap<string, string>): string | undefined {
-		const value = (attr: string, v: string) => mergeList(current.get(attr), v, mode);
+		// an empty result clears: the column becomes NULL (observed on real xCAT), and a site key's
+		// row is deleted (setobjdefs' "delete the line")
+		const value = (attr: string, v: string) => mergeList(current.get(attr), v, mode) || null;
 		if (type === 'site') {
-			for (const [k, v] of attrs) this.add('site', { key: k, value: value(k, v) });
+			const cleared: string[] = [];
+			for (const [k, v] of attrs) {
+				const val = value(k, v);
+				if (val === null) cleared.push(k);
+				else this.add('site', { key: k, value: val });
+			}
+			if (cleared.length) this.extra.push({ kind: 'deleteKeys', table: 'site', col: 'key', keys: cleared });
 			return undefined;
 		}
 		if (type === 'policy') {
@@ -124,7 +132,7 @@ export class ObjectWriter {
 				this.extra.push({ kind: 'update', table: 'networks', where: { netname: name }, set });
 				return undefined;
 			}
-			if (!set.net || !set.mask) return `Could not create the network definition '${name}': the 'net' and 'mask' attributes are required.`;
+			if (!set.net || !set.mask) return `Net or mask value should not be empty for xCAT network object '${name}'.`;
 			this.add('networks', { netname: name, ...set });
 			return undefined;
 		}
@@ -136,8 +144,25 @@ export class ObjectWriter {
 			row[d.col] = value(k, v);
 			byTable.set(d.table, row);
 		}
-		for (const [t, row] of byTable) this.add(t, row);
+		for (const [t, row] of byTable) {
+			// Table.pm setAttribs does not insert a row whose values are all blank
+			const keyCol = t === 'nodegroup' ? 'groupname' : 'node';
+			if (Object.entries(row).every(([c, v]) => c === keyCol || v === null) && !this.hasRow(t, keyCol, name)) continue;
+			this.add(t, row);
+		}
 		return undefined;
+	}
+
+	private keysOf = new Map<string, Set<string | null>>();
+
+	private hasRow(table: string, keyCol: string, key: string): boolean {
+		let keys = this.keysOf.get(table);
+		if (!keys) {
+			const i = tableSpec(table)!.cols.indexOf(keyCol);
+			keys = new Set(this.snap.rows(table).map((r) => r[i] ?? null));
+			this.keysOf.set(table, keys);
+		}
+		return keys.has(key);
 	}
 
 	ops(): WriteOp[] {

@@ -20,6 +20,15 @@ export class Output {
 		this.exitCode |= 1;
 	}
 
+	/**
+	 * xcatd's own noderange check, before any plugin runs: its error carries no "[host]: " tag
+	 * (observed for nodels, xdsh), exit code 1.
+	 */
+	invalidNoderange(missing: readonly string[]): void {
+		this.err.push(`Error: Invalid nodes and/or groups in noderange: ${missing.join(',')}`);
+		this.exitCode |= 1;
+	}
+
 	/** A bare {error=>…} response: printed, exit code untouched. */
 	errorNoCode(...texts: string[]): void {
 		for (const t of texts) this.err.push(`Error: ${this.prefix()}${t}`);
@@ -32,6 +41,11 @@ export class Output {
 	/** info/data lines; Client.pm skips empty data strings. */
 	data(...lines: string[]): void {
 		for (const l of lines) if (l !== '') this.out.push(l);
+	}
+
+	/** whether any stdout line is pending */
+	hasData(): boolean {
+		return this.out.length > 0;
 	}
 
 	/** A raw stderr line (DBI warnings and the like). */
@@ -59,6 +73,8 @@ export function writeAll(fd: number, text: string): void {
 			off += writeSync(fd, buf, off);
 		} catch (e) {
 			if ((e as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+			// the reader went away (`tabdump t | head -1`): real xCAT prints nothing about it
+			if ((e as NodeJS.ErrnoException).code === 'EPIPE') return;
 			throw e;
 		}
 	}

@@ -38,7 +38,9 @@ export function formatLsdef(objects: readonly ListedObject[], f: LsdefFormat): s
 			if (f.requested) {
 				if (!f.requested.includes(attr)) continue;
 				if (f.freeForm && (value === undefined || value === '')) continue;
-				out.push(f.compress ? `${obj.name}: ${attr}=${value ?? ''}` : `    ${attr}=${value ?? ''}`);
+				// defls prints a group's members in stanza form even with -c
+				const compressed = f.compress && !(obj.type === 'group' && attr === 'members');
+				out.push(compressed ? `${obj.name}: ${attr}=${value ?? ''}` : `    ${attr}=${value ?? ''}`);
 			} else if (value !== undefined && value !== '') {
 				out.push(`    ${attr}=${value}`);
 			}

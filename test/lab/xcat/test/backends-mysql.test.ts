@@ -117,12 +117,12 @@ B('dump and restore keep every row: SQLite -> MariaDB -> PostgreSQL', () => {
 	const toMaria = mysqlRoot('mycopy', 'xcatcopy');
 	const toPg = pgRoot('pgcopy', 'xcatcopy');
 	try {
-		assert.is(lite.ok('dumpxCATdb', '-p', '/root/dump'), 'Backup Complete.\n');
+		assert.is(lite.ok('dumpxCATdb', '-p', '/root/dump'), ' Creating /root/dump for database dump\nBackup Complete.\n', 'a new directory');
 		cpSync(lite.file('root/dump'), toMaria.file('root/dump'), { recursive: true });
 		const restored = toMaria.run('restorexCATdb', ['-p', '/root/dump']);
 		assert.equal([restored.stdout, restored.stderr], ['Restore of Database Complete.\n', '']);
 		for (const t of TABLE_NAMES) assert.is(sortedLines(toMaria.ok('tabdump', t)), sortedLines(lite.ok('tabdump', t)), t);
-		assert.is(toMaria.ok('dumpxCATdb', '-p', '/root/again'), 'Backup Complete.\n');
+		assert.is(toMaria.ok('dumpxCATdb', '-p', '/root/again'), ' Creating /root/again for database dump\nBackup Complete.\n');
 		cpSync(toMaria.file('root/again'), toPg.file('root/dump'), { recursive: true });
 		assert.is(toPg.run('restorexCATdb', ['-p', '/root/dump']).stderr, '');
 		for (const t of TABLE_NAMES) assert.is(sortedLines(toPg.ok('tabdump', t)), sortedLines(lite.ok('tabdump', t)), t);

@@ -76,7 +76,7 @@ B('the same commands give the same outputs', () => {
 B('dumpxCATdb from SQLite, restorexCATdb into PostgreSQL: every row kept', () => {
 	const copy = pgRoot('pgcopy', 'xcatcopy');
 	try {
-		assert.is(lite.ok('dumpxCATdb', '-p', '/root/dump'), 'Backup Complete.\n');
+		assert.is(lite.ok('dumpxCATdb', '-p', '/root/dump'), ' Creating /root/dump for database dump\nBackup Complete.\n');
 		cpSync(lite.file('root/dump'), copy.file('root/dump'), { recursive: true });
 		const restored = copy.run('restorexCATdb', ['-p', '/root/dump']);
 		assert.is(restored.stdout, 'Restore of Database Complete.\n');

@@ -118,7 +118,7 @@ Texts('tabdump', () => {
 });
 
 Texts('nodels', () => {
-	check(['nodels', ['cn1,foo']], 'Error: [xcatmn]: Invalid nodes and/or groups in noderange: foo\n', 1);
+	check(['nodels', ['cn1,foo']], 'Error: Invalid nodes and/or groups in noderange: foo\n', 1);
 	check(['nodels', ['cn1', 'foo.bar']], 'Error: [xcatmn]: foo.bar not a valid table.column description\n', 1);
 	check(['nodels', ['cn[1-2]', 'noderes.servicenode', 'groups']], '', 0, 'cn1: noderes.servicenode: \ncn1: groups: compute,all\ncn2: noderes.servicenode: \ncn2: groups: compute,all\n');
 	check(['nodels', ['-H', 'cn1', 'groups']], '', 0, 'cn1: groups: compute,all\n');
@@ -126,9 +126,9 @@ Texts('nodels', () => {
 });
 
 Texts('lsdef, chdef, mkdef, rmdef', () => {
-	check(['lsdef', ['cn9']], "Error: [xcatmn]: Could not find an object named 'cn9' of type 'node'.\n", 1);
-	check(['mkdef', ['cn1', 'groups=all']], "Error: [xcatmn]: \nA definition for 'cn1' already exists.\nError: [xcatmn]: To remove the old definition and replace it with \na new definition use the force '-f' option.\nError: [xcatmn]: To change the existing definition use the 'chdef' command.\nError: [xcatmn]: One or more errors occured when attempting to create or modify xCAT object definitions.\n", 1);
-	check(['chdef', ['cn5', 'xcatmaster=sn1']], '', 0, "1 object definitions have been created or modified.\nNew object definitions 'cn5' have been created.\n");
+	check(['lsdef', ['cn9']], "Error: [xcatmn]: Could not find an object named 'cn9' of type 'node'.\n", 1, 'No object definitions have been found\n');
+	check(['mkdef', ['cn1', 'groups=all']], "Warning: [xcatmn]: A definition for 'cn1' already exists. No changes will be made.  Run again with '-f' option to force replace.\nError: [xcatmn]: 0 object definitions have been created or modified.\n", 1);
+	check(['chdef', ['cn5', 'xcatmaster=sn1', 'groups=all']], '', 0, "1 object definitions have been created or modified.\nNew object definitions 'cn5' have been created.\n");
 	check(['chdef', ['-t', 'foo', 'x']], "Error: [xcatmn]: \nType 'foo' is not a valid xCAT object type.\n", 1);
 	check(['rmdef', ['cn5']], '', 0, '1 object definitions have been removed.\n');
 	check(['rmdef', ['cn5']], "Error: [xcatmn]: Could not find an object named 'cn5' of type 'node'.\n", 1, 'No objects have been removed from the xCAT database.\n');

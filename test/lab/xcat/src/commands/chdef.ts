@@ -50,6 +50,7 @@ function define(ctx: Ctx, command: 'chdef' | 'mkdef'): void {
 
 	const mode: ListMode = flag(p, 'p') ? 'plus' : flag(p, 'm') ? 'minus' : 'set';
 	const existing = new Set(objectsOfType(snap, type));
+	const networks = type === 'network' ? [...existing].map((n) => ({ name: n, attrs: objectAttrs(snap, 'network', n) })) : [];
 	const writer = new ObjectWriter(snap);
 	const pre: WriteOp[] = [];
 	const created: string[] = [];
@@ -57,28 +58,36 @@ function define(ctx: Ctx, command: 'chdef' | 'mkdef'): void {
 	for (const name of names) {
 		const defined = existing.has(name);
 		const mine = new Map(attrs);
-		if (command === 'mkdef' && defined) {
-			if (!flag(p, 'f')) {
-				out.error(`\nA definition for '${name}' already exists.`, "To remove the old definition and replace it with \na new definition use the force '-f' option.", "To change the existing definition use the 'chdef' command.");
-				error = true;
-				continue;
-			}
-			pre.push(...removalOps(snap, type, [name]));
+		if (command === 'mkdef' && defined && type === 'network') {
+			// defmk checks networks by name before anything else, even with -f
+			out.error(`A network definition called '${name}' already exists. Cannot create a definition for '${name}'.`);
+			error = true;
+			continue;
 		}
-		if (command === 'mkdef' && type === 'node' && !mine.has('groups')) {
+		if (command === 'mkdef' && defined && !flag(p, 'f')) {
+			out.warning(`A definition for '${name}' already exists. No changes will be made.  Run again with '-f' option to force replace.`);
+			continue;
+		}
+		if (type === 'network' && !defined) {
+			const problem = newNetworkProblem(name, mine, networks);
+			if (problem) { out.error(problem); error = true; continue; }
+		}
+		// defmk asks it of every node, defch of a node it would create; an empty value is no value
+		if (type === 'node' && !mine.get('groups') && (command === 'mkdef' || !defined)) {
 			out.error(`Attribute 'groups' is not specified for node '${name}', skipping to the next node.`);
 			error = true;
 			continue;
 		}
-		if (!defined || (command === 'mkdef' && flag(p, 'f'))) {
+		if (command === 'mkdef' && defined) pre.push(...removalOps(snap, type, [name]));
+		if (!defined || command === 'mkdef') {
 			if (command === 'chdef' && mode === 'minus') {
 				out.error(`The '-m' option is not valid since the '${name}' definition does not exist.`);
 				error = true;
 				continue;
 			}
 			if (command === 'chdef') created.push(name);
-			if (type === 'node' && !mine.has('groups')) mine.set('groups', 'all');
 			if (type === 'group' && !mine.has('grouptype')) mine.set('grouptype', 'static');
+			if (command === 'mkdef' && type === 'group' && !mine.get('members') && !mine.get('wherevals')) out.warning(`Cannot determine a member list for group '${name}'.`);
 		}
 		let members: string[] | undefined;
 		if (type === 'group' && mine.has('members')) {
@@ -91,10 +100,26 @@ function define(ctx: Ctx, command: 'chdef' | 'mkdef'): void {
 		if (members) pre.push(...memberOps(ctx, snap, name, members, mode, defined));
 		written++;
 	}
+	// defch and defmk write what passed their checks before they report the errors of the rest
 	const ok = write(ctx, [...pre, ...writer.ops()]);
 	if (!ok || error) { out.error(ERRORS_SUMMARY); return; }
+	if (command === 'mkdef') {
+		// defmk reports "0 … created" as an error
+		if (written) out.data(`${written} object definitions have been created or modified.`);
+		else out.error('0 object definitions have been created or modified.');
+		return;
+	}
 	out.data(written ? `${written} object definitions have been created or modified.` : 'No object definitions have been created or modified.');
 	if (created.length) out.data(`New object definitions '${created.join(',')}' have been created.`);
+}
+
+/** defch/defmk for a network that does not exist yet: net and mask given, and no other network with both. */
+function newNetworkProblem(name: string, attrs: ReadonlyMap<string, string>, networks: ReadonlyArray<{ name: string; attrs: ReadonlyMap<string, string> }>): string | undefined {
+	const net = attrs.get('net');
+	const mask = attrs.get('mask');
+	if (!net || !mask) return `Net or mask value should not be empty for xCAT network object '${name}'.`;
+	const same = networks.find((n) => n.attrs.get('net') === net && n.attrs.get('mask') === mask);
+	return same ? `A network definition called '${same.name}' already exists that contains the same net and mask values. Cannot create a definition for '${name}'.` : undefined;
 }
 
 /** A static group's members live in each node's nodelist.groups. */

@@ -76,7 +76,7 @@ export function chtab(ctx: Ctx): void {
 			const i = rest.indexOf('=');
 			const col = i < 0 ? rest : rest.slice(0, i);
 			const value = i < 0 ? null : rest.slice(i + 1);
-			set[col] = value === 'NULL' ? null : value;
+			set[col] = value;
 		}
 	}
 	for (const [table, set] of updates) {
@@ -99,6 +99,6 @@ export function chtab(ctx: Ctx): void {
 			if (existing.length) updates.get(ap.table)![ap.col] = [...new Set([...existing, ...ap.value.split(',')])].join(',');
 		}
 	}
-	const ops: WriteOp[] = [...updates].map(([table, set]) => ({ kind: 'set', table, where: keys, set }));
+	const ops: WriteOp[] = [...updates].map(([table, set]) => ({ kind: 'set', table, where: keys, set, nullWord: true }));
 	if (!write(ctx, ops)) out.code(1);
 }

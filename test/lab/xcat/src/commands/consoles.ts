@@ -85,7 +85,7 @@ export async function makeconservercf(ctx: Ctx): Promise<void> {
 	let nodes = snap.nodes();
 	if (!all) {
 		const exp = snap.expand(p.operands[0]!);
-		if (exp.missing.length) { out.error(`Invalid nodes and/or groups in noderange: ${exp.missing.join(',')}`); return; }
+		if (exp.missing.length) { out.invalidNoderange(exp.missing); return; }
 		nodes = exp.nodes;
 	}
 	const trusted = (str(p, 't') ?? '').split(',').filter(Boolean);
@@ -134,7 +134,7 @@ export function makegocons(ctx: Ctx): void {
 	let nodes = snap.nodes();
 	if (p.operands.length) {
 		const exp = snap.expand(p.operands[0]!);
-		if (exp.missing.length) { out.error(`Invalid nodes and/or groups in noderange: ${exp.missing.join(',')}`); return; }
+		if (exp.missing.length) { out.invalidNoderange(exp.missing); return; }
 		nodes = exp.nodes;
 	}
 	const path = hostPath(GOCONS);

@@ -29,7 +29,10 @@ export function dumpxCATdb(ctx: Ctx): void {
 	const opts = parse(ctx, ['Usage:', 'dumpxCATdb [-a] [-V] [{-p|--path} path]', 'dumpxCATdb [-b] [-V] [{-p|--path} path]', 'dumpxCATdb [-h|--help] [-v|--version]']);
 	if (!opts) return;
 	const dir = hostPath(opts.path);
-	mkdirSync(dir, { recursive: true });
+	if (!existsSync(dir)) {
+		ctx.out.data(` Creating ${opts.path} for database dump`);
+		mkdirSync(dir, { recursive: true });
+	}
 	const tables = TABLE_NAMES.filter((t) => opts.all || !SKIPPED_BY_DEFAULT.includes(t));
 	let data: Map<string, Row[]>;
 	try {

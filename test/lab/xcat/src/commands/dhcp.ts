@@ -40,7 +40,7 @@ export async function makedhcp(ctx: Ctx): Promise<void> {
 	let nodes = snap.nodes();
 	if (p.operands.length) {
 		const exp = snap.expand(p.operands[0]!);
-		if (exp.missing.length) { out.error(`Invalid nodes and/or groups in noderange: ${exp.missing.join(',')}`); return; }
+		if (exp.missing.length) { out.invalidNoderange(exp.missing); return; }
 		nodes = exp.nodes;
 	}
 	const entries = readHosts();

@@ -18,7 +18,7 @@ export function makehosts(ctx: Ctx): void {
 	let nodes = snap.nodes();
 	if (range) {
 		const exp = snap.expand(range);
-		if (exp.missing.length) { ctx.out.error(`Invalid nodes and/or groups in noderange: ${exp.missing.join(',')}`); return; }
+		if (exp.missing.length) { ctx.out.invalidNoderange(exp.missing); return; }
 		nodes = exp.nodes;
 	}
 	const path = hostPath('/etc/hosts');

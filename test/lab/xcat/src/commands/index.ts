@@ -19,6 +19,7 @@ import { nodels } from './nodels.js';
 import { pgsqlsetup, pgUnitInstall } from './pgsqlsetup.js';
 import { rmdef } from './rmdef.js';
 import { tabdump } from './tabdump.js';
+import { tabrestore } from './tabrestore.js';
 import { xcatconfig } from './xcatconfig.js';
 import { xcatd } from './xcatd.js';
 
@@ -31,6 +32,7 @@ export interface Entry {
 export const COMMANDS: Record<string, Entry> = {
 	tabdump: { run: tabdump, viaXcatd: true, sbin: true },
 	chtab: { run: chtab, viaXcatd: false, sbin: true },
+	tabrestore: { run: tabrestore, viaXcatd: true, sbin: true },
 	gettab: { run: gettab, viaXcatd: true },
 	nodels: { run: nodels, viaXcatd: true },
 	lsdef: { run: lsdef, viaXcatd: true },

@@ -24,6 +24,11 @@ export function lsdef(ctx: Ctx): void {
 	if (!snap) return;
 
 	const objects: ListedObject[] = [];
+	// DBobjectdefs.pm defls counts every object it considered (missing ones too, and those -w left
+	// out); when that count is not zero and nothing was printed it says "No object definitions have
+	// been found" (info: the exit code stays whatever the missing-object errors made it)
+	let considered = 0;
+	let named = 0;
 	for (const type of a.types) {
 		const existing = objectsOfType(snap, type);
 		let names: string[];
@@ -31,8 +36,10 @@ export function lsdef(ctx: Ctx): void {
 		if (a.from === 't' || a.from === 'a') names = existing;
 		else if (a.range) { names = snap.expand(a.range.text, a.range.verify).nodes; explicit = true; }
 		else { names = a.names; explicit = true; }
+		named += names.length;
 		if (type === 'node' && !flag(p, 'S')) names = names.filter((n) => snap.keyedTable('nodelist').own(n, 'hidden') !== '1');
 		if (!names.length && !explicit) continue;
+		if (explicit && !existing.length) { out.data(`Could not find any objects of type '${type}'.`); continue; }
 		if (requested && type !== 'site') {
 			for (const attr of requested) {
 				if (!attrsOf(type)!.some((d) => d.attr === attr)) out.error(`'${attr}' is not a valid attribute name for an object type of '${type}'.`);
@@ -41,6 +48,7 @@ export function lsdef(ctx: Ctx): void {
 		const known = new Set(existing);
 		const defaults = type === 'node' && !flag(p, 'z') ? xcatDefaults(snap) : undefined;
 		for (const name of [...new Set(names)].sort()) {
+			considered++;
 			if (!known.has(name)) { out.error(`Could not find an object named '${name}' of type '${type}'.`); continue; }
 			const attrs = objectAttrs(snap, type, name);
 			if (defaults) mergeDefaults(attrs, defaults);
@@ -48,20 +56,22 @@ export function lsdef(ctx: Ctx): void {
 			objects.push({ name, type, attrs });
 		}
 	}
-	if (!objects.length) {
-		if (out.exitCode === 0) out.data('Could not find any object definitions to display.');
+	if (!considered) {
+		// only hidden nodes named: defls drops them before counting and prints nothing
+		if (!named && out.exitCode === 0 && !out.hasData()) out.data('Could not find any object definitions to display.');
 		return;
 	}
 	const type = a.types.length === 1 ? a.types[0] : undefined;
 	const valid = requested && type && type !== 'site' ? requested.filter((r) => attrsOf(type as ObjType)!.some((d) => d.attr === r)) : requested;
-	out.data(...formatLsdef(objects, {
+	const lines = formatLsdef(objects, {
 		long,
 		...(valid ? { requested: valid } : {}),
 		compress: flag(p, 'c'),
 		stanza: flag(p, 'z'),
 		multiType: a.types.length > 1,
 		freeForm: type === 'site',
-	}));
+	});
+	out.data(...(lines.length ? lines : ['No object definitions have been found']));
 }
 
 function xcatDefaults(snap: import('../store.js').Snapshot): { ps?: string; pbs?: string } {

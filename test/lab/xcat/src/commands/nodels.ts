@@ -82,7 +82,7 @@ export function nodels(ctx: Ctx): void {
 		return;
 	}
 	const exp = snap.expand(range);
-	if (exp.missing.length) { out.error(`Invalid nodes and/or groups in noderange: ${exp.missing.join(',')}`); return; }
+	if (exp.missing.length) { out.invalidNoderange(exp.missing); return; }
 	nodes = exp.nodes.filter((n) => flag(p, 'S') || !hidden(n));
 	if (!p.operands.length) { out.data(...[...nodes].sort()); return; }
 

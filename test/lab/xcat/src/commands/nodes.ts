@@ -23,7 +23,7 @@ export function nodeset(ctx: Ctx): void {
 	const snap = load(ctx, ['noderes', 'nodetype', 'site']);
 	if (!snap) return;
 	const exp = snap.expand(range);
-	if (exp.missing.length) { out.error(`Invalid nodes and/or groups in noderange: ${exp.missing.join(',')}`); return; }
+	if (exp.missing.length) { out.invalidNoderange(exp.missing); return; }
 	const master = siteValue(snap.rows('site'), 'master') ?? '';
 	const tftpdir = siteValue(snap.rows('site'), 'tftpdir') ?? '/tftpboot';
 	const image = state.startsWith('osimage=') ? state.slice(8) : state === 'osimage' ? undefined : undefined;
@@ -102,7 +102,7 @@ export async function updatenode(ctx: Ctx): Promise<void> {
 	const snap = load(ctx, ['noderes', 'postscripts', 'site']);
 	if (!snap) return;
 	const exp = snap.expand(range);
-	if (exp.missing.length) { out.error(`Invalid nodes and/or groups in noderange: ${exp.missing.join(',')}`); return; }
+	if (exp.missing.length) { out.invalidNoderange(exp.missing); return; }
 	const master = siteValue(snap.rows('site'), 'master') ?? '';
 	const scripts = str(p, 'P');
 	const doScripts = scripts !== undefined || (!flag(p, 's') && !flag(p, 'F') && !flag(p, 'S'));
@@ -143,7 +143,7 @@ export async function xdsh(ctx: Ctx): Promise<void> {
 	const snap = load(ctx, []);
 	if (!snap) return;
 	const exp = snap.expand(range);
-	if (exp.missing.length) { out.error(`Invalid nodes and/or groups in noderange: ${exp.missing.join(',')}`); return; }
+	if (exp.missing.length) { out.invalidNoderange(exp.missing); return; }
 	const command = p.operands.join(' ');
 	const results = await fanOut(exp.nodes, Number(str(p, 'f') ?? '64'), (n) => ssh(n, [command]));
 	for (const r of results) {

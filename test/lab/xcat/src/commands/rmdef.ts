@@ -24,6 +24,7 @@ export function rmdef(ctx: Ctx): void {
 		out.error('One or more errors occured when attempting to remove xCAT object definitions.');
 		return;
 	}
-	if (found.length) out.data(`${names.length} object definitions have been removed.`);
+	// defrm counts the objects it found (the missing ones were taken out of its hash)
+	if (found.length) out.data(`${new Set(found).size} object definitions have been removed.`);
 	else out.data('No objects have been removed from the xCAT database.');
 }

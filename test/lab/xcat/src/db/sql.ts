@@ -22,8 +22,12 @@ export function createTable(qualified: string, spec: TableSpec, dialect: Dialect
 export type Values = Record<string, string | null>;
 
 export type WriteOp =
-	/** chtab-style: update matching rows; insert when none matches, unless every value is blank */
-	| { kind: 'set'; table: string; where: Values; set: Values }
+	/**
+	 * chtab-style (Table.pm setAttribs): update matching rows; insert when none matches, unless every
+	 * value is blank. nullWord: the string "NULL" stores SQL NULL in the update and stays the string
+	 * "NULL" in the insert, as setAttribs maps it only in its UPDATE branch.
+	 */
+	| { kind: 'set'; table: string; where: Values; set: Values; nullWord?: boolean }
 	/** many rows keyed by the primary key; each row's columns are set, others left alone */
 	| { kind: 'upsert'; table: string; rows: Values[] }
 	| { kind: 'update'; table: string; where: Values; set: Values }
@@ -49,7 +53,8 @@ export function renderWrite(op: WriteOp, qualified: string, spec: TableSpec, dia
 				if (sets.some(([, v]) => !blank(v))) stmts.push(`INSERT INTO ${qualified} (${sets.map(([c]) => ident(c)).join(', ')}) VALUES (${sets.map(([, v]) => lit(v)).join(', ')})`);
 				return stmts;
 			}
-			if (sets.length) stmts.push(`UPDATE ${qualified} SET ${sets.map(([c, v]) => `${ident(c)} = ${lit(v)}`).join(', ')} WHERE ${whereSql(op.where)}`);
+			const updated = (v: string | null) => (op.nullWord && v === 'NULL' ? null : v);
+			if (sets.length) stmts.push(`UPDATE ${qualified} SET ${sets.map(([c, v]) => `${ident(c)} = ${lit(updated(v))}`).join(', ')} WHERE ${whereSql(op.where)}`);
 			if (sets.some(([, v]) => !blank(v))) {
 				const all: Values = { ...op.where, ...op.set };
 				const cols = Object.keys(all);
