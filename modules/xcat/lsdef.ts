@@ -7,6 +7,8 @@ export interface XcatMessage {
 	/** the xcatd host in `[mn]: `, when the line carried one */
 	server?: string;
 	text: string;
+	/** what the error says, for the errors lsdef reports about the request itself */
+	kind?: 'missing-object' | 'invalid-attribute';
 }
 
 export interface LsdefResult {
@@ -18,7 +20,15 @@ export interface LsdefResult {
 	warnings: XcatMessage[];
 	/** names from `Could not find an object named 'x' of type 'y'.` */
 	missing: string[];
-	/** true for `Could not find any object definitions to display.` */
+	/** attribute names from `'x' is not a valid attribute name for an object type of 'y'.` */
+	invalidAttributes: string[];
+	/**
+	 * true when lsdef said it had nothing to show: `Could not find any object definitions to display.`
+	 * (nothing asked for exists), `No object definitions have been found` (real xCAT 2.19 on stdout when
+	 * every named object is missing — exit 1, with a `Could not find an object named` error each — or
+	 * when none of the site keys asked with -i -c is set — exit 0), or `Could not find any objects of
+	 * type 'x'.` (no object of that type at all)
+	 */
 	empty: boolean;
 	/** lines that matched no known form, kept so a caller can fail loudly on surprises */
 	unrecognised: string[];
@@ -30,11 +40,14 @@ const COMPRESSED_LINE = /^([^\s:]+): ([^=\s]+)=(.*)$/;
 const LISTING_LINE = /^(\S+) {2}\(([^()]+)\)$/;
 const MESSAGE_LINE = /^(Error|Warning): (?:\[([^\]]*)\]: ?)?(.*)$/;
 const MISSING_OBJECT = /^Could not find an object named '(.+)' of type '[^']*'\.$/;
-const NOTHING_TO_DISPLAY = 'Could not find any object definitions to display.';
+const INVALID_ATTRIBUTE = /^'(.+)' is not a valid attribute name for an object type of '[^']*'\.$/;
+/** the lines of DBobjectdefs.pm defls that say there is nothing to show (see LsdefResult.empty) */
+const NOTHING_TO_SHOW = new Set(['Could not find any object definitions to display.', 'No object definitions have been found']);
+const NO_OBJECTS_OF_TYPE = /^Could not find any objects of type '[^']*'\.$/;
 
 export function parseLsdef(text: string): LsdefResult {
 	const result: LsdefResult = {
-		objects: new Map(), types: new Map(), errors: [], warnings: [], missing: [], empty: false, unrecognised: [],
+		objects: new Map(), types: new Map(), errors: [], warnings: [], missing: [], invalidAttributes: [], empty: false, unrecognised: [],
 	};
 	let current: Record<string, string> | undefined;
 	for (const rawLine of text.split('\n')) {
@@ -68,12 +81,17 @@ function readMessage(result: LsdefResult, line: string): boolean {
 	const text = message ? message[3]! : line;
 	const missing = MISSING_OBJECT.exec(text);
 	if (missing) result.missing.push(missing[1]!);
-	if (text === NOTHING_TO_DISPLAY) result.empty = true;
+	const nothing = NOTHING_TO_SHOW.has(text) || NO_OBJECTS_OF_TYPE.test(text);
+	if (nothing) result.empty = true;
 	if (!message) {
-		if (missing) result.errors.push({ text });
-		return missing !== null || text === NOTHING_TO_DISPLAY;
+		if (missing) result.errors.push({ text, kind: 'missing-object' });
+		return missing !== null || nothing;
 	}
+	const invalid = INVALID_ATTRIBUTE.exec(text);
+	if (invalid && message[1] === 'Error') result.invalidAttributes.push(invalid[1]!);
 	const entry: XcatMessage = message[2] === undefined ? { text } : { server: message[2], text };
+	if (message[1] === 'Error' && missing) entry.kind = 'missing-object';
+	if (invalid && message[1] === 'Error') entry.kind = 'invalid-attribute';
 	(message[1] === 'Error' ? result.errors : result.warnings).push(entry);
 	return true;
 }

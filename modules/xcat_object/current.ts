@@ -14,21 +14,25 @@ export interface LsdefRun { rc: number; stdout: string; stderr: string }
 
 export type Reading = { ok: true; current: Current } | { ok: false; msg: string };
 
-const INVALID_ATTRIBUTE = /^'(.+)' is not a valid attribute name for an object type of '(.+)'\.$/;
-
 /**
  * `requested` are the attributes asked with -i: each object gets all of them, '' when lsdef printed
  * none (site omits unset keys). lsdef exits 1 when some objects are missing; that alone is fine.
+ * The empty results of real xCAT (parseLsdef's `empty`) are answers too: every named object missing
+ * (exit 1, each named in an error), no asked site key set (exit 0), or no object of the type at all
+ * (exit 0, nothing named: then `names`, the plain names asked, are the missing ones).
  */
-export function readLsdef(type: ObjectType, requested: readonly string[], run: LsdefRun): Reading {
+export function readLsdef(type: ObjectType, requested: readonly string[], run: LsdefRun, names?: readonly string[]): Reading {
 	const parsed = parseLsdef(`${run.stdout}\n${run.stderr}`);
-	const invalid = parsed.errors.map((e) => INVALID_ATTRIBUTE.exec(e.text)).filter((m): m is RegExpExecArray => m !== null);
-	if (invalid.length) {
-		const names = invalid.map((m) => m[1]!);
-		return { ok: false, msg: `attributes ${names.join(', ')}: xCAT has no such attribute for an object of type ${type} (lsdef: ${invalid[0]![0]})` };
+	if (parsed.invalidAttributes.length) {
+		const first = parsed.errors.find((e) => e.kind === 'invalid-attribute')!;
+		return { ok: false, msg: `attributes ${parsed.invalidAttributes.join(', ')}: xCAT has no such attribute for an object of type ${type} (lsdef: ${first.text})` };
 	}
 	const missing = new Set(parsed.missing);
-	const other = parsed.errors.filter((e) => !/^Could not find an object named /.test(e.text));
+	if (parsed.empty && type !== 'site' && parsed.objects.size === 0 && missing.size === 0 && run.rc === 0) {
+		if (!names) return { ok: false, msg: `lsdef found no ${type} at all (${(run.stdout || run.stderr).trim()}); name the objects one by one (no noderange) to create them` };
+		for (const n of names) missing.add(n);
+	}
+	const other = parsed.errors.filter((e) => e.kind === undefined);
 	if (other.length || parsed.unrecognised.length || (run.rc !== 0 && missing.size === 0)) {
 		const said = [...other.map((e) => `Error: ${e.text}`), ...parsed.unrecognised].join('\n') || `${run.stdout}${run.stderr}`.trim();
 		return { ok: false, msg: `lsdef failed (rc ${run.rc}): ${said}` };

@@ -34,6 +34,9 @@ export function checkArgs(a: Args): string[] {
 		}
 		if (/[\n\r\0]/.test(value)) errors.push(`value of attributes.${attr} must be one line (no newline, carriage return or NUL), got: ${JSON.stringify(value)}`);
 		else if (value !== value.trim()) errors.push(`value of attributes.${attr} must not start or end with whitespace (chdef would not store it as given), got: ${JSON.stringify(value)}`);
+		// Table.pm setAttribs stores the word NULL as no value on an existing row but as the text "NULL"
+		// on a new one: what xCAT would hold depends on the row, so no run could be idempotent
+		if (value === 'NULL') errors.push(`value of attributes.${attr} must not be the word NULL (xCAT stores it as no value in an existing row and as the text "NULL" in a new one): use "" to clear the attribute`);
 		if (value.length > MAX_VALUE_CHARS) errors.push(`value of attributes.${attr} is ${value.length} characters long: at most ${MAX_VALUE_CHARS} fit in one command argument`);
 	}
 	return errors;

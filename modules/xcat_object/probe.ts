@@ -16,7 +16,12 @@ export function lsdefArgv(d: Desired): string[] {
 export async function probe(read: Read, d: Desired): Promise<Current> {
 	const r = await read(lsdefArgv(d));
 	const requested = d.state === 'present' ? d.attributes.map(([a]) => a) : [];
-	const reading = readLsdef(d.type, requested, r);
+	const reading = readLsdef(d.type, requested, r, plainNames(d.name));
 	if (!reading.ok) throw new ModuleError(reading.msg, { rc: r.rc, stdout: r.stdout, stderr: r.stderr });
 	return reading.current;
+}
+
+/** the names of a plain comma list; undefined for a noderange only xCAT can expand */
+export function plainNames(name: string): string[] | undefined {
+	return /^[A-Za-z0-9_.]+(,[A-Za-z0-9_.]+)*$/.test(name) ? name.split(',') : undefined;
 }

@@ -52,13 +52,13 @@ test('missing object (§3.3), with the [mn] prefix: error and missing name, obje
 	const text = "Error: [xcatmn]: Could not find an object named 'cn9' of type 'node'.\nObject name: cn1\n    servicenode=sn1\n";
 	const result = parseLsdef(text);
 	assert.equal(result.missing, ['cn9']);
-	assert.equal(result.errors, [{ server: 'xcatmn', text: "Could not find an object named 'cn9' of type 'node'." }]);
+	assert.equal(result.errors, [{ server: 'xcatmn', text: "Could not find an object named 'cn9' of type 'node'.", kind: 'missing-object' }]);
 	assert.equal(plain(result.objects.get('cn1')), { servicenode: 'sn1' });
 });
 
 test('missing object without a server (XCATBYPASS) and without the Error prefix', () => {
 	const bypass = parseLsdef("Error: Could not find an object named 'cn9' of type 'node'.\n");
-	assert.equal(bypass.errors, [{ text: "Could not find an object named 'cn9' of type 'node'." }]);
+	assert.equal(bypass.errors, [{ text: "Could not find an object named 'cn9' of type 'node'.", kind: 'missing-object' }]);
 	const bare = parseLsdef("Could not find an object named 'cn8' of type 'node'.\n");
 	assert.equal(bare.missing, ['cn8']);
 	assert.is(bare.errors.length, 1);
@@ -72,6 +72,8 @@ test('observed: invalid attribute errors are returned, the stanza still parsed',
 	].join('\n');
 	const result = parseLsdef(text);
 	assert.equal(result.errors.map((e) => e.text), ["'comments' is not a valid attribute name for an object type of 'node'."]);
+	assert.equal(result.invalidAttributes, ['comments']);
+	assert.is(result.errors[0]!.kind, 'invalid-attribute');
 	assert.equal(plain(result.objects.get('cn3')), { monserver: 'sn1' });
 });
 
@@ -86,6 +88,24 @@ test('observed: no node definitions to display', () => {
 	assert.is(result.empty, true);
 	assert.is(result.objects.size, 0);
 	assert.equal(result.unrecognised, []);
+});
+
+// real xCAT 2.19.0 (xcat-real-outputs.md, "Empty results"): stdout then stderr, as a caller joins them
+test('real: every named object missing: the stdout line and one error each (exit 1)', () => {
+	const result = parseLsdef("No object definitions have been found\nError: [xcatmn]: Could not find an object named 'cn1' of type 'node'.\n");
+	assert.is(result.empty, true);
+	assert.equal(result.missing, ['cn1']);
+	assert.equal(result.unrecognised, []);
+	assert.equal(result.errors.map((e) => e.kind), ['missing-object']);
+});
+
+test('real: no asked site key is set (exit 0); no object of the type at all', () => {
+	const site = parseLsdef('No object definitions have been found\n');
+	assert.is(site.empty, true);
+	assert.equal([site.objects.size, site.errors.length, site.unrecognised.length], [0, 0, 0]);
+	const none = parseLsdef("Could not find any objects of type 'group'.\n");
+	assert.is(none.empty, true);
+	assert.equal(none.unrecognised, []);
 });
 
 test('unknown lines are kept, not dropped', () => {

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { readLsdef, type Current } from '../../modules/xcat_object/current';
 import { checkArgs, toDesired, type Args, type Desired } from '../../modules/xcat_object/desired';
 import { plan } from '../../modules/xcat_object/plan';
-import { lsdefArgv } from '../../modules/xcat_object/probe';
+import { lsdefArgv, plainNames } from '../../modules/xcat_object/probe';
 
 const args = (a: Partial<Args>): Args => ({ type: 'node', name: 'cn1', attributes: {}, state: 'present', ...a } as Args);
 const want = (d: Partial<Desired>): Desired => ({ type: 'node', name: 'compute', attributes: [], state: 'present', ...d });
@@ -33,6 +33,7 @@ Check('each bad value is named with what is allowed', () => {
 		[{ attributes: { master: 'a\rb' } }, /value of attributes\.master must be one line/],
 		[{ attributes: { master: ' 10.0.0.1' } }, /value of attributes\.master must not start or end with whitespace/],
 		[{ attributes: { master: 'x'.repeat(100_001) } }, /value of attributes\.master is 100001 characters long: at most 100000/],
+		[{ attributes: { nfsserver: 'NULL' } }, /value of attributes\.nfsserver must not be the word NULL .*use "" to clear/],
 	];
 	for (const [a, re] of cases) assert.match(checkArgs(args(a)).join('\n'), re, JSON.stringify(a).slice(0, 80));
 });
@@ -66,6 +67,34 @@ Read('site: unset keys are not printed, and clustersite always exists', () => {
 	assert.ok(r.ok && r.current.objects.get('clustersite')!.nameservers === '' && r.current.objects.get('clustersite')!.master === '198.51.100.11');
 	const none = readLsdef('site', ['x'], { rc: 0, stdout: '', stderr: '' });
 	assert.ok(none.ok && none.current.objects.has('clustersite'));
+});
+
+// literal outputs of real xCAT 2.19.0 (xcat-real-outputs.md, "Empty results and daemon latency")
+Read('real: every named node missing: the stdout line, an error each, exit 1: all missing, nothing refused', () => {
+	const r = readLsdef('node', ['groups', 'ip'], {
+		rc: 1,
+		stdout: 'No object definitions have been found\n',
+		stderr: "Error: [xcatmn]: Could not find an object named 'cn1' of type 'node'.\n",
+	});
+	assert.ok(r.ok, r.ok ? '' : r.msg);
+	if (r.ok) assert.equal([r.current.objects.size, r.current.missing], [0, ['cn1']]);
+	const gone = readLsdef('network', [], { rc: 1, stdout: 'No object definitions have been found\n', stderr: "Error: [xcatmn]: Could not find an object named 'net9' of type 'network'.\n" });
+	assert.ok(gone.ok && gone.current.missing[0] === 'net9' && gone.current.objects.size === 0, 'a removed network (the check after rmdef)');
+});
+
+Read('real: no asked site key set: the stdout line, exit 0: the keys are empty', () => {
+	const r = readLsdef('site', ['domain', 'dhcpinterfaces'], { rc: 0, stdout: 'No object definitions have been found\n', stderr: '' });
+	assert.ok(r.ok, r.ok ? '' : r.msg);
+	if (r.ok) assert.equal(r.current.objects.get('clustersite'), { domain: '', dhcpinterfaces: '' });
+});
+
+Read('no object of the type at all: the plain names asked are missing; a noderange cannot be', () => {
+	const run = { rc: 0, stdout: "Could not find any objects of type 'group'.\n", stderr: '' };
+	const r = readLsdef('group', ['xcatmaster'], run, plainNames('g1,g2'));
+	assert.ok(r.ok && r.current.missing.join() === 'g1,g2');
+	const range = readLsdef('node', ['groups'], { ...run, stdout: "Could not find any objects of type 'node'.\n" }, plainNames('cn[1-3]'));
+	assert.not.ok(range.ok);
+	if (!range.ok) assert.match(range.msg, /lsdef found no node at all .*name the objects one by one/);
 });
 
 Read('short and long forms give existence and every attribute', () => {
