@@ -3,9 +3,12 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ModuleError } from '../runtime';
+import { requireRegularOrAbsent } from '../runtime/paths';
 import { formatLease, parseLease, type Lease } from './lease';
 
 export function readLease(path: string): Lease | null {
+	// before the open: a FIFO would block the read forever, a directory or a link loop gives a bare errno
+	requireRegularOrAbsent('path', path);
 	let text: string;
 	try { text = readFileSync(path, 'utf8'); } catch (e) {
 		if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
