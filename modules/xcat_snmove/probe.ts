@@ -130,15 +130,25 @@ async function resolveComputed(read: Read, nodes: Map<string, NodeState>, comput
 	const names = [...new Set(computed.map((c) => c.node))];
 	const attributes = [...new Set(computed.map((c) => c.attribute))];
 	for (const chunk of noderangeChunks(names)) {
-		const argv = ['lsdef', '-t', 'node', '-o', chunk, '-i', attributes.join(',')];
+		// -S: without it lsdef leaves hidden nodes out, and they would keep the raw expression
+		const argv = ['lsdef', '-t', 'node', '-o', chunk, '-S', '-i', attributes.join(',')];
 		const r = await read(argv);
 		if (r.rc !== 0) throw failed(argv, r);
-		for (const [name, values] of parseLsdef(r.stdout).objects) {
-			const state = nodes.get(name) as Record<string, unknown> | undefined;
-			if (!state) continue;
-			for (const attribute of attributes) if (values[attribute] !== undefined) state[attribute] = values[attribute];
-		}
+		const problem = mergeComputed(nodes, chunk.split(','), attributes, r.stdout);
+		if (problem) throw new ModuleError(`${showCommand(argv).slice(0, 300)}: ${problem}; nothing was changed`, { stdout: r.stdout.slice(0, 2000) });
 	}
+}
+
+/** Puts the values lsdef computed into the node states; says which asked nodes it did not show (pure). */
+export function mergeComputed(nodes: Map<string, NodeState>, asked: readonly string[], attributes: readonly string[], stdout: string): string | undefined {
+	const shown = parseLsdef(stdout).objects;
+	for (const [name, values] of shown) {
+		const state = nodes.get(name) as Record<string, unknown> | undefined;
+		if (!state) continue;
+		for (const attribute of attributes) if (values[attribute] !== undefined) state[attribute] = values[attribute];
+	}
+	const left = asked.filter((n) => !shown.has(n));
+	return left.length ? `lsdef showed no values for ${left.slice(0, 10).join(', ')}${left.length > 10 ? `, … (${left.length} nodes)` : ''}, whose values are xCAT expressions only xCAT can compute` : undefined;
 }
 
 async function hostsDatabase(read: Read): Promise<HostsDatabase> {

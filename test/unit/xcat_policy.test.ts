@@ -41,6 +41,19 @@ Rows('output that is not a policy dump is refused', () => {
 	assert.not.ok(readPolicy('#key,value,comments,disable\n"a","b",,\n').ok);
 });
 
+Rows('the header alone (a database that does not answer, or an emptied table) is refused, not planned into', () => {
+	const r = readPolicy('#priority,name,host,commands,noderange,parameters,time,rule,comments,disable\n');
+	assert.not.ok(r.ok);
+	if (!r.ok) assert.match(r.msg, /^tabdump policy printed only its header: the xCAT database did not answer/);
+});
+
+Rows('the three clearing shapes: NULL and "" restrict nothing; the text "NULL" (chtab inserting a row) is a value', () => {
+	const head = '#priority,name,host,commands,noderange,parameters,time,rule,comments,disable\n';
+	const r = readPolicy(`${head}"1","root",,,,,,"allow",,\n"1.2","mn2",,"",,,,"trusted",,\n"1.3","mn3","NULL",,,,,"trusted",,\n`);
+	assert.ok(r.ok);
+	if (r.ok) assert.equal(r.rows.map((x) => x.restricted), [false, false, true]);
+});
+
 Rows.run();
 
 const Priority = suite('xcat_policy priorities');

@@ -7,6 +7,7 @@ import { commandsFor } from '../../modules/xcat_snmove/commands';
 import { checkArgs } from '../../modules/xcat_snmove/options';
 import { networkRows, parseAhostsv4, parseGetentHosts, parseInetAddresses, parseNodels, serviceNodeNames, siteValues } from '../../modules/xcat_snmove/parse';
 import { plan } from '../../modules/xcat_snmove/plan';
+import { mergeComputed } from '../../modules/xcat_snmove/probe';
 import { findingLine, toRequest } from '../../modules/xcat_snmove/report';
 import { parseTabdump, type Tabdump } from '../../modules/xcat/tabdump';
 import type { PlanActions } from '../../modules/xcat_snmove/types';
@@ -141,6 +142,16 @@ test('a plan from the lab cluster as the module probes it gives the commands the
 		['updatenode', 'cn1', '-s'],
 		['updatenode', 'cn1', '-P', 'syslog,setupntp'],
 	]);
+});
+
+
+test('computed values: lsdef -i answers merged; a node lsdef did not show (hidden, or gone) is named, not left with its expression', () => {
+	const nodes = new Map([['cn1', { xcatmaster: '|cn(\\d+)|sn1|' }], ['cn2', { xcatmaster: '|cn(\\d+)|sn1|' }]]) as unknown as Parameters<typeof mergeComputed>[0];
+	assert.is(mergeComputed(nodes, ['cn1', 'cn2'], ['xcatmaster'], 'Object name: cn1\n    xcatmaster=sn1\nObject name: cn2\n    xcatmaster=sn1\n'), undefined);
+	assert.is((nodes.get('cn2') as unknown as Record<string, string>).xcatmaster, 'sn1');
+	const again = new Map([['cn1', { xcatmaster: '|x|y|' }], ['cn2', { xcatmaster: '|x|y|' }]]) as unknown as Parameters<typeof mergeComputed>[0];
+	assert.match(mergeComputed(again, ['cn1', 'cn2'], ['xcatmaster'], 'Object name: cn1\n    xcatmaster=sn1\n') ?? '', /^lsdef showed no values for cn2, /);
+	assert.match(mergeComputed(again, ['cn1'], ['xcatmaster'], 'No object definitions have been found\n') ?? '', /no values for cn1/);
 });
 
 test.run();
