@@ -23,6 +23,7 @@ const SUITES: Suite[] = [
 	{ name: 'xcat', dir: 'test/lab/xcat/test' },
 	{ name: 'mn', dir: 'test/mn' },
 	{ name: 'e2e', dir: 'test/e2e' },
+	{ name: 'faults', dir: 'test/faults' },
 ];
 
 function run(argv: string[]): Promise<{ code: number; output: string }> {
