@@ -8,6 +8,8 @@ declare -A NEED=(
 	[ansible-playbook]=ansible-core [ansible-lint]=ansible-lint [ip]=iproute2 [arping]=iputils-arping
 	[unshare]=util-linux [systemd-nspawn]=systemd-container [debootstrap]=debootstrap [ssh]=openssh-client
 	[sqlite3]=sqlite3 [rsync]=rsync [setfacl]=acl [setfattr]=attr
+	# the fault matrix's invariant monitor watches ARP on the lab bridge
+	[tcpdump]=tcpdump
 	# the xCAT double's MariaDB tests; mariadbd itself is in /usr/sbin, often off a user's PATH,
 	# so its package is found by mariadb-install-db (/usr/bin, same package). Neither starts a service.
 	[mariadb-install-db]=mariadb-server-core [mariadb]=mariadb-client-core
