@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import { requireXcatd } from './client.js';
 import { makeCtx, type Command } from './commands/common.js';
 import { COMMANDS } from './commands/index.js';
+import { charge } from './cost.js';
 import { writeAll } from './output.js';
 
 async function main(): Promise<number> {
@@ -23,6 +24,7 @@ async function main(): Promise<number> {
 	if (entry.viaXcatd) {
 		const status = await requireXcatd(name, args);
 		if (status) return status;
+		charge('call');
 	}
 	const ctx = makeCtx(name, args, entry.viaXcatd);
 	try {

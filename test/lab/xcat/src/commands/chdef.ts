@@ -1,5 +1,6 @@
 // chdef and mkdef (DBobjectdefs.pm defch/defmk, xcat-surface.md §3.3). All objects are written
 // in one transaction, one multi-row upsert per table.
+import { charge } from '../cost.js';
 import { flag } from '../getopt.js';
 import { attrsOf, type ObjType } from '../objects.js';
 import { ObjectWriter, objectAttrs, objectsOfType, removalOps, tablesFor, groupMembers, type ListMode } from '../defmodel.js';
@@ -101,6 +102,7 @@ function define(ctx: Ctx, command: 'chdef' | 'mkdef'): void {
 		written++;
 	}
 	// defch and defmk write what passed their checks before they report the errors of the rest
+	charge('define-object', written);
 	const ok = write(ctx, [...pre, ...writer.ops()]);
 	if (!ok || error) { out.error(ERRORS_SUMMARY); return; }
 	if (command === 'mkdef') {

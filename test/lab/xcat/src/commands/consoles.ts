@@ -5,6 +5,7 @@
 // links to xCAT's /etc/conserver.cf. There is no goconserver in Debian: makegocons records the
 // sessions it would create in /var/lib/xcat-double/gocons.json.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { charge } from '../cost.js';
 import { fqdn, hostPath, shortHostname, VERSION_LINE } from '../env.js';
 import { getopt, flag, str } from '../getopt.js';
 import { ssh, xcatdAnswers } from '../remote.js';
@@ -91,6 +92,7 @@ export async function makeconservercf(ctx: Ctx): Promise<void> {
 	const trusted = (str(p, 't') ?? '').split(',').filter(Boolean);
 	const here = new Map<string, string>();
 	const bySn = new Map<string, Map<string, string>>();
+	charge('console', nodes.length);
 	for (const n of nodes) {
 		if (!snap.nodeValue('nodehm', 'cons', n)) continue; // nodes without a console method are skipped
 		const cons = snap.nodeValue('nodehm', 'cons', n)!;

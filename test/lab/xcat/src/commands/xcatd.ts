@@ -5,6 +5,7 @@
 // Requests: a JSON line from the double's clients, any text line (e.g. `echo | nc vip 3001`),
 // or an HTTP GET (curl http://vip:3001/). TLS clients are served the same over TLS.
 import { spawnSync } from 'node:child_process';
+import { charge } from '../cost.js';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { Duplex } from 'node:stream';
@@ -91,6 +92,7 @@ export async function xcatd(ctx: Ctx): Promise<void> {
 		out.code(1);
 	});
 	if (out.exitCode) return;
+	charge('xcatd-start');
 	log(`xcatd started on port ${port}, database ${cfg.engine === 'SQLite' ? 'SQLite' : `${cfg.engine} on ${(cfg as { host: string }).host}`}`);
 	notifyReady();
 	await new Promise<void>((resolve) => {
