@@ -72,7 +72,9 @@ async function buildModule(name) {
 	const text = result.outputFiles[0].text;
 	const globals = text.split(ARGS_GLOBAL).length - 1;
 	if (globals !== 1) throw new Error(`${name}.js: expected ${ARGS_GLOBAL} once in the bundle, found ${globals}`);
-	const final = text.replace(ARGS_GLOBAL, ARGS_MARKER);
+	// the marker on a line comment inside a function: modules/runtime/input.ts reads it back from the
+	// function's source text, so arguments that are not JSON are answered instead of being a syntax error
+	const final = text.replace(ARGS_GLOBAL, () => `(function(){\n//${ARGS_MARKER}\n})`);
 	checkMarkers(name, final);
 	const docs = join(srcDir, name, `${name}.yml`);
 	if (!existsSync(docs)) throw new Error(`${docs} is missing: every module needs its documentation`);

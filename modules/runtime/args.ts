@@ -6,13 +6,13 @@ import type { ValidationError, Validate } from './validator';
 
 export interface Parsed { args: Record<string, unknown>; warnings: string[]; errors: string[] }
 
-const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+import { cut, quoteValue, showValue as show } from './show';
 
 export function parseArgs(module: string, options: Options, validate: Validate, rules: readonly Rule[], raw: Record<string, unknown>): Parsed {
 	const names = Object.keys(options);
 	const unknown = Object.keys(raw).filter((k) => !names.includes(k)).sort();
 	if (unknown.length) {
-		return { args: {}, warnings: [], errors: [`Unsupported parameters for (${module}) module: ${unknown.join(', ')}. Supported parameters include: ${[...names].sort().join(', ')}.`] };
+		return { args: {}, warnings: [], errors: [`Unsupported parameters for (${module}) module: ${unknown.map((k) => cut(k, 60)).join(', ')}. Supported parameters include: ${[...names].sort().join(', ')}.`] };
 	}
 	const args: Record<string, unknown> = {}, warnings: string[] = [], errors: string[] = [];
 	for (const [name, value] of Object.entries(raw)) {
@@ -50,11 +50,11 @@ function describe(found: ValidationError[], args: Record<string, unknown>, optio
 			}
 			case 'pattern': {
 				const hint = option && 'pattern' in option ? option.pattern?.hint : undefined;
-				out.push(`value of ${label} must be ${hint ?? `a string matching ${String(e.params.pattern)}`}, got: ${JSON.stringify(value)}`);
+				out.push(`value of ${label} must be ${hint ?? `a string matching ${String(e.params.pattern)}`}, got: ${quoteValue(value)}`);
 				break;
 			}
 			case 'minItems':
-				out.push(`${label} must have at least ${String(e.params.limit)} item(s), got: ${JSON.stringify(value)}`);
+				out.push(`${label} must have at least ${String(e.params.limit)} item(s), got: ${quoteValue(value)}`);
 				break;
 			default:
 				out.push(`${label || 'arguments'}: ${e.message ?? e.keyword}`);

@@ -1,6 +1,7 @@
 // Converts raw argument values the way Ansible's AnsibleModule does before validation:
 // templated and key=value arguments arrive as strings.
 import type { Option } from './options';
+import { quoteValue } from './show';
 
 const TRUE = new Set(['yes', 'on', '1', 'true', 'y', 't']);
 const FALSE = new Set(['no', 'off', '0', 'false', 'n', 'f']);
@@ -24,19 +25,19 @@ export function coerceValue(name: string, option: Option, v: unknown): Coerced {
 			const s = String(v).toLowerCase();
 			if (typeof v !== 'object' && TRUE.has(s)) return { value: true };
 			if (typeof v !== 'object' && FALSE.has(s)) return { value: false };
-			return unable(name, v, 'bool', `the value ${JSON.stringify(v)} is not a valid boolean; valid booleans are yes/no, on/off, true/false, 1/0`);
+			return unable(name, v, 'bool', `the value ${quoteValue(v)} is not a valid boolean; valid booleans are yes/no, on/off, true/false, 1/0`);
 		}
 		case 'int': {
 			if (typeof v === 'number' && Number.isInteger(v)) return { value: v };
 			if (typeof v === 'string' && /^\s*[-+]?\d+\s*$/.test(v)) return { value: Number.parseInt(v, 10) };
 			if (typeof v === 'number' && Number.isFinite(v) && v === Math.trunc(v)) return { value: v };
-			return unable(name, v, 'int', `${JSON.stringify(v)} is not a whole number`);
+			return unable(name, v, 'int', `${quoteValue(v)} is not a whole number`);
 		}
 		case 'str': {
 			if (typeof v === 'string') return { value: v };
 			if (typeof v === 'number' || typeof v === 'boolean') {
 				const s = String(v);
-				return { value: s, warning: `The value ${JSON.stringify(v)} (type ${typeName(v)}) in a string field was converted to ${JSON.stringify(s)} (type string). If this does not look like what you expect, quote the entire value to ensure it does not change.` };
+				return { value: s, warning: `The value ${quoteValue(v)} (type ${typeName(v)}) in a string field was converted to ${quoteValue(s)} (type string). If this does not look like what you expect, quote the entire value to ensure it does not change.` };
 			}
 			return unable(name, v, 'str', `a ${typeName(v)} is not a string`);
 		}
@@ -56,7 +57,7 @@ export function coerceValue(name: string, option: Option, v: unknown): Coerced {
 			if (typeof v === 'string') {
 				try { obj = v.trim().startsWith('{') ? JSON.parse(v) : parseKeyValues(v); } catch { obj = undefined; }
 			}
-			if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return unable(name, v, 'dict', `${JSON.stringify(v)} is not a mapping`);
+			if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return unable(name, v, 'dict', `${quoteValue(v)} is not a mapping`);
 			if (option.values === 'any') return { value: obj };
 			const out: Record<string, string> = {};
 			for (const [k, val] of Object.entries(obj as Record<string, unknown>)) {

@@ -2,8 +2,8 @@
 import { parseArgs } from './args';
 import { ModuleError } from './errors';
 import { runCommand, showCommand, startDetached, type CommandResult, type RunOptions } from './exec';
-import { readInput, type Input } from './input';
-import { maskSecrets, NO_LOG_VALUE } from './mask';
+import { InputError, readInput, type Input } from './input';
+import { maskSecrets, NO_LOG_VALUE, secretForms } from './mask';
 import type { ArgsOf, Options } from './options';
 import { emit } from './output';
 import type { Rule } from './rules';
@@ -40,7 +40,8 @@ export async function execute<S extends Options, R extends Record<string, unknow
 	const secretNames = Object.entries(def.options).filter(([, o]) => o.secret).map(([n]) => n);
 	const warnings: string[] = [];
 	const ran: string[][] = [];
-	let secrets = secretNames.map((n) => input.params[n]).filter((v): v is string => typeof v === 'string');
+	// from the raw values, whatever their type: a conversion warning or error quotes them before any parse succeeds
+	let secrets = secretForms(secretNames.map((n) => input.params[n]));
 	let invocationArgs: Record<string, unknown> = input.params;
 
 	const finish = (result: Result): Result => {
@@ -65,7 +66,7 @@ export async function execute<S extends Options, R extends Record<string, unknow
 		if (parsed.errors.length) return finish({ failed: true, msg: parsed.errors.join('. ') });
 		const args = parsed.args as ArgsOf<S>;
 		invocationArgs = parsed.args;
-		secrets = secretNames.map((n) => parsed.args[n]).filter((v): v is string => typeof v === 'string');
+		secrets = secretForms(secretNames.flatMap((n) => [input.params[n], parsed.args[n]]));
 		const problems = def.check?.(args) ?? [];
 		if (problems.length) return finish({ failed: true, msg: problems.join('. ') });
 
@@ -86,5 +87,11 @@ export async function execute<S extends Options, R extends Record<string, unknow
 
 /** The entry point of every module's main.ts. */
 export function defineModule<S extends Options, R extends Record<string, unknown>>(def: ModuleDef<S, R>): void {
-	void execute(def, readInput()).then(emit);
+	let input: Input;
+	try { input = readInput(); } catch (err) {
+		// arguments that are not a JSON object: nothing can be masked or run, only said
+		emit({ failed: true, changed: false, msg: err instanceof InputError ? err.message : `Unexpected error reading the arguments: ${String(err)}` });
+		return;
+	}
+	void execute(def, input).then(emit);
 }

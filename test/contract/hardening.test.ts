@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runModule as run, type RunOpts } from '../helpers/run-module';
+import { MARKER, runModule as run, type RunOpts } from '../helpers/run-module';
 
 // HARDENING_LIB=<dir> runs these against another build (e.g. of the code before the fixes, to see them fail)
 const runModule = (name: string, args: Record<string, unknown>, o: RunOpts = {}) => run(name, args, { libDir: process.env.HARDENING_LIB ?? 'library', ...o });
@@ -48,6 +48,60 @@ H('xcat_lease: a directory, a file as parent, a link loop, a too-long name are r
 		assert.match(r.result.msg, why, path);
 		assert.not.match(r.result.msg, /Unexpected error/, path);
 		assert.ok(r.result.msg.length < 400, `message cut to a readable length: ${r.result.msg.length}`);
+	}
+});
+
+H('xcat_db: a digits-only password (an int from YAML) never shows, not even in the string-conversion warning', async () => {
+	const base = { type: 'postgresql', vip: '198.51.100.10', addresses: ['198.51.100.11', '198.51.100.12'] };
+	for (const bad of [{ vip: 'nope' }, { pg_data: 'relative' }, { colour: 'red' }, { addresses: [] }]) {
+		const r = await runModule('xcat_db', { ...base, ...bad, password: 987654321 });
+		assert.is(r.result.failed, true, JSON.stringify(bad));
+		assert.not.ok(r.stdout.includes('987654321'), `${JSON.stringify(bad)}: ${r.stdout}`);
+		assert.not.ok(r.stderr.includes('987654321'), JSON.stringify(bad));
+	}
+	const warned = await runModule('xcat_db', { ...base, vip: 'nope', password: 987654321 });
+	assert.ok((warned.result.warnings as string[]).some((w) => w.includes('(type int) in a string field was converted to "********"')), warned.stdout);
+	const listed = await runModule('xcat_db', { ...base, password: ['sekrit42', 7] });
+	assert.match(listed.result.msg, /argument 'password' is of type list/);
+	assert.not.ok(/sekrit42/.test(listed.stdout), listed.stdout);
+});
+
+/** the module run with TEXT pasted where Ansible pastes the arguments' JSON, both ways Ansible runs it */
+async function rawArgs(name: string, text: string) {
+	const { readFile, writeFile } = await import('node:fs/promises');
+	const { execa } = await import('execa');
+	const source = await readFile(join(process.env.HARDENING_LIB ?? 'library', `${name}.js`), 'utf8');
+	const program = source.replace(MARKER, () => text);
+	const file = join(root, `AnsiballZ_${name}.js`);
+	await writeFile(file, program, { mode: 0o700 });
+	return [
+		await execa('node', [], { input: program, reject: false, timeout: 10_000 }),
+		await execa('node', [file], { reject: false, timeout: 10_000 }),
+	];
+}
+
+H('arguments that are not a JSON object: one JSON line, failed, saying what is wrong, no stack trace, both ways', async () => {
+	const cases: [string, RegExp][] = [
+		['null', /must be a JSON object of option names and values, got null/],
+		['[]', /got a list/],
+		['["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"]', /got a list/],
+		['42', /got a number/],
+		['"str"', /got a string/],
+		['{"path": "/x", ', /are not valid JSON/],
+		['', /are not valid JSON/],
+	];
+	for (const name of ['xcat_lease', 'xcat_vip']) {
+		for (const [text, why] of cases) {
+			for (const r of await rawArgs(name, text)) {
+				const lines = String(r.stdout).trim().split('\n');
+				assert.is(lines.length, 1, `${name} ${text}: ${r.stdout}${r.stderr}`);
+				const out = JSON.parse(lines[0]!);
+				assert.is(out.failed, true, text);
+				assert.match(out.msg, why, text);
+				assert.is(r.exitCode, 1, text);
+				assert.is(String(r.stderr), '', `${name} ${text}: no stack trace`);
+			}
+		}
 	}
 });
 
