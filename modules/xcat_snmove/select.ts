@@ -16,11 +16,23 @@ export function selectNodes(
 	errors: Findings<ErrorKind>,
 	warnings: Findings<WarningKind>,
 ): string[] {
+	if (request.source !== undefined && !isKnownHost(request.source, cluster)) {
+		// a typo must not read as "nothing to move": a known source with nothing left to move is ok, an unknown one is not
+		errors.add('unknown-source', `source ${request.source} names no known node: not a service node (servicenode table), not a node, not in any node's servicenode list, not site.master`);
+		return [];
+	}
 	const selected = request.nodes ? selectListed(request, cluster, errors, warnings) : selectBySource(request, cluster);
 	if (selected.length === 0 && request.source !== undefined) {
 		warnings.add('nothing-selected', `no node lists ${request.source} as its first service node`);
 	}
 	return selected;
+}
+
+/** NAME is a defined service node, a node, an entry of some node's servicenode, or site.master. */
+function isKnownHost(name: string, cluster: ClusterState): boolean {
+	if (cluster.serviceNodes?.has(name) || cluster.nodes.has(name) || cluster.siteMaster === name) return true;
+	for (const state of cluster.nodes.values()) if (splitXcatList(state.servicenode).includes(name)) return true;
+	return false;
 }
 
 function selectBySource(request: MoveRequest, cluster: ClusterState): string[] {

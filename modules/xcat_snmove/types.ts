@@ -136,6 +136,7 @@ export interface PlanActions {
 export type ErrorKind =
 	| 'invalid-request'
 	| 'unknown-node'
+	| 'unknown-source'
 	| 'invalid-servicenode'
 	| 'unsupported-os'
 	| 'no-backup'
