@@ -88,7 +88,8 @@ L('makedns -n: named answers for the nodes', () => {
 	try {
 		const r = ok('mn1', 'makedns -n');
 		assert.ok(r.includes('Handling cn3 in /etc/hosts.\n') && r.includes('Handling mn1 in /etc/hosts.\n'));
-		assert.ok(r.endsWith('Restarting named\nRestarting named complete\nUpdating DNS records, this may take several minutes for a large cluster.\nCompleted updating DNS records.\nDNS setup is completed\n'));
+		assert.ok(r.includes('Handling localhost in /etc/hosts.\n'), 'every line of /etc/hosts, localhost too');
+		assert.ok(r.endsWith('Restarting bind9\nRestarting named complete\nUpdating DNS records, this may take several minutes for a large cluster.\nCompleted updating DNS records.\nDNS setup is completed\n'));
 		assert.is(ok('cn1', 'dig +short cn3.xcat.lab @198.51.100.11; dig +short -x 198.51.100.33 @198.51.100.11'), '198.51.100.33\ncn3.xcat.lab.\n');
 	} finally {
 		on('mn1', 'systemctl stop named');

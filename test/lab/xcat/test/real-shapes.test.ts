@@ -174,6 +174,16 @@ Misc('tabdump into a reader that closes early: nothing on stderr', () => {
 	assert.is(x.stderr, '');
 });
 
+Misc('makedns -n names every line of /etc/hosts, localhost too, and restarts bind9 first', () => {
+	r.ok('chdef', '-t', 'site', 'domain=xcat.lab', 'nameservers=198.51.100.11', 'master=198.51.100.11'); // the tabdump case above replaced site
+	mkdirSync(r.file('etc/bind'), { recursive: true });
+	const x = run('makedns', '-n');
+	assert.is(x.status, 0, x.stderr);
+	assert.is(x.stdout.split('\n').filter((l) => l.startsWith('Handling ')).join('\n'),
+		'Handling localhost in /etc/hosts.\nHandling xcatmn in /etc/hosts.\nHandling sn1 in /etc/hosts.\nHandling sn2 in /etc/hosts.\nHandling cn1 in /etc/hosts.');
+	assert.match(x.stdout, /\nRestarting bind9\nRestarting named complete\n/);
+});
+
 const Restore = suite('tabrestore');
 Restore.before(() => {
 	r = new Root('tabrestore');

@@ -61,10 +61,11 @@ export function makedns(ctx: Ctx): void {
 	const nets = snap.rows('networks').filter((r) => rowEnabled(nspec, r) && r[1] && r[2] && !r[1].includes(':')).map((r) => ({ net: r[1]!, mask: r[2]! }));
 	const records: { name: string; ip: string }[] = [];
 	for (const e of readEtcHosts()) {
+		const name = e.names.map((n) => (n.endsWith(`.${domain}`) ? n.slice(0, -domain.length - 1) : n)).find((n) => !n.includes('.')) ?? e.names[0]!;
+		// real makedns names every line of /etc/hosts (localhost too; in Perl hash order, here in file order)
+		out.data(`Handling ${name} in /etc/hosts.`);
 		if (!/^\d+\.\d+\.\d+\.\d+$/.test(e.ip)) continue;
 		if (!nets.some((n) => inNetwork(e.ip, n.net, n.mask))) continue;
-		const name = e.names.map((n) => (n.endsWith(`.${domain}`) ? n.slice(0, -domain.length - 1) : n)).find((n) => !n.includes('.')) ?? e.names[0]!;
-		out.data(`Handling ${name} in /etc/hosts.`);
 		if (!records.some((r) => r.name === name)) records.push({ name, ip: e.ip });
 	}
 	out.data('Getting reverse zones, this may take several minutes for a large cluster.', 'Completed getting reverse zones.', 'Updating zones.');
@@ -102,7 +103,8 @@ export function makedns(ctx: Ctx): void {
 		'',
 	].filter((l) => l !== '').join('\n');
 	writeFileSync(hostPath('/etc/bind/named.conf'), `${conf}\n`);
-	out.data('Restarting named');
+	// Debian's unit is bind9: the first line names it, the second says named (observed)
+	out.data('Restarting bind9');
 	out.flush();
 	const r = systemctl('restart', 'named');
 	if (r.status !== 0) { out.error(`failed to restart named: ${(r.stderr || r.stdout).trim()}`); return; }
