@@ -29,6 +29,12 @@ export class Output {
 		this.exitCode |= 1;
 	}
 
+	/** A plugin's per-node error ({node=>[{name, error}]}): "<node>: [<host>]: Error: text", exit code 1. */
+	nodeError(node: string, text: string): void {
+		this.err.push(`${node}: ${this.prefix()}Error: ${text}`);
+		this.exitCode |= 1;
+	}
+
 	/** A bare {error=>…} response: printed, exit code untouched. */
 	errorNoCode(...texts: string[]): void {
 		for (const t of texts) this.err.push(`Error: ${this.prefix()}${t}`);

@@ -159,6 +159,13 @@ Misc('an invalid noderange: xcatd\'s own error, without the [host] tag', () => {
 	pin(run('xdsh', 'nosuch2', 'true'), '', 'Error: Invalid nodes and/or groups in noderange: nosuch2\n', 1);
 });
 
+Misc('nodeset of a node without noderes.netboot: xcatd finds no plugin, whatever the state, rc 1', () => {
+	const err = 'cn1: [xcatmn]: Error: Unable to identify plugin for this command, check relevant tables: noderes.netboot=(grub2[-]?.*);nodehm.mgt;nodehm.mgt=switch\n';
+	for (const state of ['install', 'osimage=nosuch', 'boot', 'shell', 'stat']) pin(run('nodeset', 'cn1', state), '', err, 1, state);
+	r.ok('chdef', 'cn1', 'netboot=xnba');
+	pin(run('nodeset', 'cn1', 'boot'), 'cn1: boot\n', '', 0, 'with netboot');
+});
+
 Misc('dumpxCATdb -p into a new directory says it creates it', () => {
 	const x = run('dumpxCATdb', '-p', '/new/dir');
 	assert.is(x.stdout, ' Creating /new/dir for database dump\nBackup Complete.\n');

@@ -13,6 +13,7 @@ import { load, write, type Ctx } from './common.js';
 import { siteValue } from './dns.js';
 import { splitNoderangeArgs } from './noderangeargs.js';
 
+const NO_PLUGIN = 'Unable to identify plugin for this command, check relevant tables: noderes.netboot=(grub2[-]?.*);nodehm.mgt;nodehm.mgt=switch';
 const STATES = ['install', 'netboot', 'statelite', 'boot', 'shell', 'offline', 'runcmd', 'iscsiboot'];
 
 export function nodeset(ctx: Ctx): void {
@@ -24,6 +25,14 @@ export function nodeset(ctx: Ctx): void {
 	if (!snap) return;
 	const exp = snap.expand(range);
 	if (exp.missing.length) { out.invalidNoderange(exp.missing); return; }
+	// xcatd picks nodeset's plugin by noderes.netboot before the plugin sees the request (observed for
+	// install, boot, shell, stat and osimage=…, whatever the state asked)
+	const served = exp.nodes.filter((node) => {
+		if (snap.nodeValue('noderes', 'netboot', node)) return true;
+		out.nodeError(node, NO_PLUGIN);
+		return false;
+	});
+	if (!served.length) return;
 	const master = siteValue(snap.rows('site'), 'master') ?? '';
 	const tftpdir = siteValue(snap.rows('site'), 'tftpdir') ?? '/tftpboot';
 	const image = state.startsWith('osimage=') ? state.slice(8) : state === 'osimage' ? undefined : undefined;
@@ -33,7 +42,7 @@ export function nodeset(ctx: Ctx): void {
 	}
 	const ops: WriteOp[] = [];
 	const provRows: { node: string; provmethod: string }[] = [];
-	for (const node of exp.nodes) {
+	for (const node of served) {
 		const xcatmaster = snap.nodeValue('noderes', 'xcatmaster', node) ?? master;
 		const tftpserver = snap.nodeValue('noderes', 'tftpserver', node) ?? xcatmaster;
 		let img = image ?? (state === 'osimage' ? snap.nodeValue('nodetype', 'provmethod', node) : undefined);
