@@ -40,7 +40,7 @@ function describe(found: ValidationError[], args: Record<string, unknown>, optio
 		const option = options[name];
 		switch (e.keyword) {
 			case 'enum':
-				out.push(`value of ${label} must be one of: ${(e.params.allowedValues as unknown[]).map(show).join(', ')}, got: ${show(value)}`);
+				out.push(`value of ${label} must be one of: ${(e.params.allowedValues as unknown[]).map((c) => show(c)).join(', ')}, got: ${show(value)}`);
 				break;
 			case 'minimum': case 'maximum': {
 				const o = option?.kind === 'int' ? option : undefined;

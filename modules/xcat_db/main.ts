@@ -1,4 +1,5 @@
 import { defineModule, ModuleError, textDiff } from '../runtime';
+import { pathKindProblem } from '../runtime/paths';
 import { maskCfgloc } from '../xcat/cfgloc';
 import { applyEnsure, type Runner } from './apply';
 import { checkArgs, toDesired } from './desired';
@@ -19,6 +20,11 @@ defineModule({
 	check: checkArgs,
 	async run(ctx) {
 		const d = toDesired(ctx.args);
+		// before the probe: a data directory that is a file reads as absent, and check mode would approve a
+		// switch whose real run stops xcatd and runs pgsqlsetup before failing
+		const dirs: [string, string | undefined][] = [['path', ctx.args.path], ['pg_data', d.type === 'postgresql' ? ctx.args.pg_data : undefined], ['mysql_data', d.type === 'mysql' ? ctx.args.mysql_data : undefined]];
+		const kinds = dirs.flatMap(([option, value]) => (value === undefined ? [] : [pathKindProblem(option, value, ['directory', 'absent'])]).filter((m): m is string => m !== undefined));
+		if (kinds.length) throw new ModuleError(kinds.join('. '), { type: d.type, switched: false, changed: false });
 		const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
 		const current = await probe(ctx.read, d);
 		const p = plan(current, d, { stamp, backupRoot: BACKUP_ROOT, check: ctx.check });

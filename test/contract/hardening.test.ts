@@ -105,4 +105,24 @@ H('arguments that are not a JSON object: one JSON line, failed, saying what is w
 	}
 });
 
+H('xcat_db: pg_data (or mysql_data, path) naming a file is refused in check mode and for real, before any command', async () => {
+	const base = { type: 'postgresql', vip: '198.51.100.10', addresses: ['198.51.100.11', '198.51.100.12'], password: 'abc123' };
+	writeFileSync(join(root, 'file'), 'x');
+	execFileSync('mkfifo', [join(root, 'fifo')]);
+	const cases: [Record<string, unknown>, RegExp][] = [
+		[{ pg_data: join(root, 'file') }, /^pg_data must name a directory or a path that does not exist yet; .*file is a regular file/],
+		[{ pg_data: join(root, 'fifo') }, /^pg_data must name a directory .*fifo is a FIFO/],
+		[{ type: 'mysql', mysql_data: join(root, 'file') }, /^mysql_data must name a directory /],
+		[{ path: join(root, 'file') }, /^path must name a directory /],
+	];
+	for (const [args, msg] of cases) {
+		for (const check of [true, false]) {
+			const r = await runModule('xcat_db', { ...base, ...args }, { check });
+			assert.is(r.result.failed, true, JSON.stringify(args));
+			assert.match(r.result.msg, msg, JSON.stringify(args));
+			assert.equal(r.result.commands ?? [], [], JSON.stringify(args));
+		}
+	}
+});
+
 H.run();
