@@ -42,8 +42,12 @@ Existing.before(async () => {
 
 Existing('--check --diff shows the whole setup and changes nothing', async () => {
 	const before = [await mnState('mn1'), await mnState('mn2')];
+	// real makeconservercf writes only /etc/conserver.cf, and the lab's double links nothing on the MNs
+	const consoleCf = 'readlink /etc/conserver/conserver.cf || echo not a link';
+	for (const h of ['mn1', 'mn2']) assert.is(await ok(h, consoleCf), 'not a link\n', `${h} before setup-ha`);
 	const r = await playbook('playbooks/setup-ha.yml', ['--check', '--diff']);
 	okRun(r, 'setup-ha --check');
+	for (const h of ['mn1', 'mn2']) assert.is(await ok(h, consoleCf), 'not a link\n', `${h}: check mode links nothing`);
 	assert.ok(changedOn(r, 'mn1') > 0, 'check mode reports the changes it would make');
 	assert.equal([await mnState('mn1'), await mnState('mn2')], before);
 	assert.equal(await tables('mn1'), tablesBefore);
@@ -61,6 +65,9 @@ Existing('setup-ha: mn1 active behind the VIP on PostgreSQL, mn2 standby, the da
 	assert.is(s2.xcatd, 'inactive');
 	assert.equal([s1.enabledUnits, s2.enabledUnits], [[], []], 'HA services are disabled at boot everywhere');
 	assert.is(leaseHolder(s1), 'mn1');
+	for (const h of ['mn1', 'mn2']) {
+		assert.is(await ok(h, 'readlink /etc/conserver/conserver.cf; test -f /etc/conserver/conserver.cf.dist && echo kept'), '/etc/conserver.cf\nkept\n', `${h}: Debian's conserver reads the file xCAT writes, its own kept`);
+	}
 	const links = ['/HA/install', '/HA/etc/xcat', '/HA/root/.xcat', '/HA/var/lib/pgsql', '/HA/tftpboot'];
 	assert.equal([s1.links, s2.links], [links, links]);
 	assert.match(await ok('mn1', 'lsxcatd -d'), new RegExp(`dbengine=Pg[\\s\\S]*host=${VIP.replace(/\./g, '\\.')}`));

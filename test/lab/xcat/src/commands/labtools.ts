@@ -34,8 +34,10 @@ export function install(ctx: Ctx): void {
 	changed += link('/opt/xcat/sbin/xcat-double', self);
 	changed += ensureFile('/etc/profile.d/xcat.sh', PROFILE);
 	changed += ensureFile('/opt/xcat/share/xcat/cons/ipmi', CONSOLE_SCRIPT, 0o755);
-	// Debian's conserver reads /etc/conserver/conserver.cf; xCAT writes /etc/conserver.cf
-	if (existsSync(hostPath('/etc/conserver'))) {
+	// Debian's conserver reads /etc/conserver/conserver.cf; xCAT writes /etc/conserver.cf, and real xCAT
+	// links nothing: on the MNs the xcat_ha role points one at the other. --console-link does it for
+	// the lab's SNs, which no role of ours sets up.
+	if (ctx.args.includes('--console-link') && existsSync(hostPath('/etc/conserver'))) {
 		const cf = '/etc/conserver/conserver.cf';
 		if (existsSync(hostPath(cf)) && !lstatSync(hostPath(cf)).isSymbolicLink() && !existsSync(hostPath(`${cf}.dist`))) {
 			writeFileSync(hostPath(`${cf}.dist`), readFileSync(hostPath(cf)));
