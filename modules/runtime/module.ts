@@ -4,6 +4,7 @@ import { ModuleError } from './errors';
 import { runCommand, showCommand, startDetached, type CommandResult, type RunOptions } from './exec';
 import { InputError, readInput, type Input } from './input';
 import { maskSecrets, NO_LOG_VALUE, secretForms } from './mask';
+import { cut } from './show';
 import type { ArgsOf, Options } from './options';
 import { emit } from './output';
 import type { Rule } from './rules';
@@ -35,6 +36,9 @@ export interface ModuleDef<S extends Options, R extends Record<string, unknown>>
 
 export type Result = Record<string, unknown>;
 
+/** string arguments longer than this are cut in `invocation` */
+const INVOCATION_MAX = 4096;
+
 export async function execute<S extends Options, R extends Record<string, unknown>>(def: ModuleDef<S, R>, input: Input): Promise<Result> {
 	const { meta } = input;
 	const secretNames = Object.entries(def.options).filter(([, o]) => o.secret).map(([n]) => n);
@@ -45,7 +49,8 @@ export async function execute<S extends Options, R extends Record<string, unknow
 	let invocationArgs: Record<string, unknown> = input.params;
 
 	const finish = (result: Result): Result => {
-		const moduleArgs = Object.fromEntries(Object.entries(invocationArgs).map(([k, v]) => [k, secretNames.includes(k) && v !== undefined ? NO_LOG_VALUE : v]));
+		// a huge argument (a 1 MB name) is shown cut: the result is read by people, and Ansible keeps it in memory
+		const moduleArgs = Object.fromEntries(Object.entries(invocationArgs).map(([k, v]) => [k, secretNames.includes(k) && v !== undefined ? NO_LOG_VALUE : typeof v === 'string' ? cut(v, INVOCATION_MAX) : v]));
 		const out: Result = { changed: false, ...result, invocation: { module_args: moduleArgs } };
 		if (!meta.diff) delete out.diff;
 		if (warnings.length) out.warnings = [...warnings, ...((out.warnings as string[] | undefined) ?? [])];

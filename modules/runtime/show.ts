@@ -16,6 +16,5 @@ export function showValue(v: unknown, max = SHOWN_MAX): string {
 
 /** A value in JSON quotes, cut to a readable length (for strings whose spaces or newlines matter). */
 export function quoteValue(v: unknown, max = SHOWN_MAX): string {
-	const text = JSON.stringify(v) ?? String(v);
-	return text.length <= max ? text : cut(text, max);
+	return typeof v === 'string' ? JSON.stringify(cut(v, max)) : cut(JSON.stringify(v) ?? String(v), max);
 }

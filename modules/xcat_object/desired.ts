@@ -1,6 +1,7 @@
 // What the user asked for, checked and normalised (pure).
 import type { ArgsOf } from '../runtime';
 import type { options } from './options';
+import { noderangeLengthProblem } from '../runtime/names';
 
 export type Args = ArgsOf<typeof options>;
 export type ObjectType = Args['type'];
@@ -22,6 +23,8 @@ export interface Desired {
 
 export function checkArgs(a: Args): string[] {
 	const errors: string[] = [];
+	const long = a.name === undefined ? undefined : noderangeLengthProblem('name', a.name);
+	if (long) return [long];
 	if (a.type === 'site' && a.name !== undefined && a.name !== SITE_OBJECT) {
 		errors.push(`value of name must be ${SITE_OBJECT} (or left out) for type site: xCAT has one site object, got: ${JSON.stringify(a.name)}`);
 	}

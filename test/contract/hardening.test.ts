@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { makeXcatStubs } from '../helpers/xcat-stubs';
 import { MARKER, runModule as run, type RunOpts } from '../helpers/run-module';
 
 // HARDENING_LIB=<dir> runs these against another build (e.g. of the code before the fixes, to see them fail)
@@ -123,6 +124,28 @@ H('xcat_db: pg_data (or mysql_data, path) naming a file is refused in check mode
 			assert.equal(r.result.commands ?? [], [], JSON.stringify(args));
 		}
 	}
+});
+
+H('xcat_object: a 1 MB name is refused before lsdef, in a short message; names and labels get the DNS limits', async () => {
+	const stubs = await makeXcatStubs();
+	stubs.install();
+	try {
+		const cases: [Record<string, unknown>, RegExp][] = [
+			[{ type: 'node', name: 'n'.repeat(1_048_576) }, /^value of name must be at most 65536 characters, got: "n{50,}…\(1048576 characters\)"$/],
+			[{ type: 'node', name: `cn1,${'a'.repeat(64)}.example` }, /^value of name must be a name of at most 253 characters with labels \(between dots\) of at most 63, got: .*\(a label of 64 characters\)$/],
+			[{ type: 'group', name: `${'abcdefgh.'.repeat(30)}x` }, /\(271 characters\)$/],
+		];
+		for (const [args, msg] of cases) {
+			const r = await runModule('xcat_object', args);
+			assert.is(r.result.failed, true);
+			assert.match(r.result.msg, msg);
+			assert.ok(r.result.msg.length < 2048, `message of ${r.result.msg.length} characters`);
+			assert.ok(r.stdout.length < 16_384, `output of ${r.stdout.length} bytes`);
+			assert.equal(await stubs.calls(), [], 'no xCAT command ran');
+		}
+		const snmove = await runModule('xcat_snmove', { source: `sn1.${'b'.repeat(70)}` });
+		assert.match(snmove.result.msg, /^value of source must be a name of at most 253 characters/);
+	} finally { await stubs.remove(); }
 });
 
 H.run();
