@@ -13,6 +13,9 @@ declare -A NEED=(
 	# the xCAT double's MariaDB tests; mariadbd itself is in /usr/sbin, often off a user's PATH,
 	# so its package is found by mariadb-install-db (/usr/bin, same package). Neither starts a service.
 	[mariadb-install-db]=mariadb-server-core [mariadb]=mariadb-client-core
+	# the lab's virtual BMCs (ipmi_sim) and the clients the tests fence them with; fence_ipmilan is
+	# in /usr/sbin, on root's PATH (the lab runs as root)
+	[ipmi_sim]=openipmi [ipmitool]=ipmitool [fence_ipmilan]=fence-agents
 )
 missing=()
 for cmd in "${!NEED[@]}"; do command -v "$cmd" >/dev/null 2>&1 || missing+=("${NEED[$cmd]}"); done

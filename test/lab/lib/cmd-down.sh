@@ -17,6 +17,9 @@ cmd_down() {
 	require_root
 	take_lock
 
+	# BMCs first: none may power a host on while the hosts stop.
+	phase bmc; stop_bmcs; phase_done
+
 	phase hosts
 	local names
 	names=$(known_host_names)

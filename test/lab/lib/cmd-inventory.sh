@@ -8,7 +8,8 @@ render_inventory() {
 	# The built-in lab (test/lab): generated from test/lab/hosts.conf by
 	# `bash test/lab/lab inventory --write`. Edit hosts.conf, then regenerate.
 	# Connection settings (the lab's key, ssh options, control sockets): group_vars/all/.
-	# Every host reaches the lab network through interface host0.
+	# Every host reaches the lab network through interface host0; its virtual BMC (ipmi_sim on the
+	# machine that runs the lab) answers at xcat_ha_bmc_address. BMC credentials: group_vars/all/bmc.yml.
 	all:
 	  children:
 	EOF
@@ -16,7 +17,8 @@ render_inventory() {
 		printf '    %s:\n      hosts:\n' "$group"
 		for name in "${HOST_NAMES[@]}"; do
 			host_in_group "$name" "$group" || continue
-			printf '        %s:\n          ansible_host: %s\n          xcat_ha_interface: %s\n' "$name" "$(host_ip "$name")" "$LAB_IFACE"
+			printf '        %s:\n          ansible_host: %s\n          xcat_ha_interface: %s\n          xcat_ha_bmc_address: %s\n' \
+				"$name" "$(host_ip "$name")" "$LAB_IFACE" "$(bmc_ip "$name")"
 		done
 	done
 }

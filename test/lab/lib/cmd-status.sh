@@ -20,6 +20,30 @@ host_link() {
 	link_admin_up "$veth" && echo up || echo cut
 }
 
+# One line per BMC: address, whether ipmi_sim runs, and the power state it reports over IPMI
+# (asked of all BMCs at once; one try of 1 s each, so a BMC that does not answer costs 1 s).
+bmc_status_lines() {
+	local name tmp state
+	[[ -s $BMC_PASSWORD_FILE ]] || { echo "bmcs:    none yet (lab up starts them)"; return; }
+	tmp=$(mktemp -d)
+	for name in "${HOST_NAMES[@]}"; do
+		bmc_running "$name" && ! bmc_frozen "$name" && (bmc_ipmitool "$name" chassis power status >"$tmp/$name" 2>&1 || true) &
+	done
+	wait
+	echo "bmcs:    user $(bmc_username), password in $BMC_PASSWORD_FILE; ipmitool -I lanplus -C $BMC_CIPHER -p $BMC_PORT"
+	for name in "${HOST_NAMES[@]}"; do
+		if ! bmc_running "$name"; then
+			state='down'
+		elif bmc_frozen "$name"; then
+			state='unreachable (faults/bmc-down)'
+		else
+			state="up, reports power $(sed -n 's/^Chassis Power is \([a-z]*\)$/\1/p' "$tmp/$name" | grep . || echo "unknown: $(head -c 80 "$tmp/$name" | tr '\n' ' ')")"
+		fi
+		printf 'bmc %-5s %s:%s %s\n' "$name" "$(bmc_ip "$name")" "$BMC_PORT" "$state"
+	done
+	rm -rf "$tmp"
+}
+
 cmd_status() {
 	require_root
 	load_hosts_conf
@@ -43,6 +67,7 @@ cmd_status() {
 	else
 		echo "shared:  not mounted"
 	fi
+	bmc_status_lines
 	if base_is_current; then
 		echo "base:    $BASE_DIR (recipe $(<"$LAB_DIR/base.recipe"))"
 	elif [[ -d $BASE_DIR ]]; then

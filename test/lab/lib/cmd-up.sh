@@ -18,6 +18,12 @@ cmd_up() {
 	phase shared; r=$(ensure_shared); phase_done "/HA $r, $SHARED_SIZE"
 	[[ $r == kept ]] || changes+=("shared storage $r")
 
+	# Before the hosts: a BMC runs whether its host is on or off, like real hardware.
+	phase bmc
+	r=$(ensure_bmcs)
+	phase_done "${#HOST_NAMES[@]} ipmi_sim on $LAB_NET.1xx:$BMC_PORT${r:+; ${r//$'\n'/; }}"
+	[[ -z $r ]] || mapfile -t -O "${#changes[@]}" changes <<<"$r"
+
 	phase hosts
 	local started=() stale=()
 	for name in $(running_hosts); do host_known "$name" || stale+=("$name"); done

@@ -13,6 +13,9 @@ declare -A LAB_TOOLS=(
 	[ssh]=openssh-client
 	[ssh-keygen]=openssh-client
 	[findmnt]=util-linux
+	[ipmi_sim]=openipmi   # the virtual BMCs
+	[ipmitool]=ipmitool   # `status` asks each BMC for its power state
+	[ss]=iproute2
 )
 
 missing_packages() {

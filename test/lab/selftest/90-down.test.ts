@@ -31,6 +31,13 @@ D('no process of the lab: hosts, launchers, ssh masters', async () => {
 	assert.equal(ours, [], ours.join('\n'));
 });
 
+D('no virtual BMC left: no ipmi_sim of the lab, no BMC address on any interface', async () => {
+	const ps = (await run('ps', ['-eo', 'pid,args'])).stdout.split('\n');
+	assert.equal(ps.filter((l) => /ipmi_sim/.test(l) && l.includes(labDir)), []);
+	const addrs = (await run('ip', ['-4', '-o', 'addr', 'show'])).stdout;
+	for (const h of HOSTS) assert.not.ok(addrs.includes(` 198.51.100.${100 + Number(h.ip.split('.')[3])}/`), h.name);
+});
+
 D('no cgroup and no /run/systemd/nspawn entry of the lab', () => {
 	for (const root of ['/sys/fs/cgroup', '/sys/fs/cgroup/systemd', '/sys/fs/cgroup/unified']) {
 		assert.not.ok(existsSync(`${root}/${labCgroup}`), `${root}/${labCgroup}`);
