@@ -211,6 +211,10 @@ Restore('-a adds the rows to what is there', () => {
 	const f = csv('noderes.new.csv', '#node,xcatmaster\n"cn3","sn2"\n');
 	pin(run('tabrestore', '-a', f), '', '', 0);
 	assert.equal(r.ok('tabdump', 'noderes').split('\n').slice(1, -1).map((l) => l.split(',')[0]), ['"cn1"', '"cn2"', '"cn3"']);
+	const before = r.ok('tabdump', 'noderes');
+	pin(run('tabrestore', '-a', csv('noderes.csv', '#node,xcatmaster\n"cn4","sn2"\n"cn3","sn1"\n')), '',
+		'Error: [xcatmn]: DB error UNIQUE constraint failed: noderes.node with line 1: "cn3","sn1"\n', 4, 'a key that exists: the table rolled back');
+	assert.is(r.ok('tabdump', 'noderes'), before);
 });
 
 Restore('a bad header or column, an unreadable file, no file: nothing changes', () => {

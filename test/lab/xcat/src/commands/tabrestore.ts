@@ -43,6 +43,8 @@ export function tabrestore(ctx: Ctx): void {
 	if (bad !== undefined) { out.error(`The header line indicates that column '${bad}' should exist, which is not defined in the schema for '${table}'`); return; }
 
 	const rows: Row[] = [];
+	const lineOf: number[] = [];
+	const origOf: string[] = [];
 	let rollback = false;
 	const fail = (text: string) => { out.errorNoCode(text); out.code(4); rollback = true; };
 	for (let n = 0; n < lines.length; n++) {
@@ -62,12 +64,28 @@ export function tabrestore(ctx: Ctx): void {
 		// setAttribs does not insert a line whose values are all blank
 		if (values.every((v) => v === null || v === '')) continue;
 		rows.push(spec.cols.map((c) => { const i = cols.indexOf(c); return i < 0 ? null : values[i] ?? null; }));
+		lineOf.push(n);
+		origOf.push(origline);
 	}
 	if (rollback) return;
-	const ops: WriteOp[] = flag(p, 'a')
-		? [{ kind: 'upsert', table, rows: rows.map((r): Values => Object.fromEntries(spec.cols.map((c, i) => [c, r[i] ?? null]))) }]
-		: [{ kind: 'replaceAll', table, rows }];
 	try {
+		if (flag(p, 'a')) {
+			// setAttribs(record, record) looks the row up by every column (NULL = NULL never matches), so
+			// a record whose key exists is an insert the key refuses, unless the row is the same, without NULLs
+			const existing = ctx.db().read([table]).get(table) ?? [];
+			const keyOf = (r: Row) => JSON.stringify(spec.keys.map((k) => r[spec.cols.indexOf(k)] ?? null));
+			const byKey = new Map(existing.map((r) => [keyOf(r), r]));
+			for (const [n, r] of rows.entries()) {
+				const old = byKey.get(keyOf(r));
+				if (old && !(r.every((v) => v !== null) && r.every((v, i) => v === old[i]))) {
+					fail(`DB error UNIQUE constraint failed: ${spec.keys.map((k) => `${table}.${k}`).join(', ')} with line ${lineOf[n]}: ${origOf[n]}`);
+				}
+			}
+			if (rollback) return;
+		}
+		const ops: WriteOp[] = flag(p, 'a')
+			? [{ kind: 'upsert', table, rows: rows.map((r): Values => Object.fromEntries(spec.cols.map((c, i) => [c, r[i] ?? null]))) }]
+			: [{ kind: 'replaceAll', table, rows }];
 		ctx.db().write(ops);
 	} catch (e) {
 		if (e instanceof DbUnavailable) out.raw(e.dbiMessage);
