@@ -228,6 +228,7 @@ class Writer {
 	private child: ChildProcess | null = null;
 	private startedAt = 0;
 	private inflight: Write | null = null;
+	private pids = new Map<ChildProcess, string>();
 	private next = 1;
 	private timer: NodeJS.Timeout | null = null;
 
@@ -245,10 +246,14 @@ class Writer {
 
 	private spawnPsql(): void {
 		this.startedAt = Date.now();
-		const child = spawn('bash', [labScript, 'exec', CLIENT, 'env', `PGPASSFILE=${PGPASS}`, 'psql', '-qAtX', '-v', 'ON_ERROR_STOP=0', connInfo(dbAccess())], { env: labEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+		// nsenter stays the parent of what it runs in the host: psql prints its own pid first, so a
+		// hung one can be killed inside cn1 (killing our child would leave it there)
+		const child = spawn('bash', [labScript, 'exec', CLIENT, 'sh', '-c', 'echo "pid $$"; exec env PGPASSFILE="$1" psql -qAtX -v ON_ERROR_STOP=0 "$2"', 'writer', PGPASS, connInfo(dbAccess())], { env: labEnv, stdio: ['pipe', 'pipe', 'pipe'] });
 		this.child = child;
 		child.stdin!.on('error', () => {});
 		lines(child, (l) => {
+			const pid = /^pid (\d+)$/.exec(l.trim());
+			if (pid) { this.pids.set(child, pid[1]!); return; }
 			const id = Number(l.trim());
 			if (this.child === child && this.inflight && this.inflight.id === id) {
 				this.inflight.acked = Date.now();
@@ -270,7 +275,7 @@ class Writer {
 			this.fail();
 			const c = this.child;
 			this.child = null;
-			c?.kill('SIGKILL');
+			if (c) this.kill(c);
 		}
 		if (!this.child) {
 			// a new connection at most every 500 ms: each costs a lab exec
@@ -284,6 +289,14 @@ class Writer {
 		this.child.stdin!.write(`INSERT INTO ${TABLE} (run, id) VALUES ('${this.run}', ${w.id}) RETURNING id;\n`);
 	}
 
+	/** our child, and the psql it runs inside cn1 */
+	private kill(c: ChildProcess): void {
+		const pid = this.pids.get(c);
+		if (pid) void labExec(CLIENT, ['kill', '-9', pid]);
+		c.stdin!.destroy();
+		c.kill('SIGKILL');
+	}
+
 	async stop(): Promise<void> {
 		if (this.timer) clearInterval(this.timer);
 		const until = Date.now() + 3500;
@@ -294,7 +307,7 @@ class Writer {
 		if (!c || c.exitCode !== null) return;
 		c.stdin!.end();
 		await new Promise<void>((res) => {
-			const t = setTimeout(() => { c.kill('SIGKILL'); res(); }, 2000);
+			const t = setTimeout(() => { this.kill(c); res(); }, 2000);
 			c.on('exit', () => { clearTimeout(t); res(); });
 		});
 	}

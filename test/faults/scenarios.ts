@@ -6,8 +6,8 @@
 // lost, and a final state with exactly one active MN and the other a clean standby.
 // Used by the CI suite (test/faults/faults.test.ts, each fault once) and the bench (bench/faults.ts).
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { execa } from 'execa';
 import { ROOT } from '../ansible/env';
 import { labDir, labScript, playbook, VIP, type PlaybookRun } from '../helpers/lab';
@@ -121,6 +121,7 @@ async function undoLeftovers(): Promise<void> {
 	if (existsSync(join(SHARED, '.lab-fill-fs'))) await fault('fill-fs', 'mn1', '/HA', '--undo');
 	for (const mn of MNS) {
 		if (!(await hostRunning(mn))) continue;
+		if (existsSync(join(ROOT, 'test/lab/faults/storage-restore'))) await fault('storage-restore', mn);
 		await labExec(mn, ['sh', '-c', 'rm -rf /run/systemd/system/postgresql.service.d/xcat-ha-faults.conf; systemctl daemon-reload; systemctl is-active --quiet ssh || systemctl start ssh']);
 	}
 }
@@ -166,13 +167,19 @@ export async function restorePair(keepOff: string[] = []): Promise<{ ms: number;
 // ---------------------------------------------------------------------------------------------
 // What the scenarios need from the other pieces of issue 12
 
-/** the lab inventory gives the MNs BMCs (fence_ipmilan is the default fence then) */
+/** the lab inventory gives the MNs BMCs (fence_ipmilan is the default fence then), and the lab runs them */
 export function fenceAvailable(): boolean {
 	const dir = join(ROOT, 'inventory/lab');
 	const texts: string[] = [];
 	const walk = (d: string) => { for (const e of readdirSync(d, { withFileTypes: true })) { const p = join(d, e.name); if (e.isDirectory()) walk(p); else if (/\.ya?ml$/.test(e.name)) texts.push(readFileSync(p, 'utf8')); } };
 	walk(dir);
-	return texts.some((t) => /^\s*xcat_ha_bmc_address:\s*\S/m.test(t));
+	if (!texts.some((t) => /^\s*xcat_ha_bmc_address:\s*\S/m.test(t))) return false;
+	// and the lab runs them (`lab status` lists the BMCs)
+	try {
+		const st = execFileSync('bash', [labScript, 'status'], { env: labEnv, encoding: 'utf8', timeout: 60_000 });
+		const line = st.split('\n').find((l) => /^bmcs?:/.test(l)) ?? '';
+		return line !== '' && !/none/.test(line);
+	} catch { return false; }
 }
 
 /** the role installs the lease guard */
@@ -206,8 +213,19 @@ export interface Scenario {
 	run(c: Ctx): Promise<string[]>;
 }
 
+/** every playbook a scenario runs, its output kept in .cache/faults/ (the report line names the file) */
+const LOG_DIR = join(ROOT, '.cache/faults');
+let logPrefix = 'scenario';
+let logNo = 0;
+async function pb(path: string, args: string[] = [], env: Record<string, string> = {}, timeoutMs = 900_000): Promise<PlaybookRun> {
+	const r = await playbook(path, args, env, timeoutMs);
+	mkdirSync(LOG_DIR, { recursive: true });
+	writeFileSync(join(LOG_DIR, `${logPrefix}.${++logNo}.${basename(path, '.yml')}.log`), `${path} ${args.join(' ')}\nexit ${r.status} after ${r.ms} ms\n${r.stdout}\n${r.stderr}`);
+	return r;
+}
+
 const unplanned = (target: string, extra: string[] = []) =>
-	playbook('playbooks/failover.yml', ['-e', `xcat_ha_target=${target}`, '-e', 'xcat_ha_unplanned=true', ...extra], {}, 180_000);
+	pb('playbooks/failover.yml', ['-e', `xcat_ha_target=${target}`, '-e', 'xcat_ha_unplanned=true', ...extra], {}, 180_000);
 /** no fence: the BMC variables emptied for every host */
 const NO_FENCE = ['-e', 'xcat_ha_bmc_address='];
 const tail = (r: PlaybookRun) => r.stdout.split('\n').filter((l) => /fatal|FAILED|msg/.test(l)).slice(-4).join(' | ').slice(0, 600);
@@ -263,7 +281,7 @@ async function writesBack(c: Ctx, ms: number): Promise<boolean> {
 /** let the services come back by themselves for a few seconds, else activate the lease holder again (an operator's repair) */
 async function repairActive(c: Ctx, host: string, waitMs = 5000): Promise<string[]> {
 	if (await writesBack(c, waitMs)) { c.note.push('came back by itself'); return []; }
-	const r = await playbook('playbooks/activate.yml', ['-e', `xcat_ha_target=${host}`]);
+	const r = await pb('playbooks/activate.yml', ['-e', `xcat_ha_target=${host}`]);
 	c.note.push(`activate ${host} ${(r.ms / 1000).toFixed(1)} s`);
 	return r.status === 0 ? [] : [`activate.yml ${host} failed: ${tail(r)}`];
 }
@@ -353,7 +371,7 @@ export const SCENARIOS: Scenario[] = [
 			if (k.status !== 0) return [`kill xcatd: ${k.stderr}`];
 			await sleep(3000);
 			if ((await mnFacts(c.active)).xcatd) { c.note.push('xcatd restarted by itself'); return []; }
-			const r = await playbook('playbooks/activate.yml', ['-e', `xcat_ha_target=${c.active}`]);
+			const r = await pb('playbooks/activate.yml', ['-e', `xcat_ha_target=${c.active}`]);
 			c.note.push(`activate ${(r.ms / 1000).toFixed(1)} s`);
 			return r.status === 0 ? [] : [`activate.yml failed: ${tail(r)}`];
 		},
@@ -384,12 +402,12 @@ export const SCENARIOS: Scenario[] = [
 	},
 	{
 		name: 'storage gone',
-		expect: '/HA disappears from the active MN (lazily unmounted inside it); its lease guard stops the services and drops the VIP within its deadline; a fenced failover makes the standby active; the old MN boots again as a standby',
+		expect: '/HA disappears from the active MN (faults/storage-loss: an empty read-only tmpfs over it; open files stay open); its lease guard stops the services and drops the VIP within its deadline; a fenced failover makes the standby active; the old MN boots again as a standby',
 		needs: () => (!guardAvailable() ? 'the lease guard in the role' : !fenceAvailable() ? 'BMCs in the lab inventory' : null),
 		async run(c) {
 			const t = c.mon.fault();
-			const g = existsSync(join(ROOT, 'test/lab/faults/lose-storage'))
-				? await fault('lose-storage', c.active)
+			const g = existsSync(join(ROOT, 'test/lab/faults/storage-loss'))
+				? await fault('storage-loss', c.active)
 				: await labExec(c.active, ['umount', '-l', '/HA']).then((r) => ({ status: r.status, out: r.stderr }));
 			if (g.status !== 0) return [`storage loss: ${g.out}`];
 			const out: string[] = [];
@@ -408,7 +426,7 @@ export const SCENARIOS: Scenario[] = [
 		expect: 'a planned failover\'s target loses power once it took the lease; nothing serves two-fold; an unplanned failover back (fencing the dead target) restores the old MN; the target boots as a standby',
 		needs: () => (fenceAvailable() ? null : 'BMCs in the lab inventory (xcat_ha_bmc_address)'),
 		async run(c) {
-			const planned = playbook('playbooks/failover.yml', ['-e', `xcat_ha_target=${c.standby}`], {}, 180_000);
+			const planned = pb('playbooks/failover.yml', ['-e', `xcat_ha_target=${c.standby}`], {}, 180_000);
 			const until = Date.now() + 60_000;
 			while (Date.now() < until && readLeaseNow().holder !== c.standby) await sleep(50);
 			c.mon.fault();
@@ -429,7 +447,7 @@ export const SCENARIOS: Scenario[] = [
 			const d = await labExec(c.standby, ['sh', '-c', 'mkdir -p /run/systemd/system/postgresql.service.d && printf "[Service]\\nExecStartPre=/bin/false\\n" > /run/systemd/system/postgresql.service.d/xcat-ha-faults.conf && systemctl daemon-reload']);
 			if (d.status !== 0) return [`drop-in: ${d.stderr}`];
 			const t = c.mon.fault();
-			const r = await playbook('playbooks/failover.yml', ['-e', `xcat_ha_target=${c.standby}`]);
+			const r = await pb('playbooks/failover.yml', ['-e', `xcat_ha_target=${c.standby}`]);
 			const out: string[] = [];
 			if (r.status === 0) out.push('the failover succeeded although PostgreSQL cannot start on the target');
 			await labExec(c.standby, ['sh', '-c', 'rm -f /run/systemd/system/postgresql.service.d/xcat-ha-faults.conf; systemctl daemon-reload']);
@@ -437,7 +455,7 @@ export const SCENARIOS: Scenario[] = [
 			if (f.vip || f.postmasters || f.xcatd) out.push(`${c.standby} kept something after the rollback (VIP ${f.vip}, postmasters ${f.postmasters}, xcatd ${f.xcatd})`);
 			void t;
 			const holder = readLeaseNow().holder;
-			const again = await playbook('playbooks/activate.yml', ['-e', `xcat_ha_target=${typeof holder === 'string' ? holder : c.active}`]);
+			const again = await pb('playbooks/activate.yml', ['-e', `xcat_ha_target=${typeof holder === 'string' ? holder : c.active}`]);
 			c.note.push(`activate ${(again.ms / 1000).toFixed(1)} s`);
 			if (again.status !== 0) out.push(`activate.yml failed: ${tail(again)}`);
 			return out;
@@ -464,10 +482,10 @@ export const SCENARIOS: Scenario[] = [
 		name: 'activate on both at once',
 		expect: 'with the pair deactivated, activate.yml runs for mn1 and mn2 at the same time; exactly one wins the lease and serves, the other is refused and starts nothing',
 		async run(c) {
-			const d = await playbook('playbooks/deactivate.yml', ['-e', `xcat_ha_target=${c.active}`]);
+			const d = await pb('playbooks/deactivate.yml', ['-e', `xcat_ha_target=${c.active}`]);
 			if (d.status !== 0) return [`deactivate.yml failed: ${tail(d)}`];
 			c.mon.fault();
-			const [a, b] = await Promise.all(MNS.map((m) => playbook('playbooks/activate.yml', ['-e', `xcat_ha_target=${m}`])));
+			const [a, b] = await Promise.all(MNS.map((m) => pb('playbooks/activate.yml', ['-e', `xcat_ha_target=${m}`])));
 			const ok = [a!, b!].filter((r) => r.status === 0).length;
 			c.note.push(`${ok} of 2 activations succeeded`);
 			return ok === 1 ? [] : [`${ok} activations succeeded, not exactly 1`];
@@ -518,6 +536,8 @@ export async function runScenario(s: Scenario, o: { tag?: string } = {}): Promis
 	const st = await pairState(keepOff);
 	const active = st.active!;
 	const run = `${o.tag ?? 'f'}-${process.pid}-${++runNo}`;
+	logPrefix = `${run}.${s.name.replace(/[^A-Za-z0-9]+/g, '-')}`;
+	logNo = 0;
 	const mon = await startMonitor(run);
 	const c: Ctx = { active, standby: other(active), mon, note: [], offOk: [] };
 	await sleep(1500);
