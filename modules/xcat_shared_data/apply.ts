@@ -5,6 +5,7 @@ import { ModuleError, type Ctx } from '../runtime';
 import type { Args } from './args';
 import { argvOf, PARTIAL, type DirPlan, type Step } from './plan';
 import { describeDifferences, verifyCopy } from './verify';
+import { summarise } from './compare';
 
 const exists = (p: string) => { try { lstatSync(p); return true; } catch { return false; } };
 
@@ -16,6 +17,7 @@ async function run(ctx: Ctx<Args>, step: Step, withXattrs: boolean): Promise<voi
 		case 'verify': {
 			const v = await verifyCopy(ctx.read, step.from, step.to, withXattrs);
 			if (v.differences.length) throw new ModuleError(`${describeDifferences(step.from, step.to, v.differences)}; nothing was switched: ${step.from} is untouched, and the next run copies again into ${step.to}`);
+			if (v.sparseLost.length) ctx.warn(`the copy ${step.to} is faithful but not as sparse as ${step.from} (${v.sparseLost.length} file(s): ${summarise(v.sparseLost)}): it takes more space than the source`);
 			return;
 		}
 		case 'rename': case 'aside':

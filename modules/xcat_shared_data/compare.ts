@@ -40,6 +40,23 @@ export function compareTrees(a: Tree, b: Tree, depth: Depth): Difference[] {
 	return out.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
 }
 
+/** Slack allowed per file before a copy counts as having lost its holes: block sizes differ between file systems. */
+const SPARSE_SLACK = 1024 * 1024;
+
+/**
+ * Files of the copy B that take more space than in the source A (by more than the slack): holes written out
+ * as zeros. Reported apart from the differences: a compressed source file also uses less than its length.
+ */
+export function sparseLosses(a: Tree, b: Tree): Difference[] {
+	const out: Difference[] = [];
+	for (const [rel, ea] of a.entries) {
+		const eb = b.entries.get(rel);
+		if (ea.type !== 'file' || eb?.type !== 'file' || ea.allocated >= ea.size) continue;
+		if (eb.allocated > ea.allocated + SPARSE_SLACK) out.push({ path: rel, what: `takes ${eb.allocated} bytes on disk against ${ea.allocated} in the source (holes filled)` });
+	}
+	return out;
+}
+
 /** `getfattr -R -h -d -m - -e hex --absolute-names ROOT` output → relative path → its attributes, sorted. */
 export function parseGetfattr(stdout: string, root: string): Map<string, string[]> {
 	const out = new Map<string, string[]>();

@@ -44,7 +44,9 @@ export function argvOf(step: Step): string[][] {
 	switch (step.op) {
 		case 'remove': return [['rm', '-rf', '--one-file-system', '--', step.path]];
 		case 'mkdir': return [['mkdir', '-m', step.mode.toString(8).padStart(4, '0'), '--', step.path], ['chown', `${step.uid}:${step.gid}`, '--', step.path]];
-		case 'copy': return [['rsync', '-aHAX', '--numeric-ids', '--delete', '--', `${step.from}/`, `${step.to}/`]];
+		// --sparse keeps holes (a VM image, a database file) instead of writing them out as zeros; it combines
+		// with -aHAX, and rsync refuses it only with --inplace/--append before 3.1.3, which are not used here
+		case 'copy': return [['rsync', '-aHAX', '--sparse', '--numeric-ids', '--delete', '--', `${step.from}/`, `${step.to}/`]];
 		case 'verify': return [];
 		case 'rename': case 'aside': return [['mv', '-T', '--', step.from, step.to]];
 		case 'link': return [['ln', '-s', '-T', '--', step.target, step.path]];

@@ -98,7 +98,7 @@ export function totals(tree: Tree): Totals {
 	return t;
 }
 
-/** Bytes a copy needs on a file system with this block size: every file and directory rounded up to whole blocks. */
+/** Bytes a copy needs on a file system with this block size: every file's allocated bytes and every directory rounded up to whole blocks. */
 export function bytesNeeded(tree: Tree, blockSize: number): number {
 	const seen = new Set<string>();
 	let n = 0;
@@ -106,7 +106,9 @@ export function bytesNeeded(tree: Tree, blockSize: number): number {
 		if (e.type === 'dir') { n += blockSize; continue; }
 		if (seen.has(e.ino)) continue;
 		seen.add(e.ino);
-		if (e.type === 'file') n += Math.ceil(e.size / blockSize) * blockSize;
+		// the blocks it really uses: rsync --sparse leaves holes as holes, so a sparse file needs its allocated
+		// bytes, not its length (a compressed source would undercount, hence the plan's margin)
+		if (e.type === 'file') n += Math.ceil(Math.min(e.size, e.allocated) / blockSize) * blockSize;
 		else if (e.type === 'link' && (e.target?.length ?? 0) >= 60) n += blockSize; // longer targets do not fit in the inode
 	}
 	return n;

@@ -1,12 +1,12 @@
 // Proves a copy faithful without trusting the copier: both trees walked and hashed here, extended
 // attributes and ACLs compared through getfattr when it is installed.
 import { showCommand, type CommandResult } from '../runtime';
-import { compareTrees, compareXattrs, parseGetfattr, summarise, type Difference } from './compare';
+import { compareTrees, compareXattrs, parseGetfattr, sparseLosses, summarise, type Difference } from './compare';
 import { hashTree, walkTree } from './tree';
 
 type Read = (argv: readonly string[]) => Promise<CommandResult>;
 
-export interface Verdict { differences: Difference[]; xattrsChecked: boolean }
+export interface Verdict { differences: Difference[]; xattrsChecked: boolean; /** sparse source files whose copy is not */ sparseLost: Difference[] }
 
 async function xattrs(read: Read, root: string): Promise<Map<string, string[]>> {
 	const argv = ['getfattr', '-R', '-P', '-h', '-d', '-m', '-', '-e', 'hex', '--absolute-names', '--', root];
@@ -22,7 +22,7 @@ export async function verifyCopy(read: Read, from: string, to: string, withXattr
 	const differences = compareTrees(a, b, 'exact');
 	if (withXattrs) differences.push(...compareXattrs(await xattrs(read, from), await xattrs(read, to)));
 	differences.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
-	return { differences, xattrsChecked: withXattrs };
+	return { differences, xattrsChecked: withXattrs, sparseLost: sparseLosses(a, b) };
 }
 
 export const describeDifferences = (from: string, to: string, d: Difference[]) =>

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { makeXcatStubs } from '../helpers/xcat-stubs';
+import { bytesNeeded, walkTree } from '../../modules/xcat_shared_data/tree';
 import { MARKER, runModule as run, type RunOpts } from '../helpers/run-module';
 
 // HARDENING_LIB=<dir> runs these against another build (e.g. of the code before the fixes, to see them fail)
@@ -146,6 +147,28 @@ H('xcat_object: a 1 MB name is refused before lsdef, in a short message; names a
 		const snmove = await runModule('xcat_snmove', { source: `sn1.${'b'.repeat(70)}` });
 		assert.match(snmove.result.msg, /^value of source must be a name of at most 253 characters/);
 	} finally { await stubs.remove(); }
+});
+
+H('xcat_shared_data: sparse files stay sparse, the copy is verified, and the space estimate counts allocated blocks', async () => {
+	const sh = (script: string) => execFileSync('bash', ['-c', script], { encoding: 'utf8' });
+	const dir = join(root, 'l/install');
+	// a 256 MiB image with three 64 KiB extents of data, and a small dense file
+	sh(`set -e; mkdir -p ${root}/HA ${dir}; cd ${dir}; truncate -s 256M vm.img
+		for off in 0 100 4000; do head -c 65536 /dev/urandom | dd of=vm.img bs=64K seek=$off conv=notrunc status=none; done
+		head -c 100000 /dev/urandom > dense`);
+	const allocated = (p: string) => Number(sh(`stat -c '%b %B' ${p}`).trim().split(' ').reduce((a, b) => String(Number(a) * Number(b))));
+	const source = allocated(`${dir}/vm.img`);
+	const hash = sh(`sha256sum < ${dir}/vm.img`);
+	assert.ok(source < 4 * 1024 * 1024, `the test file system keeps holes (${source} bytes allocated)`);
+	const tree = walkTree(dir);
+	assert.ok(bytesNeeded(tree, 4096) < 2 * 1024 * 1024, `estimate ${bytesNeeded(tree, 4096)} counts allocated blocks, not 256 MiB`);
+	const r = await runModule('xcat_shared_data', { path: join(root, 'HA'), directories: [dir], require_mount: false });
+	assert.is(r.result.failed, undefined, r.result.msg);
+	assert.is(r.result.changed, true);
+	assert.equal(r.result.warnings ?? [], []);
+	const copy = join(root, 'HA', dir, 'vm.img');
+	assert.ok(allocated(copy) <= source + 1024 * 1024, `the copy takes ${allocated(copy)} bytes against ${source}`);
+	assert.is(sh(`sha256sum < ${copy}`), hash);
 });
 
 H.run();

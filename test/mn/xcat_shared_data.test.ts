@@ -39,6 +39,8 @@ Lab.before(async () => {
 		systemctl stop xcatd
 		mkdir -p /install/xcat-ha-test
 		echo data > /install/xcat-ha-test/f; ln /install/xcat-ha-test/f /install/xcat-ha-test/f-hard-link
+		truncate -s 64M /install/xcat-ha-test/vm.img; echo head | dd of=/install/xcat-ha-test/vm.img conv=notrunc status=none
+		echo tail | dd of=/install/xcat-ha-test/vm.img bs=1M seek=60 conv=notrunc status=none
 		chown 1234:5678 /install/xcat-ha-test; chmod 2750 /install/xcat-ha-test
 		setfacl -m u:4321:r /install/xcat-ha-test/f; setfacl -d -m g:99:rx /install/xcat-ha-test
 		setfattr -n user.xcatha -v kept /etc/xcat/site.sqlite
@@ -69,6 +71,10 @@ Lab('apply on mn1: migrated; every shared copy identical to the original (owners
 		assert.is(await snapshot('mn1', d.aside), before[d.path], `local copy of ${d.path} kept aside`);
 	}
 	assert.match(before['/install']!, './xcat-ha-test/f ./xcat-ha-test/f-hard-link');
+	// the sparse image kept its holes: its shared copy takes no more blocks than the original (+ 1 MiB slack)
+	const [copy, original] = (await ok('mn1', `stat -c '%b %B' /HA/install/xcat-ha-test/vm.img ${r.directories.find((d: any) => d.path === '/install').aside}/xcat-ha-test/vm.img`))
+		.trim().split('\n').map((l) => l.split(' ').map(Number).reduce((a, b) => a * b));
+	assert.ok(copy! <= original! + 1024 * 1024 && original! < 8 * 1024 * 1024, `sparse image: copy ${copy} bytes allocated, original ${original}`);
 	assert.match(before['/install']!, 'system.posix_acl_default');
 	assert.match(before['/etc/xcat']!, 'user.xcatha=0x6b657074');
 	assert.is(await ok('mn1', `find /HA / -xdev -name '*.partial-xcat-ha' | wc -l; ls -d /HA/.xcat_shared_data.lock 2>/dev/null | wc -l`), '0\n0\n');

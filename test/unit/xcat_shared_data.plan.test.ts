@@ -59,7 +59,7 @@ Linked('a real directory and no shared copy: copy, verify, rename, put aside, li
 	assert.equal([d!.files, d!.bytes, d!.aside], [10, 5000, '/root/.xcat.xcat-ha-20261122T041914Z']);
 	assert.equal(d!.steps.flatMap(argvOf), [
 		['mkdir', '-m', '0700', '--', '/HA/root'], ['chown', '0:0', '--', '/HA/root'],
-		['rsync', '-aHAX', '--numeric-ids', '--delete', '--', '/root/.xcat/', '/HA/root/.xcat.partial-xcat-ha/'],
+		['rsync', '-aHAX', '--sparse', '--numeric-ids', '--delete', '--', '/root/.xcat/', '/HA/root/.xcat.partial-xcat-ha/'],
 		['mv', '-T', '--', '/HA/root/.xcat.partial-xcat-ha', '/HA/root/.xcat'],
 		['mv', '-T', '--', '/root/.xcat', '/root/.xcat.xcat-ha-20261122T041914Z'],
 		['ln', '-s', '-T', '--', '/HA/root/.xcat', '/root/.xcat'],
