@@ -2,6 +2,7 @@
 import type { ArgsOf } from '../runtime';
 import { isIPv4, looksLikeIPv6, unicastProblem } from '../runtime/ipv4';
 import type { options } from './options';
+import { quoteValue } from '../runtime/show';
 
 export type Args = ArgsOf<typeof options>;
 export type Target = Args['type'];
@@ -23,14 +24,16 @@ export function dbService(d: Desired, type: string): string | undefined {
 	return type === 'postgresql' ? d.pgService : type === 'mysql' ? d.mysqlService : undefined;
 }
 
+const PASSWORD_MAX = 128;
+
 /** xCAT's documented default password, which every HA guide copies: refused. */
 export const DEFAULT_PASSWORD = 'cluster';
 
 export function checkArgs(a: Args): string[] {
 	const errors: string[] = [];
 	const address = (label: string, v: string) => {
-		if (looksLikeIPv6(v)) errors.push(`value of ${label} is an IPv6 address (${v}): IPv6 is not supported yet, give an IPv4 address`);
-		else if (!isIPv4(v)) errors.push(`value of ${label} must be an IPv4 address in dotted-quad form (e.g. 198.51.100.10), got: ${JSON.stringify(v)}`);
+		if (looksLikeIPv6(v)) errors.push(`value of ${label} is an IPv6 address (${quoteValue(v)}): IPv6 is not supported yet, give an IPv4 address`);
+		else if (!isIPv4(v)) errors.push(`value of ${label} must be an IPv4 address in dotted-quad form (e.g. 198.51.100.10), got: ${quoteValue(v)}`);
 		else {
 			const why = unicastProblem(v, 32);
 			if (why) errors.push(`value of ${label} must be a unicast host address, got: ${v} (${why})`);
@@ -43,13 +46,15 @@ export function checkArgs(a: Args): string[] {
 	if (a.addresses.includes(a.vip)) errors.push(`addresses must be the management nodes' own addresses, not the vip (${a.vip})`);
 	for (const [name, value] of [['path', a.path], ['pg_data', a.pg_data], ['mysql_data', a.mysql_data]] as const) {
 		if (value === undefined) continue;
-		if (value.split('/').includes('..') || value.split('/').includes('.')) errors.push(`value of ${name} must be an absolute path without '.' or '..' components, got: ${JSON.stringify(value)}`);
-		else if (value !== '/' && value.endsWith('/')) errors.push(`value of ${name} must not end with '/', got: ${JSON.stringify(value)}`);
+		if (value.split('/').includes('..') || value.split('/').includes('.')) errors.push(`value of ${name} must be an absolute path without '.' or '..' components, got: ${quoteValue(value)}`);
+		else if (value !== '/' && value.endsWith('/')) errors.push(`value of ${name} must not end with '/', got: ${quoteValue(value)}`);
 	}
 	if (a.path === '/') errors.push('value of path must be the shared root, not /');
 	if (a.password !== undefined) {
 		// pgsqlsetup takes nothing else (it refuses "not alpha-numeric"), and mysqlsetup puts it in SQL
 		if (!/^[A-Za-z0-9]+$/.test(a.password)) errors.push('value of password must be letters and digits only (pgsqlsetup refuses anything else)');
+		// it goes into cfgloc, a command line and SQL: a bound keeps a pasted file from reaching them
+		else if (a.password.length > PASSWORD_MAX) errors.push(`value of password must be at most ${PASSWORD_MAX} characters, got ${a.password.length}`);
 		else if (a.password.toLowerCase() === DEFAULT_PASSWORD) errors.push("value of password must not be xCAT's documented default password: choose a secret one (from a vault)");
 	}
 	return errors;

@@ -1,6 +1,7 @@
 // What the user asked for, checked and normalised (pure).
 import type { ArgsOf } from '../runtime';
 import type { options } from './options';
+import { quoteValue } from '../runtime/show';
 
 export type Args = ArgsOf<typeof options>;
 
@@ -30,11 +31,11 @@ const inside = (child: string, parent: string) => child === parent || child.star
 
 export function checkArgs(a: Args): string[] {
 	const errors: string[] = [];
-	if (hasDots(a.path)) errors.push(`value of path must not contain '.' or '..' components, got: ${JSON.stringify(a.path)}`);
+	if (hasDots(a.path)) errors.push(`value of path must not contain '.' or '..' components, got: ${quoteValue(a.path)}`);
 	const root = trim(a.path);
 	const dirs = (a.directories ?? DEFAULT_DIRECTORIES[a.db_type]).map(trim);
 	for (const d of dirs) {
-		if (hasDots(d)) errors.push(`value of directories must not contain '.' or '..' components, got: ${JSON.stringify(d)}`);
+		if (hasDots(d)) errors.push(`value of directories must not contain '.' or '..' components, got: ${quoteValue(d)}`);
 		else if (SYSTEM.has(d)) errors.push(`value of directories must not name the system directory ${d}: give xCAT's own directories (e.g. /etc/xcat)`);
 		else if (inside(d, root)) errors.push(`value of directories must not be inside path ${root}, got: ${d}`);
 		else if (inside(root, d)) errors.push(`value of path (${root}) must not be inside one of the directories, got: ${d}`);

@@ -2,6 +2,7 @@
 import type { ArgsOf } from '../runtime';
 import { isIPv4, looksLikeIPv6, netmaskToPrefix, unicastProblem } from '../runtime/ipv4';
 import type { options } from './options';
+import { quoteValue } from '../runtime/show';
 
 export type Args = ArgsOf<typeof options>;
 
@@ -20,10 +21,10 @@ export interface Desired {
 
 export function checkArgs(a: Args): string[] {
 	const errors: string[] = [];
-	if (looksLikeIPv6(a.address)) errors.push(`value of address is an IPv6 address (${a.address}): IPv6 is not supported yet, give an IPv4 address`);
-	else if (!isIPv4(a.address)) errors.push(`value of address must be an IPv4 address in dotted-quad form (e.g. 198.51.100.10), got: ${JSON.stringify(a.address)}`);
+	if (looksLikeIPv6(a.address)) errors.push(`value of address is an IPv6 address (${quoteValue(a.address)}): IPv6 is not supported yet, give an IPv4 address`);
+	else if (!isIPv4(a.address)) errors.push(`value of address must be an IPv4 address in dotted-quad form (e.g. 198.51.100.10), got: ${quoteValue(a.address)}`);
 	if (a.netmask !== undefined && netmaskToPrefix(a.netmask) === undefined) {
-		errors.push(`value of netmask must be a contiguous dotted netmask such as 255.255.255.0, got: ${JSON.stringify(a.netmask)}`);
+		errors.push(`value of netmask must be a contiguous dotted netmask such as 255.255.255.0, got: ${quoteValue(a.netmask)}`);
 	}
 	if (a.netmask === '0.0.0.0') errors.push('value of netmask must be longer than /0, got: "0.0.0.0"');
 	if (errors.length === 0) {
@@ -31,9 +32,9 @@ export function checkArgs(a: Args): string[] {
 		if (why) errors.push(`value of address must be a unicast host address, got: ${a.address} (${why})`);
 	}
 	if (a.label !== undefined && a.label.length > 15) {
-		errors.push(`value of label must be <interface>:<suffix>, at most 15 characters, got: ${JSON.stringify(a.label)}`);
+		errors.push(`value of label must be <interface>:<suffix>, at most 15 characters, got: ${quoteValue(a.label)}`);
 	} else if (a.label !== undefined && !a.label.startsWith(`${a.interface}:`)) {
-		errors.push(`value of label must be ${a.interface}:<suffix> (a label of interface ${a.interface}), got: ${JSON.stringify(a.label)}`);
+		errors.push(`value of label must be ${a.interface}:<suffix> (a label of interface ${a.interface}), got: ${quoteValue(a.label)}`);
 	}
 	if (a.label === undefined && `${a.interface}:0`.length > 15) {
 		errors.push(`the default label ${a.interface}:0 is longer than the kernel's 15 characters: give a shorter label`);

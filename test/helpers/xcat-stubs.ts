@@ -17,11 +17,12 @@ export interface XcatStubs {
 
 const COMMANDS = ['lsdef', 'chdef', 'mkdef', 'rmdef', 'tabdump', 'chtab'];
 
-export async function makeXcatStubs(): Promise<XcatStubs> {
+/** COMMANDS and EXTRA (e.g. systemctl, ip, rsync) become recording stubs. */
+export async function makeXcatStubs(extra: readonly string[] = []): Promise<XcatStubs> {
 	const dir = await mkdtemp(join(tmpdir(), 'xcat-stubs-'));
 	const log = join(dir, 'calls.log');
 	await writeFile(log, '');
-	for (const c of COMMANDS) {
+	for (const c of [...COMMANDS, ...extra]) {
 		await writeFile(join(dir, c), [
 			'#!/bin/sh',
 			`printf '%s\\0' "$(basename "$0")" "$@" >> '${log}'; printf '\\n' >> '${log}'`,
