@@ -44,12 +44,18 @@ Obj('site master and nameservers to the VIP: one chdef, diff per attribute', asy
 	assert.match(site, `"nameservers","${VIP}",,`);
 });
 
-Obj('a site key is set, then cleared with an empty string', async () => {
-	await converge({ type: 'site', attributes: { xcathatest: 'on' } });
-	assert.match(await tab('site'), '"xcathatest","on"');
-	const { check } = await converge({ type: 'site', name: 'clustersite', attributes: { xcathatest: '' } });
-	assert.equal(check.objects, { clustersite: { xcathatest: { before: 'on', after: '' } } });
-	assert.not.match(await ok(MN, 'lsdef -t site -i xcathatest -c'), 'xcathatest=on');
+Obj('a site key not set yet is added (lsdef: "No object definitions have been found", rc 0), then cleared: its row deleted', async () => {
+	assert.is(await ok(MN, 'lsdef -t site -o clustersite -i xcathatest,dhcpinterfaces -c'), 'No object definitions have been found\n');
+	const { check: add } = await converge({ type: 'site', attributes: { xcathatest: 'on', dhcpinterfaces: 'host0' } });
+	assert.equal(add.commands, [['chdef', '-t', 'site', '-o', 'clustersite', 'xcathatest=on', 'dhcpinterfaces=host0']]);
+	assert.equal(add.objects, { clustersite: { xcathatest: { before: '', after: 'on' }, dhcpinterfaces: { before: '', after: 'host0' } } });
+	assert.match(await tab('site'), '"xcathatest","on",,');
+	const { check } = await converge({ type: 'site', name: 'clustersite', attributes: { xcathatest: '', dhcpinterfaces: '' } });
+	assert.equal(check.objects, { clustersite: { xcathatest: { before: 'on', after: '' }, dhcpinterfaces: { before: 'host0', after: '' } } });
+	assert.is(check.diff.after, 'clustersite: xcathatest=\nclustersite: dhcpinterfaces=\n');
+	const site = await tab('site');
+	assert.not.match(site, '"xcathatest"', 'the row is deleted, as real chdef does');
+	assert.not.match(site, '"dhcpinterfaces"');
 });
 
 Obj('networks.tftpserver to the VIP', async () => {
@@ -65,6 +71,7 @@ Obj('nodes with different current values: one chdef per distinct change-set, nfs
 		['chdef', '-t', 'node', '-o', 'cn1,cn3,cn5,cn7', `xcatmaster=${VIP}`, 'nfsserver='],
 		['chdef', '-t', 'node', '-o', 'cn2,cn4,cn6,cn8', `xcatmaster=${VIP}`, 'tftpserver=sn1', 'nfsserver='],
 	], JSON.stringify(check.objects));
+	assert.match(await tab('noderes'), /^"cn1","sn1,sn2",[^,\n]*,"sn1",,,"sn1,sn1",/m, 'nfsserver cleared to NULL (no "" in tabdump)');
 	const shown = await ok(MN, 'lsdef compute -i xcatmaster,tftpserver,nfsserver -c');
 	for (let n = 1; n <= 8; n++) {
 		assert.match(shown, `cn${n}: xcatmaster=${VIP}\n`);
@@ -82,6 +89,17 @@ Obj('a node is created with mkdef (it needs groups) and removed with rmdef', asy
 	assert.equal(gone.check.commands, [['rmdef', '-t', 'node', '-o', 'cn99']]);
 	assert.match(gone.check.diff.before, 'cn99: groups=all,compute\n');
 	assert.not.match(await ok(MN, 'nodels'), 'cn99');
+});
+
+Obj('removing what does not exist: lsdef says so (rc 1), nothing to do, changed=false, in check mode too', async () => {
+	for (const args of [{ type: 'node', name: 'cn97', state: 'absent' }, { type: 'network', name: 'nonet', state: 'absent' }, { type: 'group', name: 'nogrp', state: 'absent' }]) {
+		for (const check of [true, false]) {
+			const { result } = await run(args, check);
+			assert.is(result.failed, undefined, `${JSON.stringify(args)}: ${result.msg}`);
+			assert.is(result.changed, false, JSON.stringify(args));
+			assert.equal(result.commands, []);
+		}
+	}
 });
 
 Obj('a network and a group are created and removed', async () => {

@@ -35,8 +35,8 @@ export function install(ctx: Ctx): void {
 	changed += ensureFile('/etc/profile.d/xcat.sh', PROFILE);
 	changed += ensureFile('/opt/xcat/share/xcat/cons/ipmi', CONSOLE_SCRIPT, 0o755);
 	// Debian's conserver reads /etc/conserver/conserver.cf; xCAT writes /etc/conserver.cf, and real xCAT
-	// links nothing: on the MNs the xcat_ha role points one at the other. --console-link does it for
-	// the lab's SNs, which no role of ours sets up.
+	// links nothing (the xcat_ha role does it on the MNs). --console-link does it as the admin of a lab
+	// host would; the lab's provisioning asks for it.
 	if (ctx.args.includes('--console-link') && existsSync(hostPath('/etc/conserver'))) {
 		const cf = '/etc/conserver/conserver.cf';
 		if (existsSync(hostPath(cf)) && !lstatSync(hostPath(cf)).isSymbolicLink() && !existsSync(hostPath(`${cf}.dist`))) {
