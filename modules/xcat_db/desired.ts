@@ -2,7 +2,7 @@
 import type { ArgsOf } from '../runtime';
 import { isIPv4, looksLikeIPv6, unicastProblem } from '../runtime/ipv4';
 import type { options } from './options';
-import { quoteValue } from '../runtime/show';
+import { cut, quoteValue } from '../runtime/show';
 
 export type Args = ArgsOf<typeof options>;
 export type Target = Args['type'];
@@ -32,7 +32,7 @@ export const DEFAULT_PASSWORD = 'cluster';
 export function checkArgs(a: Args): string[] {
 	const errors: string[] = [];
 	const address = (label: string, v: string) => {
-		if (looksLikeIPv6(v)) errors.push(`value of ${label} is an IPv6 address (${quoteValue(v)}): IPv6 is not supported yet, give an IPv4 address`);
+		if (looksLikeIPv6(v)) errors.push(`value of ${label} is an IPv6 address (${cut(v)}): IPv6 is not supported yet, give an IPv4 address`);
 		else if (!isIPv4(v)) errors.push(`value of ${label} must be an IPv4 address in dotted-quad form (e.g. 198.51.100.10), got: ${quoteValue(v)}`);
 		else {
 			const why = unicastProblem(v, 32);

@@ -2,7 +2,7 @@
 import type { ArgsOf } from '../runtime';
 import { isIPv4, looksLikeIPv6, netmaskToPrefix, unicastProblem } from '../runtime/ipv4';
 import type { options } from './options';
-import { quoteValue } from '../runtime/show';
+import { cut, quoteValue } from '../runtime/show';
 
 export type Args = ArgsOf<typeof options>;
 
@@ -21,7 +21,7 @@ export interface Desired {
 
 export function checkArgs(a: Args): string[] {
 	const errors: string[] = [];
-	if (looksLikeIPv6(a.address)) errors.push(`value of address is an IPv6 address (${quoteValue(a.address)}): IPv6 is not supported yet, give an IPv4 address`);
+	if (looksLikeIPv6(a.address)) errors.push(`value of address is an IPv6 address (${cut(a.address)}): IPv6 is not supported yet, give an IPv4 address`);
 	else if (!isIPv4(a.address)) errors.push(`value of address must be an IPv4 address in dotted-quad form (e.g. 198.51.100.10), got: ${quoteValue(a.address)}`);
 	if (a.netmask !== undefined && netmaskToPrefix(a.netmask) === undefined) {
 		errors.push(`value of netmask must be a contiguous dotted netmask such as 255.255.255.0, got: ${quoteValue(a.netmask)}`);
