@@ -207,6 +207,9 @@ export interface Scenario {
 	expect: string;
 	/** what must be there before it can run; a missing piece makes it skip, saying what it waits for */
 	needs?: () => string | null;
+	/** run by the CI suite: the cheapest of each kind (fence, refusal, process kill, storage,
+	 *  concurrency); the whole matrix takes about 20 min on the lab, the bench runs all of it */
+	ci?: boolean;
 	/** from a pair with an MN left off by the scenario before (power-off → returns) */
 	keepsOff?: boolean;
 	/** inject the fault (call c.mon.fault() at the moment it happens) and run the recovery; return failed expectations */
@@ -316,6 +319,7 @@ export const SCENARIOS: Scenario[] = [
 	},
 	{
 		name: 'partition, no fence',
+		ci: true,
 		expect: 'the active MN\'s link is cut; an unplanned failover without a fence is refused within 15 s; nothing starts on the target; the old MN keeps VIP, database, xcatd and lease',
 		async run(c) {
 			const t = c.mon.fault();
@@ -335,6 +339,7 @@ export const SCENARIOS: Scenario[] = [
 	},
 	{
 		name: 'partition, fence',
+		ci: true,
 		expect: 'the active MN\'s link is cut; the unplanned failover fences it (its BMC reports it off) and the standby becomes active; the old MN boots again as a standby',
 		needs: () => (fenceAvailable() ? null : 'BMCs in the lab inventory (xcat_ha_bmc_address)'),
 		async run(c) {
@@ -378,6 +383,7 @@ export const SCENARIOS: Scenario[] = [
 	},
 	{
 		name: 'kill -9 postgres',
+		ci: true,
 		expect: 'the postmaster on the active MN is killed; no other MN starts one; activate.yml on the same MN (or systemd) brings it back with every acknowledged row',
 		async run(c) {
 			c.mon.fault();
@@ -402,6 +408,7 @@ export const SCENARIOS: Scenario[] = [
 	},
 	{
 		name: 'storage gone',
+		ci: true,
 		expect: '/HA disappears from the active MN (faults/storage-loss: an empty read-only tmpfs over it; open files stay open); its lease guard stops the services and drops the VIP within its deadline; a planned failover (it still answers ssh) makes the standby active; with its storage back the old MN is a standby',
 		needs: () => (guardAvailable() ? null : 'the lease guard in the role'),
 		async run(c) {
@@ -485,6 +492,7 @@ export const SCENARIOS: Scenario[] = [
 	},
 	{
 		name: 'activate on both at once',
+		ci: true,
 		expect: 'with the pair deactivated, activate.yml runs for mn1 and mn2 at the same time; exactly one wins the lease and serves, the other is refused and starts nothing',
 		async run(c) {
 			const d = await pb('playbooks/deactivate.yml', ['-e', `xcat_ha_target=${c.active}`]);
