@@ -26,6 +26,10 @@ else void main();
 
 function leaseIo(cfg: GuardConfig) {
 	process.on('disconnect', () => process.exit(0)); // the guard is gone
+	// a stop signal to the whole unit must not end this process before the guard's last write (the
+	// heartbeat taken out of the lease); it ends when the guard does
+	process.on('SIGTERM', () => {});
+	process.on('SIGINT', () => {});
 	process.on('message', async ({ id, op }: Request) => {
 		let reply: Reply;
 		try {
