@@ -65,7 +65,15 @@ export async function files(host: string, dirs: string[]): Promise<string[]> {
 	return out.trim().split('\n');
 }
 
+/** lease: the lease file as JSON text, without the heartbeat fields the active MN's guard renews
+ *  every second (so two states of an untouched pair compare equal) */
 export interface MnState { vip: boolean; hostname: string; xcatd: string; enabledUnits: string[]; lease: string; links: string[] }
+
+function withoutHeartbeat(text: string): string {
+	if (!text) return text;
+	const { heartbeat: _h, renewed: _r, ...rest } = JSON.parse(text) as Record<string, unknown>;
+	return JSON.stringify(rest);
+}
 
 /** a bash script inside HOST without the network (nsenter): works while its link is cut */
 export async function inside(host: string, script: string, timeoutMs = 60_000): Promise<Out> {
@@ -80,7 +88,7 @@ for u in postgresql xcatd named isc-dhcp-server conserver-server; do [ "$(system
 cat /HA/.xcat-ha/lease 2>/dev/null | tr -d '\\n'; echo; \
 for d in /install /etc/xcat /root/.xcat /var/lib/pgsql /tftpboot; do printf '%s ' "$(readlink $d)"; done; echo`);
 	const [vip = '', hostname = '', xcatd = '', enabled = '', lease = '', links = ''] = r.stdout.split('\n');
-	return { vip: vip.trim() !== '0', hostname, xcatd, enabledUnits: enabled.trim().split(' ').filter(Boolean), lease, links: links.trim().split(' ') };
+	return { vip: vip.trim() !== '0', hostname, xcatd, enabledUnits: enabled.trim().split(' ').filter(Boolean), lease: withoutHeartbeat(lease), links: links.trim().split(' ') };
 }
 
 export function leaseHolder(s: MnState): string | null {
