@@ -129,6 +129,21 @@ Plan('removing a primary address that would take secondaries with it is refused 
 	assert.equal(argvs(plan({ interfaces, promoteSecondaries: true }, want({ state: 'absent' }))), ['ip addr del 198.51.100.10/24 dev host0']);
 });
 
+Plan('relabelling a primary address deletes it first: refused the same way while secondaries depend on it', () => {
+	const primaryVip = { ...vip, secondary: false, label: 'host0:9' };
+	const other = { address: '198.51.100.20', prefix: 24, label: 'host0:1', secondary: true };
+	const interfaces = [host0([primaryVip, other])];
+	const p = plan({ interfaces }, want());
+	assert.ok(p.kind === 'refuse' && /198.51.100.10 is the primary address of its subnet on host0: removing it would also remove 198.51.100.20/.test(p.msg), JSON.stringify(p));
+	// a secondary of another subnet does not depend on it
+	assert.equal(argvs(plan({ interfaces: [host0([primaryVip, { ...other, address: '192.168.7.20' }])] }, want({ garpCount: 0 }))), [
+		'ip addr del 198.51.100.10/24 dev host0', 'ip addr add 198.51.100.10/24 brd + dev host0 label host0:0',
+	]);
+	assert.equal(argvs(plan({ interfaces, promoteSecondaries: true }, want({ garpCount: 0 }))), [
+		'ip addr del 198.51.100.10/24 dev host0', 'ip addr add 198.51.100.10/24 brd + dev host0 label host0:0',
+	]);
+});
+
 Plan('hostname: set when different; restored from /etc/hostname on absent; never when already right', () => {
 	const held = { interfaces: [host0([base, vip])] };
 	assert.equal(argvs(plan({ ...held, hostname: { transient: 'mn1', static: 'mn1' } }, want({ hostname: 'xcatmn' }))), ['hostname xcatmn']);
