@@ -10,7 +10,7 @@ import { unitArgv, type StepAction, type StepReport } from './report';
 import { parseSite, type Site } from './site';
 import { isRunning, isStopped } from './systemd';
 import { roleOf, type Args } from './units';
-import { conserverHasNoConsoles, NO_CONSOLES } from './consoles';
+import { CONSERVER_CONFIGS, conserverHasNoConsoles, NO_CONSOLES } from './consoles';
 
 export interface Applied {
 	steps: StepReport[];
@@ -21,7 +21,8 @@ export interface Applied {
 
 interface Budget { tries: number; ms: number }
 
-export async function apply(ctx: Ctx<Args>, planned: readonly Planned[], budget: Budget): Promise<Applied> {
+/** `consoleConfigs`: where conserver's configuration is looked for (a test points it elsewhere) */
+export async function apply(ctx: Ctx<Args>, planned: readonly Planned[], budget: Budget, consoleConfigs = CONSERVER_CONFIGS): Promise<Applied> {
 	const steps: StepReport[] = [];
 	const commands: string[][] = [];
 	let site: Site | undefined;
@@ -68,7 +69,8 @@ export async function apply(ctx: Ctx<Args>, planned: readonly Planned[], budget:
 		}
 		if (p.skip) { steps.push({ step: stepName(p), action: p.action, result: 'skipped', ms: 0, reason: p.skip }); continue; }
 		if (!p.needed) { steps.push({ step: stepName(p), action: p.action, result: 'ok', ms: 0 }); continue; }
-		if (p.action === 'start' && roleOf(p.unit) === 'conserver' && (await conserverHasNoConsoles())) {
+		// makeconservercf ran just before and may have written a configuration without consoles (no nodes yet)
+		if (p.action === 'start' && roleOf(p.unit) === 'conserver' && (await conserverHasNoConsoles(consoleConfigs))) {
 			steps.push({ step: stepName(p), action: p.action, result: 'skipped', ms: 0, reason: NO_CONSOLES });
 			continue;
 		}

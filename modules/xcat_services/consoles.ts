@@ -5,11 +5,11 @@ import { readFile } from 'node:fs/promises';
 export const NO_CONSOLES = 'the conserver configuration defines no console yet (no nodes), so conserver would exit; it starts once makeconservercf writes one';
 
 /** EL's path first; Debian's package reads /etc/conserver/conserver.cf */
-const CONFIGS = ['/etc/conserver.cf', '/etc/conserver/conserver.cf'];
+export const CONSERVER_CONFIGS: readonly string[] = ['/etc/conserver.cf', '/etc/conserver/conserver.cf'];
 
 /** true when a conserver configuration exists and defines no console; false when unknown */
-export async function conserverHasNoConsoles(): Promise<boolean> {
-	for (const path of CONFIGS) {
+export async function conserverHasNoConsoles(configs = CONSERVER_CONFIGS): Promise<boolean> {
+	for (const path of configs) {
 		const text = await readFile(path, 'utf8').catch(() => undefined);
 		if (text !== undefined) return !definesConsole(text);
 	}

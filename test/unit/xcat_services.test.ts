@@ -1,5 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CommandResult, Ctx } from '../../modules/runtime';
+import { apply } from '../../modules/xcat_services/apply';
 import { attempt } from '../../modules/xcat_services/attempt';
 import { plan, resolveRegeneration, type Desired, type Planned } from '../../modules/xcat_services/plan';
 import { preview, unitsChanged } from '../../modules/xcat_services/report';
@@ -294,6 +299,33 @@ Idle('an idle conserver is not started and does not make the run start (and rege
 	assert.equal(steps.filter((s) => s.kind === 'unit' && s.needed), []);
 	assert.ok(steps.some((s) => s.kind === 'unit' && s.unit === 'conserver-server' && s.skip === NO_CONSOLES));
 	assert.ok(steps.filter((s) => s.kind === 'regenerate').every((s) => s.skip), 'nothing regenerated');
+});
+
+Idle('a conserver start the plan wanted is skipped if its configuration has no console when the start comes', async () => {
+	// the probe saw consoles (or no file); makeconservercf, just before the start, wrote a configuration without any
+	const dir = await mkdtemp(join(tmpdir(), 'xcat-ha-conserver-'));
+	const changed: string[] = [];
+	const ok = (argv: readonly string[], stdout = ''): CommandResult => ({ argv: [...argv], rc: 0, stdout, stderr: '' });
+	const ctx = {
+		args: args({ services: ['xcatd', 'conserver'] }), check: false, diff: false, verbosity: 0, warn() {},
+		read: async (argv: readonly string[]) => ok(argv, 'active\n'),
+		change: async (argv: readonly string[]) => { changed.push(argv.join(' ')); return ok(argv); },
+		changeInBackground: async (argv: readonly string[]) => { changed.push(argv.join(' ')); return ok(argv); },
+	} satisfies Ctx<Args>;
+	const start: Planned[] = [{ kind: 'unit', action: 'start', unit: 'conserver', needed: true }];
+	const budget = { tries: 1, ms: 5000 };
+	try {
+		const cf = join(dir, 'conserver.cf');
+		await writeFile(cf, 'config * {\n}\n# console cn1 {\n');
+		const idle = await apply(ctx, start, budget, [join(dir, 'missing.cf'), cf]);
+		assert.equal(idle.steps, [{ step: 'start conserver', action: 'start', result: 'skipped', ms: 0, reason: NO_CONSOLES }]);
+		assert.equal([changed, idle.commands, idle.failed], [[], [], undefined]);
+		await writeFile(cf, 'console cn1 {\n  type exec;\n}\n');
+		const busy = await apply(ctx, start, budget, [cf]);
+		assert.equal([busy.steps.map((s) => `${s.step}:${s.result}`), changed], [['start conserver:changed'], ['systemctl start -- conserver']]);
+	} finally {
+		await rm(dir, { recursive: true, force: true });
+	}
 });
 
 Idle.run();
