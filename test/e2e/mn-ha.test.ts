@@ -260,6 +260,9 @@ Existing('a partition with the BMC fence: mn2 is powered off through its BMC, mn
 	const st = await playbook('playbooks/status.yml');
 	okRun(st, 'status');
 	assert.match(st.stdout, /active MN: mn1/);
+	// the new active MN's guard runs and renews its heartbeat; the rebooted one runs none
+	assert.match(st.stdout, /mn1\s+active\s+holds the VIP\s+guard active\s+ok/);
+	assert.match(st.stdout, /mn2\s+standby\s+guard inactive\s+ok/);
 	assert.match(st.stdout, /failover safe now: yes, to mn2/);
 });
 
