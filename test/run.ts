@@ -9,6 +9,8 @@ interface Suite {
 	/** a uvu directory (every *.test.ts under it), or a command counted as one test */
 	dir?: string;
 	command?: string[];
+	/** runs on the lab (needs its base image, root) */
+	lab?: boolean;
 }
 
 const uvu = (dir: string) => ['npx', 'tsx', 'node_modules/uvu/bin.js', dir, '\\.test\\.ts$'];
@@ -19,22 +21,60 @@ const SUITES: Suite[] = [
 	{ name: 'contract', dir: 'test/contract' },
 	{ name: 'ansible', dir: 'test/ansible' },
 	{ name: 'integration', dir: 'test/integration' },
-	{ name: 'lab', dir: 'test/lab/selftest' },
-	{ name: 'xcat', dir: 'test/lab/xcat/test' },
-	{ name: 'mn', dir: 'test/mn' },
-	{ name: 'e2e', dir: 'test/e2e' },
-	{ name: 'faults', dir: 'test/faults' },
+	{ name: 'lab', dir: 'test/lab/selftest', lab: true },
+	{ name: 'xcat', dir: 'test/lab/xcat/test', lab: true },
+	{ name: 'mn', dir: 'test/mn', lab: true },
+	{ name: 'e2e', dir: 'test/e2e', lab: true },
+	{ name: 'faults', dir: 'test/faults', lab: true },
 ];
 
-function run(argv: string[]): Promise<{ code: number; output: string }> {
+/** the time each test file took: uvu prints a file's name on a line of its own when it starts */
+function fileTimer() {
+	const files: Array<{ file: string; ms: number }> = [];
+	let current: { file: string; t0: number } | null = null;
+	let partial = '';
+	const close = (now: number) => { if (current) files.push({ file: current.file, ms: now - current.t0 }); current = null; };
+	return {
+		feed(text: string) {
+			const lines = (partial + text).split('\n');
+			partial = lines.pop() ?? '';
+			for (const line of lines) {
+				const m = /^(\S+\.test\.ts)$/.exec(line.replace(/\u001b\[[0-9;]*m/g, '').trim());
+				if (m) { close(Date.now()); current = { file: m[1]!, t0: Date.now() }; }
+			}
+		},
+		end(): string {
+			close(Date.now());
+			return files.map((f) => `    ${f.file.padEnd(36)} ${(f.ms / 1000).toFixed(1).padStart(7)} s`).join('\n');
+		},
+	};
+}
+
+function run(argv: string[], stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr): Promise<{ code: number; output: string; files: string }> {
 	return new Promise((resolve) => {
 		const [cmd, ...args] = argv as [string, ...string[]];
 		const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
 		let output = '';
-		const keep = (chunk: Buffer, to: NodeJS.WriteStream) => { output += chunk.toString(); to.write(chunk); };
-		child.stdout.on('data', (c: Buffer) => keep(c, process.stdout));
-		child.stderr.on('data', (c: Buffer) => keep(c, process.stderr));
-		child.on('close', (code) => resolve({ code: code ?? 1, output }));
+		const timer = fileTimer();
+		const keep = (chunk: Buffer, to: NodeJS.WritableStream) => { output += chunk.toString(); timer.feed(chunk.toString()); to.write(chunk); };
+		child.stdout.on('data', (c: Buffer) => keep(c, stdout));
+		child.stderr.on('data', (c: Buffer) => keep(c, stderr));
+		child.on('close', (code) => resolve({ code: code ?? 1, output, files: timer.end() }));
+	});
+}
+
+/**
+ * The lab's base image (debootstrap and the packages: minutes on a fresh machine) built in the
+ * background while the suites that need no lab run; the first lab suite waits for it. Its output
+ * is held back and shown only if it failed (the suite's own `lab up` then says why, too).
+ */
+function buildLabBaseInBackground(): Promise<void> {
+	const started = Date.now();
+	let text = '';
+	const sink = { write(c: Buffer | string) { text += c.toString(); return true; } } as unknown as NodeJS.WritableStream;
+	return run(['bash', 'test/lab/lab', 'base'], sink, sink).then(({ code }) => {
+		console.log(`\n(lab base image: ${code === 0 ? 'ready' : `failed, exit ${code}`} after ${((Date.now() - started) / 1000).toFixed(1)} s, built beside the suites before the lab's)`);
+		if (code !== 0) console.log(text.slice(-3000));
 	});
 }
 
@@ -46,14 +86,19 @@ async function main() {
 		process.exit(2);
 	}
 	const chosen = SUITES.filter((s) => wanted.length === 0 || wanted.includes(s.name));
+	const firstLab = chosen.findIndex((s) => s.lab);
+	const base = firstLab > 0 && process.getuid?.() === 0 ? buildLabBaseInBackground() : null;
 	const totals: Count = { passed: 0, failed: 0 };
 	const lines: string[] = [];
 	const failures: string[] = [];
+	const fileTimes: string[] = [];
 	for (const suite of chosen) {
 		if (suite.dir && !existsSync(suite.dir)) continue;
+		if (suite.lab && base) await base;
 		console.log(`\n=== suite ${suite.name} ===`);
 		const started = Date.now();
-		const { code, output } = await run(suite.command ?? uvu(suite.dir!));
+		const { code, output, files } = await run(suite.command ?? uvu(suite.dir!));
+		if (files) fileTimes.push(`  ${suite.name}\n${files}`);
 		const count = suite.command ? { passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1 } : countUvu(output, code);
 		totals.passed += count.passed;
 		totals.failed += count.failed;
@@ -62,6 +107,8 @@ async function main() {
 	}
 	// CI shows only the tail of the output: what failed goes just above the totals
 	if (failures.length) console.log(`\n=== failures ===\n${failures.join('\n')}`);
+	// where the time goes, for keeping CI short
+	if (fileTimes.length) console.log(`\n=== time per test file ===\n${fileTimes.join('\n')}`);
 	console.log(`\n${lines.join('\n')}`);
 	console.log(`${totals.passed} passed, ${totals.failed} failed`);
 	process.exit(totals.failed === 0 && totals.passed > 0 ? 0 : 1);
