@@ -11,6 +11,7 @@ import { basename, join } from 'node:path';
 import { execa } from 'execa';
 import { ROOT } from '../ansible/env';
 import { labDir, labScript, playbook, VIP, type PlaybookRun } from '../helpers/lab';
+import { lastReport } from '../e2e/mn-ha';
 import { analyze, stepDownMs, type Figures, type HostSample } from './analyze';
 import { hostRunning, labExec, MNS, prepareWriter, readLeaseNow, rowsOf, SHARED, startMonitor, type Monitor } from './monitor';
 
@@ -339,6 +340,7 @@ export const SCENARIOS: Scenario[] = [
 			const r = await unplanned(c.standby, NO_FENCE);
 			const out: string[] = [];
 			if (r.status === 0) out.push('the failover went through without a fence');
+			else if (!new RegExp(`nothing can prove that ${c.active} stopped: it has no BMC`).test(r.stdout)) out.push(`refused, but not for want of proof: ${tail(r)}`);
 			if (r.ms - base > SICK_MN_BUDGET_MS) out.push(`the partitioned MN cost the refusal ${((r.ms - base) / 1000).toFixed(1)} s (> 15 s; ${(r.ms / 1000).toFixed(1)} s in all)`);
 			c.note.push(`refused in ${(r.ms / 1000).toFixed(1)} s (${(base / 1000).toFixed(1)} s with every MN answering)`);
 			out.push(...nothingStartedOn(c, c.standby, t), ...untouched(c, c.active, t));
@@ -359,7 +361,13 @@ export const SCENARIOS: Scenario[] = [
 			if (cut.status !== 0) return [`cut-link: ${cut.out}`];
 			const r = await unplanned(c.standby);
 			const out = await failoverOk(c, r, c.standby, c.active);
+			const rep = await lastReport(c.standby).catch(() => ({} as Record<string, unknown>));
+			if (rep.kind !== 'unplanned' || rep.active_after !== c.standby || rep.fenced !== true) out.push(`the failover report says ${JSON.stringify(rep).slice(0, 300)}`);
 			out.push(...await powerOnStandby(c, c.active));
+			// what an operator looks at next: the new active MN's guard renews, the rebooted MN is a ready standby
+			const st = await pb('playbooks/status.yml');
+			const want = [new RegExp(`${c.standby}\\s+active\\s+holds the VIP\\s+guard active\\s+ok`), new RegExp(`${c.active}\\s+standby\\s+guard inactive\\s+ok`), new RegExp(`failover safe now: yes, to ${c.active}`)];
+			if (st.status !== 0 || want.some((w) => !w.test(st.stdout))) out.push(`status.yml after the failover: ${st.stdout.split('\n').filter((l) => /active MN|guard|failover safe|  - /.test(l)).join(' | ').slice(0, 600)}`);
 			return out;
 		},
 	},
