@@ -14,7 +14,7 @@ defineModule({
 		const d = toDesired(ctx.args);
 		const decide = () => {
 			const p = plan(probe(d), d, new Date());
-			if (p.kind === 'refuse') throw new ModuleError(p.msg, { path: d.root, state: d.state });
+			if (p.kind === 'refuse') throw new ModuleError(p.msg, { path: d.root, state: d.state, ...(p.inUse.length ? { in_use: p.inUse } : {}) });
 			return p.dirs;
 		};
 		let dirs = decide();

@@ -32,7 +32,10 @@ export interface DirPlan {
 	warnings: string[];
 }
 
-export type Plan = { kind: 'refuse'; msg: string } | { kind: 'act'; dirs: DirPlan[] };
+/** A directory that cannot move because processes of this host use it: the caller may stop them and try again. */
+export interface InUse { path: string; holders: Array<{ pid: number; command: string }> }
+
+export type Plan = { kind: 'refuse'; msg: string; inUse: InUse[] } | { kind: 'act'; dirs: DirPlan[] };
 
 /** Whether the steps write on the shared storage (then runs of several hosts must not overlap); links and asides are local. */
 export function writesShared(dirs: DirPlan[], root: string): boolean {
@@ -77,13 +80,20 @@ function usersProblem(c: DirCurrent): string | undefined {
 	return `${c.dir} is in use: ${shown.join(', ')}${more}; stop these processes first (the xCAT services and the database must be stopped to move their data)`;
 }
 
+/** the processes usersProblem names, as data (a running PostgreSQL found by its postmaster.pid is `PostgreSQL`) */
+function inUseOf(c: DirCurrent): InUse | undefined {
+	if (c.postmaster) return { path: c.dir, holders: [{ pid: c.postmaster.pid, command: 'PostgreSQL' }] };
+	if (c.users.length === 0) return undefined;
+	return { path: c.dir, holders: c.users.map((u) => ({ pid: u.pid, command: u.command })) };
+}
+
 function partialBusy(c: DirCurrent): string | undefined {
 	const u = c.partialUsers[0];
 	if (!u) return undefined;
 	return `${u.path} is still used by ${u.command} (pid ${u.pid}), probably left running by an interrupted run: wait for it to end or stop it`;
 }
 
-interface Draft { plan: DirPlan; problems: string[]; copies: boolean; writesShared: boolean }
+interface Draft { plan: DirPlan; problems: string[]; copies: boolean; writesShared: boolean; inUse?: InUse }
 
 function planLinked(c: DirCurrent, now: Date): Draft {
 	const P = `${c.shared}${PARTIAL}`, PL = `${c.dir}${PARTIAL}`;
@@ -91,7 +101,7 @@ function planLinked(c: DirCurrent, now: Date): Draft {
 	const steps: Step[] = [];
 	const warnings: string[] = [];
 	const after = { text: `link -> ${c.shared}`, aside: undefined as string | undefined };
-	let action = 'none' as Action, copies = false;
+	let action = 'none' as Action, copies = false, inUse: InUse | undefined;
 	if (c.partialShared === 'other') problems.push(`${P} exists and is not a directory: it is not a leftover of this module; move it away`);
 	if (c.partialLocal === 'other') problems.push(`${PL} exists and is not a directory: it is not a leftover of this module; move it away`);
 	const busyPartial = partialBusy(c);
@@ -116,7 +126,7 @@ function planLinked(c: DirCurrent, now: Date): Draft {
 	} else if (l.kind === 'dir') {
 		if (l.mountPoint) problems.push(`${c.dir} is a mount point: it cannot be moved aside and replaced by a link; unmount it or leave it out of directories`);
 		const busy = usersProblem(c);
-		if (busy) problems.push(busy);
+		if (busy) { problems.push(busy); inUse = inUseOf(c); }
 		if (c.sharedKind === 'dir') {
 			const o = c.owners;
 			if (o && o.local.uid !== o.shared.uid) problems.push(`${c.shared} belongs to uid ${o.shared.uid}${o.shared.name ? ` (${o.shared.name} here)` : ' (no user here)'}, but ${c.dir} here to uid ${o.local.uid}${o.local.name ? ` (${o.local.name})` : ''}: after a failover this host's services could not use the shared copy; give that user the same uid on every management node first`);
@@ -142,7 +152,7 @@ function planLinked(c: DirCurrent, now: Date): Draft {
 	const writesShared = steps.some((s) => s.op === 'mkdir' || s.op === 'copy' || (s.op === 'remove' && s.path === P));
 	return {
 		plan: { dir: c.dir, shared: c.shared, action, steps, before: describe(l), after: after.text, ...(after.aside ? { aside: after.aside } : {}), files: copies ? c.source?.files ?? 0 : 0, bytes: copies ? c.source?.bytes ?? 0 : 0, warnings },
-		problems, copies, writesShared,
+		problems, copies, writesShared, ...(inUse ? { inUse } : {}),
 	};
 }
 
@@ -151,7 +161,7 @@ function planUnlinked(c: DirCurrent): Draft {
 	const problems: string[] = [];
 	const steps: Step[] = [];
 	const warnings: string[] = [];
-	let action = 'none' as Action, copies = false;
+	let action = 'none' as Action, copies = false, inUse: InUse | undefined;
 	if (c.partialLocal === 'other') problems.push(`${PL} exists and is not a directory: it is not a leftover of this module; move it away`);
 	const busyPartial = partialBusy(c);
 	if (busyPartial) problems.push(busyPartial);
@@ -163,7 +173,7 @@ function planUnlinked(c: DirCurrent): Draft {
 		}
 		if (c.nestedMounts.length) problems.push(`${c.shared} has mount points inside (${c.nestedMounts.join(', ')}): they would not be copied; unmount them first`);
 		const busy = usersProblem(c);
-		if (busy) problems.push(busy);
+		if (busy) { problems.push(busy); inUse = inUseOf(c); }
 		steps.push({ op: 'copy', from: c.shared, to: PL }, { op: 'verify', from: c.shared, to: PL });
 		if (l.kind === 'link') steps.push({ op: 'unlink', path: c.dir, target: c.shared });
 		steps.push({ op: 'rename', from: PL, to: c.dir });
@@ -184,7 +194,7 @@ function planUnlinked(c: DirCurrent): Draft {
 	}
 	return {
 		plan: { dir: c.dir, shared: c.shared, action, steps, before: describe(l), after: action === 'unlinked' ? 'directory' : describe(l), files: copies ? c.source?.files ?? 0 : 0, bytes: copies ? c.source?.bytes ?? 0 : 0, warnings },
-		problems, copies, writesShared: false,
+		problems, copies, writesShared: false, ...(inUse ? { inUse } : {}),
 	};
 }
 
@@ -238,10 +248,10 @@ export function plan(current: Current, d: Desired, now: Date): Plan {
 	for (const x of drafts) problems.push(...x.problems);
 	if (drafts.some((x) => x.copies) && !current.rsync) problems.push('rsync is not installed on this host: it copies the directories (install the rsync package)');
 	problems.push(...spaceProblems(drafts, current));
-	if (problems.length) return refuse(problems);
+	if (problems.length) return refuse(problems, drafts.flatMap((x) => (x.inUse ? [x.inUse] : [])));
 	return { kind: 'act', dirs: drafts.map((x) => x.plan) };
 }
 
-function refuse(problems: string[]): Plan {
-	return { kind: 'refuse', msg: `nothing was changed: ${problems.join('; ')}` };
+function refuse(problems: string[], inUse: InUse[] = []): Plan {
+	return { kind: 'refuse', msg: `nothing was changed: ${problems.join('; ')}`, inUse };
 }

@@ -204,6 +204,7 @@ Cycle('a link to somewhere else is refused, nothing changed', async () => {
 	const before = await listing();
 	const { result } = await mod(base());
 	assert.is(result.msg, `nothing was changed: ${INSTALL()} is a link to /srv/install, not to ${HA()}${INSTALL()}: refusing to replace it (remove or fix the link yourself)`);
+	assert.not.ok('in_use' in result);
 	assert.is(await listing(), before);
 	await sh(`rm ${INSTALL()}; ln -s ${HA()}${INSTALL()} ${INSTALL()}`);
 });
@@ -215,6 +216,8 @@ Cycle('a process working inside the directory is named and refused', async () =>
 		await new Promise((r) => setTimeout(r, 200));
 		const { result } = await mod(base());
 		assert.match(result.msg, `${XCAT()} is in use: sleep (pid ${sleeper.pid}) works in ${XCAT()}/sub`);
+		// what the role branches on to stop the services first
+		assert.equal(result.in_use, [{ path: XCAT(), holders: [{ pid: sleeper.pid, command: 'sleep' }] }]);
 	} finally { sleeper.kill('SIGKILL'); await sleeper.catch(() => undefined); }
 	await sh(`rm -r ${XCAT()}; ln -s ${HA()}${XCAT()} ${XCAT()}`);
 });

@@ -171,6 +171,14 @@ Refuse('a process using the directory, or a live PostgreSQL on it', () => {
 	assert.match(refused(run([dir('/var/lib/pgsql', { users })])), '/var/lib/pgsql is in use: postgres (pid 42) works in /var/lib/pgsql/data; stop these processes first');
 	assert.match(refused(run([dir('/var/lib/pgsql', { postmaster: { pid: 42, file: '/var/lib/pgsql/data/postmaster.pid' } })])),
 		'/var/lib/pgsql is in use: PostgreSQL (pid 42) is running on it (/var/lib/pgsql/data/postmaster.pid)');
+	// the role stops the services on in_use, never on the words of the message; other problems stay in msg
+	const both = run([dir('/var/lib/pgsql', { users }), dir('/install', { local: { kind: 'other', type: 'fifo' } })]);
+	assert.ok(both.kind === 'refuse' && both.msg.includes('/install is a fifo'), JSON.stringify(both));
+	assert.equal(both.kind === 'refuse' && both.inUse, [{ path: '/var/lib/pgsql', holders: [{ pid: 42, command: 'postgres' }] }]);
+	const db = run([dir('/var/lib/pgsql', { postmaster: { pid: 42, file: '/var/lib/pgsql/data/postmaster.pid' } })]);
+	assert.equal(db.kind === 'refuse' && db.inUse, [{ path: '/var/lib/pgsql', holders: [{ pid: 42, command: 'PostgreSQL' }] }]);
+	const fifo = run([dir('/install', { local: { kind: 'other', type: 'fifo' } })]);
+	assert.equal(fifo.kind === 'refuse' && fifo.inUse, []);
 	// the second node's local copy goes aside: it must be unused too
 	assert.is(run([dir('/var/lib/pgsql', { users, sharedKind: 'dir' })]).kind, 'refuse');
 	// already linked: nothing moves, a running database is fine
