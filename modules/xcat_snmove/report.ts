@@ -1,18 +1,9 @@
 // The module's words (pure): options to the plan's request, findings as messages, counts as result keys.
+import type { Args } from './options';
 import type { ChangeCounts, Finding, MoveRequest, Plan } from './types';
 
-export interface SnmoveArgs {
-	source?: string;
-	source_node_facing?: string;
-	dest?: string;
-	dest_node_facing?: string;
-	ignore_nodes: boolean;
-	postscripts?: string[];
-	reconfigure_boot: boolean;
-}
-
 /** The request without its nodes: the noderange is expanded by xCAT (nodels) in the probe. */
-export function toRequest(a: SnmoveArgs): MoveRequest {
+export function toRequest(a: Omit<Args, 'nodes'>): MoveRequest {
 	const request: MoveRequest = { ignoreNodes: a.ignore_nodes, reconfigureBoot: a.reconfigure_boot };
 	if (a.source !== undefined) request.source = a.source;
 	if (a.source_node_facing !== undefined) request.sourceNodeFacing = a.source_node_facing;

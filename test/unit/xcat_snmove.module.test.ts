@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { noderangeProblem } from '../../modules/xcat/noderange';
 import { commandsFor } from '../../modules/xcat_snmove/commands';
-import { checkArgs } from '../../modules/xcat_snmove/options';
+import { checkArgs, type Args } from '../../modules/xcat_snmove/options';
 import { networkRows, parseAhostsv4, parseGetentHosts, parseInetAddresses, parseNodels, serviceNodeNames, siteValues } from '../../modules/xcat_snmove/parse';
 import { plan } from '../../modules/xcat_snmove/plan';
 import { mergeComputed } from '../../modules/xcat_snmove/probe';
@@ -31,16 +31,18 @@ test('noderanges: the grammar passes, shell syntax and broken structure do not',
 	assert.is(noderangeProblem('cn[1,2],cn3'), undefined, 'a comma inside brackets is not an element separator');
 });
 
+const args = (a: Partial<Args>): Args => ({ ignore_nodes: false, reconfigure_boot: true, ...a });
+
 test('option checks: nodes need a destination, -S needs -s, postscripts and ignore_nodes exclude each other', () => {
-	assert.equal(checkArgs({ source: 'sn1', ignore_nodes: false }), []);
-	assert.equal(checkArgs({ nodes: 'cn1', dest: 'sn1', ignore_nodes: false }), []);
-	assert.equal(checkArgs({ nodes: 'cn1', source: 'sn1', ignore_nodes: false }), []);
-	assert.match(checkArgs({ nodes: 'cn1', ignore_nodes: false })[0]!, /nodes needs dest/);
-	assert.match(checkArgs({ nodes: 'cn1', dest: 'sn2', source_node_facing: 'x', ignore_nodes: false })[0]!, /source_node_facing needs source/);
-	assert.match(checkArgs({ source: 'sn1', dest: 'sn1', ignore_nodes: false })[0]!, /differ/);
-	assert.match(checkArgs({ source: 'sn1', ignore_nodes: true, postscripts: ['a'] })[0]!, /ignore_nodes/);
-	assert.match(checkArgs({ source: 'sn1', ignore_nodes: false, postscripts: ['all', 'a'] })[0]!, /stands alone/);
-	assert.equal(checkArgs({ source: 'sn1', ignore_nodes: false, postscripts: ['all'] }), []);
+	assert.equal(checkArgs(args({ source: 'sn1', ignore_nodes: false })), []);
+	assert.equal(checkArgs(args({ nodes: 'cn1', dest: 'sn1', ignore_nodes: false })), []);
+	assert.equal(checkArgs(args({ nodes: 'cn1', source: 'sn1', ignore_nodes: false })), []);
+	assert.match(checkArgs(args({ nodes: 'cn1', ignore_nodes: false }))[0]!, /nodes needs dest/);
+	assert.match(checkArgs(args({ nodes: 'cn1', dest: 'sn2', source_node_facing: 'x', ignore_nodes: false }))[0]!, /source_node_facing needs source/);
+	assert.match(checkArgs(args({ source: 'sn1', dest: 'sn1', ignore_nodes: false }))[0]!, /differ/);
+	assert.match(checkArgs(args({ source: 'sn1', ignore_nodes: true, postscripts: ['a'] }))[0]!, /ignore_nodes/);
+	assert.match(checkArgs(args({ source: 'sn1', ignore_nodes: false, postscripts: ['all', 'a'] }))[0]!, /stands alone/);
+	assert.equal(checkArgs(args({ source: 'sn1', ignore_nodes: false, postscripts: ['all'] })), []);
 });
 
 test('the request: names mapped to the plan, postscripts all as the keyword', () => {

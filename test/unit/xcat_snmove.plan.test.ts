@@ -249,17 +249,19 @@ for (const r of REFUSALS) {
 }
 
 const INVALID_REQUESTS: [string, MoveRequest, string][] = [
-	['neither nodes nor source', { dest: 'sn2' }, 'give nodes or source'],
+	// the same words as the module's argument checks (options.ts and the schema): one implementation, validate.ts
+	['neither nodes nor source', { dest: 'sn2' }, 'one of the following is required: nodes, source'],
 	['empty nodes', { nodes: [] }, 'nodes is empty'],
-	['dest equal to the source', { source: 'sn1', dest: 'sn1' }, 'dest is the source'],
-	['postscripts with ignore_nodes', { source: 'sn1', postscripts: ['syslog'], ignoreNodes: true }, 'cannot be combined'],
-	['a dest with shell syntax', { source: 'sn1', dest: 'sn2;reboot' }, 'dest is not a host name'],
-	['a dest with a comma (would corrupt servicenode)', { source: 'sn1', dest: 'sn2,sn3' }, 'dest is not a host name'],
-	['a source with a newline', { source: 'sn1\nx' }, 'source is not a host name'],
-	['a dest_node_facing with a space', { source: 'sn1', destNodeFacing: 'a b' }, 'dest_node_facing is not a host name'],
+	['dest equal to the source', { source: 'sn1', dest: 'sn1' }, 'dest must differ from source, both are sn1'],
+	['postscripts with ignore_nodes', { source: 'sn1', postscripts: ['syslog'], ignoreNodes: true }, 'postscripts cannot be combined with ignore_nodes: ignore_nodes runs nothing on the nodes'],
+	['a dest with shell syntax', { source: 'sn1', dest: 'sn2;reboot' }, `value of dest must be a host name or IPv4 address (letters, digits, '.', '_', '-'), got: "sn2;reboot"`],
+	['a dest with a comma (would corrupt servicenode)', { source: 'sn1', dest: 'sn2,sn3' }, 'value of dest must be a host name'],
+	['a source with a newline', { source: 'sn1\nx' }, 'value of source must be a host name'],
+	['a dest_node_facing with a space', { source: 'sn1', destNodeFacing: 'a b' }, 'value of dest_node_facing must be a host name'],
 	['a node name with $()', { nodes: ['cn$(id)'], dest: 'sn2' }, 'not a node name'],
-	["'all' with other scripts", { source: 'sn1', postscripts: ['all', 'syslog'] }, "'all' stands alone"],
-	['a script name with a slash', { source: 'sn1', postscripts: ['../x'] }, 'not a script name'],
+	["'all' with other scripts", { source: 'sn1', postscripts: ['all', 'syslog'] }, "postscripts: all stands alone (it runs every script in the nodes' lists), got: all,syslog"],
+	['a script name with a slash', { source: 'sn1', postscripts: ['../x'] }, 'value of postscripts[0] must be a postscript name'],
+	['no script at all', { source: 'sn1', postscripts: [] }, 'postscripts must have at least 1 item(s), got: []'],
 ];
 
 for (const [name, request, message] of INVALID_REQUESTS) {
