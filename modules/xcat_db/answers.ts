@@ -6,7 +6,7 @@ import type { DbType } from '../xcat/cfgloc';
 import { parseTabdump } from '../xcat/tabdump';
 import type { Args } from './desired';
 import { lsxcatd } from './probe';
-import { xcatEnv } from './xcatenv';
+import { xcatEnv } from '../xcat/env';
 
 type Read = Ctx<Args>['read'];
 

@@ -6,7 +6,7 @@ import { siteRows, xcatdAnswers } from './answers';
 import { dbService, type Args, type Desired } from './desired';
 import { atomicWrite } from './files';
 import { shown, type Cmd, type Ensure } from './plan';
-import { xcatEnv } from './xcatenv';
+import { xcatEnv } from '../xcat/env';
 
 export interface Runner {
 	ctx: Ctx<Args>;

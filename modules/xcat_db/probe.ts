@@ -7,7 +7,7 @@ import { ModuleError, type Ctx } from '../runtime';
 import { lsxcatdHost, lsxcatdType, type DbType } from '../xcat/cfgloc';
 import type { Args, Desired } from './desired';
 import { GRANTS_QUERY, SERVER_OPTION_FILES, type OptionFile } from './mycnf';
-import { xcatEnv } from './xcatenv';
+import { xcatEnv } from '../xcat/env';
 
 /** The xCAT and PostgreSQL files under one root: '' for this host's own view, or the shared root. */
 export interface DbFiles {
