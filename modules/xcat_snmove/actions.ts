@@ -1,7 +1,7 @@
 // Turns the per-node moves into what apply runs: a few bulk writes (nodes grouped by identical
 // assignment), the consoles to regenerate, nodeset per provmethod, default routes, postscripts.
 
-import { inSubnet, parseIpv4, parseSubnet, type Ipv4Subnet } from '../xcat/ipv4';
+import { inSubnet, parseIPv4, parseSubnet, type IPv4Subnet } from '../runtime/ipv4';
 import type { Findings } from './findings';
 import { nodesetArgument, postscriptsToRun } from './rules';
 import type {
@@ -97,7 +97,7 @@ function groupRoutes(planned: readonly PlannedMove[], cluster: ClusterState, war
 	if (gatewayNets.length === 0) return [];
 	const groups = new Map<string, RouteGroup>();
 	for (const { move, state, masterAddress } of planned) {
-		const address = state.address === undefined ? undefined : parseIpv4(state.address);
+		const address = state.address === undefined ? undefined : parseIPv4(state.address);
 		if (address === undefined) {
 			warnings.add('route-gateway-unresolved', 'the node has no known address: its default route is not checked', move.node);
 			continue;
@@ -114,9 +114,9 @@ function groupRoutes(planned: readonly PlannedMove[], cluster: ClusterState, war
 	return [...groups.values()];
 }
 
-function masterGatewayNetworks(cluster: ClusterState): Ipv4Subnet[] {
+function masterGatewayNetworks(cluster: ClusterState): IPv4Subnet[] {
 	return (cluster.networks ?? [])
 		.filter((row) => row.gateway === '<xcatmaster>')
 		.map((row) => parseSubnet(row.net, row.mask))
-		.filter((subnet): subnet is Ipv4Subnet => subnet !== undefined);
+		.filter((subnet): subnet is IPv4Subnet => subnet !== undefined);
 }

@@ -3,7 +3,7 @@
 // net/mask contains the node's address, as DBobjUtils::getNetwkInfo leaves it). xCAT stores the short
 // hostname that address resolves to; when it does not resolve we store the address itself.
 
-import { inSubnet, isIpv4, parseIpv4, parseSubnet, type Ipv4Subnet } from '../xcat/ipv4';
+import { inSubnet, isIPv4, parseIPv4, parseSubnet, type IPv4Subnet } from '../runtime/ipv4';
 import type { ClusterState, ErrorKind, MoveRequest, NetworkRow, NodeState, ServiceNodeAddress } from './types';
 
 export type MasterOutcome =
@@ -14,7 +14,7 @@ export type MasterFinder = (state: NodeState, destination: string) => MasterOutc
 
 interface ParsedNetwork {
 	row: NetworkRow;
-	subnet: Ipv4Subnet;
+	subnet: IPv4Subnet;
 }
 
 export function makeMasterFinder(request: MoveRequest, cluster: ClusterState): MasterFinder {
@@ -22,7 +22,7 @@ export function makeMasterFinder(request: MoveRequest, cluster: ClusterState): M
 	const networks = parseNetworks(cluster.networks ?? []);
 	const cache = new Map<string, MasterOutcome>();
 	return (state, destination) => {
-		const address = state.address === undefined ? undefined : parseIpv4(state.address);
+		const address = state.address === undefined ? undefined : parseIPv4(state.address);
 		if (address === undefined) return { ok: false, kind: 'node-unresolved', message: 'the node has no known IPv4 address' };
 		const network = nodeNetwork(address, networks);
 		const key = `${destination}\u0000${network}`;
@@ -36,7 +36,7 @@ export function makeMasterFinder(request: MoveRequest, cluster: ClusterState): M
 }
 
 function fixedMaster(value: string, cluster: ClusterState): MasterFinder {
-	const address = isIpv4(value) ? value : cluster.hostAddresses?.get(value);
+	const address = isIPv4(value) ? value : cluster.hostAddresses?.get(value);
 	const outcome: MasterOutcome = address === undefined ? { ok: true, value } : { ok: true, value, address };
 	return () => outcome;
 }
@@ -58,7 +58,7 @@ function nodeNetwork(address: number, networks: readonly ParsedNetwork[]): numbe
 	return -1;
 }
 
-function masterInNetwork(destination: string, row: NetworkRow | undefined, subnet: Ipv4Subnet | undefined, cluster: ClusterState): MasterOutcome {
+function masterInNetwork(destination: string, row: NetworkRow | undefined, subnet: IPv4Subnet | undefined, cluster: ClusterState): MasterOutcome {
 	const addresses = cluster.serviceNodeAddresses?.get(destination);
 	if (!addresses) return { ok: false, kind: 'destination-unreachable', message: `could not get the IP addresses of service node ${destination}` };
 	if (!row || !subnet) return { ok: false, kind: 'no-xcatmaster', message: "no networks row contains the node's address" };
@@ -67,7 +67,7 @@ function masterInNetwork(destination: string, row: NetworkRow | undefined, subne
 	return { ok: true, value: match.hostname || match.address, address: match.address };
 }
 
-function isInSubnet(candidate: ServiceNodeAddress, subnet: Ipv4Subnet): boolean {
-	const address = parseIpv4(candidate.address);
+function isInSubnet(candidate: ServiceNodeAddress, subnet: IPv4Subnet): boolean {
+	const address = parseIPv4(candidate.address);
 	return address !== undefined && inSubnet(address, subnet);
 }

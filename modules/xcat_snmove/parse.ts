@@ -1,5 +1,5 @@
 // Parsers of the command outputs the probe reads (pure): nodels, `xdsh <sn> /sbin/ip addr`, getent, site.
-import { isIpv4 } from '../xcat/ipv4';
+import { isIPv4 } from '../runtime/ipv4';
 import { columnIndex, isDisabledValue, type Tabdump } from '../xcat/tabdump';
 import type { NetworkRow } from './types';
 
@@ -13,7 +13,7 @@ export function parseInetAddresses(text: string): string[] {
 	const addresses: string[] = [];
 	for (const match of text.matchAll(/^(?:\S+: )?\s*inet (\d+\.\d+\.\d+\.\d+)\/\d+/gm)) {
 		const address = match[1]!;
-		if (isIpv4(address) && !address.startsWith('127.') && !addresses.includes(address)) addresses.push(address);
+		if (isIPv4(address) && !address.startsWith('127.') && !addresses.includes(address)) addresses.push(address);
 	}
 	return addresses;
 }
@@ -31,7 +31,7 @@ export function parseGetentHosts(text: string): HostsDatabase {
 	const byAddress = new Map<string, string>();
 	for (const line of text.split('\n')) {
 		const [address, ...names] = line.trim().split(/\s+/);
-		if (!address || !isIpv4(address) || names.length === 0) continue;
+		if (!address || !isIPv4(address) || names.length === 0) continue;
 		if (!byAddress.has(address)) byAddress.set(address, names[0]!);
 		for (const name of names) if (!byName.has(name)) byName.set(name, address);
 	}
@@ -41,11 +41,11 @@ export function parseGetentHosts(text: string): HostsDatabase {
 /** `getent ahostsv4 <name>`: the first address. */
 export function parseAhostsv4(text: string): string | undefined {
 	const first = text.split('\n')[0]?.trim().split(/\s+/)[0];
-	return first !== undefined && isIpv4(first) ? first : undefined;
+	return first !== undefined && isIPv4(first) ? first : undefined;
 }
 
 export function shortHostname(name: string): string {
-	return isIpv4(name) ? name : name.split('.')[0]!;
+	return isIPv4(name) ? name : name.split('.')[0]!;
 }
 
 /** `site` keys, enabled rows only. */

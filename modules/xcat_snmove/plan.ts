@@ -1,7 +1,7 @@
 // The heart of xcat_snmove: a pure plan of what snmove would change, node by node, by xCAT's rules
 // (xcat-surface §1.3–1.4). Nothing may change unless every selected node has a valid destination.
 
-import { isIpv4 } from '../xcat/ipv4';
+import { isIPv4 } from '../runtime/ipv4';
 import { splitXcatList } from '../xcat/lists';
 import { buildActions, NO_ACTIONS, type PlannedMove } from './actions';
 import { Findings } from './findings';
@@ -85,7 +85,7 @@ function isUsableDestination(name: string, destination: string, { cluster, error
 function oldMasterOf(state: NodeState, { request, cluster }: NodeContext): OldMaster {
 	const name = request.sourceNodeFacing ?? (state.xcatmaster || undefined);
 	if (name === undefined) return {};
-	const address = isIpv4(name) ? name : cluster.hostAddresses?.get(name);
+	const address = isIPv4(name) ? name : cluster.hostAddresses?.get(name);
 	return address === undefined ? { name } : { name, address };
 }
 

@@ -3,7 +3,7 @@
 // resolves them) and each destination SN's addresses (`xdsh <sn> /sbin/ip addr`, as snmove asks them).
 import { ModuleError, showCommand, type CommandResult } from '../runtime';
 import type { RunOptions } from '../runtime/exec';
-import { isIpv4 } from '../xcat/ipv4';
+import { isIPv4 } from '../runtime/ipv4';
 import { splitXcatList } from '../xcat/lists';
 import { parseLsdef } from '../xcat/lsdef';
 import { noderangeChunks } from '../xcat/noderange';
@@ -161,7 +161,7 @@ async function resolveAll(read: Read, hosts: HostsDatabase, names: readonly stri
 	const addresses = new Map<string, string>();
 	const missing: string[] = [];
 	for (const name of new Set(names)) {
-		const address = isIpv4(name) ? name : hosts.byName.get(name);
+		const address = isIPv4(name) ? name : hosts.byName.get(name);
 		if (address !== undefined) addresses.set(name, address);
 		else missing.push(name);
 	}

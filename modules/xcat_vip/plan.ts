@@ -1,5 +1,5 @@
 // Decides what to do from what the host has and what was asked (pure).
-import { toNumber } from '../runtime/ipv4';
+import { inSubnet, subnetOf, toNumber } from '../runtime/ipv4';
 import type { Desired } from './desired';
 import type { Interface } from './parse';
 
@@ -98,14 +98,10 @@ export function plan(current: Current, d: Desired): Plan {
 function removalBlocked(iface: Interface, address: string, promote: boolean | undefined): string | undefined {
 	const a = iface.addresses.find((x) => x.address === address)!;
 	if (a.secondary || promote) return undefined;
-	const dependents = iface.addresses.filter((x) => x.secondary && sameSubnet(x.address, address, a.prefix)).map((x) => x.address);
+	const subnet = subnetOf(address, a.prefix);
+	const dependents = iface.addresses.filter((x) => x.secondary && inSubnet(toNumber(x.address), subnet)).map((x) => x.address);
 	if (dependents.length === 0) return undefined;
 	return `${address} is the primary address of its subnet on ${iface.name}: removing it would also remove ${dependents.join(', ')}; set net.ipv4.conf.${iface.name}.promote_secondaries=1 first`;
-}
-
-function sameSubnet(a: string, b: string, prefix: number): boolean {
-	const size = 2 ** (32 - prefix);
-	return Math.floor(toNumber(a) / size) === Math.floor(toNumber(b) / size);
 }
 
 function afterSteps(current: Current, d: Desired, steps: Step[]): Current {

@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { resolveNodeAttributes } from '../../modules/xcat/inherit';
-import { inSubnet, isIpv4, parseIpv4, parseSubnet } from '../../modules/xcat/ipv4';
+import { inSubnet, isIPv4, parseIPv4, parseSubnet, subnetOf } from '../../modules/runtime/ipv4';
 import { splitXcatList } from '../../modules/xcat/lists';
 import { parseTabdump, type Tabdump } from '../../modules/xcat/tabdump';
 
@@ -79,13 +79,17 @@ test('splitXcatList keeps middle empties and drops trailing ones, like Perl spli
 });
 
 test('IPv4 parsing and the subnet test of ishostinsubnet', () => {
-	assert.is(parseIpv4('198.51.100.42'), (198 * 2 ** 24) + (51 << 16) + (100 << 8) + 42);
-	for (const bad of ['198.51.100', '198.51.100.256', 'a.b.c.d', '1.2.3.4.5', '', 'sn1']) assert.is(isIpv4(bad), false, bad);
+	assert.is(parseIPv4('198.51.100.42'), (198 * 2 ** 24) + (51 << 16) + (100 << 8) + 42);
+	// a leading zero is refused: inet_aton would read 010 as octal 8
+	for (const bad of ['198.51.100', '198.51.100.256', 'a.b.c.d', '1.2.3.4.5', '', 'sn1', '010.0.0.1', '10.0.0.01']) assert.is(isIPv4(bad), false, bad);
 	const subnet = parseSubnet('198.51.100.0', '255.255.255.0')!;
-	assert.ok(inSubnet(parseIpv4('198.51.100.200')!, subnet));
-	assert.not.ok(inSubnet(parseIpv4('198.51.101.1')!, subnet));
-	assert.ok(inSubnet(parseIpv4('255.255.255.255')!, parseSubnet('0.0.0.0', '0.0.0.0')!));
+	assert.ok(inSubnet(parseIPv4('198.51.100.200')!, subnet));
+	assert.not.ok(inSubnet(parseIPv4('198.51.101.1')!, subnet));
+	assert.ok(inSubnet(parseIPv4('255.255.255.255')!, parseSubnet('0.0.0.0', '0.0.0.0')!));
 	assert.is(parseSubnet('198.51.100.0', '24'), undefined);
+	assert.equal(subnetOf('198.51.100.10', 24), subnet);
+	assert.equal(subnetOf('198.51.100.10', 0), { net: 0, mask: 0 });
+	assert.equal(subnetOf('198.51.100.10', 32), { net: parseIPv4('198.51.100.10'), mask: 0xffffffff });
 });
 
 test.run();
