@@ -2,6 +2,11 @@
 // and xCAT inherits them; checked before any command, so a 1 MB name never reaches lsdef (E2BIG, a 3 MB message).
 import { quoteValue } from './show';
 
+/** A host name as DNS has it (RFC 1123): labels of letters, digits and inner hyphens, at most 63 characters, between dots. */
+export const HOST_NAME = { regex: '^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$', hint: 'a host name (letters, digits, hyphens, dots)' };
+const HOST_NAME_RE = new RegExp(HOST_NAME.regex);
+export const isHostName = (s: string): boolean => HOST_NAME_RE.test(s);
+
 export const NAME_MAX = 253;
 export const LABEL_MAX = 63;
 /** a noderange as a whole: far below Linux's 128 KiB limit on one command argument */

@@ -1,4 +1,6 @@
 // The lease guard's decisions (pure): whether a lease is still this MN's, and whether to step down now.
+import { isIPv4 } from '../runtime/ipv4';
+import { isHostName } from '../runtime/names';
 import type { Lease } from './lease';
 
 export interface GuardConfig {
@@ -15,10 +17,8 @@ export interface GuardConfig {
 	vip: { address: string; prefix: number; interface: string };
 }
 
-const NAME = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const UNIT = /^[A-Za-z0-9@_.:-]{1,255}$/;
 const IFNAME = /^[A-Za-z0-9_.-]{1,15}$/;
-const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 const int = (v: unknown, min: number, max: number): v is number => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
 
 /** The configuration file, checked; each problem names the field. */
@@ -27,7 +27,7 @@ export function parseConfig(text: string): { config?: GuardConfig; errors: strin
 	try { v = JSON.parse(text); } catch { return { errors: ['the configuration is not JSON'] }; }
 	const errors: string[] = [];
 	if (typeof v?.lease_path !== 'string' || !v.lease_path.startsWith('/')) errors.push('lease_path must be an absolute path');
-	if (typeof v?.holder !== 'string' || !NAME.test(v.holder)) errors.push('holder must be a host name');
+	if (typeof v?.holder !== 'string' || !isHostName(v.holder)) errors.push('holder must be a host name');
 	if (!int(v?.generation, 1, Number.MAX_SAFE_INTEGER)) errors.push('generation must be a whole number from 1');
 	if (!int(v?.interval_ms, 100, 60_000)) errors.push('interval_ms must be 100..60000');
 	if (!int(v?.deadline_ms, 200, 600_000)) errors.push('deadline_ms must be 200..600000');
@@ -36,7 +36,7 @@ export function parseConfig(text: string): { config?: GuardConfig; errors: strin
 	const stop = v?.stop_timeout_ms ?? 2000;
 	if (!int(stop, 100, 600_000)) errors.push('stop_timeout_ms must be 100..600000');
 	const vip = v?.vip;
-	if (typeof vip?.address !== 'string' || !IPV4.test(vip.address) || !int(vip?.prefix, 1, 32) || typeof vip?.interface !== 'string' || !IFNAME.test(vip.interface)) {
+	if (typeof vip?.address !== 'string' || !isIPv4(vip.address) || !int(vip?.prefix, 1, 32) || typeof vip?.interface !== 'string' || !IFNAME.test(vip.interface)) {
 		errors.push('vip must be {address: IPv4, prefix: 1..32, interface: a base interface name}');
 	}
 	if (errors.length) return { errors };

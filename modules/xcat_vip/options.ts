@@ -1,8 +1,8 @@
 import { bool, int, mutuallyExclusive, str } from '../runtime';
+import { HOST_NAME } from '../runtime/names';
 
 const IFNAME = { regex: '^[A-Za-z0-9_.-]{1,15}$', hint: "a base interface name (1-15 letters, digits, '_', '.', '-'; no ':')" };
 const LABEL = { regex: '^[A-Za-z0-9_.-]{1,14}:[A-Za-z0-9_.-]{1,14}$', hint: '<interface>:<suffix>, at most 15 characters' };
-const HOSTNAME = { regex: '^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$', hint: 'a host name (letters, digits, hyphens, dots)' };
 
 export const options = {
 	address: str({ required: true }),
@@ -14,7 +14,7 @@ export const options = {
 	arp_check: bool({ default: true }),
 	arp_wait_ms: int({ min: 100, max: 10000, default: 1000 }),
 	gratuitous_arp: int({ min: 0, max: 100, default: 3 }),
-	hostname: str({ pattern: HOSTNAME }),
+	hostname: str({ pattern: HOST_NAME }),
 };
 
 export const rules = [mutuallyExclusive('prefix', 'netmask')];

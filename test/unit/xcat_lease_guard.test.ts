@@ -43,6 +43,8 @@ D('the configuration: good one read with the default stop timeout; each bad fiel
 	assert.equal(parseConfig('nope').errors, ['the configuration is not JSON']);
 	assert.equal(parseConfig(JSON.stringify({ ...CFG, holder: 'mn1; reboot', interval_ms: 5000, units: ['x y'], vip: { ...CFG.vip, address: '1.2.3' } })).errors,
 		['holder must be a host name', 'deadline_ms must be longer than interval_ms', 'units must be a list of unit names', 'vip must be {address: IPv4, prefix: 1..32, interface: a base interface name}']);
+	// the same dotted quad as every module's: no leading zero
+	assert.equal(parseConfig(JSON.stringify({ ...CFG, vip: { ...CFG.vip, address: '198.51.100.01' } })).errors, ['vip must be {address: IPv4, prefix: 1..32, interface: a base interface name}']);
 });
 
 D.run();
