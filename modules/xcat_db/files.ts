@@ -1,7 +1,8 @@
-// Writes a file the safe way: a temporary file in the same directory, fsync, rename over the old
-// one (keeping its mode and owner), fsync of the directory; the first original kept as <file>.xcat-ha.orig.
-import { copyFile, open, realpath, rename, stat, chmod, chown, unlink } from 'node:fs/promises';
+// Writes a configuration file the safe way (runtime/files.ts), through a link to its target, keeping its mode
+// and owner; the first original kept as <file>.xcat-ha.orig.
+import { copyFile, realpath, stat, chmod, chown } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
+import { writeFileAtomic } from '../runtime/files';
 
 export const ORIGINAL_SUFFIX = '.xcat-ha.orig';
 
@@ -23,21 +24,6 @@ export async function atomicWrite(path: string, text: string, newMode = 0o644, k
 			backup = orig;
 		}
 	}
-	const tmp = `${dirname(real)}/.${basename(real)}.xcat-ha-${process.pid}`;
-	const fh = await open(tmp, 'wx', 0o600);
-	try {
-		await fh.writeFile(text);
-		if (old) await fh.chown(old.uid, old.gid);
-		await fh.chmod(old ? old.mode & 0o7777 : newMode);
-		await fh.sync();
-	} catch (e) {
-		await fh.close();
-		await unlink(tmp).catch(() => undefined);
-		throw e;
-	}
-	await fh.close();
-	await rename(tmp, real);
-	const dir = await open(dirname(real), 'r');
-	await dir.sync().finally(() => dir.close());
+	writeFileAtomic(real, text, old ? { mode: old.mode & 0o7777, owner: { uid: old.uid, gid: old.gid } } : { mode: newMode });
 	return backup;
 }

@@ -1,8 +1,9 @@
 // Reading and writing the lease file: a lock directory (mkdir is atomic, also on NFS) around
 // read → decide → write to a temporary file → fsync → rename → fsync the directory.
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, mkdirSync, openSync, readFileSync, rmdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { ModuleError } from '../runtime';
+import { writeFileAtomic } from '../runtime/files';
 import { requireRegularOrAbsent } from '../runtime/paths';
 import { formatLease, parseLease, type Lease } from './lease';
 
@@ -52,14 +53,5 @@ function rmdirOwned(lock: string) {
 }
 
 export function writeLease(path: string, lease: Lease): void {
-	const dir = dirname(path);
-	const tmp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
-	const fd = openSync(tmp, 'w', 0o644);
-	try {
-		writeSync(fd, formatLease(lease));
-		fsyncSync(fd);
-	} finally { closeSync(fd); }
-	renameSync(tmp, path);
-	const dfd = openSync(dir, 'r');
-	try { fsyncSync(dfd); } finally { closeSync(dfd); }
+	writeFileAtomic(path, formatLease(lease), { mode: 0o644 });
 }
