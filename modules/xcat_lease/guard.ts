@@ -39,7 +39,7 @@ function leaseIo(cfg: GuardConfig) {
 				if (lost) return { id, lost };
 				writeLease(cfg.lease_path, op === 'renew' ? renewed(cfg, lease!, new Date()) : withoutHeartbeat(lease!));
 				return { id, ok: true as const };
-			});
+			}, (why) => log(4, why));
 		} catch (e) {
 			reply = { id, error: (e as Error).message };
 		}

@@ -59,7 +59,7 @@ defineModule({
 				if (d.p.kind === 'write') writeLease(path, d.p.lease);
 				else if (d.p.kind === 'watch') throw new ModuleError(`the lease changed while it was taken over: ${describeLease(d.current).trim()}`, { path, lease: d.current });
 				return d;
-			}));
+			}, (why) => ctx.warn(why)));
 		}
 		const after = p.kind === 'write' ? p.lease : current;
 		return {

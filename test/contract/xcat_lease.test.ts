@@ -1,7 +1,7 @@
 // xcat_lease's bundle, run as Ansible runs it, on lease files in a temporary directory.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runModule, type RunOpts } from '../helpers/run-module';
@@ -149,6 +149,21 @@ L('a lock left by a killed run is reported after 5 s, with the way out; the leas
 	assert.is(r.result.failed, true);
 	assert.match(r.result.msg, /^the lease lock .*lease\.lock has existed for \d+ s: another activation is running, or one was killed \(remove .* once you are sure none runs\)$/);
 	assert.is(onDisk().holder, null);
+});
+
+// A storage hang: the guard's renewal was killed in mkdir, which completed at the thaw with no owner
+// file after it; left there, it kept every later guard from renewing (each stepped its MN down).
+L('a lock without an owner, older than a run needs to write one, is taken over with a warning', async () => {
+	await lease({ holder: 'mn1' });
+	mkdirSync(`${path}.lock`);
+	const past = Date.now() / 1000 - 30;
+	utimesSync(`${path}.lock`, past, past);
+	const r = await lease({ holder: 'mn1', state: 'released' });
+	assert.is(r.result.failed, undefined, r.result.msg);
+	assert.is(r.result.changed, true);
+	assert.match(r.result.warnings.join(), /the lock .*lease\.lock was left behind \(it has had no owner for 3\d s\): taken over/);
+	assert.is(onDisk().holder, null);
+	assert.not.ok(existsSync(`${path}.lock`));
 });
 
 L('a file that is not a lease fails, it is never taken as free', async () => {
