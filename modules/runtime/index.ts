@@ -2,5 +2,5 @@ export { defineModule, execute, type Ctx, type ModuleDef, type Result } from './
 export { ModuleError } from './errors';
 export { str, int, bool, list, dict, type ArgsOf, type Options } from './options';
 export { mutuallyExclusive, requiredIf, requiredOneOf, requiredTogether } from './rules';
-export { showCommand, type CommandResult } from './exec';
+export { commandFailed, readOk, showCommand, type CommandResult, type Read, type RunOptions } from './exec';
 export { textDiff, type Diff } from './diff';

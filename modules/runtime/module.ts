@@ -1,7 +1,7 @@
 // Runs one module: arguments → checks → run() → one JSON result, with check mode, diff and secrets handled once, here.
 import { parseArgs } from './args';
 import { ModuleError } from './errors';
-import { runCommand, showCommand, startDetached, type CommandResult, type RunOptions } from './exec';
+import { commandFailed, runCommand, showCommand, startDetached, type CommandResult, type Read, type RunOptions } from './exec';
 import { InputError, readInput, type Input } from './input';
 import { maskSecrets, NO_LOG_VALUE, secretForms } from './mask';
 import { cut } from './show';
@@ -18,7 +18,7 @@ export interface Ctx<A> {
 	verbosity: number;
 	warn(message: string): void;
 	/** a command that only reads the host; the caller judges its exit code */
-	read(argv: readonly string[], opts?: RunOptions): Promise<CommandResult>;
+	read: Read;
 	/** a command that changes the host: recorded in `commands`; a non-zero exit fails the module */
 	change(argv: readonly string[], opts?: RunOptions): Promise<CommandResult>;
 	/** like change(), for a command that goes on after the module exits; only an immediate failure is seen */
@@ -61,7 +61,7 @@ export async function execute<S extends Options, R extends Record<string, unknow
 		if (meta.check) throw new Error(`refusing to run a changing command in check mode: ${showCommand(argv)}`);
 		ran.push([...argv]);
 		const r = await start();
-		if (r.rc !== 0) throw new ModuleError(`${showCommand(argv)} failed (rc ${r.rc}): ${(r.stderr || r.stdout).trim()}`, { rc: r.rc, stdout: r.stdout, stderr: r.stderr });
+		if (r.rc !== 0) throw commandFailed({ ...r, argv: [...argv] });
 		return r;
 	};
 

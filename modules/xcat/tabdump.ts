@@ -1,6 +1,8 @@
 // `tabdump <table>` output: a `#col,col,...` header, then one CSV row per table row.
 // A defined value is `"value"` with `"` doubled; NULL is an empty, unquoted field (xcat-surface §3.1).
 // The scanner jumps with indexOf between quotes, so 100,000 rows parse in tens of milliseconds.
+import { ModuleError } from '../runtime/errors';
+import { readOk, type Read, type RunOptions } from '../runtime/exec';
 
 /** One row: a value per column, `null` where the database holds NULL. */
 export type TabdumpRow = (string | null)[];
@@ -32,6 +34,20 @@ export function parseTabdump(text: string): TabdumpResult {
 		if (!(error instanceof TabdumpSyntaxError)) throw error;
 		return { ok: false, error: error.message, line: lineAt(text, error.offset) };
 	}
+}
+
+/** `tabdump TABLE`'s output as a table, or why it is not one, in the words every module uses. */
+export function tabdumpOf(table: string, stdout: string): { ok: true; table: Tabdump } | { ok: false; why: string } {
+	const parsed = parseTabdump(stdout);
+	return parsed.ok ? parsed : { ok: false, why: `tabdump ${table} printed what is not a table (line ${parsed.line}: ${parsed.error})` };
+}
+
+/** Runs `tabdump TABLE` and parses what it prints; a failed command, or what is not a table, fails the module. */
+export async function readTable(read: Read, table: string, opts?: RunOptions): Promise<Tabdump> {
+	const r = await readOk(read, ['tabdump', table], opts);
+	const t = tabdumpOf(table, r.stdout);
+	if (!t.ok) throw new ModuleError(t.why, { stdout: r.stdout.slice(0, 2000) });
+	return t.table;
 }
 
 function scanTable(text: string): Tabdump {

@@ -1,20 +1,17 @@
 // Does the database answer, and does xcatd? (reads only). tabdump exits 0 with only the header
 // when the database is unreachable, so rows are what count, never the exit code alone.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Ctx } from '../runtime';
+import type { Read } from '../runtime';
 import type { DbType } from '../xcat/cfgloc';
-import { parseTabdump } from '../xcat/tabdump';
-import type { Args } from './desired';
+import { tabdumpOf } from '../xcat/tabdump';
 import { lsxcatd } from './probe';
 import { xcatEnv } from '../xcat/env';
-
-type Read = Ctx<Args>['read'];
 
 /** `tabdump site` (through xcatd, or straight to the database with bypass): its row count, or why none. */
 export async function siteRows(read: Read, opts: { bypass: boolean; cfgloc?: string }): Promise<{ rows: number; why?: string }> {
 	const env = xcatEnv({ ...(opts.bypass ? { XCATBYPASS: '1' } : {}), ...(opts.cfgloc ? { XCATCFG: opts.cfgloc } : {}) });
 	const r = await read(['tabdump', 'site'], { env, timeoutMs: 120_000 });
-	const parsed = r.rc === 0 ? parseTabdump(r.stdout.replace(/^(?!#)[^\n]*\n/, '')) : undefined;
+	const parsed = r.rc === 0 ? tabdumpOf('site', r.stdout.replace(/^(?!#)[^\n]*\n/, '')) : undefined;
 	const rows = parsed?.ok ? parsed.table.rows.length : 0;
 	if (rows > 0) return { rows };
 	const said = `${r.stderr}${r.stdout}`.trim().split('\n').slice(-3).join(' / ');

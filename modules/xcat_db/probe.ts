@@ -3,9 +3,9 @@
 // Only reads.
 import { access, constants, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { ModuleError, type Ctx } from '../runtime';
+import { commandFailed, ModuleError, type Read } from '../runtime';
 import { lsxcatdHost, lsxcatdType, type DbType } from '../xcat/cfgloc';
-import type { Args, Desired } from './desired';
+import type { Desired } from './desired';
 import { GRANTS_QUERY, SERVER_OPTION_FILES, type OptionFile } from './mycnf';
 import { xcatEnv } from '../xcat/env';
 
@@ -47,8 +47,6 @@ export interface Current {
 	vipHere: boolean;
 	tools: { pgsqlsetup: boolean; mysqlsetup: boolean };
 }
-
-type Read = Ctx<Args>['read'];
 
 /** What a run for another database type knows of MariaDB: nothing. */
 export const NO_MYSQL: MysqlHere = { unit: { load: '', active: '', enabled: '' }, optionFiles: [], hasXcatdb: false };
@@ -140,7 +138,7 @@ export async function probe(read: Read, d: Desired): Promise<Current> {
 		unit(read, 'xcatd'), unit(read, d.pgService), read(['ip', '-o', '-4', 'addr', 'show']), onPath('pgsqlsetup'), onPath('mysqlsetup'),
 		d.type === 'mysql' ? probeMysql(read, d) : Promise.resolve(NO_MYSQL),
 	]);
-	if (addrs.rc !== 0) throw new ModuleError(`ip -o -4 addr show failed (rc ${addrs.rc}): ${addrs.stderr.trim()}`);
+	if (addrs.rc !== 0) throw commandFailed(addrs);
 	let xcatd: Current['xcatd'] = xcatdUnit;
 	if (xcatdUnit.active === 'active') {
 		const l = await lsxcatd(read);

@@ -1,9 +1,7 @@
 // Reads the objects with lsdef: the asked attributes (-i … -c), or every attribute of objects to remove.
-import { ModuleError, type Ctx } from '../runtime';
+import { ModuleError, type Read } from '../runtime';
 import { readLsdef, type Current } from './current';
-import type { Args, Desired } from './desired';
-
-type Read = Ctx<Args>['read'];
+import type { Desired } from './desired';
 
 /** nodes with -S: lsdef leaves hidden nodes out otherwise, while chdef changes them like any other */
 export function lsdefArgv(d: Desired): string[] {

@@ -1,5 +1,5 @@
 // The policy table as tabdump prints it, read into rows (pure).
-import { parseTabdump, tabdumpRecords, isDisabledValue } from '../xcat/tabdump';
+import { tabdumpOf, tabdumpRecords, isDisabledValue } from '../xcat/tabdump';
 
 export interface PolicyRow {
 	priority: string;
@@ -13,8 +13,8 @@ export interface PolicyRow {
 const RESTRICTING = ['host', 'commands', 'noderange', 'parameters', 'time'] as const;
 
 export function readPolicy(text: string): { ok: true; rows: PolicyRow[] } | { ok: false; msg: string } {
-	const parsed = parseTabdump(text);
-	if (!parsed.ok) return { ok: false, msg: `tabdump policy printed something unexpected (line ${parsed.line}: ${parsed.error})` };
+	const parsed = tabdumpOf('policy', text);
+	if (!parsed.ok) return { ok: false, msg: parsed.why };
 	const missing = ['priority', 'name', 'rule', ...RESTRICTING].filter((c) => !parsed.table.columns.includes(c));
 	if (missing.length) return { ok: false, msg: `tabdump policy has no column ${missing.join(', ')} (columns: ${parsed.table.columns.join(',')})` };
 	// tabdump prints the header alone (exit 0) when the database does not answer; xcatconfig -i always

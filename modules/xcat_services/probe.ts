@@ -1,11 +1,10 @@
 // Reads the units' states, and the site table when check mode needs it to name the regeneration commands.
-import { ModuleError, showCommand, type CommandResult } from '../runtime';
-import type { RunOptions } from '../runtime/exec';
+import { readOk, type Read } from '../runtime';
 import { xcatEnv } from '../xcat/env';
 import { parseSite, type Site } from './site';
 import { parseShow, SHOW_PROPERTIES, type UnitState } from './systemd';
 
-export type Read = (argv: readonly string[], opts?: RunOptions) => Promise<CommandResult>;
+export type { Read };
 
 /**
  * The services' states, each followed by the units that activate it on demand (sockets, paths,
@@ -22,9 +21,7 @@ export async function probeUnits(read: Read, services: readonly string[]): Promi
 }
 
 async function showUnits(read: Read, units: readonly string[]): Promise<UnitState[]> {
-	const argv = ['systemctl', 'show', `--property=${SHOW_PROPERTIES}`, '--', ...units];
-	const r = await read(argv);
-	if (r.rc !== 0) throw new ModuleError(`${showCommand(argv)} failed (rc ${r.rc}): ${(r.stderr || r.stdout).trim()}`);
+	const r = await readOk(read, ['systemctl', 'show', `--property=${SHOW_PROPERTIES}`, '--', ...units]);
 	const states = parseShow(r.stdout, units);
 	// SysV scripts (Debian's isc-dhcp-server) show as "generated": only is-enabled asks their rc links.
 	for (const s of states) {

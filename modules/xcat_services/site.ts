@@ -1,5 +1,5 @@
 // The site values that decide regeneration, read from `XCATBYPASS=1 tabdump site` (pure).
-import { columnIndex, isDisabledValue, parseTabdump } from '../xcat/tabdump';
+import { columnIndex, isDisabledValue, tabdumpOf } from '../xcat/tabdump';
 
 export interface Site {
 	/** rows in the table: a database that is down still prints the header, and nothing else */
@@ -11,8 +11,8 @@ export interface Site {
 export type SiteRead = { ok: true; site: Site } | { ok: false; why: string };
 
 export function parseSite(stdout: string): SiteRead {
-	const parsed = parseTabdump(stdout);
-	if (!parsed.ok) return { ok: false, why: `tabdump site did not print a table (${parsed.error}, line ${parsed.line})` };
+	const parsed = tabdumpOf('site', stdout);
+	if (!parsed.ok) return { ok: false, why: parsed.why };
 	const t = parsed.table;
 	const key = columnIndex(t, 'key'), value = columnIndex(t, 'value'), disable = columnIndex(t, 'disable');
 	if (key < 0 || value < 0) return { ok: false, why: `tabdump site printed no key and value columns: #${t.columns.join(',')}` };

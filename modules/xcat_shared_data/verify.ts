@@ -1,17 +1,13 @@
 // Proves a copy faithful without trusting the copier: both trees walked and hashed here, extended
 // attributes and ACLs compared through getfattr when it is installed.
-import { showCommand, type CommandResult } from '../runtime';
+import { readOk, type Read } from '../runtime';
 import { compareTrees, compareXattrs, parseGetfattr, sparseLosses, summarise, type Difference } from './compare';
 import { hashTree, walkTree } from './tree';
-
-type Read = (argv: readonly string[]) => Promise<CommandResult>;
 
 export interface Verdict { differences: Difference[]; xattrsChecked: boolean; /** sparse source files whose copy is not */ sparseLost: Difference[] }
 
 async function xattrs(read: Read, root: string): Promise<Map<string, string[]>> {
-	const argv = ['getfattr', '-R', '-P', '-h', '-d', '-m', '-', '-e', 'hex', '--absolute-names', '--', root];
-	const r = await read(argv);
-	if (r.rc !== 0) throw new Error(`${showCommand(argv)} failed (rc ${r.rc}): ${r.stderr.trim()}`);
+	const r = await readOk(read, ['getfattr', '-R', '-P', '-h', '-d', '-m', '-', '-e', 'hex', '--absolute-names', '--', root]);
 	return parseGetfattr(r.stdout, root);
 }
 

@@ -3,9 +3,9 @@
 // that fails stops the run and says what is done and what is left.
 import { connect } from 'node:net';
 import { ModuleError, showCommand, type CommandResult } from '../runtime';
-import { parseTabdump, type Tabdump } from '../xcat/tabdump';
+import { tabdumpOf, type Tabdump } from '../xcat/tabdump';
 import type { Step, StepName } from './commands';
-import type { Read } from './probe';
+import type { Read } from '../runtime';
 import { nodeStatesFromTables } from './state';
 import type { AttributeWrite, MovedAttribute } from './types';
 
@@ -109,7 +109,9 @@ async function verifyWrites(read: Read, writes: readonly AttributeWrite[]): Prom
 
 async function tabdump(read: Read, table: string, mustHaveRows: boolean): Promise<Tabdump> {
 	const r = await read(['tabdump', table]);
-	const parsed = r.rc === 0 ? parseTabdump(r.stdout) : undefined;
-	if (!parsed?.ok || (mustHaveRows && parsed.table.rows.length === 0)) throw new ModuleError(`tabdump ${table} could not be read back after the writes (rc ${r.rc}): ${r.stderr.trim()}`);
+	const parsed = r.rc === 0 ? tabdumpOf(table, r.stdout) : undefined;
+	if (!parsed?.ok || (mustHaveRows && parsed.table.rows.length === 0)) {
+		throw new ModuleError(`tabdump ${table} could not be read back after the writes (rc ${r.rc}): ${parsed && !parsed.ok ? parsed.why : r.stderr.trim()}`);
+	}
 	return parsed.table;
 }

@@ -1,13 +1,12 @@
 // Reads what the plan needs, on the management node, changing nothing: that this is the MN, the node
 // tables (tabdump), the noderange (nodels), node and master addresses (getent, as xCAT's getipaddr
 // resolves them) and each destination SN's addresses (`xdsh <sn> /sbin/ip addr`, as snmove asks them).
-import { ModuleError, showCommand, type CommandResult } from '../runtime';
-import type { RunOptions } from '../runtime/exec';
+import { commandFailed, ModuleError, readOk, showCommand, type Read } from '../runtime';
 import { isIPv4 } from '../runtime/ipv4';
 import { splitXcatList } from '../xcat/lists';
 import { parseLsdef } from '../xcat/lsdef';
 import { noderangeChunks } from '../xcat/noderange';
-import { parseTabdump, type Tabdump } from '../xcat/tabdump';
+import { readTable, type Tabdump } from '../xcat/tabdump';
 import { Findings } from './findings';
 import {
 	networkRows, parseAhostsv4, parseGetentHosts, parseInetAddresses, parseNodels, serviceNodeNames, shortHostname, siteValues,
@@ -18,7 +17,7 @@ import { selectNodes } from './select';
 import { nodeStatesFromTables, type SnmoveTables } from './state';
 import type { ClusterState, MoveRequest, NodeState, ServiceNodeAddress } from './types';
 
-export type Read = (argv: readonly string[], opts?: RunOptions) => Promise<CommandResult>;
+export type { Read };
 
 export interface Probed {
 	cluster: ClusterState;
@@ -36,16 +35,12 @@ const TABLES = ['nodelist', 'noderes', 'nodehm', 'nodetype', 'postscripts', 'net
 type TableName = (typeof TABLES)[number];
 const FANOUT = 16;
 
-function failed(argv: readonly string[], r: CommandResult, why = ''): ModuleError {
-	return new ModuleError(`${showCommand(argv)} failed (rc ${r.rc})${why}: ${(r.stderr || r.stdout).trim()}`, { rc: r.rc, stdout: r.stdout, stderr: r.stderr });
-}
-
 /** Refuses unless `lsxcatd -t` says this host is a management node (its xcatd answers). */
 export async function requireManagementNode(read: Read): Promise<void> {
 	const argv = ['lsxcatd', '-t'];
 	const r = await read(argv);
 	if (r.rc === 127) throw new ModuleError('lsxcatd was not found: run xcat_snmove on the active xCAT management node');
-	if (r.rc !== 0) throw failed(argv, r, ': xcatd does not answer on this host, so it is not the active management node; run xcat_snmove there');
+	if (r.rc !== 0) throw commandFailed(r, ': xcatd does not answer on this host, so it is not the active management node; run xcat_snmove there');
 	if (!r.stdout.includes('This is a Management Node')) {
 		throw new ModuleError(`this host is not an xCAT management node (lsxcatd -t says: ${r.stdout.trim() || '(nothing)'}); run xcat_snmove on the active management node`);
 	}
@@ -96,7 +91,7 @@ export async function probe(read: Read, request: MoveRequest, noderange: string 
 }
 
 async function readTables(read: Read): Promise<Record<TableName, Tabdump>> {
-	const dumps = await Promise.all(TABLES.map(async (table) => [table, await tabdump(read, table)] as const));
+	const dumps = await Promise.all(TABLES.map(async (table) => [table, await readTable(read, table)] as const));
 	const tables = Object.fromEntries(dumps) as Record<TableName, Tabdump>;
 	// tabdump prints the header alone, exit 0, when the database does not answer: a cluster has site rows and nodes
 	for (const table of ['site', 'nodelist'] as const) {
@@ -107,19 +102,8 @@ async function readTables(read: Read): Promise<Record<TableName, Tabdump>> {
 	return tables;
 }
 
-async function tabdump(read: Read, table: string): Promise<Tabdump> {
-	const argv = ['tabdump', table];
-	const r = await read(argv);
-	if (r.rc !== 0) throw failed(argv, r);
-	const parsed = parseTabdump(r.stdout);
-	if (!parsed.ok) throw new ModuleError(`${showCommand(argv)} printed what is not a table (line ${parsed.line}: ${parsed.error})`);
-	return parsed.table;
-}
-
 async function expand(read: Read, noderange: string): Promise<string[]> {
-	const argv = ['nodels', noderange];
-	const r = await read(argv);
-	if (r.rc !== 0) throw failed(argv, r, ' (the noderange names nodes or groups xCAT does not know)');
+	const r = await readOk(read, ['nodels', noderange], undefined, ' (the noderange names nodes or groups xCAT does not know)');
 	const nodes = parseNodels(r.stdout);
 	if (nodes.length === 0) throw new ModuleError(`the noderange ${JSON.stringify(noderange)} selects no nodes`);
 	return nodes;
@@ -132,8 +116,7 @@ async function resolveComputed(read: Read, nodes: Map<string, NodeState>, comput
 	for (const chunk of noderangeChunks(names)) {
 		// -S: without it lsdef leaves hidden nodes out, and they would keep the raw expression
 		const argv = ['lsdef', '-t', 'node', '-o', chunk, '-S', '-i', attributes.join(',')];
-		const r = await read(argv);
-		if (r.rc !== 0) throw failed(argv, r);
+		const r = await readOk(read, argv);
 		const problem = mergeComputed(nodes, chunk.split(','), attributes, r.stdout);
 		if (problem) throw new ModuleError(`${showCommand(argv).slice(0, 300)}: ${problem}; nothing was changed`, { stdout: r.stdout.slice(0, 2000) });
 	}

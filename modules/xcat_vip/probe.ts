@@ -1,17 +1,13 @@
 // Reads the host: its addresses, hostnames, and (when asked) who answers ARP for the address.
 import { readFile, readlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { ModuleError, showCommand, type Ctx } from '../runtime';
-import type { Args, Desired } from './desired';
+import { commandFailed, readOk, type Read } from '../runtime';
+import type { Desired } from './desired';
 import { parseArpingReply, parseCmdline, parseIpAddr } from './parse';
 import { announcerPidFile, type Current } from './plan';
 
-type Read = Ctx<Args>['read'];
-
 export async function probe(read: Read, d: Desired): Promise<Current> {
-	const argv = ['ip', '-j', 'addr', 'show'];
-	const r = await read(argv);
-	if (r.rc !== 0) throw new ModuleError(`${showCommand(argv)} failed (rc ${r.rc}): ${r.stderr.trim()}`);
+	const r = await readOk(read, ['ip', '-j', 'addr', 'show']);
 	const current: Current = { interfaces: parseIpAddr(r.stdout) };
 	if (d.hostname !== undefined) {
 		const statics = await readFile('/etc/hostname', 'utf8').catch(() => '');
@@ -48,5 +44,5 @@ export async function probeHolder(read: Read, d: Desired): Promise<string | null
 	if (r.rc === 0 || (r.rc === 124 && argv[0] === 'timeout')) return null;
 	const mac = parseArpingReply(r.stdout);
 	if (r.rc === 1 && mac) return mac;
-	throw new ModuleError(`${showCommand(argv)} failed (rc ${r.rc}): ${(r.stderr || r.stdout).trim()}`);
+	throw commandFailed(r);
 }

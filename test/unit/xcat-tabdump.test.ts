@@ -1,7 +1,8 @@
 // tabdump parsing and formatting, fed the literal outputs of xcat-surface §3.1 and xcat-real-outputs.md.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { columnIndex, formatTabdump, isDisabledValue, parseTabdump, tabdumpRecords, type Tabdump } from '../../modules/xcat/tabdump';
+import { ModuleError, type CommandResult } from '../../modules/runtime';
+import { columnIndex, formatTabdump, isDisabledValue, parseTabdump, readTable, tabdumpRecords, type Tabdump } from '../../modules/xcat/tabdump';
 
 function parsed(text: string): Tabdump {
 	const result = parseTabdump(text);
@@ -109,6 +110,19 @@ test('10,000 rows round trip exactly', () => {
 test('disable: only "", 0 and no (any case) keep a row enabled', () => {
 	const cases: [string | null, boolean][] = [[null, false], ['', false], ['0', false], ['no', false], ['NO', false], ['nO', false], ['1', true], ['yes', true], ['YES', true]];
 	for (const [value, disabled] of cases) assert.is(isDisabledValue(value), disabled, String(value));
+});
+
+test('readTable: the table; a failed tabdump or one that prints no table fails the module, in the same words everywhere', async () => {
+	const answer = (rc: number, stdout: string, stderr = '') => async (argv: readonly string[]): Promise<CommandResult> => ({ argv: [...argv], rc, stdout, stderr });
+	assert.equal(await readTable(answer(0, '#key,value\n"domain","lab"\n'), 'site'), { columns: ['key', 'value'], rows: [['domain', 'lab']] });
+	const failure = async (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e);
+	const down = await failure(readTable(answer(1, '', 'Error: connection refused\n'), 'site'));
+	assert.ok(down instanceof ModuleError);
+	assert.is(down.message, 'tabdump site failed (rc 1): Error: connection refused');
+	assert.equal([down.extra.rc, down.extra.stderr], [1, 'Error: connection refused\n']);
+	const garbled = await failure(readTable(answer(0, 'ERROR: Unable to open basic site table\n#key,value\n'), 'site'));
+	assert.ok(garbled instanceof ModuleError);
+	assert.match(garbled.message, /^tabdump site printed what is not a table \(line 1: /);
 });
 
 test.run();
