@@ -1,7 +1,7 @@
 // Runs every suite in order, each in its own process, and ends with one line
 // `N passed, N failed` over all of them. `tsx test/run.ts unit contract` runs a subset.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { type Count, countUvu, failuresOf } from './suite-output';
 
 interface Suite {
@@ -11,14 +11,37 @@ interface Suite {
 	command?: string[];
 	/** runs on the lab (needs its base image, root) */
 	lab?: boolean;
+	/** its files split over this many uvu processes at once (files that share nothing but the CPU) */
+	shards?: number;
 }
 
-const uvu = (dir: string) => ['npx', 'tsx', 'node_modules/uvu/bin.js', dir, '\\.test\\.ts$'];
+const uvu = (dir: string, pattern = '\\.test\\.ts$') => ['npx', 'tsx', 'node_modules/uvu/bin.js', dir, pattern];
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+// Seconds each heavy file took (contract suite, 4 Dec): shards are balanced on them, 10 s for the rest.
+const WEIGHT: Record<string, number> = {
+	'bad-input.test.ts': 90, 'xcat_shared_data.test.ts': 35, 'hardening.test.ts': 33, 'xcat_services.test.ts': 33,
+	'xcat_lease.test.ts': 22, 'xcat_object.test.ts': 18, 'xcat_vip.test.ts': 13,
+};
+
+/** the suite's test files dealt over N shards, heaviest first to the lightest shard; one uvu pattern each */
+function shardPatterns(dir: string, n: number): string[] {
+	const files = readdirSync(dir).filter((f) => f.endsWith('.test.ts')).sort();
+	const weight = (f: string) => WEIGHT[f] ?? 10;
+	const shards = Array.from({ length: n }, () => ({ files: [] as string[], load: 0 }));
+	for (const f of [...files].sort((a, b) => weight(b) - weight(a))) {
+		const light = shards.reduce((a, b) => (b.load < a.load ? b : a));
+		light.files.push(f);
+		light.load += weight(f);
+	}
+	return shards.filter((s) => s.files.length > 0).map((s) => `^(${s.files.sort().map(escape).join('|')})$`);
+}
 
 const SUITES: Suite[] = [
 	{ name: 'typecheck', command: ['npx', 'tsc', '-p', '.'] },
 	{ name: 'unit', dir: 'test/unit' },
-	{ name: 'contract', dir: 'test/contract' },
+	// each test spawns the bundled module (node's start-up dominates): two processes use both cores
+	{ name: 'contract', dir: 'test/contract', shards: 2 },
 	{ name: 'ansible', dir: 'test/ansible' },
 	{ name: 'integration', dir: 'test/integration' },
 	{ name: 'lab', dir: 'test/lab/selftest', lab: true },
@@ -63,6 +86,15 @@ function run(argv: string[], stdout: NodeJS.WritableStream = process.stdout, std
 	});
 }
 
+/** like run(), with the output shown whole when the process ends (shards would interleave theirs) */
+async function runHeld(argv: string[]) {
+	let text = '';
+	const sink = { write(c: Buffer | string) { text += c.toString(); return true; } } as unknown as NodeJS.WritableStream;
+	const r = await run(argv, sink, sink);
+	process.stdout.write(text);
+	return r;
+}
+
 /**
  * The lab's base image (debootstrap and the packages: minutes on a fresh machine) built in the
  * background while the suites that need no lab run; the first lab suite waits for it. Its output
@@ -97,12 +129,19 @@ async function main() {
 		if (suite.lab && base) await base;
 		console.log(`\n=== suite ${suite.name} ===`);
 		const started = Date.now();
-		const { code, output, files } = await run(suite.command ?? uvu(suite.dir!));
-		if (files) fileTimes.push(`  ${suite.name}\n${files}`);
-		const count = suite.command ? { passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1 } : countUvu(output, code);
+		const parts = suite.command ? [run(suite.command)]
+			: suite.shards && suite.shards > 1 ? shardPatterns(suite.dir!, suite.shards).map((p) => runHeld(uvu(suite.dir!, p)))
+			: [run(uvu(suite.dir!))];
+		const count: Count = { passed: 0, failed: 0 };
+		for (const { code, output, files } of await Promise.all(parts)) {
+			if (files) fileTimes.push(`  ${suite.name}\n${files}`);
+			const c = suite.command ? { passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1 } : countUvu(output, code);
+			count.passed += c.passed;
+			count.failed += c.failed;
+			for (const f of failuresOf(output, code, !suite.command)) failures.push(`--- ${suite.name}\n${f}`);
+		}
 		totals.passed += count.passed;
 		totals.failed += count.failed;
-		for (const f of failuresOf(output, code, !suite.command)) failures.push(`--- ${suite.name}\n${f}`);
 		lines.push(`${suite.name.padEnd(12)} ${String(count.passed).padStart(5)} passed ${String(count.failed).padStart(4)} failed  ${((Date.now() - started) / 1000).toFixed(1)} s`);
 	}
 	// CI shows only the tail of the output: what failed goes just above the totals
