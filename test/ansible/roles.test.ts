@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { ROOT } from './env';
+import { ansibleEnv, ROOT } from './env';
 
 const roles = existsSync(`${ROOT}/roles`) ? readdirSync(`${ROOT}/roles`) : [];
 const Roles = suite('roles: argument specs, defaults and README agree');
@@ -37,5 +37,18 @@ for (const role of roles) {
 		}
 	});
 }
+
+// inventory/example is what users copy: it must parse, put the MNs where the role looks for them,
+// and set only variables the roles have (a renamed variable would silently do nothing there)
+Roles('the example production inventory parses and sets only the roles\' variables, secrets from the vault', async () => {
+	const r = await execa('ansible-inventory', ['-i', `${ROOT}/inventory/example`, '--list'], { env: ansibleEnv, cwd: ROOT });
+	const inv = JSON.parse(r.stdout);
+	assert.ok((inv.xcat_mn?.hosts ?? []).length >= 2, 'two MNs in group xcat_mn');
+	const vars: Record<string, unknown> = Object.assign({}, ...Object.values(inv._meta.hostvars as Record<string, Record<string, unknown>>));
+	const known = new Set<string>();
+	for (const role of roles) for (const n of Object.keys((await yaml(`${ROOT}/roles/${role}/defaults/main.yml`)) ?? {})) known.add(n);
+	for (const n of Object.keys(vars).filter((k) => /^xcat_/.test(k))) assert.ok(known.has(n), `${n} is set in inventory/example but no role has it`);
+	for (const secret of ['xcat_ha_db_password', 'xcat_ha_bmc_password']) assert.match(String(vars[secret]), /^\{\{ vault_/, `${secret} comes from the vault`);
+});
 
 Roles.run();
