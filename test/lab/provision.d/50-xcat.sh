@@ -17,6 +17,8 @@ step() { printf '50-xcat: %-34s %5.2f s\n' "$1" "$(awk -v a="$t0" -v b="$EPOCHRE
 bundle=$(node "$lab_home/xcat/build.mjs")
 sum=$(sha256sum "$bundle" | cut -c1-64)
 step "bundle built"
+cost_model=real
+[[ ${XCAT_LAB_COST:-} == off ]] && cost_model=off
 
 # hosts.conf: NAME OCTET GROUPS
 declare -A group_of ip_of
@@ -39,6 +41,8 @@ install_on() {
 	# makeconservercf does not): the tests that use consoles on a bare MN or SN need it. The xcat_ha
 	# role does it on the MNs itself; test/e2e/mn-ha.test.ts removes this link first to prove that.
 	on "$h" /usr/bin/node /opt/xcat/lib/xcat-double.js install --console-link >/dev/null
+	# real xCAT's time, charged by the double (test/lab/xcat/src/cost.ts): on unless XCAT_LAB_COST=off
+	on "$h" "printf '%s\n' ${cost_model} > /opt/xcat/lib/cost-model"
 	# sshd reads /etc/environment once per connection: a multiplexed master opened before the
 	# install would keep serving the old PATH, so ask it to exit
 	if ((fresh)); then ssh -F "$ssh_config" -O exit "$h" 2>/dev/null || true; fi

@@ -1,17 +1,62 @@
-// The one place where the double would charge real xCAT's time (xcat-real-outputs.md, "Empty results
-// and daemon latency": a CLI call ~0.155 s, xcatd start → first answer ~1.80 s, bulk chdef ~1.5 ms
-// per node, makeconservercf per node). Not modelled yet: every charge is free. A cost model only has to
-// replace the body of charge(); the callers already say what is being paid for and how many units.
+// What real xCAT 2.19 costs in time, charged by the double so that what runs on the lab takes as long
+// as it would on a real management node (measured on real xCAT, SQLite, 2 cores, 4 Dec 2026 — the
+// figures below are the medians of that run; see the README "Time"). The callers say what is paid
+// for and how many units; this file alone decides the price.
+//
+// The model is on unless switched off: XCAT_DOUBLE_COST=off in the environment, or the word `off` in
+// /opt/xcat/lib/cost-model (what `lab up` writes when XCAT_LAB_COST=off, for daemons started by
+// systemd that see no caller's environment). Off is for fast unit-level tests of the double only:
+// every figure the README prints is measured with it on.
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+
 export type Cost =
-	/** one client command sent to xcatd (units: 1) */
+	/** one client command (units: 1): real xCAT's perl client start plus one xcatd round trip */
 	| 'call'
-	/** xcatd loading its plugins before it answers (units: 1) */
+	/** xcatd loading its plugins before it listens (units: 1) */
 	| 'xcatd-start'
+	/** xcatd's stop (units: 1) */
+	| 'xcatd-stop'
 	/** objects written by one chdef/mkdef (units: objects) */
 	| 'define-object'
 	/** consoles written by one makeconservercf (units: nodes) */
 	| 'console';
 
-export function charge(_what: Cost, _units = 1): void {
-	// free until the lead decides the model (CI time)
+/** a floor on the whole process (ms since it started) or a price per unit (ms) */
+export const MODEL: Record<Cost, { floorMs: number } | { perUnitMs: number }> = {
+	// one `lsxcatd -a`: 0.155-0.177 s
+	call: { floorMs: 160 },
+	// `systemctl start xcatd` → first answer: median 1.80 s (1.47-2.42); Type=forking, so start returns then
+	'xcatd-start': { floorMs: 1800 },
+	// `systemctl stop xcatd`: median 0.44 s (0.28-0.58)
+	'xcatd-stop': { perUnitMs: 440 },
+	// one chdef of 10,000 nodes: 14.6-16.3 s
+	'define-object': { perUnitMs: 1.5 },
+	// makeconservercf of 10,000 nodes: 3.2-4.6 s
+	console: { perUnitMs: 0.39 },
+};
+
+let enabled: boolean | undefined;
+
+export function modelOn(env: NodeJS.ProcessEnv = process.env, file = '/opt/xcat/lib/cost-model'): boolean {
+	if (env.XCAT_DOUBLE_COST !== undefined) return env.XCAT_DOUBLE_COST !== 'off';
+	try {
+		return readFileSync(file, 'utf8').trim() !== 'off';
+	} catch {
+		return true;
+	}
+}
+
+/** How long WHAT must still take, given the process has run SINCE ms (pure). */
+export function price(what: Cost, units: number, sinceStartMs: number): number {
+	const m = MODEL[what];
+	return 'floorMs' in m ? Math.max(0, m.floorMs - sinceStartMs) : m.perUnitMs * units;
+}
+
+/** Blocks the process for the price: real xCAT's time is spent before it answers or listens. */
+export function charge(what: Cost, units = 1): void {
+	enabled ??= modelOn();
+	if (!enabled) return;
+	const ms = Math.round(price(what, units, performance.now()));
+	if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }

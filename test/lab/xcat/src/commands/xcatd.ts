@@ -58,6 +58,8 @@ export async function xcatd(ctx: Ctx): Promise<void> {
 		return;
 	}
 
+	// real xcatd loads its plugins before it forks and listens: nothing answers in the meantime
+	charge('xcatd-start');
 	const identity = () => [`hostname=${fqdn()}`, VERSION_LINE, ...nodeRoleLines(), ...lsxcatdDatabaseLines(readDbConfig())];
 	const tlsOptions = loadTls();
 	const server = createServer((sock) => {
@@ -92,11 +94,10 @@ export async function xcatd(ctx: Ctx): Promise<void> {
 		out.code(1);
 	});
 	if (out.exitCode) return;
-	charge('xcatd-start');
 	log(`xcatd started on port ${port}, database ${cfg.engine === 'SQLite' ? 'SQLite' : `${cfg.engine} on ${(cfg as { host: string }).host}`}`);
 	notifyReady();
 	await new Promise<void>((resolve) => {
-		const stop = (sig: string) => { log(`xcatd stopping on ${sig}`); server.close(); resolve(); };
+		const stop = (sig: string) => { log(`xcatd stopping on ${sig}`); charge('xcatd-stop'); server.close(); resolve(); };
 		process.once('SIGTERM', () => stop('SIGTERM'));
 		process.once('SIGINT', () => stop('SIGINT'));
 	});
