@@ -427,7 +427,8 @@ export const SCENARIOS: Scenario[] = [
 	},
 	{
 		name: 'storage gone',
-		ci: true,
+		// not in CI: the e2e suite's lease-guard test makes the same fault on every run and times the
+		// step-down more closely (VIP, xcatd and PostgreSQL sampled inside the MN every 50 ms)
 		expect: '/HA disappears from the active MN (faults/storage-loss: an empty read-only tmpfs over it; open files stay open); its lease guard stops the services and drops the VIP within its deadline; a planned failover (it still answers ssh) makes the standby active; with its storage back the old MN is a standby',
 		needs: () => (guardAvailable() ? null : 'the lease guard in the role'),
 		async run(c) {
