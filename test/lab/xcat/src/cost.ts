@@ -1,4 +1,4 @@
-// The one place where the double would charge real xCAT's time (xcat-real-outputs.md, "Empty results
+// The one place where the double would charge real xCAT's time (docs/xcat-behaviour.md#timings
 // and daemon latency": a CLI call ~0.155 s, xcatd start → first answer ~1.80 s, bulk chdef ~1.5 ms
 // per node, makeconservercf per node). Not modelled yet: every charge is free. A cost model only has to
 // replace the body of charge(); the callers already say what is being paid for and how many units.
