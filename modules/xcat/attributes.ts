@@ -1,5 +1,5 @@
 // Where xCAT keeps the node attributes that lsdef/chdef name (Schema.pm's object definitions;
-// xcat-surface §2 "Object attribute mapping").
+// docs/xcat-behaviour.md#tables-and-object-attributes).
 
 export const NODE_ATTRIBUTE_COLUMNS = {
 	servicenode: { table: 'noderes', column: 'servicenode' },

@@ -1,4 +1,4 @@
-// /etc/xcat/cfgloc, where xCAT finds its database (xcat-surface.md §4.1): its first line is
+// /etc/xcat/cfgloc, where xCAT finds its database (docs/xcat-behaviour.md#cfgloc-where-the-database-is): its first line is
 // `Pg:dbname=xcatdb;host=<ip>|xcatadm|<password>`, `mysql:…|xcatadmin|…`, `DB2:…`, `SQLite:<dir>`
 // or a bare SQLite directory; no file means SQLite in /etc/xcat. Pure.
 
@@ -25,7 +25,7 @@ export function parseCfgloc(text: string | undefined): Cfgloc {
 		const eq = f.indexOf('=');
 		return eq < 0 ? [f, ''] : [f.slice(0, eq), f.slice(eq + 1)];
 	});
-	// xCAT takes anything that is not mysql or DB2 for PostgreSQL (xcatha-behaviour.md §5.2); so do we
+	// an engine word we do not know is taken for PostgreSQL, as xcatha.py does (docs/xcatha.md#database-type)
 	const type = ENGINES[engine] ?? 'postgresql';
 	return { type, engine, fields, user, password: rest.join('|') };
 }

@@ -1,5 +1,5 @@
-// `lsdef` output (xcat-surface §3.3, xcat-real-outputs): stanzas of `Object name: x` followed by
-// 4-space `attr=value` lines, the compressed `-c` form `x: attr=value`, the bare listing `x  (node)`,
+// `lsdef` output (docs/xcat-behaviour.md#lsdef-and-chdef and docs/xcat-behaviour.md#empty-results): stanzas of
+// `Object name: x` followed by 4-space `attr=value` lines, the compressed `-c` form `x: attr=value`, the bare listing `x  (node)`,
 // and xCAT's message lines (`Error: [mn]: ...`, `Warning: ...`). Errors are returned, never thrown:
 // lsdef prints the objects it found even when it also reports missing ones.
 

@@ -1,5 +1,5 @@
 // `tabdump <table>` output: a `#col,col,...` header, then one CSV row per table row.
-// A defined value is `"value"` with `"` doubled; NULL is an empty, unquoted field (xcat-surface §3.1).
+// A defined value is `"value"` with `"` doubled; NULL is an empty, unquoted field (docs/xcat-behaviour.md#tabdump).
 // The scanner jumps with indexOf between quotes, so 100,000 rows parse in tens of milliseconds.
 import { ModuleError } from '../runtime/errors';
 import { readOk, type Read, type RunOptions } from '../runtime/exec';

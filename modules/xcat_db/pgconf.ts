@@ -1,7 +1,7 @@
 // The two PostgreSQL files xCAT's HA needs right (pure): pg_hba.conf must let every MN address and
 // the VIP in (md5, as pgsqlsetup writes it), and postgresql.conf's listen_addresses must name them.
 
-/** pgsqlsetup's own line, spacing included (xcat-surface.md §4.3). */
+/** pgsqlsetup's own line, spacing included (docs/xcat-behaviour.md#pgsqlsetup). */
 export const hbaLine = (ip: string): string => `host    all          all        ${ip}/32      md5`;
 
 const PASSWORD_METHODS = new Set(['md5', 'scram-sha-256', 'password']);

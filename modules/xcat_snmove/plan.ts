@@ -1,5 +1,5 @@
 // The heart of xcat_snmove: a pure plan of what snmove would change, node by node, by xCAT's rules
-// (xcat-surface §1.3–1.4). Nothing may change unless every selected node has a valid destination.
+// (docs/xcat-behaviour.md#snmove). Nothing may change unless every selected node has a valid destination.
 
 import { isIPv4 } from '../runtime/ipv4';
 import { splitXcatList } from '../xcat/lists';

@@ -1,5 +1,5 @@
-// snmove's per-node attribute rules (xcat-surface §1.4, checked against snmove.pm and the observed
-// before/after tables of xcat-real-outputs.md). Each rule is a small pure function.
+// snmove's per-node attribute rules (docs/xcat-behaviour.md#what-snmove-changes-per-node, checked against snmove.pm and
+// the observed run, docs/xcat-behaviour.md#snmove-observed). Each rule is a small pure function.
 
 import { splitXcatList } from '../xcat/lists';
 

@@ -1,8 +1,9 @@
 # -*- coding: utf-8 -*-
 # Turns a check-mode run of playbooks/audit.yml into an audit report: one item per task and
 # host that checked something; a changed item is drift, a failed one could not be checked.
-# Writes <dir>/audit.json and <dir>/audit.junit.xml (dir: xcat_ha_audit_dir, default
-# ./xcat-ha-audit). Active only while playbooks/audit.yml runs.
+# Writes <dir>/audit.json and <dir>/audit.junit.xml on the control node, never into the directory
+# the playbook is run from unless asked (default_dir below says where). Active only while
+# playbooks/audit.yml runs.
 from __future__ import annotations
 
 import json
@@ -30,6 +31,19 @@ NOT_CHECKS = {
 REPORT_PLAY = 'Report the drift the audit found'
 
 
+def default_dir():
+    """Where the report goes unless -e xcat_ha_audit_dir=<dir> says otherwise: $XCAT_HA_AUDIT_DIR, else
+    the XDG state directory ($XDG_STATE_HOME/xcat-ha/audit, ~/.local/state/xcat-ha/audit without it):
+    a report is state of the control node's user, kept between runs, not a file for the directory a
+    CI job or a person happens to run ansible-playbook from."""
+    if os.environ.get('XCAT_HA_AUDIT_DIR'):
+        return os.path.expanduser(os.environ['XCAT_HA_AUDIT_DIR'])
+    state = os.environ.get('XDG_STATE_HOME', '')
+    if not os.path.isabs(state):  # the XDG spec: a relative value is invalid and ignored
+        state = os.path.join(os.path.expanduser('~'), '.local', 'state')
+    return os.path.join(state, 'xcat-ha', 'audit')
+
+
 class CallbackModule(CallbackBase):
     CALLBACK_VERSION = 2.0
     CALLBACK_TYPE = 'aggregate'
@@ -42,7 +56,7 @@ class CallbackModule(CallbackBase):
         self.reporting = False
         self.items = []
         self.started = time.time()
-        self.out_dir = 'xcat-ha-audit'
+        self.out_dir = default_dir()
 
     def v2_playbook_on_start(self, playbook):
         self.active = os.path.basename(playbook._file_name) == 'audit.yml'
@@ -52,7 +66,8 @@ class CallbackModule(CallbackBase):
         if not self.active:
             return
         extra = play.get_variable_manager().extra_vars
-        self.out_dir = str(extra.get('xcat_ha_audit_dir', self.out_dir))
+        if extra.get('xcat_ha_audit_dir'):
+            self.out_dir = os.path.expanduser(str(extra['xcat_ha_audit_dir']))
         if play.get_name() == REPORT_PLAY:
             self.reporting = True  # the report play's own results are not audit items
             report = self._write()
@@ -111,7 +126,8 @@ class CallbackModule(CallbackBase):
             'items': self.items,
             'dir': os.path.abspath(self.out_dir),
         }
-        os.makedirs(self.out_dir, exist_ok=True)
+        # 0700 as XDG asks of state directories: a drift's diff can show configuration files
+        os.makedirs(self.out_dir, mode=0o700, exist_ok=True)
         self._atomic(os.path.join(self.out_dir, 'audit.json'), json.dumps(report, indent=1, sort_keys=True) + '\n')
         self._atomic(os.path.join(self.out_dir, 'audit.junit.xml'), self._junit(report))
         return report

@@ -38,6 +38,18 @@ for (const role of roles) {
 	});
 }
 
+// The entry points share one options mapping (a YAML anchor) instead of copies that drift apart:
+// an option's key is written once in the file's text, whatever number of entry points takes it
+for (const role of roles) {
+	Roles(`${role}: each option is written once in meta/argument_specs.yml`, () => {
+		const text = readFileSync(`${ROOT}/roles/${role}/meta/argument_specs.yml`, 'utf8');
+		const keys = [...text.matchAll(new RegExp(`^\\s+(${role}_\\w+):`, 'gm'))].map((m) => m[1]);
+		const twice = keys.filter((k, i) => keys.indexOf(k) !== i);
+		assert.ok(keys.length > 0, `${role}: no options found`);
+		assert.equal([...new Set(twice)], [], `${role}: written more than once`);
+	});
+}
+
 // inventory/example is what users copy: it must parse, put the MNs where the role looks for them,
 // and set only variables the roles have (a renamed variable would silently do nothing there)
 Roles('the example production inventory parses and sets only the roles\' variables, secrets from the vault', async () => {

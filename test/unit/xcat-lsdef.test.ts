@@ -1,11 +1,11 @@
-// lsdef parsing, fed the literal outputs of xcat-surface §3.3 and xcat-real-outputs.md.
+// lsdef parsing, fed the literal outputs of docs/xcat-behaviour.md#lsdef-and-chdef and docs/xcat-behaviour.md#empty-results.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseLsdef } from '../../modules/xcat/lsdef';
 
 const plain = (record: Record<string, string> | undefined) => (record ? { ...record } : undefined);
 
-test('§3.3 stanza: lsdef -t node -o cn1 -i servicenode,xcatmaster', () => {
+test('stanza: lsdef -t node -o cn1 -i servicenode,xcatmaster', () => {
 	const result = parseLsdef('Object name: cn1\n    servicenode=sn1,sn2\n    xcatmaster=10.1.0.2\n');
 	assert.equal(plain(result.objects.get('cn1')), { servicenode: 'sn1,sn2', xcatmaster: '10.1.0.2' });
 	assert.equal(result.errors, []);
@@ -48,7 +48,7 @@ test('compressed -c -i form: "cn1: servicenode=sn1,sn2"', () => {
 	assert.equal(plain(result.objects.get('cn2')), { servicenode: 'sn2,sn1' });
 });
 
-test('missing object (§3.3), with the [mn] prefix: error and missing name, objects found are kept', () => {
+test('missing object, with the [mn] prefix: error and missing name, objects found are kept', () => {
 	const text = "Error: [xcatmn]: Could not find an object named 'cn9' of type 'node'.\nObject name: cn1\n    servicenode=sn1\n";
 	const result = parseLsdef(text);
 	assert.equal(result.missing, ['cn9']);
@@ -90,7 +90,7 @@ test('observed: no node definitions to display', () => {
 	assert.equal(result.unrecognised, []);
 });
 
-// real xCAT 2.19.0 (xcat-real-outputs.md, "Empty results"): stdout then stderr, as a caller joins them
+// real xCAT 2.19.0 (docs/xcat-behaviour.md#empty-results): stdout then stderr, as a caller joins them
 test('real: every named object missing: the stdout line and one error each (exit 1)', () => {
 	const result = parseLsdef("No object definitions have been found\nError: [xcatmn]: Could not find an object named 'cn1' of type 'node'.\n");
 	assert.is(result.empty, true);

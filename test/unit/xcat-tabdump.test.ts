@@ -1,4 +1,5 @@
-// tabdump parsing and formatting, fed the literal outputs of xcat-surface §3.1 and xcat-real-outputs.md.
+// tabdump parsing and formatting, fed the literal outputs of docs/xcat-behaviour.md#tabdump and
+// docs/xcat-behaviour.md#snmove-observed.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ModuleError, type CommandResult } from '../../modules/runtime';
@@ -10,12 +11,12 @@ function parsed(text: string): Tabdump {
 	return result.table;
 }
 
-// xcat-surface §3.1, examples (each table on its own)
+// docs/xcat-behaviour.md#tabdump, examples (each table on its own)
 const SITE = '#key,value,comments,disable\n"blademaxp","64",,\n"domain","pok.stglabs.ibm.com",,\n';
 const POLICY = '#priority,name,host,commands,noderange,parameters,time,rule,comments,disable\n"1","root",,,,,,"allow",,\n"2.3",,,"lsxcatd",,,,"allow",,\n';
 const NETWORKS = '#netname,net,mask,mgtifname,gateway,dhcpserver,tftpserver,nameservers,ntpservers,logservers,dynamicrange,staticrange,staticrangeincrement,nodehostname,ddnsdomain,vlanid,domain,mtu,comments,disable\n'
 	+ '"10_0_0_0-255_0_0_0","10.0.0.0","255.0.0.0","eth0","10.2.0.221",,"10.2.2.250",,,,,,,,,,,,,\n';
-// xcat-real-outputs.md, "snmove, observed" (before, nodehm)
+// docs/xcat-behaviour.md#snmove-observed (before, nodehm)
 const NODEHM = '#node,power,mgt,cons,termserver,termport,conserver,serialport,serialspeed,serialflow,getmac,cmdmapping,consoleondemand,consoleenabled,comments,disable\n'
 	+ '"cn1",,"ipmi","ipmi",,,"sn1",,,,,,,,,\n'
 	+ '"cn3",,"ipmi","ipmi",,,"xcatmn",,,,,,,,,\n';

@@ -49,7 +49,7 @@ Read('lsdef argv: -i … -c for attributes, -s for existence, -l for removal; -S
 	assert.equal(lsdefArgv(want({ type: 'network', name: 'n1', attributes: [['tftpserver', 'x']] })), ['lsdef', '-t', 'network', '-o', 'n1', '-i', 'tftpserver', '-c']);
 });
 
-// literal output of the lab's double (xcat-surface §3.3 formats)
+// literal output of the lab's double (docs/xcat-behaviour.md#lsdef-and-chdef formats)
 Read('compressed values, empty values and missing nodes (exit 1 for the missing one only)', () => {
 	const r = readLsdef('node', ['servicenode', 'nfsserver'], {
 		rc: 1,
@@ -69,7 +69,7 @@ Read('site: unset keys are not printed, and clustersite always exists', () => {
 	assert.ok(none.ok && none.current.objects.has('clustersite'));
 });
 
-// literal outputs of real xCAT 2.19.0 (xcat-real-outputs.md, "Empty results and daemon latency")
+// literal outputs of real xCAT 2.19.0 (docs/xcat-behaviour.md#empty-results)
 Read('real: every named node missing: the stdout line, an error each, exit 1: all missing, nothing refused', () => {
 	const r = readLsdef('node', ['groups', 'ip'], {
 		rc: 1,

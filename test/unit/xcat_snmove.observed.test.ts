@@ -1,4 +1,4 @@
-// The "snmove, observed" tables of xcat-real-outputs.md (real xCAT 2.19) as a literal fixture: the
+// The observed snmove run of real xCAT 2.19 (docs/xcat-behaviour.md#snmove-observed) as a literal fixture: the
 // before tabdump goes through our parser and state builder, the plan's writes are applied to the
 // tables, and the result must equal the observed after, byte for byte.
 import { test } from 'uvu';

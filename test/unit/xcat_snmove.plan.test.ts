@@ -1,4 +1,4 @@
-// The snmove plan, table by table: every rule and edge of xcat-surface §1.3–1.4 and issue 7.
+// The snmove plan, table by table: every rule and edge of docs/xcat-behaviour.md#snmove and issue 7.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { plan } from '../../modules/xcat_snmove/plan';

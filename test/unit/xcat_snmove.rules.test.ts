@@ -1,4 +1,5 @@
-// snmove's per-node rules (xcat-surface §1.4, §1.5), one table per rule.
+// snmove's per-node rules (docs/xcat-behaviour.md#what-snmove-changes-per-node and
+// docs/xcat-behaviour.md#postscripts), one table per rule.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {

@@ -1,6 +1,6 @@
 // What real xCAT 2.19 costs in time, charged by the double so that what runs on the lab takes as long
 // as it would on a real management node (measured on real xCAT, SQLite, 2 cores, 4 Dec 2026 — the
-// figures below are the medians of that run; see the README "Time"). The callers say what is paid
+// figures below are the medians of that run: docs/xcat-behaviour.md#timings). The callers say what is paid
 // for and how many units; this file alone decides the price.
 //
 // The model is on unless switched off: XCAT_DOUBLE_COST=off in the environment, or the word `off` in

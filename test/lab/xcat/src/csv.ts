@@ -1,4 +1,4 @@
-// tabdump's CSV (xcat-surface.md §3.1): a defined value is "value" with " doubled, NULL is nothing,
+// tabdump's CSV (docs/xcat-behaviour.md#tabdump): a defined value is "value" with " doubled, NULL is nothing,
 // fields joined by commas, no trailing comma. The parser reads it back for restorexCATdb.
 import type { Row } from './schema.js';
 

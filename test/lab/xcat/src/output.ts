@@ -1,4 +1,4 @@
-// How xCAT's client prints responses (xcat-surface.md §1.2, Client.pm handle_response):
+// How xCAT's client prints responses (docs/xcat-behaviour.md#how-xcat-commands-report, Client.pm handle_response):
 // errors and warnings on stderr as "Error: [<xcatd host>]: text" (no "[host]: " under XCATBYPASS),
 // info and data on stdout; the exit code is the OR of the error codes.
 import { writeSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// The xCAT tables the double knows: columns in schema order and key columns (xcat-surface.md §2),
+// The xCAT tables the double knows: columns in schema order and key columns (docs/xcat-behaviour.md#tables-and-object-attributes),
 // plus `mac`, which makedhcp -a needs. Every table ends with `comments` and `disable`.
 
 export interface TableSpec {

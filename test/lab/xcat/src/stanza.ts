@@ -1,4 +1,4 @@
-// lsdef output (xcat-surface.md §3.3 and DBobjectdefs.pm defls): stanzas sorted by object and by
+// lsdef output (docs/xcat-behaviour.md#lsdef-and-chdef and DBobjectdefs.pm defls): stanzas sorted by object and by
 // attribute, 4-space indent; -i prints requested attributes even when unset; -c compresses to
 // "obj: attr=val"; -z writes the stanza-file format; without details only "name  (type)".
 

@@ -65,7 +65,7 @@ B('the same commands give the same outputs', () => {
 	both('gettab', 'node=cn5', 'noderes.servicenode');
 	for (const t of TABLE_NAMES) {
 		// rows come back in database order: SQLite keeps insertion order, PostgreSQL moves an
-		// updated row to the end (xcat-real-outputs.md: "identical rows (in update order)")
+		// updated row to the end (docs/xcat-behaviour.md#tabdump: rows in update order)
 		const a = lite.run('tabdump', [t]);
 		const b = post.run('tabdump', [t]);
 		assert.is(b.stdout.split('\n')[0], a.stdout.split('\n')[0]);

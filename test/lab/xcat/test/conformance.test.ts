@@ -1,5 +1,5 @@
 // The bundled double, run on this machine against a temporary root with SQLite, fed the
-// examples of xcat-real-outputs.md (observed real xCAT 2.19) and compared byte for byte.
+// outputs of real xCAT 2.19 (docs/xcat-behaviour.md) and compared byte for byte.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Root } from './harness';

@@ -1,4 +1,4 @@
-// Pure formats: tabdump CSV, lsdef stanzas, cfgloc and lsxcatd -d, against xcat-surface.md §3.
+// Pure formats: tabdump CSV, lsdef stanzas, cfgloc and lsxcatd -d, against docs/xcat-behaviour.md#command-formats.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { headerLine, parseRecord, rowLine, splitDump } from '../src/csv';
@@ -8,7 +8,7 @@ import { TABLES } from '../src/schema';
 
 const Csv = suite('tabdump CSV');
 
-Csv('the §3.1 examples, byte for byte', () => {
+Csv('the tabdump examples, byte for byte', () => {
 	assert.is(headerLine(TABLES.site!.cols), '#key,value,comments,disable');
 	assert.is(rowLine(['blademaxp', '64', null, null]), '"blademaxp","64",,');
 	assert.is(rowLine(['1', 'root', null, null, null, null, null, 'allow', null, null]), '"1","root",,,,,,"allow",,');
@@ -37,7 +37,7 @@ Csv('malformed input is refused', () => {
 const Stanza = suite('lsdef stanzas');
 const cn1 = { name: 'cn1', type: 'node', attrs: new Map([['xcatmaster', '10.1.0.2'], ['servicenode', 'sn1,sn2'], ['groups', 'all'], ['tftpserver', '']]) };
 
-Stanza('-i: sorted, 4 spaces, requested attributes only (§3.3 example)', () => {
+Stanza('-i: sorted, 4 spaces, requested attributes only (the lsdef example)', () => {
 	assert.equal(formatLsdef([cn1], { long: true, requested: ['xcatmaster', 'servicenode'] }),
 		['Object name: cn1', '    servicenode=sn1,sn2', '    xcatmaster=10.1.0.2']);
 });
@@ -61,7 +61,7 @@ Stanza('site with -i prints only the requested keys that are set', () => {
 
 const Cfg = suite('cfgloc and lsxcatd -d');
 
-Cfg('PostgreSQL: five lines, never the password (§3.5)', () => {
+Cfg('PostgreSQL: five lines, never the password (lsxcatd -d)', () => {
 	const c = parseCfgloc('Pg:dbname=xcatdb;host=10.0.0.1|xcatadm|secret\n');
 	assert.is(c.engine, 'Pg');
 	assert.equal(lsxcatdDatabaseLines(c), ['cfgloc=Pg:dbname=xcatdb;host=10.0.0.1|xcatadm', 'dbengine=Pg', 'dbname=xcatdb', 'dbhost=10.0.0.1', 'dbadmin=xcatadm']);

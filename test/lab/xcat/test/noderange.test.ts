@@ -1,4 +1,4 @@
-// Noderange expansion (NodeRange.pm semantics, xcat-surface.md §3.7) and group inheritance.
+// Noderange expansion (NodeRange.pm semantics, docs/xcat-behaviour.md#noderanges) and group inheritance.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { KeyedTable } from '../src/inherit';

@@ -1,4 +1,4 @@
-// The calls where the double of b1244d3 differed from real xCAT 2.19.0 (xcat-real-outputs.md, "Empty
+// The calls where the double of b1244d3 differed from real xCAT 2.19.0 (docs/xcat-behaviour.md#empty-results, "Empty
 // results and daemon latency" and "Where the double of b1244d3 differed"), run on this machine against
 // a temporary root with SQLite: stdout, stderr and exit code pinned per case.
 import { suite } from 'uvu';

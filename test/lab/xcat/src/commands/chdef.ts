@@ -1,4 +1,4 @@
-// chdef and mkdef (DBobjectdefs.pm defch/defmk, xcat-surface.md §3.3). All objects are written
+// chdef and mkdef (DBobjectdefs.pm defch/defmk, docs/xcat-behaviour.md#lsdef-and-chdef). All objects are written
 // in one transaction, one multi-row upsert per table.
 import { charge } from '../cost.js';
 import { flag } from '../getopt.js';

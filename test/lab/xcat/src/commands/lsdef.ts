@@ -1,4 +1,4 @@
-// lsdef (DBobjectdefs.pm defls, xcat-surface.md §3.3)
+// lsdef (DBobjectdefs.pm defls, docs/xcat-behaviour.md#lsdef-and-chdef)
 import { flag, list, str } from '../getopt.js';
 import { attrsOf, type ObjType } from '../objects.js';
 import { formatLsdef, type ListedObject } from '../stanza.js';

@@ -1,4 +1,4 @@
-// lsxcatd -v|-t|-d|-a (tabutils.pm lsxcatd, xcat-surface.md §3.5)
+// lsxcatd -v|-t|-d|-a (tabutils.pm lsxcatd, docs/xcat-behaviour.md#lsxcatd)
 import { existsSync } from 'node:fs';
 import { lsxcatdDatabaseLines } from '../db/cfgloc.js';
 import { readDbConfig } from '../db/open.js';

@@ -1,5 +1,5 @@
 // nodels [noderange] [-H] [-b] [-S] [table.column|shortname|table]… with ==, !=, =~, !~ selections
-// (tabutils.pm nodels, xcat-surface.md §3.4). Output lines "node: value" (terse) or
+// (tabutils.pm nodels, docs/xcat-behaviour.md#nodels). Output lines "node: value" (terse) or
 // "node: table.column: value"; nodes sorted; unset values print as empty.
 import { VERSION_LINE } from '../env.js';
 import { getopt, flag } from '../getopt.js';

@@ -1,4 +1,4 @@
-// tabdump [-d] [table] | [-w attr==val]… [-f file] table (tabutils.pm tabdump, xcat-surface.md §3.1)
+// tabdump [-d] [table] | [-w attr==val]… [-f file] table (tabutils.pm tabdump, docs/xcat-behaviour.md#tabdump)
 import { writeFileSync } from 'node:fs';
 import { headerLine, rowLine } from '../csv.js';
 import { hostPath, VERSION_LINE } from '../env.js';

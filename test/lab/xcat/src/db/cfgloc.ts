@@ -1,4 +1,4 @@
-// /etc/xcat/cfgloc (xcat-surface.md §4.1): "Pg:dbname=xcatdb;host=10.0.0.1|xcatadm|secret",
+// /etc/xcat/cfgloc (docs/xcat-behaviour.md#cfgloc-where-the-database-is): "Pg:dbname=xcatdb;host=10.0.0.1|xcatadm|secret",
 // "mysql:…", or an SQLite directory; no file means SQLite in /etc/xcat.
 
 export type DbConfig =
