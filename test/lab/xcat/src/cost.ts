@@ -20,7 +20,9 @@ export type Cost =
 	/** objects written by one chdef/mkdef (units: objects) */
 	| 'define-object'
 	/** consoles written by one makeconservercf (units: nodes) */
-	| 'console';
+	| 'console'
+	/** a whole DNS or DHCP configuration written again: makedns -n, makedhcp -n (units: 1) */
+	| 'regenerate';
 
 /** a floor on the whole process (ms since it started) or a price per unit (ms) */
 export const MODEL: Record<Cost, { floorMs: number } | { perUnitMs: number }> = {
@@ -34,7 +36,14 @@ export const MODEL: Record<Cost, { floorMs: number } | { perUnitMs: number }> = 
 	'define-object': { perUnitMs: 1.5 },
 	// makeconservercf of 10,000 nodes: 3.2-4.6 s
 	console: { perUnitMs: 0.39 },
+	// makedns -n, makedhcp -n: about 3.5 s each on a small cluster
+	regenerate: { floorMs: 3500 },
 };
+
+/** What a command pays once it has done its work, beyond the call itself (see main.ts). */
+export function chargeAfter(command: string, args: readonly string[]): void {
+	if ((command === 'makedns' || command === 'makedhcp') && args.includes('-n')) charge('regenerate');
+}
 
 let enabled: boolean | undefined;
 

@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { requireXcatd } from './client.js';
 import { makeCtx, type Command } from './commands/common.js';
 import { COMMANDS } from './commands/index.js';
-import { charge } from './cost.js';
+import { charge, chargeAfter } from './cost.js';
 import { writeAll } from './output.js';
 
 async function main(): Promise<number> {
@@ -29,6 +29,7 @@ async function main(): Promise<number> {
 	const ctx = makeCtx(name, args, entry.viaXcatd);
 	try {
 		await (entry.run as Command)(ctx);
+		chargeAfter(name, args);
 	} finally {
 		ctx.out.flush();
 	}

@@ -17,7 +17,8 @@ Cost('a call and an xcatd start are floors on the whole process; writes and cons
 	assert.is(price('xcatd-stop', 1, 5000), 440);
 	assert.is(price('define-object', 10_000, 0), 15_000, 'chdef of 10,000 nodes: 15 s, as real xCAT (14.6-16.3 s)');
 	assert.ok(Math.abs(price('console', 10_000, 0) - 3900) < 1e-6, 'makeconservercf of 10,000 nodes: 3.9 s (3.2-4.6 s)');
-	assert.equal(Object.keys(MODEL).sort(), ['call', 'console', 'define-object', 'xcatd-start', 'xcatd-stop']);
+	assert.is(price('regenerate', 1, 1000), 2500, 'makedns -n and makedhcp -n take 3.5 s');
+	assert.equal(Object.keys(MODEL).sort(), ['call', 'console', 'define-object', 'regenerate', 'xcatd-start', 'xcatd-stop']);
 });
 
 Cost('on unless switched off, by the environment first, else by the lab\'s file', () => {
