@@ -43,13 +43,13 @@ try {
 		cold.push((await runModule('xcat_vip', { address: '198.51.100.10', interface: 'v0' }, { netns: pair.a.ns, check: true })).ms);
 		const s = Date.now(); await execa('ip', ['netns', 'exec', pair.a.ns, 'node', '-e', '0']); bare.push(Date.now() - s);
 	}
-	const size = (await stat(join(ROOT, 'library/xcat_vip.js'))).size;
+	const size = (await stat(join(ROOT, 'plugins/modules/xcat_vip.js'))).size;
 
 	console.log('xcat_vip benchmark (local connection, pipelining on, inside a network namespace)');
 	console.log(`  per task, xcat_vip check mode (VIP held):  ${ours.toFixed(0)} ms`);
 	console.log(`  per task, ansible.builtin.command: true:    ${builtin.toFixed(0)} ms`);
 	console.log(`  ratio xcat_vip / command:                   ${(ours / builtin).toFixed(2)}  (goal <= 0.80)`);
-	console.log(`  bundle library/xcat_vip.js:                 ${(size / 1024).toFixed(1)} KiB`);
+	console.log(`  bundle plugins/modules/xcat_vip.js:                ${(size / 1024).toFixed(1)} KiB`);
 	console.log(`  cold call, bundle piped to node (median 10): ${median(cold)} ms  (node -e 0: ${median(bare)} ms)`);
 } finally {
 	await pair.remove();

@@ -89,7 +89,7 @@ const B = suite('bad input: every option of every module, refused before anythin
 
 B.before(async () => {
 	execFileSync('bash', ['-c', `cd ${root} && mkdir -p HA l/etc/xcat dir ha && echo x > l/etc/xcat/site.sqlite && echo x > file && mkfifo fifo && ln -s loop loop`]);
-	for (const [m] of MODULES) copyFileSync(join('library', `${m}.js`), join(lib, `${m}.js`)); // a build meanwhile may replace library/
+	for (const [m] of MODULES) copyFileSync(join('plugins/modules', `${m}.js`), join(lib, `${m}.js`)); // a build meanwhile may replace plugins/modules/
 	stubs = await makeXcatStubs(COMMANDS);
 	stubs.install();
 });
@@ -134,7 +134,7 @@ S.before(async () => {
 		writeFileSync(join(stubs.dir, c), `#!/bin/sh\nprintf '%s\\n' "$0" "$@"; cat 2>/dev/null; printf '%s\\n' "$@" >&2; exit 1\n`, { mode: 0o755 });
 	}
 	mkdirSync(lib, { recursive: true });
-	for (const [m] of MODULES) copyFileSync(join('library', `${m}.js`), join(lib, `${m}.js`));
+	for (const [m] of MODULES) copyFileSync(join('plugins/modules', `${m}.js`), join(lib, `${m}.js`));
 });
 S.after(async () => { await stubs.remove(); rmSync(lib, { recursive: true, force: true }); });
 

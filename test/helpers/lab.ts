@@ -62,7 +62,7 @@ export interface HostModuleRun { result: Record<string, any>; stdout: string; st
 
 /** the bundled module run on HOST the way Ansible runs it with pipelining: the program on node's stdin */
 export async function runModuleOn(host: string, name: string, args: Record<string, unknown>, o: RunOpts = {}): Promise<HostModuleRun> {
-	const source = await readFile(join(o.libDir ?? join(ROOT, 'library'), `${name}.js`), 'utf8');
+	const source = await readFile(join(o.libDir ?? join(ROOT, 'plugins/modules'), `${name}.js`), 'utf8');
 	const program = source.replace(MARKER, () => pythonJson(ansibleArgs(name, args, o)));
 	const started = Date.now();
 	const r = await execa('ssh', ['-F', sshConfig, host, '/usr/bin/node'], { input: program, reject: false, stripFinalNewline: false, timeout: 600_000 });
