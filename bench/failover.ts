@@ -14,7 +14,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 ensureLab();
-const setup = await playbook('playbooks/setup-ha.yml');
+const setup = await playbook('playbooks/setup_ha.yml');
 if (setup.status !== 0) throw new Error(`setup-ha failed:\n${setup.stdout.slice(-4000)}`);
 
 const baseline: number[] = [];

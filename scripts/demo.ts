@@ -47,13 +47,13 @@ resetLab();
 for (const mn of ['mn1', 'mn2']) macs[mn] = await macOf(mn);
 
 step(1, 'setup-ha: mn1 (nodes and data on SQLite) and mn2 become an HA pair on PostgreSQL, data on /HA');
-const setup = await playbook('playbooks/setup-ha.yml');
+const setup = await playbook('playbooks/setup_ha.yml');
 check(setup, 'setup-ha');
 for (const l of recapLines(setup)) console.log(l);
 console.log(`    took ${secs(setup.ms)}`);
 
 step(2, 'setup-ha again: nothing to change');
-const again = await playbook('playbooks/setup-ha.yml');
+const again = await playbook('playbooks/setup_ha.yml');
 check(again, 'setup-ha (again)');
 for (const l of recapLines(again)) console.log(l);
 
