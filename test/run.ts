@@ -44,6 +44,8 @@ const SUITES: Suite[] = [
 	{ name: 'contract', dir: 'test/contract', shards: 2 },
 	{ name: 'ansible', dir: 'test/ansible' },
 	{ name: 'integration', dir: 'test/integration' },
+	// ansible-lint (production profile) and ansible-test sanity on the collection
+	{ name: 'lint', dir: 'test/lint' },
 	{ name: 'lab', dir: 'test/lab/selftest', lab: true },
 	{ name: 'xcat', dir: 'test/lab/xcat/test', lab: true },
 	{ name: 'mn', dir: 'test/mn', lab: true },

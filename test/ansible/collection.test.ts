@@ -78,6 +78,8 @@ C('from the install, ansible-doc reads every module by its FQCN', async () => {
 		assert.ok(d?.options, `ansible-doc xcat.ha.${m} has no options`);
 		assert.ok(String(d?.filename).startsWith(installed), `xcat.ha.${m} read from ${d?.filename}, not from the install`);
 	}
+	const callback = await execa('ansible-doc', ['-t', 'callback', 'xcat.ha.xcat_ha_audit'], { env: userEnv, cwd: work, reject: false, all: true });
+	assert.is(callback.exitCode, 0, String(callback.all));
 	const list = await execa('ansible-doc', ['-l', 'xcat.ha'], { env: userEnv, cwd: work, reject: false, all: true });
 	for (const m of modules) assert.match(String(list.stdout), new RegExp(`^xcat\\.ha\\.${m}\\s`, 'm'), `ansible-doc -l xcat.ha lists ${m}`);
 });
