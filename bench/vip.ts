@@ -29,7 +29,7 @@ try {
 	await ip('-n', pair.a.ns, 'addr', 'add', '198.51.100.10/24', 'dev', 'v0', 'label', 'v0:0');
 	const books = {
 		empty: playbook(undefined),
-		xcat_vip: playbook('      xcat_vip:\n        address: 198.51.100.10\n        interface: v0\n      check_mode: true'),
+		xcat_vip: playbook('      xcat.ha.xcat_vip:\n        address: 198.51.100.10\n        interface: v0\n      check_mode: true'),
 		command: playbook('      ansible.builtin.command: "true"\n      changed_when: false'),
 	};
 	const times: Record<string, number[]> = { empty: [], xcat_vip: [], command: [] };

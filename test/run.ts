@@ -13,6 +13,8 @@ interface Suite {
 	lab?: boolean;
 	/** its files split over this many uvu processes at once (files that share nothing but the CPU) */
 	shards?: number;
+	/** set in its processes' environment */
+	env?: Record<string, string>;
 }
 
 const uvu = (dir: string, pattern = '\\.test\\.ts$') => ['npx', 'tsx', 'node_modules/uvu/bin.js', dir, pattern];
@@ -49,7 +51,8 @@ const SUITES: Suite[] = [
 	{ name: 'lab', dir: 'test/lab/selftest', lab: true },
 	{ name: 'xcat', dir: 'test/lab/xcat/test', lab: true },
 	{ name: 'mn', dir: 'test/mn', lab: true },
-	{ name: 'e2e', dir: 'test/e2e', lab: true },
+	// the playbooks run from the collection built and installed as users do (test/helpers/lab.ts playbook())
+	{ name: 'e2e', dir: 'test/e2e', lab: true, env: { XCAT_HA_PLAYBOOKS: 'installed' } },
 	{ name: 'faults', dir: 'test/faults', lab: true },
 ];
 
@@ -75,10 +78,10 @@ function fileTimer() {
 	};
 }
 
-function run(argv: string[], stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr): Promise<{ code: number; output: string; files: string }> {
+function run(argv: string[], stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr, env: Record<string, string> = {}): Promise<{ code: number; output: string; files: string }> {
 	return new Promise((resolve) => {
 		const [cmd, ...args] = argv as [string, ...string[]];
-		const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+		const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', ...env } });
 		let output = '';
 		const timer = fileTimer();
 		const keep = (chunk: Buffer, to: NodeJS.WritableStream) => { output += chunk.toString(); timer.feed(chunk.toString()); to.write(chunk); };
@@ -89,10 +92,10 @@ function run(argv: string[], stdout: NodeJS.WritableStream = process.stdout, std
 }
 
 /** like run(), with the output shown whole when the process ends (shards would interleave theirs) */
-async function runHeld(argv: string[]) {
+async function runHeld(argv: string[], env: Record<string, string> = {}) {
 	let text = '';
 	const sink = { write(c: Buffer | string) { text += c.toString(); return true; } } as unknown as NodeJS.WritableStream;
-	const r = await run(argv, sink, sink);
+	const r = await run(argv, sink, sink, env);
 	process.stdout.write(text);
 	return r;
 }
@@ -131,9 +134,9 @@ async function main() {
 		if (suite.lab && base) await base;
 		console.log(`\n=== suite ${suite.name} ===`);
 		const started = Date.now();
-		const parts = suite.command ? [run(suite.command)]
-			: suite.shards && suite.shards > 1 ? shardPatterns(suite.dir!, suite.shards).map((p) => runHeld(uvu(suite.dir!, p)))
-			: [run(uvu(suite.dir!))];
+		const parts = suite.command ? [run(suite.command, process.stdout, process.stderr, suite.env)]
+			: suite.shards && suite.shards > 1 ? shardPatterns(suite.dir!, suite.shards).map((p) => runHeld(uvu(suite.dir!, p), suite.env))
+			: [run(uvu(suite.dir!), process.stdout, process.stderr, suite.env)];
 		const count: Count = { passed: 0, failed: 0 };
 		for (const { code, output, files } of await Promise.all(parts)) {
 			if (files) fileTimes.push(`  ${suite.name}\n${files}`);
