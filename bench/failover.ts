@@ -4,10 +4,10 @@
 // over both MNs). Baseline measured in the same run: an Ansible play doing nothing but reaching
 // both MNs (ping), so the figures read as multiples of Ansible's own overhead.
 // Needs the HA built: runs setup-ha first (a no-op when it is already built).
-import { ensureLab, playbook } from '../test/helpers/lab';
-import { macOf, outage, startWatcher, stopWatcher } from '../test/e2e/mn-ha';
+import { ensureLab, playbook } from '../tools/lab/lab';
+import { macOf, outage, startWatcher, stopWatcher } from '../tools/lab/mn-ha';
 import { execa } from 'execa';
-import { ansibleEnv, ROOT } from '../test/ansible/env';
+import { ansibleEnv, ROOT } from '../tools/lab/env';
 
 const RUNS = 5;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -12,8 +12,8 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ansibleArgs, MARKER, pythonJson } from '../test/helpers/run-module';
-import { resetLab, sshConfig } from '../test/helpers/lab';
+import { ansibleArgs, MARKER, pythonJson } from '../tools/lab/run-module';
+import { resetLab, sshConfig } from '../tools/lab/lab';
 
 const NODES = Number(process.env.SNMOVE_BENCH_NODES ?? 10_000);
 const SAMPLE = Math.min(NODES, Number(process.env.SNMOVE_BENCH_SAMPLE ?? 200));

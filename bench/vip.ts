@@ -4,9 +4,9 @@ import { execa } from 'execa';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ansibleEnv, ROOT } from '../test/ansible/env';
-import { ip, makePair } from '../test/helpers/netns';
-import { runModule } from '../test/helpers/run-module';
+import { ansibleEnv, ROOT } from '../tools/lab/env';
+import { ip, makePair } from '../tools/lab/netns';
+import { runModule } from '../tools/lab/run-module';
 
 const TASKS = 20, RUNS = 3;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -2,10 +2,10 @@
 // users run it. setup-ha turns mn1 (an MN with nodes and data) and mn2 into an HA pair, a planned
 // failover moves the active role to mn2, then mn2 loses power and an unplanned failover brings it
 // back to mn1. cn1 watches the VIP throughout; each failover prints its report.
-import { macOf, outage, startWatcher, stopWatcher, mnState } from '../test/e2e/mn-ha';
-import { playbook, resetLab, type PlaybookRun } from '../test/helpers/lab';
+import { macOf, outage, startWatcher, stopWatcher, mnState } from '../tools/lab/mn-ha';
+import { playbook, resetLab, type PlaybookRun } from '../tools/lab/lab';
 import { execa } from 'execa';
-import { ROOT } from '../test/ansible/env';
+import { ROOT } from '../tools/lab/env';
 
 const step = (n: number, text: string) => console.log(`\n[${n}] ${text}`);
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;

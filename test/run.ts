@@ -51,7 +51,7 @@ const SUITES: Suite[] = [
 	{ name: 'lab', dir: 'test/lab/selftest', lab: true },
 	{ name: 'xcat', dir: 'test/lab/xcat/test', lab: true },
 	{ name: 'mn', dir: 'test/mn', lab: true },
-	// the playbooks run from the collection built and installed as users do (test/helpers/lab.ts playbook())
+	// the playbooks run from the collection built and installed as users do (tools/lab/lab.ts playbook())
 	{ name: 'e2e', dir: 'test/e2e', lab: true, env: { XCAT_HA_PLAYBOOKS: 'installed' } },
 	{ name: 'faults', dir: 'test/faults', lab: true },
 ];

@@ -11,7 +11,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from './env';
+import { ROOT } from '../../tools/lab/env';
 
 const modules = readdirSync(`${ROOT}/plugins/modules`).filter((f) => f.endsWith('.js')).map((f) => f.slice(0, -3)).sort();
 const playbooks = readdirSync(`${ROOT}/playbooks`).filter((f) => f.endsWith('.yml')).map((f) => f.slice(0, -4)).sort();
@@ -55,7 +55,7 @@ C('the tarball holds what runs, and no sources, toolchain or tests', async () =>
 	for (const m of modules) for (const ext of ['js', 'yml']) assert.ok(has(`plugins/modules/${m}.${ext}`), `plugins/modules/${m}.${ext} missing`);
 	for (const p of playbooks) assert.ok(has(`playbooks/${p}.yml`), `playbooks/${p}.yml missing`);
 	const unwanted = files.filter((f) => /\.(ts|mjs|map)$/.test(f) || /(^|\/)node_modules(\/|$)/.test(f)
-		|| /^(modules|test|bench|scripts|library|\.ci|\.lab|\.ansible|\.cache|\.git)(\/|$)/.test(f) || f.startsWith('inventory/lab')
+		|| /^(modules|test|tools|bench|scripts|library|\.ci|\.lab|\.ansible|\.cache|\.git)(\/|$)/.test(f) || f.startsWith('inventory/lab')
 		|| ['ansible.cfg', 'package.json', 'package-lock.json', 'tsconfig.json', '.gitignore', '.ansible-lint', 'galaxy.yml'].includes(f));
 	assert.equal(unwanted, [], 'files that must not ship');
 });

@@ -5,7 +5,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync } from 'node:fs';
 import type { Option } from '../../modules/runtime/options';
-import { ansibleEnv, ROOT } from './env';
+import { ansibleEnv, ROOT } from '../../tools/lab/env';
 
 const modules = readdirSync(`${ROOT}/plugins/modules`).filter((f) => f.endsWith('.js')).map((f) => f.slice(0, -3));
 const Docs = suite('module docs match the schema');

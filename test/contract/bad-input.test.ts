@@ -10,7 +10,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Options } from '../../modules/runtime/options';
 import { generated, type BadCase } from '../helpers/bad-input-corpus';
-import { runModule, type ModuleRun } from '../helpers/run-module';
+import { runModule, type ModuleRun } from '../../tools/lab/run-module';
 import { makeXcatStubs, type XcatStubs } from '../helpers/xcat-stubs';
 import { options as dbOptions } from '../../modules/xcat_db/options';
 import { options as leaseOptions } from '../../modules/xcat_lease/options';

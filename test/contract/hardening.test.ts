@@ -7,7 +7,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { makeXcatStubs } from '../helpers/xcat-stubs';
 import { bytesNeeded, walkTree } from '../../modules/xcat_shared_data/tree';
-import { MARKER, runModule as run, type RunOpts } from '../helpers/run-module';
+import { MARKER, runModule as run, type RunOpts } from '../../tools/lab/run-module';
 
 // HARDENING_LIB=<dir> runs these against another build (e.g. of the code before the fixes, to see them fail)
 const runModule = (name: string, args: Record<string, unknown>, o: RunOpts = {}) => run(name, args, { libDir: process.env.HARDENING_LIB ?? 'plugins/modules', ...o });

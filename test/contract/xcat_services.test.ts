@@ -3,7 +3,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { makeFakeSystemd, type FakeSystemd } from '../helpers/fake-systemd';
-import { runModule, type RunOpts } from '../helpers/run-module';
+import { runModule, type RunOpts } from '../../tools/lab/run-module';
 
 let fake: FakeSystemd;
 const savedPath = process.env.PATH;

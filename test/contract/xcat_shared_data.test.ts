@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { chmod, copyFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runModule, type RunOpts } from '../helpers/run-module';
+import { runModule, type RunOpts } from '../../tools/lab/run-module';
 import { SNAPSHOT_SCRIPT } from '../helpers/tree-snapshot';
 
 let T = '';

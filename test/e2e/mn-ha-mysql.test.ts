@@ -4,8 +4,8 @@
 // and a planned failover brings xCAT up on mn2 with the same rows.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ADDRESS, ok, on, playbook, recap, resetLab, VIP, type PlaybookRun } from '../helpers/lab';
-import { audit, driftOf, leaseHolder, mnState, tables } from './mn-ha';
+import { ADDRESS, ok, on, playbook, recap, resetLab, VIP, type PlaybookRun } from '../../tools/lab/lab';
+import { audit, driftOf, leaseHolder, mnState, tables } from '../../tools/lab/mn-ha';
 
 const MYSQL = ['-e', 'xcat_ha_db_type=mysql'];
 const SERVER_CNF = '/etc/mysql/mariadb.conf.d/50-server.cnf';

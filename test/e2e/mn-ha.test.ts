@@ -6,10 +6,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
-import { ROOT } from '../ansible/env';
-import { labScript, ok, on, playbook, recap, resetLab, VIP, type PlaybookRun } from '../helpers/lab';
+import { ROOT } from '../../tools/lab/env';
+import { labScript, ok, on, playbook, recap, resetLab, VIP, type PlaybookRun } from '../../tools/lab/lab';
 import { execa } from 'execa';
-import { audit, driftOf, files, inside, lastReport, leaseHolder, macOf, mnState, outage, startWatcher, stopWatcher, tables } from './mn-ha';
+import { audit, driftOf, files, inside, lastReport, leaseHolder, macOf, mnState, outage, startWatcher, stopWatcher, tables } from '../../tools/lab/mn-ha';
 
 const DATA_DIRS = ['/install', '/tftpboot', '/root/.xcat'];
 

@@ -4,7 +4,7 @@
 import { execa } from 'execa';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ansibleEnv, ROOT } from '../ansible/env';
+import { ansibleEnv, ROOT } from '../../tools/lab/env';
 
 const Lint = suite('ansible-lint');
 

@@ -14,7 +14,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../ansible/env';
+import { ROOT } from '../../tools/lab/env';
 
 const NEEDS_PYPI = ['ansible-doc', 'changelog', 'import', 'pep8', 'pylint', 'runtime-metadata', 'validate-modules', 'yamllint'];
 const modules = readdirSync(`${ROOT}/plugins/modules`).filter((f) => f.endsWith('.js')).sort();

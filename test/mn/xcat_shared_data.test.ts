@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ROOT } from '../ansible/env';
-import { ok, on, resetLab, runModuleOn, type HostModuleRun } from '../helpers/lab';
+import { ROOT } from '../../tools/lab/env';
+import { ok, on, resetLab, runModuleOn, type HostModuleRun } from '../../tools/lab/lab';
 import { SNAPSHOT_SCRIPT } from '../helpers/tree-snapshot';
 
 const SQLITE_DIRS = ['/install', '/etc/xcat', '/root/.xcat', '/tftpboot'];

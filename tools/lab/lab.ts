@@ -7,7 +7,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
-import { ansibleEnv, ROOT } from '../ansible/env';
+import { ansibleEnv, ROOT } from './env';
 import { ansibleArgs, pythonJson, MARKER, type RunOpts } from './run-module';
 
 export const labScript = join(ROOT, 'test/lab/lab');

@@ -9,9 +9,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { execa } from 'execa';
-import { ROOT } from '../ansible/env';
-import { labDir, labScript, playbook, VIP, type PlaybookRun } from '../helpers/lab';
-import { lastReport } from '../e2e/mn-ha';
+import { ROOT } from '../env';
+import { labDir, labScript, playbook, VIP, type PlaybookRun } from '../lab';
+import { lastReport } from '../mn-ha';
 import { analyze, stepDownMs, type Figures, type HostSample } from './analyze';
 import { hostRunning, labExec, MNS, prepareWriter, readLeaseNow, rowsOf, SHARED, startMonitor, type Monitor } from './monitor';
 
