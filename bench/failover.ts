@@ -6,11 +6,11 @@
 // multiples of Ansible's own overhead. The lab's xCAT charges real xCAT's time (its cost model, on
 // unless XCAT_LAB_COST=off), so xcatd's start and stop cost what they cost on a real MN.
 // Needs the HA built: runs setup-ha first (a no-op when it is already built).
-import { ensureLab, playbook } from '../test/helpers/lab';
-import { macOf, outage, startWatcher, stopWatcher } from '../test/e2e/mn-ha';
+import { ensureLab, playbook } from '../tools/lab/lab';
+import { macOf, outage, startWatcher, stopWatcher } from '../tools/lab/mn-ha';
 import { execa } from 'execa';
-import { ansibleEnv, ROOT } from '../test/ansible/env';
-import { fault, mnFacts } from '../test/faults/scenarios';
+import { ansibleEnv, ROOT } from '../tools/lab/env';
+import { fault, mnFacts } from '../tools/lab/faults/scenarios';
 
 const RUNS = 5;
 const UNPLANNED_RUNS = 3;
@@ -18,7 +18,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 ensureLab();
-const setup = await playbook('playbooks/setup-ha.yml');
+const setup = await playbook('playbooks/setup_ha.yml');
 if (setup.status !== 0) throw new Error(`setup-ha failed:\n${setup.stdout.slice(-4000)}`);
 
 const baseline: number[] = [];

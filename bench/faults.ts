@@ -1,11 +1,11 @@
-// The fault matrix, repeated (npm run bench:faults): every scenario of test/faults/scenarios.ts in
+// The fault matrix, repeated (npm run bench:faults): every scenario of tools/lab/faults/scenarios.ts in
 // order, round after round, until at least RUNS runs (default 50; XCAT_HA_FAULT_RUNS overrides),
 // each from a healthy pair and watched by the invariant monitor. Prints one line per run and the
 // table: runs, time with two MNs serving, acknowledged rows lost, median and worst recovery.
 // Never fails on timing; it exits non-zero only when an invariant or an expectation failed.
 //   npx tsx bench/faults.ts [name-prefix…]   (only the scenarios whose names start so)
-import { table, type RunFigures } from '../test/faults/analyze';
-import { restorePair, runScenario, SCENARIOS } from '../test/faults/scenarios';
+import { table, type RunFigures } from '../tools/lab/faults/analyze';
+import { restorePair, runScenario, SCENARIOS } from '../tools/lab/faults/scenarios';
 
 const wanted = process.argv.slice(2);
 const chosen = SCENARIOS.filter((s) => wanted.length === 0 || wanted.some((w) => s.name.startsWith(w)));

@@ -12,8 +12,8 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ansibleArgs, MARKER, pythonJson } from '../test/helpers/run-module';
-import { resetLab, sshConfig } from '../test/helpers/lab';
+import { ansibleArgs, MARKER, pythonJson } from '../tools/lab/run-module';
+import { resetLab, sshConfig } from '../tools/lab/lab';
 
 const NODES = Number(process.env.SNMOVE_BENCH_NODES ?? 10_000);
 const SAMPLE = Math.min(NODES, Number(process.env.SNMOVE_BENCH_SAMPLE ?? 200));
@@ -40,7 +40,7 @@ function timedOnMn1(script: string): { ms: number; out: string } {
 
 /** The bundle run on mn1 in the bench root, as Ansible runs it (program on node's stdin). */
 function runModule(args: Record<string, unknown>, check = false): { result: Record<string, any>; ms: number } {
-	const source = readFileSync(join(process.cwd(), 'library/xcat_snmove.js'), 'utf8');
+	const source = readFileSync(join(process.cwd(), 'plugins/modules/xcat_snmove.js'), 'utf8');
 	const program = source.replace(MARKER, () => pythonJson(ansibleArgs('xcat_snmove', args, { check, diff: true })));
 	const started = performance.now();
 	const r = spawnSync('ssh', ['-F', sshConfig, 'mn1', 'env', `XCAT_DOUBLE_ROOT=${ROOT}`, '/usr/bin/node'], { input: program, encoding: 'utf8', maxBuffer: 1 << 28 });

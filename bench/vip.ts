@@ -4,9 +4,9 @@ import { execa } from 'execa';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ansibleEnv, ROOT } from '../test/ansible/env';
-import { ip, makePair } from '../test/helpers/netns';
-import { runModule } from '../test/helpers/run-module';
+import { ansibleEnv, ROOT } from '../tools/lab/env';
+import { ip, makePair } from '../tools/lab/netns';
+import { runModule } from '../tools/lab/run-module';
 
 const TASKS = 20, RUNS = 3;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -29,7 +29,7 @@ try {
 	await ip('-n', pair.a.ns, 'addr', 'add', '198.51.100.10/24', 'dev', 'v0', 'label', 'v0:0');
 	const books = {
 		empty: playbook(undefined),
-		xcat_vip: playbook('      xcat_vip:\n        address: 198.51.100.10\n        interface: v0\n      check_mode: true'),
+		xcat_vip: playbook('      xcat.ha.xcat_vip:\n        address: 198.51.100.10\n        interface: v0\n      check_mode: true'),
 		command: playbook('      ansible.builtin.command: "true"\n      changed_when: false'),
 	};
 	const times: Record<string, number[]> = { empty: [], xcat_vip: [], command: [] };
@@ -43,13 +43,13 @@ try {
 		cold.push((await runModule('xcat_vip', { address: '198.51.100.10', interface: 'v0' }, { netns: pair.a.ns, check: true })).ms);
 		const s = Date.now(); await execa('ip', ['netns', 'exec', pair.a.ns, 'node', '-e', '0']); bare.push(Date.now() - s);
 	}
-	const size = (await stat(join(ROOT, 'library/xcat_vip.js'))).size;
+	const size = (await stat(join(ROOT, 'plugins/modules/xcat_vip.js'))).size;
 
 	console.log('xcat_vip benchmark (local connection, pipelining on, inside a network namespace)');
 	console.log(`  per task, xcat_vip check mode (VIP held):  ${ours.toFixed(0)} ms`);
 	console.log(`  per task, ansible.builtin.command: true:    ${builtin.toFixed(0)} ms`);
 	console.log(`  ratio xcat_vip / command:                   ${(ours / builtin).toFixed(2)}  (goal <= 0.80)`);
-	console.log(`  bundle library/xcat_vip.js:                 ${(size / 1024).toFixed(1)} KiB`);
+	console.log(`  bundle plugins/modules/xcat_vip.js:                ${(size / 1024).toFixed(1)} KiB`);
 	console.log(`  cold call, bundle piped to node (median 10): ${median(cold)} ms  (node -e 0: ${median(bare)} ms)`);
 } finally {
 	await pair.remove();

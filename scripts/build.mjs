@@ -1,9 +1,12 @@
-// Builds every modules/<name>/main.ts into library/<name>.js (one self-contained CommonJS file for
-// Node 18, argument style "jsonargs" so Ansible can pipeline it) plus its docs library/<name>.yml.
+// Builds every modules/<name>/main.ts into plugins/modules/<name>.js (one self-contained CommonJS file
+// for Node 18, argument style "jsonargs" so Ansible can pipeline it) plus its sidecar docs
+// plugins/modules/<name>.yml: the layout of the collection xcat.ha, whose root is this repository.
+// It also links .ansible/collections/ansible_collections/xcat/ha to the repository, so that
+// ansible.cfg's collections_path resolves xcat.ha.* to this checkout.
 import { build } from 'esbuild';
 import Ajv from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
-import { chmod, copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readdir, readFile, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +15,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // `--src DIR --out DIR` build other module folders (the contract tests' fixtures) the same way.
 const flag = (name, fallback) => { const i = process.argv.indexOf(name); return resolve(root, i > 0 ? process.argv[i + 1] : fallback); };
 const srcDir = flag('--src', 'modules');
-const outDir = flag('--out', 'library');
+const outDir = flag('--out', 'plugins/modules');
 const ARGS_GLOBAL = '__ANSIBLE_JSON_ARGS__';
 const ARGS_MARKER = '<<INCLUDE_ANSIBLE_MODULE_JSON_ARGS>>';
 // Ansible checks for these before the args marker; any of them would make it run the file another way.
@@ -78,9 +81,11 @@ async function buildModule(name) {
 	checkMarkers(name, final);
 	const docs = join(srcDir, name, `${name}.yml`);
 	if (!existsSync(docs)) throw new Error(`${docs} is missing: every module needs its documentation`);
-	// each file replaced by rename, so a playbook running meanwhile never finds a module missing or half written
-	await writeFile(`${outfile}.${process.pid}.tmp`, final, { mode: 0o755 });
-	await chmod(`${outfile}.${process.pid}.tmp`, 0o755);
+	// each file replaced by rename, so a playbook running meanwhile never finds a module missing or half written;
+	// not executable: Ansible runs it through its shebang's interpreter (ansible_node_interpreter), and
+	// ansible-test sanity refuses executable modules
+	await writeFile(`${outfile}.${process.pid}.tmp`, final, { mode: 0o644 });
+	await chmod(`${outfile}.${process.pid}.tmp`, 0o644);
 	await rename(`${outfile}.${process.pid}.tmp`, outfile);
 	await copyFile(docs, join(outDir, `${name}.yml.${process.pid}.tmp`));
 	await rename(join(outDir, `${name}.yml.${process.pid}.tmp`), join(outDir, `${name}.yml`));
@@ -96,13 +101,29 @@ async function buildService({ entry, out }) {
 	await mkdir(dirname(outfile), { recursive: true });
 	const result = await build({
 		entryPoints: [join(root, entry)], bundle: true, platform: 'node', format: 'cjs', target: 'node18',
-		minify: true, legalComments: 'none', charset: 'ascii', banner: { js: '#!/usr/bin/node' }, write: false, logLevel: 'silent',
+		minify: true, legalComments: 'none', charset: 'ascii', write: false, logLevel: 'silent',
 	});
 	const text = result.outputFiles[0].text;
-	await writeFile(`${outfile}.${process.pid}.tmp`, text, { mode: 0o755 });
-	await chmod(`${outfile}.${process.pid}.tmp`, 0o755);
+	// no shebang and not executable: its unit runs it with the host's node (ansible_node_interpreter),
+	// and ansible-test sanity refuses a shebang on a file that is not a module
+	await writeFile(`${outfile}.${process.pid}.tmp`, text, { mode: 0o644 });
+	await chmod(`${outfile}.${process.pid}.tmp`, 0o644);
 	await rename(`${outfile}.${process.pid}.tmp`, outfile);
 	return { name: out, bytes: Buffer.byteLength(text) };
+}
+
+/**
+ * .ansible/collections/ansible_collections/xcat/ha → the repository (relative, so the checkout may
+ * move): ansible.cfg's collections_path finds xcat.ha here, so the checkout runs as the collection.
+ */
+async function linkCheckoutAsCollection() {
+	const dir = join(root, '.ansible/collections/ansible_collections/xcat');
+	const link = join(dir, 'ha');
+	const target = '../../../..';
+	if (await readlink(link).catch(() => null) === target) return;
+	await mkdir(dir, { recursive: true });
+	await symlink(target, `${link}.${process.pid}.tmp`);
+	await rename(`${link}.${process.pid}.tmp`, link);
 }
 
 const started = Date.now();
@@ -113,7 +134,10 @@ try {
 	for (const f of await readdir(outDir)) if (!wanted.has(f) && !f.endsWith(".tmp")) await rm(join(outDir, f), { recursive: true, force: true });
 	for (const b of built) console.log(`built ${outDir}/${b.name}.js (${(b.bytes / 1024).toFixed(1)} KiB)`);
 	// the contract tests' fixture builds (--src) have no services
-	if (srcDir === resolve(root, 'modules')) for (const b of await Promise.all(SERVICES.map(buildService))) console.log(`built ${b.name} (${(b.bytes / 1024).toFixed(1)} KiB)`);
+	if (srcDir === resolve(root, 'modules')) {
+		for (const b of await Promise.all(SERVICES.map(buildService))) console.log(`built ${b.name} (${(b.bytes / 1024).toFixed(1)} KiB)`);
+		await linkCheckoutAsCollection();
+	}
 	console.log(`build: ${built.length} module(s) in ${Date.now() - started} ms`);
 } catch (err) {
 	console.error(`build failed: ${err.message}`);

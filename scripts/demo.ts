@@ -2,10 +2,10 @@
 // users run it. setup-ha turns mn1 (an MN with nodes and data) and mn2 into an HA pair, a planned
 // failover moves the active role to mn2, then mn2 loses power and an unplanned failover brings it
 // back to mn1. cn1 watches the VIP throughout; each failover prints its report.
-import { macOf, outage, startWatcher, stopWatcher, mnState } from '../test/e2e/mn-ha';
-import { playbook, resetLab, type PlaybookRun } from '../test/helpers/lab';
+import { macOf, outage, startWatcher, stopWatcher, mnState } from '../tools/lab/mn-ha';
+import { playbook, resetLab, type PlaybookRun } from '../tools/lab/lab';
 import { execa } from 'execa';
-import { ROOT } from '../test/ansible/env';
+import { ROOT } from '../tools/lab/env';
 
 const step = (n: number, text: string) => console.log(`\n[${n}] ${text}`);
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -47,13 +47,13 @@ resetLab();
 for (const mn of ['mn1', 'mn2']) macs[mn] = await macOf(mn);
 
 step(1, 'setup-ha: mn1 (nodes and data on SQLite) and mn2 become an HA pair on PostgreSQL, data on /HA');
-const setup = await playbook('playbooks/setup-ha.yml');
+const setup = await playbook('playbooks/setup_ha.yml');
 check(setup, 'setup-ha');
 for (const l of recapLines(setup)) console.log(l);
 console.log(`    took ${secs(setup.ms)}`);
 
 step(2, 'setup-ha again: nothing to change');
-const again = await playbook('playbooks/setup-ha.yml');
+const again = await playbook('playbooks/setup_ha.yml');
 check(again, 'setup-ha (again)');
 for (const l of recapLines(again)) console.log(l);
 

@@ -13,7 +13,7 @@ interface Suite {
 	lab?: boolean;
 	/** its files split over this many uvu processes at once (files that share nothing but the CPU) */
 	shards?: number;
-	/** added to its environment */
+	/** set in its processes' environment */
 	env?: Record<string, string>;
 }
 
@@ -46,13 +46,16 @@ const SUITES: Suite[] = [
 	{ name: 'contract', dir: 'test/contract', shards: 2 },
 	{ name: 'ansible', dir: 'test/ansible' },
 	{ name: 'integration', dir: 'test/integration' },
+	// ansible-lint (production profile) and ansible-test sanity on the collection
+	{ name: 'lint', dir: 'test/lint' },
 	// The lab's xCAT charges real xCAT's time (test/lab/xcat/README.md, "Time"). The suites that test
 	// the lab, the double and one module at a time on the lab run without it (minutes of CI, and
 	// nothing they check depends on xCAT's speed); the playbook suites and every benchmark run with it.
 	{ name: 'lab', dir: 'test/lab/selftest', lab: true, env: { XCAT_LAB_COST: 'off' } },
 	{ name: 'xcat', dir: 'test/lab/xcat/test', lab: true, env: { XCAT_LAB_COST: 'off' } },
 	{ name: 'mn', dir: 'test/mn', lab: true, env: { XCAT_LAB_COST: 'off' } },
-	{ name: 'e2e', dir: 'test/e2e', lab: true },
+	// the playbooks run from the collection built and installed as users do (tools/lab/lab.ts playbook())
+	{ name: 'e2e', dir: 'test/e2e', lab: true, env: { XCAT_HA_PLAYBOOKS: 'installed' } },
 	{ name: 'faults', dir: 'test/faults', lab: true },
 ];
 
@@ -92,10 +95,10 @@ function run(argv: string[], stdout: NodeJS.WritableStream = process.stdout, std
 }
 
 /** like run(), with the output shown whole when the process ends (shards would interleave theirs) */
-async function runHeld(argv: string[]) {
+async function runHeld(argv: string[], env: Record<string, string> = {}) {
 	let text = '';
 	const sink = { write(c: Buffer | string) { text += c.toString(); return true; } } as unknown as NodeJS.WritableStream;
-	const r = await run(argv, sink, sink);
+	const r = await run(argv, sink, sink, env);
 	process.stdout.write(text);
 	return r;
 }
@@ -134,8 +137,8 @@ async function main() {
 		if (suite.lab && base) await base;
 		console.log(`\n=== suite ${suite.name} ===`);
 		const started = Date.now();
-		const parts = suite.command ? [run(suite.command)]
-			: suite.shards && suite.shards > 1 ? shardPatterns(suite.dir!, suite.shards).map((p) => runHeld(uvu(suite.dir!, p)))
+		const parts = suite.command ? [run(suite.command, process.stdout, process.stderr, suite.env)]
+			: suite.shards && suite.shards > 1 ? shardPatterns(suite.dir!, suite.shards).map((p) => runHeld(uvu(suite.dir!, p), suite.env))
 			: [run(uvu(suite.dir!), process.stdout, process.stderr, suite.env)];
 		const count: Count = { passed: 0, failed: 0 };
 		for (const { code, output, files } of await Promise.all(parts)) {

@@ -1,18 +1,19 @@
-// Each module's documentation (as ansible-doc reads it) and its declared options agree, both ways.
+// Each module's documentation (as ansible-doc reads it, by FQCN from the checkout as the collection
+// xcat.ha) and its declared options agree, both ways.
 import { execa } from 'execa';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync } from 'node:fs';
 import type { Option } from '../../modules/runtime/options';
-import { ansibleEnv, ROOT } from './env';
+import { ansibleEnv, ROOT } from '../../tools/lab/env';
 
-const modules = readdirSync(`${ROOT}/library`).filter((f) => f.endsWith('.js')).map((f) => f.slice(0, -3));
+const modules = readdirSync(`${ROOT}/plugins/modules`).filter((f) => f.endsWith('.js')).map((f) => f.slice(0, -3));
 const Docs = suite('module docs match the schema');
 
 let docs: Record<string, any> = {};
 Docs.before(async () => {
-	const r = await execa('ansible-doc', ['--json', '-M', `${ROOT}/library`, ...modules], { env: ansibleEnv, cwd: ROOT });
-	docs = JSON.parse(r.stdout);
+	const r = await execa('ansible-doc', ['--json', ...modules.map((m) => `xcat.ha.${m}`)], { env: ansibleEnv, cwd: ROOT });
+	docs = Object.fromEntries(Object.entries(JSON.parse(r.stdout)).map(([fqcn, d]) => [fqcn.replace(/^xcat\.ha\./, ''), d]));
 });
 
 Docs('there is at least one module to check', () => {
@@ -36,7 +37,7 @@ for (const name of modules) {
 			if (o.secret) assert.is(d.no_log, true, `${where} must be documented as no_log`);
 			assert.ok(Array.isArray(d.description) ? d.description.length > 0 : Boolean(d.description), `${where} has a description`);
 		}
-		assert.ok(String(docs[name].examples ?? '').includes(`${name}:`), `${name} has examples that use it`);
+		assert.ok(String(docs[name].examples ?? '').includes(`xcat.ha.${name}:`), `${name} has examples that use it by its FQCN`);
 		assert.ok(Object.keys(docs[name].return ?? {}).length > 0, `${name} documents what it returns`);
 	});
 }

@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { ansibleEnv, ROOT } from './env';
+import { ansibleEnv, ROOT } from '../../tools/lab/env';
 
 const roles = existsSync(`${ROOT}/roles`) ? readdirSync(`${ROOT}/roles`) : [];
 const Roles = suite('roles: argument specs, defaults and README agree');

@@ -10,7 +10,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Options } from '../../modules/runtime/options';
 import { generated, type BadCase } from '../helpers/bad-input-corpus';
-import { runModule, type ModuleRun } from '../helpers/run-module';
+import { runModule, type ModuleRun } from '../../tools/lab/run-module';
 import { makeXcatStubs, type XcatStubs } from '../helpers/xcat-stubs';
 import { options as dbOptions } from '../../modules/xcat_db/options';
 import { options as leaseOptions } from '../../modules/xcat_lease/options';
@@ -89,7 +89,7 @@ const B = suite('bad input: every option of every module, refused before anythin
 
 B.before(async () => {
 	execFileSync('bash', ['-c', `cd ${root} && mkdir -p HA l/etc/xcat dir ha && echo x > l/etc/xcat/site.sqlite && echo x > file && mkfifo fifo && ln -s loop loop`]);
-	for (const [m] of MODULES) copyFileSync(join('library', `${m}.js`), join(lib, `${m}.js`)); // a build meanwhile may replace library/
+	for (const [m] of MODULES) copyFileSync(join('plugins/modules', `${m}.js`), join(lib, `${m}.js`)); // a build meanwhile may replace plugins/modules/
 	stubs = await makeXcatStubs(COMMANDS);
 	stubs.install();
 });
@@ -134,7 +134,7 @@ S.before(async () => {
 		writeFileSync(join(stubs.dir, c), `#!/bin/sh\nprintf '%s\\n' "$0" "$@"; cat 2>/dev/null; printf '%s\\n' "$@" >&2; exit 1\n`, { mode: 0o755 });
 	}
 	mkdirSync(lib, { recursive: true });
-	for (const [m] of MODULES) copyFileSync(join('library', `${m}.js`), join(lib, `${m}.js`));
+	for (const [m] of MODULES) copyFileSync(join('plugins/modules', `${m}.js`), join(lib, `${m}.js`));
 });
 S.after(async () => { await stubs.remove(); rmSync(lib, { recursive: true, force: true }); });
 

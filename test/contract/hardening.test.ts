@@ -7,10 +7,10 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { makeXcatStubs } from '../helpers/xcat-stubs';
 import { bytesNeeded, walkTree } from '../../modules/xcat_shared_data/tree';
-import { MARKER, runModule as run, type RunOpts } from '../helpers/run-module';
+import { MARKER, runModule as run, type RunOpts } from '../../tools/lab/run-module';
 
 // HARDENING_LIB=<dir> runs these against another build (e.g. of the code before the fixes, to see them fail)
-const runModule = (name: string, args: Record<string, unknown>, o: RunOpts = {}) => run(name, args, { libDir: process.env.HARDENING_LIB ?? 'library', ...o });
+const runModule = (name: string, args: Record<string, unknown>, o: RunOpts = {}) => run(name, args, { libDir: process.env.HARDENING_LIB ?? 'plugins/modules', ...o });
 
 let root = '';
 const H = suite('hardening (issue 13)');
@@ -72,7 +72,7 @@ H('xcat_db: a digits-only password (an int from YAML) never shows, not even in t
 async function rawArgs(name: string, text: string) {
 	const { readFile, writeFile } = await import('node:fs/promises');
 	const { execa } = await import('execa');
-	const source = await readFile(join(process.env.HARDENING_LIB ?? 'library', `${name}.js`), 'utf8');
+	const source = await readFile(join(process.env.HARDENING_LIB ?? 'plugins/modules', `${name}.js`), 'utf8');
 	const program = source.replace(MARKER, () => text);
 	const file = join(root, `AnsiballZ_${name}.js`);
 	await writeFile(file, program, { mode: 0o700 });

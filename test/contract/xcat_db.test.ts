@@ -3,7 +3,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync } from 'node:fs';
-import { runModule } from '../helpers/run-module';
+import { runModule } from '../../tools/lab/run-module';
 
 const GOOD = { type: 'postgresql', vip: '198.51.100.10', addresses: ['198.51.100.11', '198.51.100.12'] };
 const db = (args: Record<string, unknown>, o = {}) => runModule('xcat_db', { ...GOOD, ...args }, o);

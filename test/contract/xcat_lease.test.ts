@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runModule, type RunOpts } from '../helpers/run-module';
+import { runModule, type RunOpts } from '../../tools/lab/run-module';
 import { writeLease } from '../../modules/xcat_lease/store';
 import type { Lease } from '../../modules/xcat_lease/lease';
 

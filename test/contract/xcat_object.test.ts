@@ -1,7 +1,7 @@
 // xcat_object's bundle, run as Ansible runs it, with recording stand-ins for the xCAT commands.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runModule, type RunOpts } from '../helpers/run-module';
+import { runModule, type RunOpts } from '../../tools/lab/run-module';
 import { makeXcatStubs, type XcatStubs } from '../helpers/xcat-stubs';
 
 let stubs: XcatStubs;

@@ -3,7 +3,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { makeFakeSystemd, type FakeSystemd } from '../helpers/fake-systemd';
-import { runModule, type RunOpts } from '../helpers/run-module';
+import { runModule, type RunOpts } from '../../tools/lab/run-module';
 
 let fake: FakeSystemd;
 const savedPath = process.env.PATH;
@@ -17,7 +17,7 @@ const done = async () => {
 	delete process.env.FAKE_SYSTEMD;
 	await fake.remove();
 };
-// XCAT_HA_LIBRARY=dir runs bundles built there (`node scripts/build.mjs --out dir`), safe from a concurrent rebuild of library/
+// XCAT_HA_LIBRARY=dir runs bundles built there (`node scripts/build.mjs --out dir`), safe from a concurrent rebuild of plugins/modules/
 const lib = process.env.XCAT_HA_LIBRARY ? { libDir: process.env.XCAT_HA_LIBRARY } : {};
 const svc = (args: Record<string, unknown>, o: RunOpts = {}) => runModule('xcat_services', { state: 'started', services: ['xcatd'], ...args }, { ...lib, ...o });
 

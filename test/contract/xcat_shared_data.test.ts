@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { chmod, copyFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runModule, type RunOpts } from '../helpers/run-module';
+import { runModule, type RunOpts } from '../../tools/lab/run-module';
 import { SNAPSHOT_SCRIPT } from '../helpers/tree-snapshot';
 
 let T = '';
@@ -15,8 +15,8 @@ const HA = () => join(T, 'HA');
 const XCAT = () => join(T, 'l/etc/xcat');
 const INSTALL = () => join(T, 'l/install');
 const base = () => ({ path: HA(), directories: [XCAT(), INSTALL()], require_mount: false });
-// the bundle copied once: a build running meanwhile in this shared checkout may remove library/ for a moment
-const libDir = mkdtemp(join(tmpdir(), 'xsd-lib-')).then(async (d) => { await copyFile('library/xcat_shared_data.js', join(d, 'xcat_shared_data.js')); return d; });
+// the bundle copied once: a build running meanwhile in this shared checkout may remove plugins/modules/ for a moment
+const libDir = mkdtemp(join(tmpdir(), 'xsd-lib-')).then(async (d) => { await copyFile('plugins/modules/xcat_shared_data.js', join(d, 'xcat_shared_data.js')); return d; });
 const mod = async (args: Record<string, unknown>, o: RunOpts = {}) => runModule('xcat_shared_data', args, { libDir: await libDir, ...o });
 const sh = async (script: string) => (await execa('bash', ['-c', script], { stripFinalNewline: false })).stdout;
 const snapshot = (dir: string) => sh(SNAPSHOT_SCRIPT(dir));

@@ -2,7 +2,7 @@
 // with its own message before anything is probed, and good input is refused because this is not an MN.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runModule } from '../helpers/run-module';
+import { runModule } from '../../tools/lab/run-module';
 
 const Bad = suite('xcat_snmove bad input: named, with what is allowed, before anything is probed');
 

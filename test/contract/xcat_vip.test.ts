@@ -4,8 +4,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { addresses, ip, makePair, neighbourMac, type Pair } from '../helpers/netns';
-import { runModule, type RunOpts } from '../helpers/run-module';
+import { addresses, ip, makePair, neighbourMac, type Pair } from '../../tools/lab/netns';
+import { runModule, type RunOpts } from '../../tools/lab/run-module';
 
 const VIP = '198.51.100.10';
 let pair: Pair;

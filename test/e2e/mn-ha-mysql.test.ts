@@ -4,8 +4,8 @@
 // and a planned failover brings xCAT up on mn2 with the same rows.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ADDRESS, ok, on, playbook, recap, resetLab, VIP, type PlaybookRun } from '../helpers/lab';
-import { audit, driftOf, leaseHolder, mnState, tables } from './mn-ha';
+import { ADDRESS, ok, on, playbook, recap, resetLab, VIP, type PlaybookRun } from '../../tools/lab/lab';
+import { audit, driftOf, leaseHolder, mnState, tables } from '../../tools/lab/mn-ha';
 
 const MYSQL = ['-e', 'xcat_ha_db_type=mysql'];
 const SERVER_CNF = '/etc/mysql/mariadb.conf.d/50-server.cnf';
@@ -30,7 +30,7 @@ M.before(async () => {
 });
 
 M('setup-ha: xCAT on MariaDB through the VIP, every row kept, the data shared, both servers open to the network', async () => {
-	const r = await playbook('playbooks/setup-ha.yml', MYSQL);
+	const r = await playbook('playbooks/setup_ha.yml', MYSQL);
 	okRun(r, 'setup-ha (mysql)');
 	assert.match(await ok('mn1', 'lsxcatd -d'), new RegExp(`dbengine=mysql[\\s\\S]*dbhost=${VIP.replace(/\./g, '\\.')}`));
 	const after = await tables('mn1');
@@ -49,7 +49,7 @@ M('setup-ha: xCAT on MariaDB through the VIP, every row kept, the data shared, b
 });
 
 M('setup-ha again changes nothing; the audit finds no drift', async () => {
-	const r = await playbook('playbooks/setup-ha.yml', MYSQL);
+	const r = await playbook('playbooks/setup_ha.yml', MYSQL);
 	okRun(r, 'setup-ha (mysql, second run)');
 	assert.equal([changedOn(r, 'mn1'), changedOn(r, 'mn2')], [0, 0], r.stdout.slice(-3000));
 	const a = await audit(MYSQL);
@@ -67,7 +67,7 @@ M("a grant lost and the standby's bind-address back: the audit sees both, setup-
 		'mn2: Check the database configuration the standby MN will use',
 	]);
 	assert.match(a.run.stdout, /60-local\.cnf \(after\)[\s\S]*\+#bind-address = 127\.0\.0\.1/);
-	const r = await playbook('playbooks/setup-ha.yml', MYSQL);
+	const r = await playbook('playbooks/setup_ha.yml', MYSQL);
 	okRun(r, 'setup-ha (mysql, repair)');
 	assert.match(await ok('mn2', 'cat /etc/mysql/mariadb.conf.d/60-local.cnf'), /^#bind-address = 127\.0\.0\.1$/m);
 	assert.match(await grants('mn1'), new RegExp(`^${ADDRESS.mn2!.replace(/\./g, '\\.')}$`, 'm'));

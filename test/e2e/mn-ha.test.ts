@@ -6,10 +6,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
-import { ROOT } from '../ansible/env';
-import { labScript, ok, on, playbook, recap, resetLab, VIP, type PlaybookRun } from '../helpers/lab';
+import { ROOT } from '../../tools/lab/env';
+import { labScript, ok, on, playbook, recap, resetLab, VIP, type PlaybookRun } from '../../tools/lab/lab';
 import { execa } from 'execa';
-import { audit, driftOf, files, inside, lastReport, leaseHolder, macOf, mnState, outage, startWatcher, stopWatcher, tables } from './mn-ha';
+import { audit, driftOf, files, inside, lastReport, leaseHolder, macOf, mnState, outage, startWatcher, stopWatcher, tables } from '../../tools/lab/mn-ha';
 
 const DATA_DIRS = ['/install', '/tftpboot', '/root/.xcat'];
 
@@ -51,7 +51,7 @@ Existing('--check --diff shows the whole setup and changes nothing', async () =>
 		await ok(h, 'f=/etc/conserver/conserver.cf; if [ -L $f ]; then rm $f; cp -p $f.dist $f; fi');
 		assert.is(await ok(h, consoleCf), 'not a link\n', `${h} before setup-ha`);
 	}
-	const r = await playbook('playbooks/setup-ha.yml', ['--check', '--diff']);
+	const r = await playbook('playbooks/setup_ha.yml', ['--check', '--diff']);
 	okRun(r, 'setup-ha --check');
 	for (const h of ['mn1', 'mn2']) assert.is(await ok(h, consoleCf), 'not a link\n', `${h}: check mode links nothing`);
 	assert.ok(changedOn(r, 'mn1') > 0, 'check mode reports the changes it would make');
@@ -60,7 +60,7 @@ Existing('--check --diff shows the whole setup and changes nothing', async () =>
 });
 
 Existing('setup-ha: mn1 active behind the VIP on PostgreSQL, mn2 standby, the data shared, nothing lost', async () => {
-	const r = await playbook('playbooks/setup-ha.yml');
+	const r = await playbook('playbooks/setup_ha.yml');
 	okRun(r, 'setup-ha');
 	const [s1, s2] = [await mnState('mn1'), await mnState('mn2')];
 	assert.is(s1.vip, true);
@@ -90,7 +90,7 @@ Existing('setup-ha: mn1 active behind the VIP on PostgreSQL, mn2 standby, the da
 });
 
 Existing('setup-ha again changes nothing; the audit passes and writes its reports', async () => {
-	const r = await playbook('playbooks/setup-ha.yml');
+	const r = await playbook('playbooks/setup_ha.yml');
 	okRun(r, 'setup-ha (second run)');
 	assert.equal([changedOn(r, 'mn1'), changedOn(r, 'mn2')], [0, 0], r.stdout.slice(-3000));
 	const a = await audit();
@@ -119,7 +119,7 @@ Existing('the audit reports exactly the drift: a service enabled, a link replace
 	assert.match(a.junit, /pg_hba\.conf/, 'the JUnit failure text carries the diff');
 	assert.is((await on('mn2', 'systemctl is-enabled named')).stdout.trim(), 'enabled', 'the audit changed nothing');
 	} finally {
-		okRun(await playbook('playbooks/setup-ha.yml'), 'setup-ha repairing the drift');
+		okRun(await playbook('playbooks/setup_ha.yml'), 'setup-ha repairing the drift');
 		await ok('mn2', 'rmdir /root/.xcat.link-moved 2>/dev/null || true');
 	}
 	okRun((await audit()).run, 'audit after the repair');
@@ -136,7 +136,7 @@ Existing('the audit reports the VIP gone from the active MN, and what stops work
 	assert.equal(elsewhere, [], 'nothing reported on mn2');
 	assert.is((await mnState('mn1')).vip, false, 'the audit changed nothing');
 	} finally {
-		okRun(await playbook('playbooks/setup-ha.yml'), 'setup-ha putting the VIP back');
+		okRun(await playbook('playbooks/setup_ha.yml'), 'setup-ha putting the VIP back');
 	}
 	okRun((await audit()).run, 'audit after the repair');
 });
@@ -238,13 +238,13 @@ Fresh.before(async () => {
 });
 
 Fresh('setup-ha builds the pair, and a second run changes nothing', async () => {
-	const r = await playbook('playbooks/setup-ha.yml');
+	const r = await playbook('playbooks/setup_ha.yml');
 	okRun(r, 'setup-ha on fresh MNs');
 	const [s1, s2] = [await mnState('mn1'), await mnState('mn2')];
 	assert.equal([s1.vip, s1.xcatd, leaseHolder(s1)], [true, 'active', 'mn1']);
 	assert.equal([s2.vip, s2.xcatd], [false, 'inactive']);
 	assert.equal(s2.links, s1.links);
-	const again = await playbook('playbooks/setup-ha.yml');
+	const again = await playbook('playbooks/setup_ha.yml');
 	okRun(again, 'setup-ha again');
 	assert.equal([changedOn(again, 'mn1'), changedOn(again, 'mn2')], [0, 0], again.stdout.slice(-3000));
 });
@@ -264,7 +264,7 @@ G.before(async () => {
 	const s1 = await mnState('mn1').catch(() => null);
 	if (s1 && s1.vip && s1.xcatd === 'active' && leaseHolder(s1) === 'mn1') return;
 	resetLab();
-	okRun(await playbook('playbooks/setup-ha.yml'), 'setup-ha');
+	okRun(await playbook('playbooks/setup_ha.yml'), 'setup-ha');
 });
 
 G('runs on the active MN only, never enabled at boot, and renews the heartbeat every second', async () => {

@@ -6,8 +6,8 @@ import { execa } from 'execa';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ROOT } from '../ansible/env';
-import { ensureLab, ok, playbook, recap, resetLab, type PlaybookRun } from '../helpers/lab';
+import { ROOT } from '../../tools/lab/env';
+import { ensureLab, ok, playbook, recap, resetLab, type PlaybookRun } from '../../tools/lab/lab';
 
 const Snmove = suite('snmove.yml on the lab');
 

@@ -3,12 +3,12 @@
 // and prints the table. Every test starts from a healthy active/standby pair, runs the
 // invariant monitor around the fault and the recovery, and fails on any failed expectation: time
 // with two MNs serving above 0 ms, an acknowledged row lost, a final state other than exactly one
-// active MN and a clean standby, or what the scenario itself expects (test/faults/scenarios.ts).
+// active MN and a clean standby, or what the scenario itself expects (tools/lab/faults/scenarios.ts).
 // Order matters only for speed: "old MN returns" starts from the MN "power-off" left off (and
 // prepares that state itself when run alone).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { buildPair, restorePair, runScenario, SCENARIOS } from './scenarios';
+import { buildPair, restorePair, runScenario, SCENARIOS } from '../../tools/lab/faults/scenarios';
 
 const Faults = suite('fault matrix: one run of each fault, invariants asserted');
 const t0 = Date.now();

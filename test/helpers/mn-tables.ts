@@ -1,6 +1,6 @@
 // For lab tests that change xCAT tables on an MN and put them back: the lab freshly provisioned,
 // a whole-database backup taken before and restored after, and table dumps to compare.
-import { ok, on, resetLab } from './lab';
+import { ok, on, resetLab } from '../../tools/lab/lab';
 
 /** every table as tabdump prints it (dumpxCATdb writes that format), one after the other; one xCAT command */
 export async function dumpTables(host: string): Promise<string> {

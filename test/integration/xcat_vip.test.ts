@@ -2,8 +2,8 @@
 import { execa } from 'execa';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ansibleEnv, ROOT } from '../ansible/env';
-import { addresses, ip, makePair, neighbourMac, type Pair } from '../helpers/netns';
+import { ansibleEnv, ROOT } from '../../tools/lab/env';
+import { addresses, ip, makePair, neighbourMac, type Pair } from '../../tools/lab/netns';
 
 let pair: Pair;
 const VIP = '198.51.100.10';

@@ -1,6 +1,6 @@
 // What the xcat_db lab tests (PostgreSQL and MariaDB) share: the module run with defaults, every
 // table of xCAT, the VIP put on a host by hand, and a fault that keeps xcatd from starting.
-import { ADDRESS, ok, runModuleOn, VIP } from '../helpers/lab';
+import { ADDRESS, ok, runModuleOn, VIP } from '../../tools/lab/lab';
 
 export const PW = 'LabS3cret';
 export const MN1 = ADDRESS.mn1!, MN2 = ADDRESS.mn2!;

@@ -3,7 +3,7 @@
 // back, and a failed switch rolled back. Destructive: each suite starts from resetLab().
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ok, on, resetLab, VIP } from '../helpers/lab';
+import { ok, on, resetLab, VIP } from '../../tools/lab/lab';
 import { allTables, dbOn, MN1, MN2, PW, vipOn, withXcatdFault } from './xcat_db.lab';
 
 const SERVER_CNF = '/etc/mysql/mariadb.conf.d/50-server.cnf';

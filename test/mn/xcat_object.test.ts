@@ -2,7 +2,7 @@
 // for site, network, node and group objects, and refused inputs that change nothing.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ok, runModuleOn, VIP } from '../helpers/lab';
+import { ok, runModuleOn, VIP } from '../../tools/lab/lab';
 import { backupDb, dumpTables, freshMn, restoreDb } from '../helpers/mn-tables';
 
 const MN = 'mn1';

@@ -2,7 +2,7 @@
 // occupied priorities, a name with a row of another rule, removal, and refused inputs that change nothing.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ok, runModuleOn } from '../helpers/lab';
+import { ok, runModuleOn } from '../../tools/lab/lab';
 import { backupDb, dumpTables, freshMn, restoreDb } from '../helpers/mn-tables';
 
 const MN = 'mn1';

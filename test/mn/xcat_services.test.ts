@@ -2,11 +2,11 @@
 // and mn2 (standby), with the real units of Debian and the EL-style postgresql unit when the lab has it.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ADDRESS, ok, on, resetLab, runModuleOn } from '../helpers/lab';
-import type { RunOpts } from '../helpers/run-module';
+import { ADDRESS, ok, on, resetLab, runModuleOn } from '../../tools/lab/lab';
+import type { RunOpts } from '../../tools/lab/run-module';
 
 const LAB = ['xcatd', 'named', 'isc-dhcp-server', 'conserver-server'];
-// XCAT_HA_LIBRARY=dir runs bundles built there (`node scripts/build.mjs --out dir`), safe from a concurrent rebuild of library/
+// XCAT_HA_LIBRARY=dir runs bundles built there (`node scripts/build.mjs --out dir`), safe from a concurrent rebuild of plugins/modules/
 const lib = process.env.XCAT_HA_LIBRARY ? { libDir: process.env.XCAT_HA_LIBRARY } : {};
 const svc = (host: string, args: Record<string, unknown>, o: RunOpts = {}) =>
 	runModuleOn(host, 'xcat_services', { services: LAB, ...args }, { ...lib, ...o }).then((r) => r.result);

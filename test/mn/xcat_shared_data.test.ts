@@ -7,13 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ROOT } from '../ansible/env';
-import { ok, on, resetLab, runModuleOn, type HostModuleRun } from '../helpers/lab';
+import { ROOT } from '../../tools/lab/env';
+import { ok, on, resetLab, runModuleOn, type HostModuleRun } from '../../tools/lab/lab';
 import { SNAPSHOT_SCRIPT } from '../helpers/tree-snapshot';
 
 const SQLITE_DIRS = ['/install', '/etc/xcat', '/root/.xcat', '/tftpboot'];
-// the bundle copied once: a build running meanwhile in this shared checkout may remove library/ for a moment
-const libDir = mkdtemp(join(tmpdir(), 'xsd-lib-')).then(async (d) => { await copyFile(join(ROOT, 'library/xcat_shared_data.js'), join(d, 'xcat_shared_data.js')); return d; });
+// the bundle copied once: a build running meanwhile in this shared checkout may remove plugins/modules/ for a moment
+const libDir = mkdtemp(join(tmpdir(), 'xsd-lib-')).then(async (d) => { await copyFile(join(ROOT, 'plugins/modules/xcat_shared_data.js'), join(d, 'xcat_shared_data.js')); return d; });
 const mod = async (host: string, args: Record<string, unknown>, o: { check?: boolean; diff?: boolean } = {}) =>
 	runModuleOn(host, 'xcat_shared_data', { path: '/HA', ...args }, { libDir: await libDir, ...o });
 const snapshot = (host: string, dir: string) => ok(host, SNAPSHOT_SCRIPT(dir));

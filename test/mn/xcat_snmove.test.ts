@@ -3,7 +3,7 @@
 // Run: flock /work/main/.lab.lock npx tsx node_modules/uvu/bin.js test/mn 'xcat_snmove\.test\.ts$'
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ok, resetLab, runModuleOn } from '../helpers/lab';
+import { ok, resetLab, runModuleOn } from '../../tools/lab/lab';
 
 const Module = suite('xcat_snmove on the lab');
 const tables = () => ok('mn1', 'tabdump noderes; tabdump nodehm; tabdump nodetype');

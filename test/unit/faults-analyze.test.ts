@@ -1,9 +1,9 @@
-// The fault matrix's invariant monitor: what its samples mean (test/faults/analyze.ts) and how it
-// reads tcpdump's ARP lines (test/faults/monitor.ts). Pure; no lab.
+// The fault matrix's invariant monitor: what its samples mean (tools/lab/faults/analyze.ts) and how it
+// reads tcpdump's ARP lines (tools/lab/faults/monitor.ts). Pure; no lab.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { analyze, arpConflicts, lostRows, postmasterConflicts, recoveryMs, stepDownMs, table, unionMs, type HostSample, type Samples } from '../faults/analyze';
-import { parseArpLine } from '../faults/monitor';
+import { analyze, arpConflicts, lostRows, postmasterConflicts, recoveryMs, stepDownMs, table, unionMs, type HostSample, type Samples } from '../../tools/lab/faults/analyze';
+import { parseArpLine } from '../../tools/lab/faults/monitor';
 
 const A = 'aa:aa:aa:aa:aa:01', B = 'bb:bb:bb:bb:bb:02';
 const probe = (t: number) => ({ t, kind: 'probe' as const });

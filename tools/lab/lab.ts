@@ -2,10 +2,12 @@
 // bring it up or back to its freshly provisioned state, run scripts and bundled modules on its
 // hosts over ssh (as Ansible does), and run playbooks against its inventory.
 import { spawnSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
-import { ansibleEnv, ROOT } from '../ansible/env';
+import { ansibleEnv, ROOT } from './env';
 import { ansibleArgs, pythonJson, MARKER, type RunOpts } from './run-module';
 
 export const labScript = join(ROOT, 'test/lab/lab');
@@ -62,7 +64,7 @@ export interface HostModuleRun { result: Record<string, any>; stdout: string; st
 
 /** the bundled module run on HOST the way Ansible runs it with pipelining: the program on node's stdin */
 export async function runModuleOn(host: string, name: string, args: Record<string, unknown>, o: RunOpts = {}): Promise<HostModuleRun> {
-	const source = await readFile(join(o.libDir ?? join(ROOT, 'library'), `${name}.js`), 'utf8');
+	const source = await readFile(join(o.libDir ?? join(ROOT, 'plugins/modules'), `${name}.js`), 'utf8');
 	const program = source.replace(MARKER, () => pythonJson(ansibleArgs(name, args, o)));
 	const started = Date.now();
 	const r = await execa('ssh', ['-F', sshConfig, host, '/usr/bin/node'], { input: program, reject: false, stripFinalNewline: false, timeout: 600_000 });
@@ -75,12 +77,59 @@ export async function runModuleOn(host: string, name: string, args: Record<strin
 
 export interface PlaybookRun { stdout: string; stderr: string; status: number; ms: number }
 
-/** ansible-playbook against the lab inventory; ARGS are extra command-line arguments */
+/**
+ * Where playbook() takes the playbooks from: the checkout (playbooks/<name>.yml, ansible.cfg), or,
+ * with XCAT_HA_PLAYBOOKS=installed (the e2e suite: test/run.ts sets it), the collection as users get
+ * it, built from this checkout's built tree and installed once per process into a temp directory, run
+ * by name (ansible-playbook xcat.ha.<name>) from there with a user's ansible.cfg and none of ours.
+ */
+export const PLAYBOOKS_FROM: 'checkout' | 'installed' = process.env.XCAT_HA_PLAYBOOKS === 'installed' ? 'installed' : 'checkout';
+
+interface Installed { dir: string; config: string }
+let installed: Promise<Installed> | null = null;
+
+async function installCollection(): Promise<Installed> {
+	const dir = await mkdtemp(join(tmpdir(), 'xcat-ha-installed-'));
+	process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+	const env = { ...process.env, HOME: join(dir, 'home'), ANSIBLE_HOME: join(dir, 'ansible-home'), ANSIBLE_NOCOLOR: '1' };
+	const galaxy = async (...args: string[]) => {
+		const r = await execa('ansible-galaxy', ['collection', ...args], { cwd: dir, env, extendEnv: false, reject: false, all: true });
+		if (r.exitCode !== 0) throw new Error(`ansible-galaxy collection ${args.join(' ')} failed:\n${r.all}`);
+		return String(r.stdout);
+	};
+	const built = await galaxy('build', '--output-path', dir, ROOT);
+	const tarball = /Created collection for xcat\.ha at (\S+\.tar\.gz)/.exec(built)?.[1];
+	if (!tarball) throw new Error(`ansible-galaxy collection build made no tarball:\n${built}`);
+	await galaxy('install', tarball, '-p', join(dir, 'collections'));
+	// what a user's ansible.cfg needs for xcat.ha (README): pipelining, the audit's callback; the temp
+	// and control files in the temp directory
+	const config = join(dir, 'ansible.cfg');
+	await writeFile(config, [
+		'[defaults]', `collections_path = ${join(dir, 'collections')}`, 'callbacks_enabled = xcat.ha.xcat_ha_audit',
+		'retry_files_enabled = False', 'interpreter_python = auto_silent', `local_tmp = ${join(dir, 'tmp')}`,
+		'[ssh_connection]', `control_path_dir = ${join(dir, 'cp')}`, '[connection]', 'pipelining = True', '',
+	].join('\n'));
+	return { dir, config };
+}
+
+/**
+ * ansible-playbook against the lab inventory; PATH is playbooks/<name>.yml, ARGS extra command-line
+ * arguments. The one place tests, benchmarks and the demo run playbooks (see PLAYBOOKS_FROM).
+ */
 export async function playbook(path: string, args: string[] = [], env: Record<string, string> = {}, timeoutMs = 900_000): Promise<PlaybookRun> {
+	let argv = [join(ROOT, path)];
+	let where = { cwd: ROOT, env: { ...labEnv, ...ansibleEnv, ...env } as Record<string, string | undefined> };
+	if (PLAYBOOKS_FROM === 'installed') {
+		const name = /^playbooks\/([a-z0-9_]+)\.yml$/.exec(path)?.[1];
+		if (!name) throw new Error(`${path} is not a collection playbook (playbooks/<name>.yml)`);
+		installed ??= installCollection();
+		const { dir, config } = await installed;
+		argv = [`xcat.ha.${name}`];
+		where = { cwd: dir, env: { ...labEnv, ANSIBLE_CONFIG: config, ANSIBLE_HOME: join(dir, 'ansible-home'), ANSIBLE_NOCOLOR: '1', ANSIBLE_FORCE_COLOR: '0', ...env } };
+	}
 	const started = Date.now();
-	const r = await execa('ansible-playbook', ['-i', join(ROOT, 'inventory/lab/hosts.yml'), join(ROOT, path), ...args], {
-		reject: false, timeout: timeoutMs, cwd: ROOT,
-		env: { ...labEnv, ...ansibleEnv, ...env },
+	const r = await execa('ansible-playbook', ['-i', join(ROOT, 'inventory/lab/hosts.yml'), ...argv, ...args], {
+		reject: false, timeout: timeoutMs, ...where,
 	});
 	return { stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), status: r.exitCode ?? -1, ms: Date.now() - started };
 }

@@ -19,8 +19,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { execa } from 'execa';
-import { labDir, labScript, VIP } from '../helpers/lab';
-import { parseCfgloc } from '../../modules/xcat/cfgloc';
+import { labDir, labScript, VIP } from '../lab';
+import { parseCfgloc } from '../../../modules/xcat/cfgloc';
 import type { ArpPacket, HostSample, LeaseSample, Samples, Write } from './analyze';
 
 export const MNS = ['mn1', 'mn2'];

@@ -1,9 +1,10 @@
 # -*- coding: utf-8 -*-
-# Turns a check-mode run of playbooks/audit.yml into an audit report: one item per task and
+# Turns a check-mode run of the playbook xcat.ha.audit (playbooks/audit.yml) into an audit report: one item per task and
 # host that checked something; a changed item is drift, a failed one could not be checked.
 # Writes <dir>/audit.json and <dir>/audit.junit.xml on the control node, never into the directory
-# the playbook is run from unless asked (default_dir below says where). Active only while
-# playbooks/audit.yml runs.
+# the playbook is run from unless asked (default_dir below says where). Enabled by its FQCN
+# (callbacks_enabled = xcat.ha.xcat_ha_audit: a collection's callback is loaded only when named
+# there); active only while audit.yml runs.
 from __future__ import annotations
 
 import json
@@ -16,10 +17,12 @@ from ansible.plugins.callback import CallbackBase
 DOCUMENTATION = """
     name: xcat_ha_audit
     type: aggregate
-    short_description: JSON and JUnit XML report of the xcat-ha audit (playbooks/audit.yml)
+    short_description: JSON and JUnit XML report of the xcat-ha audit (xcat.ha.audit)
     description:
       - Records every task result of the audit run and writes audit.json and audit.junit.xml.
       - Does nothing for other playbooks.
+    requirements:
+      - enabled in ansible.cfg (callbacks_enabled = xcat.ha.xcat_ha_audit) or by ANSIBLE_CALLBACKS_ENABLED
 """
 
 # results of these actions are bookkeeping, not checks

@@ -2,9 +2,9 @@
 // watches the VIP, snapshots of xCAT's tables and files, and the state of each MN.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from '../ansible/env';
+import { ROOT } from './env';
 import { execa } from 'execa';
-import { labScript, ok, on, playbook, VIP, type Out, type PlaybookRun } from '../helpers/lab';
+import { labScript, ok, on, playbook, VIP, type Out, type PlaybookRun } from './lab';
 
 const WATCH_LOG = '/tmp/xcat-ha-watch.log';
 const WATCH_STOP = '/tmp/xcat-ha-watch.stop';

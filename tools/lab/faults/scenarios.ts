@@ -9,9 +9,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { execa } from 'execa';
-import { ROOT } from '../ansible/env';
-import { labDir, labScript, playbook, VIP, type PlaybookRun } from '../helpers/lab';
-import { lastReport } from '../e2e/mn-ha';
+import { ROOT } from '../env';
+import { labDir, labScript, playbook, VIP, type PlaybookRun } from '../lab';
+import { lastReport } from '../mn-ha';
 import { analyze, stepDownMs, type Figures, type HostSample } from './analyze';
 import { hostRunning, labExec, MNS, prepareWriter, readLeaseNow, rowsOf, SHARED, startMonitor, type Monitor } from './monitor';
 
@@ -104,7 +104,7 @@ export async function buildPair(): Promise<void> {
 	if (st.length === 0 || st.some((h) => h.state !== 'running' && h.state !== 'degraded' && h.state !== 'paused') || st.some((h) => h.link !== 'up')) {
 		if (spawnLab('up') !== 0) throw new Error('bash test/lab/lab up failed');
 	}
-	const r = await playbook('playbooks/setup-ha.yml');
+	const r = await playbook('playbooks/setup_ha.yml');
 	if (r.status !== 0) throw new Error(`setup-ha failed:\n${r.stdout.slice(-4000)}`);
 	const s = await pairState();
 	if (s.problems.length) throw new Error(`after setup-ha the pair is not healthy: ${s.problems.join('; ')}`);
@@ -156,7 +156,7 @@ export async function restorePair(keepOff: string[] = []): Promise<{ ms: number;
 	}
 	const s = await pairState(keepOff);
 	if (s.problems.length) {
-		const r = await playbook('playbooks/setup-ha.yml', keepOff.length ? ['--limit', MNS.filter((m) => !keepOff.includes(m)).join(',')] : []);
+		const r = await playbook('playbooks/setup_ha.yml', keepOff.length ? ['--limit', MNS.filter((m) => !keepOff.includes(m)).join(',')] : []);
 		if (r.status !== 0) throw new Error(`setup-ha could not restore the pair (${s.problems.join('; ')}):\n${r.stdout.slice(-4000)}`);
 		const again = await pairState(keepOff);
 		if (again.problems.length) throw new Error(`the pair is not healthy after setup-ha: ${again.problems.join('; ')}`);

@@ -35,7 +35,7 @@ export function pythonJson(value: unknown): string {
 }
 
 export async function runModule(name: string, args: Record<string, unknown>, o: RunOpts = {}): Promise<ModuleRun> {
-	const source = await readFile(join(o.libDir ?? 'library', `${name}.js`), 'utf8');
+	const source = await readFile(join(o.libDir ?? 'plugins/modules', `${name}.js`), 'utf8');
 	const program = source.replace(MARKER, () => pythonJson(ansibleArgs(name, args, o)));
 	const prefix = [...(o.uts ? ['unshare', '--uts'] : []), ...(o.netns ? ['ip', 'netns', 'exec', o.netns] : []), 'node'];
 	const started = Date.now();
