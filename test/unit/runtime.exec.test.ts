@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FORCE_KILL_MS, runCommand, startDetached } from '../../modules/runtime/exec';
@@ -67,6 +67,19 @@ R(`a command that ignores SIGTERM gets SIGKILL ${FORCE_KILL_MS} ms after the tim
 R('large output is kept whole', async () => {
 	const r = await runCommand(['head', '-c', String(20 << 20), '/dev/zero']);
 	assert.is(r.stdout.length, 20 << 20);
+});
+
+R('a command still running when the module exits gets SIGTERM', async () => {
+	// a module that starts `sleep 30` and exits at once, printing the sleep's pid
+	const program = `import('./modules/runtime/exec.ts').then(({ runCommand }) => { runCommand(['sleep', '30']);
+		setTimeout(() => { console.log(require('node:child_process').execFileSync('pgrep', ['-P', String(process.pid), 'sleep']).toString().trim()); process.exit(0); }, 300); });`;
+	const module = await runCommand([process.execPath, '--import', 'tsx', '-e', program]);
+	const pid = Number(module.stdout.trim());
+	assert.ok(pid > 0, module.stdout + module.stderr);
+	await new Promise((r) => setTimeout(r, 200));
+	// gone, or a zombie its new parent (pid 1 here) has not reaped yet
+	const state = await readFile(`/proc/${pid}/stat`, 'utf8').then((t) => t.replace(/^.*\) /, '')[0], () => 'gone');
+	assert.ok(state === 'gone' || state === 'Z', `the sleep is ${state}`);
 });
 
 const D = suite('runtime: startDetached');
