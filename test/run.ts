@@ -41,6 +41,8 @@ function shardPatterns(dir: string, n: number): string[] {
 
 const SUITES: Suite[] = [
 	{ name: 'typecheck', command: ['npx', 'tsc', '-p', '.'] },
+	// the formatter's check (biome.jsonc): `npm run fmt` writes what it wants
+	{ name: 'format', command: ['npx', 'biome', 'format', '--reporter=summary', '.'] },
 	{ name: 'unit', dir: 'test/unit' },
 	// each test spawns the bundled module (node's start-up dominates): two processes use both cores
 	{ name: 'contract', dir: 'test/contract', shards: 2 },
