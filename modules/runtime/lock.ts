@@ -10,7 +10,9 @@
 //   mkdir and its owner file. (A storage hang can do this: mkdir completes at the thaw, after the
 //   process was killed.) A run that was merely frozen there and resumes later finds the owner file
 //   made and gives up; it never writes under a lock it does not hold.
-// An owner on another host is never judged from here: only its own host can know it stopped.
+// An owner on another host is never judged from here (only its own host can know it stopped),
+// unless the caller proved that host stopped: an unplanned takeover's verified fence, or a person's
+// word with the holder's heartbeat still for longer than its guard's deadline (opts.stopped).
 import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +34,8 @@ export interface LockOptions {
 	pollMs?: number;
 	/** an owner-less lock older than this was left by a run killed before it wrote its owner */
 	ownerlessMs?: number;
+	/** why an owner on another host provably stopped (the caller proved it), or null */
+	stopped?: (owner: LockOwner) => string | null;
 	/** the error thrown when WAITMS pass: the lock, its owner if known, and its age in seconds */
 	busy: (lock: string, owner: LockOwner | undefined, ageS: number) => Error;
 }
@@ -54,11 +58,11 @@ export function readOwner(lock: string): LockOwner | undefined {
 const ownerExists = (lock: string) => { try { statSync(join(lock, OWNER)); return true; } catch { return false; } };
 
 /** why LOCK was left behind by a run that stopped, or null while its owner may still run */
-export function leftBehind(lock: string, now = Date.now(), ownerlessMs = OWNERLESS_MS): string | null {
+export function leftBehind(lock: string, now = Date.now(), ownerlessMs = OWNERLESS_MS, stopped: LockOptions['stopped'] = undefined): string | null {
 	const owner = readOwner(lock);
 	if (owner) {
 		const me = self();
-		if (!owner.machine || owner.machine !== me.machine) return null;
+		if (!owner.machine || owner.machine !== me.machine) return stopped?.(owner) ?? null;
 		if (owner.boot !== me.boot) return `its owner (${owner.name}, pid ${owner.pid}) ran before this host rebooted`;
 		return alive(owner.pid) ? null : `its owner (${owner.name}, pid ${owner.pid}) no longer runs`;
 	}
@@ -122,7 +126,7 @@ export async function withDirLock<T>(lock: string, name: string, opts: LockOptio
 		if (made) {
 			if (claim(lock, mine)) { owner = mine; break; }
 		} else {
-			const why = leftBehind(lock, Date.now(), opts.ownerlessMs ?? OWNERLESS_MS);
+			const why = leftBehind(lock, Date.now(), opts.ownerlessMs ?? OWNERLESS_MS, opts.stopped);
 			if (why) {
 				const dead = readOwner(lock);
 				if ((!ownerExists(lock) || setAside(lock, dead)) && claim(lock, mine)) { owner = mine; note(`the lock ${lock} was left behind (${why}): taken over`); break; }

@@ -5,7 +5,7 @@ import { defineModule, ModuleError, textDiff } from '../runtime';
 import { describeLease, toLease, type Lease } from './lease';
 import { plan, type Observation, type Plan, type Want } from './plan';
 import { options } from './options';
-import { readLease, withLock, writeLease } from './store';
+import { readLease, stoppedHolder, withLock, writeLease } from './store';
 
 /** how often a takeover reads the holder's heartbeat while it waits for it to go stale */
 const WATCH_POLL_MS = 100;
@@ -53,13 +53,16 @@ defineModule({
 		}
 		if (!ctx.check && p.kind === 'write') {
 			if (!existsSync(dir)) mkdirSync(dir, { mode: 0o755 });
+			// only a takeover of the holder named in takeover_from proved that MN stopped (the playbook's
+			// fence or a person's word, and the heartbeat watched still past its deadline just above)
+			const takingOver = want.takeoverFrom !== undefined && current?.holder === want.takeoverFrom ? want.takeoverFrom : undefined;
 			// decided again under the lock: another MN may have written in between, or the heartbeat moved
 			({ current, p } = await withLock(path, holder, () => {
 				const d = decide();
 				if (d.p.kind === 'write') writeLease(path, d.p.lease);
 				else if (d.p.kind === 'watch') throw new ModuleError(`the lease changed while it was taken over: ${describeLease(d.current).trim()}`, { path, lease: d.current });
 				return d;
-			}, (why) => ctx.warn(why)));
+			}, (why) => ctx.warn(why), takingOver ? stoppedHolder(takingOver) : undefined));
 		}
 		const after = p.kind === 'write' ? p.lease : current;
 		return {

@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ansibleEnv, ROOT } from './env';
+import { ansibleEnv, ROOT } from '../../tools/lab/env';
 
 const Audit = suite('audit: where the report goes');
 const T = mkdtempSync(join(tmpdir(), 'xcat-ha-audit-test-'));

@@ -167,6 +167,40 @@ L('a lock without an owner, older than a run needs to write one, is taken over w
 	assert.not.ok(existsSync(`${path}.lock`));
 });
 
+// The fault matrix's 'freeze, fence' (bench:faults, 5 Dec): the active MN froze while its guard held
+// the lease lock; the fence powered it off, and the takeover waited 5 s for a lock nobody would ever
+// release, then failed — xCAT down on both MNs. A lock owned by the MN the takeover proved stopped is
+// taken over; one owned by any other host still is not.
+const foreignOwner = (name: string) => {
+	mkdirSync(`${path}.lock`);
+	writeFileSync(join(`${path}.lock`, 'owner'), `${JSON.stringify({ name, host: 'xcatmn', pid: 4242, machine: 'another-machine', boot: 'another-boot', since: '2026-12-05T06:00:00.000Z' })}\n`);
+};
+
+L("a lock held by the frozen holder's guard: the takeover that proved it stopped takes the lock over, and says so", async () => {
+	seed(guarded(9, 600, 200));
+	foreignOwner('mn1 lease guard');
+	const r = await lease({ holder: 'mn2', takeover_from: 'mn1' });
+	assert.is(r.result.failed, undefined, r.result.msg);
+	assert.equal([onDisk().holder, onDisk().generation, onDisk().taken_from], ['mn2', 5, 'mn1']);
+	assert.match(r.result.warnings.join(), /was left behind \(its owner \(mn1 lease guard, on xcatmn\) is mn1, which this takeover proved stopped\): taken over/);
+	assert.not.ok(existsSync(`${path}.lock`));
+});
+
+L('a lock held on another host by anyone but the MN taken over is never taken: refused after the wait, the lease untouched', async () => {
+	seed(guarded(9, 600, 200));
+	foreignOwner('mn3 lease guard');
+	const r = await lease({ holder: 'mn2', takeover_from: 'mn1' });
+	assert.is(r.result.failed, true);
+	assert.match(r.result.msg, /^the lease lock .*lease\.lock has existed for \d+ s/);
+	assert.equal([onDisk().holder, onDisk().generation], ['mn1', 4]);
+	// and without a takeover, the holder's own guard lock is a live holder's
+	rmSync(`${path}.lock`, { recursive: true });
+	foreignOwner('mn1 lease guard');
+	const plain = await lease({ holder: 'mn1', state: 'released' });
+	assert.is(plain.result.failed, true);
+	assert.is(onDisk().holder, 'mn1');
+});
+
 L('a file that is not a lease fails, it is never taken as free', async () => {
 	mkdirSync(join(root, 'xcat-ha'));
 	writeFileSync(path, 'garbage');
