@@ -5,7 +5,7 @@
 // Never fails on timing; it exits non-zero only when an invariant or an expectation failed.
 //   npx tsx bench/faults.ts [name-prefix…]   (only the scenarios whose names start so)
 import { table, type RunFigures } from '../tools/lab/faults/analyze';
-import { restorePair, runScenario, SCENARIOS } from '../tools/lab/faults/scenarios';
+import { buildPair, restorePair, runScenario, SCENARIOS } from '../tools/lab/faults/scenarios';
 
 const wanted = process.argv.slice(2);
 const chosen = SCENARIOS.filter((s) => wanted.length === 0 || wanted.some((w) => s.name.startsWith(w)));
@@ -15,6 +15,8 @@ const runs: RunFigures[] = [];
 const skipped = new Map<string, string>();
 const failures: string[] = [];
 const t0 = Date.now();
+// the lab up and the pair built first: a scenario's needs (its BMCs) are read from the running lab
+await buildPair();
 while (runs.length < target) {
 	let ran = 0;
 	for (const s of chosen) {
@@ -22,6 +24,7 @@ while (runs.length < target) {
 		const o = await runScenario(s, { tag: 'bench' });
 		if (o.skipped) { skipped.set(s.name, o.skipped); continue; }
 		ran++;
+		skipped.delete(s.name);
 		console.log(`${String(runs.length + 1).padStart(3)} ${o.line}`);
 		for (const f of o.failures) { console.log(`      ${f}`); failures.push(`${s.name}: ${f}`); }
 		runs.push({ scenario: s.name, ok: o.failures.length === 0, dualMs: o.figures!.dualMs, lost: o.figures!.lost.length, recoveryMs: o.figures!.recoveryMs });

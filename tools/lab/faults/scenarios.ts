@@ -234,12 +234,12 @@ const unplanned = (target: string, extra: string[] = []) =>
 const NO_FENCE = ['-e', 'xcat_ha_bmc_address='];
 
 // What a sick MN costs is measured against the same playbook refused at the same point with every
-// MN answering (an unplanned failover while the active MN answers ssh), once per run: this 2-core
-// machine runs ansible itself 2-3 times slower than the figures' machine.
-let healthyRefusal: number | undefined;
+// MN answering (an unplanned failover while the active MN answers ssh), just before the fault: this
+// 2-core machine runs ansible itself 2-3 times slower than the figures' machine, and slower still
+// while other work runs (bench:faults of 5 Dec: a baseline measured once, 70 min earlier, made two
+// of four partition runs look 25-29 s slow).
 async function healthyRefusalMs(target: string): Promise<number> {
-	healthyRefusal ??= (await unplanned(target, NO_FENCE)).ms;
-	return healthyRefusal;
+	return (await unplanned(target, NO_FENCE)).ms;
 }
 const SICK_MN_BUDGET_MS = 15_000;
 const tail = (r: PlaybookRun) => r.stdout.split('\n').filter((l) => /fatal|FAILED|msg/.test(l)).slice(-4).join(' | ').slice(0, 600);
