@@ -24,14 +24,22 @@ if (setup.status !== 0) throw new Error(`setup-ha failed:\n${setup.stdout.slice(
 const baseline: number[] = [];
 for (let i = 0; i < 3; i++) {
 	const t = Date.now();
-	const r = await execa('ansible', ['xcat_mn', '-i', 'inventory/lab/hosts.yml', '-m', 'ansible.builtin.ping'], { cwd: ROOT, env: { ...ansibleEnv, LC_ALL: 'C.UTF-8' }, reject: false });
+	const r = await execa('ansible', ['xcat_mn', '-i', 'inventory/lab/hosts.yml', '-m', 'ansible.builtin.ping'], {
+		cwd: ROOT,
+		env: { ...ansibleEnv, LC_ALL: 'C.UTF-8' },
+		reject: false,
+	});
 	if (r.exitCode !== 0) throw new Error(`ping failed: ${r.stdout}`);
 	baseline.push(Date.now() - t);
 }
 
 const macs = { mn1: await macOf('mn1'), mn2: await macOf('mn2') };
-const active = async () => ((await execa('bash', ['test/lab/lab', 'exec', 'mn1', 'sh', '-c', 'cat /HA/.xcat-ha/lease'], { cwd: ROOT })).stdout.includes('"holder":"mn1"') ? 'mn1' : 'mn2');
-const outages: number[] = [], walls: number[] = [];
+const active = async () =>
+	(await execa('bash', ['test/lab/lab', 'exec', 'mn1', 'sh', '-c', 'cat /HA/.xcat-ha/lease'], { cwd: ROOT })).stdout.includes('"holder":"mn1"')
+		? 'mn1'
+		: 'mn2';
+const outages: number[] = [],
+	walls: number[] = [];
 let from = await active();
 for (let i = 0; i < RUNS; i++) {
 	const to = from === 'mn1' ? 'mn2' : 'mn1';
@@ -52,7 +60,8 @@ for (let i = 0; i < RUNS; i++) {
 // stopped) and the standby takes over. The outage runs from cn1's last answer before the power
 // went to its first answer from the new MN, so it includes what a person or a monitor takes to
 // start the playbook here: nothing (it starts at once), which makes it the floor of a real one.
-const uOutages: number[] = [], uWalls: number[] = [];
+const uOutages: number[] = [],
+	uWalls: number[] = [];
 for (let i = 0; i < UNPLANNED_RUNS; i++) {
 	const to = from === 'mn1' ? 'mn2' : 'mn1';
 	await startWatcher();
@@ -84,8 +93,12 @@ for (let i = 0; i < 3; i++) {
 
 const base = median(baseline);
 console.log(`\nbaseline: ansible ping of both MNs        ${s(base)} (median of 3)`);
-console.log(`client-visible outage (cn1)              ${s(median(outages))} median of ${RUNS} (min ${s(Math.min(...outages))}, max ${s(Math.max(...outages))}); goal <= 3 s`);
+console.log(
+	`client-visible outage (cn1)              ${s(median(outages))} median of ${RUNS} (min ${s(Math.min(...outages))}, max ${s(Math.max(...outages))}); goal <= 3 s`,
+);
 console.log(`failover playbook wall                   ${s(median(walls))} median of ${RUNS} = ${(median(walls) / base).toFixed(1)}x baseline; goal <= 20 s`);
-console.log(`unplanned (power-off, fenced): outage   ${s(median(uOutages))} median of ${UNPLANNED_RUNS} (min ${s(Math.min(...uOutages))}, max ${s(Math.max(...uOutages))})`);
+console.log(
+	`unplanned (power-off, fenced): outage   ${s(median(uOutages))} median of ${UNPLANNED_RUNS} (min ${s(Math.min(...uOutages))}, max ${s(Math.max(...uOutages))})`,
+);
 console.log(`unplanned failover playbook wall         ${s(median(uWalls))} median of ${UNPLANNED_RUNS} = ${(median(uWalls) / base).toFixed(1)}x baseline`);
 console.log(`audit (check mode over both MNs)         ${s(median(audits))} median of 3 = ${(median(audits) / base).toFixed(1)}x baseline; goal <= 15 s`);

@@ -22,12 +22,24 @@ while (runs.length < target) {
 	for (const s of chosen) {
 		if (runs.length >= target) break;
 		const o = await runScenario(s, { tag: 'bench' });
-		if (o.skipped) { skipped.set(s.name, o.skipped); continue; }
+		if (o.skipped) {
+			skipped.set(s.name, o.skipped);
+			continue;
+		}
 		ran++;
 		skipped.delete(s.name);
 		console.log(`${String(runs.length + 1).padStart(3)} ${o.line}`);
-		for (const f of o.failures) { console.log(`      ${f}`); failures.push(`${s.name}: ${f}`); }
-		runs.push({ scenario: s.name, ok: o.failures.length === 0, dualMs: o.figures!.dualMs, lost: o.figures!.lost.length, recoveryMs: o.figures!.recoveryMs });
+		for (const f of o.failures) {
+			console.log(`      ${f}`);
+			failures.push(`${s.name}: ${f}`);
+		}
+		runs.push({
+			scenario: s.name,
+			ok: o.failures.length === 0,
+			dualMs: o.figures!.dualMs,
+			lost: o.figures!.lost.length,
+			recoveryMs: o.figures!.recoveryMs,
+		});
 	}
 	if (ran === 0) break;
 }

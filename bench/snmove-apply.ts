@@ -33,7 +33,10 @@ function sh(host: string, script: string): string {
 
 /** A script on mn1, timed there (no ssh in the figure): milliseconds and its output. */
 function timedOnMn1(script: string): { ms: number; out: string } {
-	const out = sh('mn1', `${ENV}; s=$(date +%s%N); { ${script}; } > /tmp/snmove-bench.out 2>&1; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); cat /tmp/snmove-bench.out`);
+	const out = sh(
+		'mn1',
+		`${ENV}; s=$(date +%s%N); { ${script}; } > /tmp/snmove-bench.out 2>&1; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); cat /tmp/snmove-bench.out`,
+	);
 	const [first = '', ...rest] = out.split('\n');
 	return { ms: Number(first), out: rest.join('\n') };
 }
@@ -43,7 +46,11 @@ function runModule(args: Record<string, unknown>, check = false): { result: Reco
 	const source = readFileSync(join(process.cwd(), 'plugins/modules/xcat_snmove.js'), 'utf8');
 	const program = source.replace(MARKER, () => pythonJson(ansibleArgs('xcat_snmove', args, { check, diff: true })));
 	const started = performance.now();
-	const r = spawnSync('ssh', ['-F', sshConfig, 'mn1', 'env', `XCAT_DOUBLE_ROOT=${ROOT}`, '/usr/bin/node'], { input: program, encoding: 'utf8', maxBuffer: 1 << 28 });
+	const r = spawnSync('ssh', ['-F', sshConfig, 'mn1', 'env', `XCAT_DOUBLE_ROOT=${ROOT}`, '/usr/bin/node'], {
+		input: program,
+		encoding: 'utf8',
+		maxBuffer: 1 << 28,
+	});
 	const ms = performance.now() - started;
 	try {
 		return { result: JSON.parse(r.stdout), ms };
@@ -59,7 +66,9 @@ resetLab(); // a freshly provisioned lab: another test may have left mn1 without
 try {
 	const setupStart = performance.now();
 	const hostsBlock = [HOSTS_BEGIN, ...Array.from({ length: NODES }, (_, k) => `${address(k + 1)} ${name(k + 1)}`), HOSTS_END].join('\n');
-	sh('mn1', `set -e; rm -rf ${ROOT}; mkdir -p ${ROOT}/etc/xcat ${ROOT}/root ${ROOT}/tftpboot; cp /etc/hosts ${ROOT}/etc/hosts; cp /etc/xCATMN ${ROOT}/etc/xCATMN
+	sh(
+		'mn1',
+		`set -e; rm -rf ${ROOT}; mkdir -p ${ROOT}/etc/xcat ${ROOT}/root ${ROOT}/tftpboot; cp /etc/hosts ${ROOT}/etc/hosts; cp /etc/xCATMN ${ROOT}/etc/xCATMN
 sed -i '/^${HOSTS_BEGIN}$/,/^${HOSTS_END}$/d' /etc/hosts
 cat >> /etc/hosts <<'HOSTS'
 ${hostsBlock}
@@ -77,9 +86,12 @@ mkdef -t node -o sn1,sn2 groups=service,all >/dev/null
 chtab node=compute nodetype.os=rhels9.4 nodetype.arch=x86_64 nodetype.profile=compute nodetype.provmethod=rhels9.4-x86_64-netboot-compute
 chtab node=compute nodehm.mgt=ipmi nodehm.cons=ipmi
 chtab node=compute postscripts.postscripts=syslog,setupntp
-mkdef -t node -o bn[00001-${name(NODES).slice(2)}] groups=compute,all ${ON_SN1} >/dev/null`);
+mkdef -t node -o bn[00001-${name(NODES).slice(2)}] groups=compute,all ${ON_SN1} >/dev/null`,
+	);
 	const setupMs = performance.now() - setupStart;
-	console.log(`lab mn1, SQLite, ${NODES.toLocaleString('en')} nodes on sn1 (backup sn2) in a separate xCAT root; set up in ${(setupMs / 1000).toFixed(1)} s (mkdef, chtab; not counted)\n`);
+	console.log(
+		`lab mn1, SQLite, ${NODES.toLocaleString('en')} nodes on sn1 (backup sn2) in a separate xCAT root; set up in ${(setupMs / 1000).toFixed(1)} s (mkdef, chtab; not counted)\n`,
+	);
 
 	// what a script around xCAT does: one chdef per node (then the sample goes back to sn1, in bulk)
 	const sample = Array.from({ length: SAMPLE }, (_, k) => name(NODES - SAMPLE + k + 1));
@@ -88,28 +100,39 @@ mkdef -t node -o bn[00001-${name(NODES).slice(2)}] groups=compute,all ${ON_SN1} 
 	const loopAll = perNode * NODES;
 	const scaled = SAMPLE < NODES;
 	console.log(`per-node chdef loop   ${SAMPLE} nodes measured: ${loop.ms} ms (${perNode.toFixed(1)} ms per node)`);
-	console.log(`                      ${scaled ? `EXTRAPOLATED to ${NODES.toLocaleString('en')} nodes` : 'all nodes'}: ${(loopAll / 1000).toFixed(1)} s (database writes only: no console, nodeset or check)`);
+	console.log(
+		`                      ${scaled ? `EXTRAPOLATED to ${NODES.toLocaleString('en')} nodes` : 'all nodes'}: ${(loopAll / 1000).toFixed(1)} s (database writes only: no console, nodeset or check)`,
+	);
 	sh('mn1', `${ENV}; chdef -t node -o ${sample.join(',')} ${ON_SN1} >/dev/null`);
 
 	const preview = runModule({ source: 'sn1', ignore_nodes: true }, true);
 	if (preview.result.failed) throw new Error(`the preview failed: ${preview.result.msg}`);
-	console.log(`\ncheck mode (--check --diff): changed=${preview.result.changed}, ${preview.result.moved.length.toLocaleString('en')} nodes would move, ${preview.result.commands.length} commands, diff ${JSON.stringify(preview.result.diff).length.toLocaleString('en')} bytes, ${Math.round(preview.ms)} ms`);
+	console.log(
+		`\ncheck mode (--check --diff): changed=${preview.result.changed}, ${preview.result.moved.length.toLocaleString('en')} nodes would move, ${preview.result.commands.length} commands, diff ${JSON.stringify(preview.result.diff).length.toLocaleString('en')} bytes, ${Math.round(preview.ms)} ms`,
+	);
 	const moved = runModule({ source: 'sn1', ignore_nodes: true });
 	if (moved.result.failed) throw new Error(`the move failed: ${moved.result.msg}`);
 	const steps = moved.result.steps as { step: string; ms: number; commands: number }[];
 	const inModule = steps.reduce((sum, s) => sum + s.ms, 0);
-	console.log(`\nxcat_snmove source=sn1 ignore_nodes=true: changed=${moved.result.changed}, moved ${moved.result.moved.length.toLocaleString('en')} nodes to ${moved.result.destinations.join(',')}`);
+	console.log(
+		`\nxcat_snmove source=sn1 ignore_nodes=true: changed=${moved.result.changed}, moved ${moved.result.moved.length.toLocaleString('en')} nodes to ${moved.result.destinations.join(',')}`,
+	);
 	for (const s of steps) console.log(`  ${s.step.padEnd(20)} ${String(s.ms).padStart(6)} ms  ${s.commands ? `${s.commands} command(s)` : ''}`);
 	console.log(`  plan + apply         ${String(inModule).padStart(6)} ms  (sum of the steps; goal ≤ 10000 ms: ${inModule <= 10_000 ? 'within' : 'OVER'})`);
 	console.log(`  whole module run     ${String(Math.round(moved.ms)).padStart(6)} ms  (ssh, node start-up and JSON included)`);
 	console.log(`  commands             ${moved.result.commands.map((c: string[]) => c[0]).join(', ')}`);
-	console.log(`\nratio: per-node chdef loop ${scaled ? '(extrapolated) ' : ''}${(loopAll / 1000).toFixed(1)} s / xcat_snmove ${(inModule / 1000).toFixed(1)} s = ${(loopAll / inModule).toFixed(1)}x faster (goal ≥ 20x); ${(loopAll / moved.ms).toFixed(1)}x counting the whole module run`);
+	console.log(
+		`\nratio: per-node chdef loop ${scaled ? '(extrapolated) ' : ''}${(loopAll / 1000).toFixed(1)} s / xcat_snmove ${(inModule / 1000).toFixed(1)} s = ${(loopAll / inModule).toFixed(1)}x faster (goal ≥ 20x); ${(loopAll / moved.ms).toFixed(1)}x counting the whole module run`,
+	);
 
-	const held = sh('mn1', `${ENV}; nodels ${name(1)},${name(NODES)} noderes.servicenode; grep -c '"host": "sn2"' ${ROOT}/var/lib/xcat-double/gocons.json; grep -l 'xcatmaster=sn2' ${ROOT}/tftpboot/xcat/xnba/nodes/bn* | wc -l`);
+	const held = sh(
+		'mn1',
+		`${ENV}; nodels ${name(1)},${name(NODES)} noderes.servicenode; grep -c '"host": "sn2"' ${ROOT}/var/lib/xcat-double/gocons.json; grep -l 'xcatmaster=sn2' ${ROOT}/tftpboot/xcat/xnba/nodes/bn* | wc -l`,
+	);
 	console.log(`\nafter the move: ${held.trim().split('\n').join(' | ')}  (servicenode; goconserver sessions on sn2; boot files naming sn2)`);
 	const again = runModule({ source: 'sn1', ignore_nodes: true });
 	console.log(`second run: changed=${again.result.changed}, moved ${again.result.moved.length}, ${Math.round(again.ms)} ms`);
 } finally {
-	console.log('\nresetting the lab (the bench changed mn1\'s /etc/hosts)…');
+	console.log("\nresetting the lab (the bench changed mn1's /etc/hosts)…");
 	resetLab();
 }

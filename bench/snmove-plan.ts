@@ -39,7 +39,11 @@ function table(columns: string[], rows: TabdumpRow[]): string {
 }
 
 function clusterText(count: number): Record<'nodelist' | 'noderes' | 'nodehm' | 'nodetype' | 'postscripts', string> {
-	const nodelist: TabdumpRow[] = [], noderes: TabdumpRow[] = [], nodehm: TabdumpRow[] = [], nodetype: TabdumpRow[] = [], postscripts: TabdumpRow[] = [];
+	const nodelist: TabdumpRow[] = [],
+		noderes: TabdumpRow[] = [],
+		nodehm: TabdumpRow[] = [],
+		nodetype: TabdumpRow[] = [],
+		postscripts: TabdumpRow[] = [];
 	for (let rack = 0; rack * RACK < count; rack++) noderes.push([`rack${rack}`, 'sn1,sn2', 'sn1-eth1', null, null, null, null]);
 	nodetype.push(['compute', 'rhels9.4', 'rhels9.4-x86_64-netboot-compute', null]);
 	nodehm.push(['compute', 'sn1', null]);
@@ -79,7 +83,9 @@ function naiveParse(text: string): Record<string, string | null>[] {
 			return raw.startsWith('"') ? raw.slice(1, -1).replace(/""/g, '"') : raw;
 		});
 		const row: Record<string, string | null> = {};
-		columns.forEach((column, i) => { row[column] = fields[i] ?? null; });
+		columns.forEach((column, i) => {
+			row[column] = fields[i] ?? null;
+		});
 		rows.push(row);
 	}
 	return rows;
@@ -96,7 +102,9 @@ function perNodePlans(request: MoveRequest, cluster: ClusterState, nodes: string
 
 const text = clusterText(NODES);
 const bytes = Object.values(text).reduce((sum, t) => sum + t.length, 0);
-console.log(`nodes: ${NODES.toLocaleString('en')} in ${NODES / RACK} racks; tabdump text ${(bytes / 1e6).toFixed(1)} MB over 5 tables (median of ${RUNS} runs each)\n`);
+console.log(
+	`nodes: ${NODES.toLocaleString('en')} in ${NODES / RACK} racks; tabdump text ${(bytes / 1e6).toFixed(1)} MB over 5 tables (median of ${RUNS} runs each)\n`,
+);
 
 const parsed = timed(() => {
 	const tables = {} as Record<keyof typeof text, Tabdump>;
@@ -122,12 +130,19 @@ console.log(`node states (groups) ${ms(states.ms)}   (${states.result.nodes.size
 const cluster: ClusterState = {
 	nodes: states.result.nodes,
 	xcatdefaults: states.result.xcatdefaults,
-	networks: [{ net: '192.168.0.0', mask: '255.255.255.0' }, { net: '10.64.0.0', mask: '255.192.0.0', gateway: '<xcatmaster>' }],
+	networks: [
+		{ net: '192.168.0.0', mask: '255.255.255.0' },
+		{ net: '10.64.0.0', mask: '255.192.0.0', gateway: '<xcatmaster>' },
+	],
 	serviceNodeAddresses: new Map([
 		['sn2', [{ address: '192.168.0.2' }, { address: '10.127.255.2', hostname: 'sn2-eth1' }]],
 		['sn3', [{ address: '192.168.0.3' }, { address: '10.127.255.3', hostname: 'sn3-eth1' }]],
 	]),
-	hostAddresses: new Map([['sn1-eth1', '10.127.255.1'], ['sn2-eth1', '10.127.255.2'], ['sn3-eth1', '10.127.255.3']]),
+	hostAddresses: new Map([
+		['sn1-eth1', '10.127.255.1'],
+		['sn2-eth1', '10.127.255.2'],
+		['sn3-eth1', '10.127.255.3'],
+	]),
 	serviceNodes: new Set(['sn1', 'sn2', 'sn3']),
 };
 
@@ -141,12 +156,18 @@ const sampleNodes = computed.result.selected.slice(0, sample);
 const started = performance.now();
 const perNodeWrites = perNodePlans({ source: 'sn1' }, cluster, sampleNodes);
 const perNodeMs = ((performance.now() - started) / sampleNodes.length) * computed.result.selected.length;
-console.log(`baseline: one plan + one chdef per node, measured on ${sampleNodes.length.toLocaleString('en')} nodes, scaled to ${computed.result.selected.length.toLocaleString('en')}: ${ms(perNodeMs)}, ${(perNodeWrites / sampleNodes.length * computed.result.selected.length).toLocaleString('en')} chdef calls`);
+console.log(
+	`baseline: one plan + one chdef per node, measured on ${sampleNodes.length.toLocaleString('en')} nodes, scaled to ${computed.result.selected.length.toLocaleString('en')}: ${ms(perNodeMs)}, ${((perNodeWrites / sampleNodes.length) * computed.result.selected.length).toLocaleString('en')} chdef calls`,
+);
 const chdefCommands = computed.result.actions.writes.reduce((sum, w) => sum + noderangeChunks(w.nodes).length, 0);
-console.log(`  → ours: ${(perNodeMs / computed.ms).toFixed(1)}x faster to plan; ${computed.result.actions.writes.length} writes = ${chdefCommands} chdef commands once noderanges are split to fit one argv string, instead of ${computed.result.moves.length.toLocaleString('en')} (${Math.round(computed.result.moves.length / chdefCommands).toLocaleString('en')}x fewer)`);
+console.log(
+	`  → ours: ${(perNodeMs / computed.ms).toFixed(1)}x faster to plan; ${computed.result.actions.writes.length} writes = ${chdefCommands} chdef commands once noderanges are split to fit one argv string, instead of ${computed.result.moves.length.toLocaleString('en')} (${Math.round(computed.result.moves.length / chdefCommands).toLocaleString('en')}x fewer)`,
+);
 
 const diff = timed(() => JSON.stringify(diffSummary(computed.result)));
-console.log(`\ndiffSummary          ${ms(diff.ms)}   (${diff.result.length.toLocaleString('en')} bytes of JSON for ${computed.result.moves.length.toLocaleString('en')} moved nodes)`);
+console.log(
+	`\ndiffSummary          ${ms(diff.ms)}   (${diff.result.length.toLocaleString('en')} bytes of JSON for ${computed.result.moves.length.toLocaleString('en')} moved nodes)`,
+);
 
 const moved: ClusterState = { ...cluster, nodes: applyWrites(cluster.nodes, computed.result.actions.writes) };
 const second = timed(() => plan({ request: { source: 'sn1' }, cluster: moved }));
@@ -155,7 +176,10 @@ console.log(`heap used            ${(process.memoryUsage().heapUsed / 1e6).toFix
 
 function report(label: string, time: number, result: Plan) {
 	const c = result.counts;
-	console.log(`\n${label}\n  ${ms(time)}  (goal ≤ 2000 ms)  ok=${result.ok}  moved ${c.moved.toLocaleString('en')}  writes ${result.actions.writes.length}  consoles ${result.actions.consoles.length.toLocaleString('en')}  nodeset groups ${result.actions.nodeset.length}  postscript groups ${result.actions.postscripts.length}  route groups ${result.actions.routes.length}`);
-	console.log(`  changes: servicenode ${c.servicenode}, xcatmaster ${c.xcatmaster}, tftpserver ${c.tftpserver}, nfsserver ${c.nfsserver}, monserver ${c.monserver}, conserver ${c.conserver}, inherited→per-node ${c.inheritedOverrides}; warnings ${result.warnings.map((w) => `${w.kind}×${w.nodes.length}`).join(', ') || 'none'}`);
+	console.log(
+		`\n${label}\n  ${ms(time)}  (goal ≤ 2000 ms)  ok=${result.ok}  moved ${c.moved.toLocaleString('en')}  writes ${result.actions.writes.length}  consoles ${result.actions.consoles.length.toLocaleString('en')}  nodeset groups ${result.actions.nodeset.length}  postscript groups ${result.actions.postscripts.length}  route groups ${result.actions.routes.length}`,
+	);
+	console.log(
+		`  changes: servicenode ${c.servicenode}, xcatmaster ${c.xcatmaster}, tftpserver ${c.tftpserver}, nfsserver ${c.nfsserver}, monserver ${c.monserver}, conserver ${c.conserver}, inherited→per-node ${c.inheritedOverrides}; warnings ${result.warnings.map((w) => `${w.kind}×${w.nodes.length}`).join(', ') || 'none'}`,
+	);
 }
-

@@ -8,7 +8,8 @@ import { ansibleEnv, ROOT } from '../tools/lab/env';
 import { ip, makePair } from '../tools/lab/netns';
 import { runModule } from '../tools/lab/run-module';
 
-const TASKS = 20, RUNS = 3;
+const TASKS = 20,
+	RUNS = 3;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function playbook(task: string | undefined): string {
@@ -36,12 +37,16 @@ try {
 	for (const [name, text] of Object.entries(books)) await writeFile(join(dir, `${name}.yml`), text);
 	for (let i = 0; i < RUNS; i++) for (const name of Object.keys(books)) times[name]!.push(await timePlaybook(pair.a.ns, join(dir, `${name}.yml`)));
 	const perTask = (name: string) => (median(times[name]!) - median(times.empty!)) / TASKS;
-	const ours = perTask('xcat_vip'), builtin = perTask('command');
+	const ours = perTask('xcat_vip'),
+		builtin = perTask('command');
 
-	const cold: number[] = [], bare: number[] = [];
+	const cold: number[] = [],
+		bare: number[] = [];
 	for (let i = 0; i < 10; i++) {
 		cold.push((await runModule('xcat_vip', { address: '198.51.100.10', interface: 'v0' }, { netns: pair.a.ns, check: true })).ms);
-		const s = Date.now(); await execa('ip', ['netns', 'exec', pair.a.ns, 'node', '-e', '0']); bare.push(Date.now() - s);
+		const s = Date.now();
+		await execa('ip', ['netns', 'exec', pair.a.ns, 'node', '-e', '0']);
+		bare.push(Date.now() - s);
 	}
 	const size = (await stat(join(ROOT, 'plugins/modules/xcat_vip.js'))).size;
 

@@ -37,22 +37,30 @@ if (!labRunning()) {
 
 const env = `export XCAT_DOUBLE_ROOT=${ROOT}`;
 const setupStart = performance.now();
-sh('mn1', `set -e; rm -rf ${ROOT}; mkdir -p ${ROOT}/etc/xcat ${ROOT}/root; cp /etc/hosts ${ROOT}/etc/hosts
-${env}; xcat-double cluster-data --computes ${NODES} --no-files >/dev/null`);
+sh(
+	'mn1',
+	`set -e; rm -rf ${ROOT}; mkdir -p ${ROOT}/etc/xcat ${ROOT}/root; cp /etc/hosts ${ROOT}/etc/hosts
+${env}; xcat-double cluster-data --computes ${NODES} --no-files >/dev/null`,
+);
 const setupMs = performance.now() - setupStart;
 
 /** Runs a command RUNS times on mn1, timing it there (no ssh in the figure); median ms. */
 function timeOnMn1(label: string, commands: string[], check: (out: string) => void): number {
 	const times: number[] = [];
 	commands.forEach((cmd, i) => {
-		const out = sh('mn1', `${env}; s=$(date +%s%N); ${cmd} > /tmp/xcat-double-bench.out; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); cat /tmp/xcat-double-bench.out`);
+		const out = sh(
+			'mn1',
+			`${env}; s=$(date +%s%N); ${cmd} > /tmp/xcat-double-bench.out; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); cat /tmp/xcat-double-bench.out`,
+		);
 		const [first = '', ...rest] = out.split('\n');
 		if (i === 0) check(rest.join('\n'));
 		times.push(Number(first));
 	});
 	const sorted = [...times].sort((a, b) => a - b);
 	const median = sorted[Math.floor(sorted.length / 2)]!;
-	console.log(`${label.padEnd(44)} median ${String(median).padStart(5)} ms   runs ${times.join(' ')} ms   ${median <= 2000 ? 'within' : 'OVER'} the 2 s goal`);
+	console.log(
+		`${label.padEnd(44)} median ${String(median).padStart(5)} ms   runs ${times.join(' ')} ms   ${median <= 2000 ? 'within' : 'OVER'} the 2 s goal`,
+	);
 	return median;
 }
 
@@ -61,9 +69,9 @@ timeOnMn1(`tabdump noderes (${NODES} rows)`, Array(RUNS).fill('tabdump noderes')
 	const rows = out.split('\n').filter((l) => l.startsWith('"cn')).length;
 	if (rows !== NODES) throw new Error(`tabdump printed ${rows} compute rows, expected ${NODES}`);
 });
-const chdefs = Array.from({ length: RUNS }, (_, i) => (i % 2 === 0
-	? `chdef -t node -o cn[1-${NODES}] servicenode=sn2,sn1 xcatmaster=sn2`
-	: `chdef -t node -o cn[1-${NODES}] servicenode=sn1,sn2 xcatmaster=sn1`));
+const chdefs = Array.from({ length: RUNS }, (_, i) =>
+	i % 2 === 0 ? `chdef -t node -o cn[1-${NODES}] servicenode=sn2,sn1 xcatmaster=sn2` : `chdef -t node -o cn[1-${NODES}] servicenode=sn1,sn2 xcatmaster=sn1`,
+);
 timeOnMn1(`chdef of ${NODES} nodes (2 attributes each)`, chdefs, (out) => {
 	if (!out.startsWith(`${NODES} object definitions have been created or modified.`)) throw new Error(`chdef said: ${out.slice(0, 200)}`);
 });

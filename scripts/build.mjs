@@ -13,7 +13,10 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // `--src DIR --out DIR` build other module folders (the contract tests' fixtures) the same way.
-const flag = (name, fallback) => { const i = process.argv.indexOf(name); return resolve(root, i > 0 ? process.argv[i + 1] : fallback); };
+const flag = (name, fallback) => {
+	const i = process.argv.indexOf(name);
+	return resolve(root, i > 0 ? process.argv[i + 1] : fallback);
+};
 const srcDir = flag('--src', 'modules');
 const outDir = flag('--out', 'plugins/modules');
 const ARGS_GLOBAL = '__ANSIBLE_JSON_ARGS__';
@@ -23,7 +26,10 @@ const STRONGER_MARKERS = ['<<INCLUDE_ANSIBLE_MODULE_COMMON>>', 'from ansible.mod
 
 async function moduleNames() {
 	const entries = await readdir(srcDir, { withFileTypes: true });
-	return entries.filter((e) => e.isDirectory() && existsSync(join(srcDir, e.name, 'main.ts'))).map((e) => e.name).sort();
+	return entries
+		.filter((e) => e.isDirectory() && existsSync(join(srcDir, e.name, 'main.ts')))
+		.map((e) => e.name)
+		.sort();
 }
 
 /** The module's JSON schema, computed by the same code the module runs. */
@@ -31,9 +37,14 @@ async function schemaOf(name) {
 	const out = await build({
 		stdin: {
 			contents: `import { toJsonSchema } from './modules/runtime/options.ts';\nimport { options } from ${JSON.stringify(join(srcDir, name, 'options.ts'))};\nexport default toJsonSchema(options);`,
-			resolveDir: root, loader: 'ts',
+			resolveDir: root,
+			loader: 'ts',
 		},
-		bundle: true, format: 'esm', platform: 'node', write: false, logLevel: 'silent',
+		bundle: true,
+		format: 'esm',
+		platform: 'node',
+		write: false,
+		logLevel: 'silent',
 	});
 	const url = `data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`;
 	return (await import(url)).default;
@@ -66,11 +77,17 @@ async function buildModule(name) {
 	const outfile = join(outDir, `${name}.js`);
 	const result = await build({
 		entryPoints: [join(srcDir, name, 'main.ts')],
-		bundle: true, platform: 'node', format: 'cjs', target: 'node18',
-		minify: true, legalComments: 'none', charset: 'ascii',
+		bundle: true,
+		platform: 'node',
+		format: 'cjs',
+		target: 'node18',
+		minify: true,
+		legalComments: 'none',
+		charset: 'ascii',
 		banner: { js: '#!/usr/bin/node' },
 		plugins: [standaloneValidator(await schemaOf(name))],
-		write: false, logLevel: 'silent',
+		write: false,
+		logLevel: 'silent',
 	});
 	const text = result.outputFiles[0].text;
 	const globals = text.split(ARGS_GLOBAL).length - 1;
@@ -100,8 +117,16 @@ async function buildService({ entry, out }) {
 	const outfile = join(root, out);
 	await mkdir(dirname(outfile), { recursive: true });
 	const result = await build({
-		entryPoints: [join(root, entry)], bundle: true, platform: 'node', format: 'cjs', target: 'node18',
-		minify: true, legalComments: 'none', charset: 'ascii', write: false, logLevel: 'silent',
+		entryPoints: [join(root, entry)],
+		bundle: true,
+		platform: 'node',
+		format: 'cjs',
+		target: 'node18',
+		minify: true,
+		legalComments: 'none',
+		charset: 'ascii',
+		write: false,
+		logLevel: 'silent',
 	});
 	const text = result.outputFiles[0].text;
 	// no shebang and not executable: its unit runs it with the host's node (ansible_node_interpreter),
@@ -120,7 +145,7 @@ async function linkCheckoutAsCollection() {
 	const dir = join(root, '.ansible/collections/ansible_collections/xcat');
 	const link = join(dir, 'ha');
 	const target = '../../../..';
-	if (await readlink(link).catch(() => null) === target) return;
+	if ((await readlink(link).catch(() => null)) === target) return;
 	await mkdir(dir, { recursive: true });
 	await symlink(target, `${link}.${process.pid}.tmp`);
 	await rename(`${link}.${process.pid}.tmp`, link);
@@ -131,7 +156,7 @@ await mkdir(outDir, { recursive: true });
 try {
 	const built = await Promise.all((await moduleNames()).map(buildModule));
 	const wanted = new Set(built.flatMap((b) => [`${b.name}.js`, `${b.name}.yml`]));
-	for (const f of await readdir(outDir)) if (!wanted.has(f) && !f.endsWith(".tmp")) await rm(join(outDir, f), { recursive: true, force: true });
+	for (const f of await readdir(outDir)) if (!wanted.has(f) && !f.endsWith('.tmp')) await rm(join(outDir, f), { recursive: true, force: true });
 	for (const b of built) console.log(`built ${outDir}/${b.name}.js (${(b.bytes / 1024).toFixed(1)} KiB)`);
 	// the contract tests' fixture builds (--src) have no services
 	if (srcDir === resolve(root, 'modules')) {

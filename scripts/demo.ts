@@ -15,7 +15,11 @@ function check(r: PlaybookRun, what: string) {
 	console.log(r.stdout.slice(-5000));
 	throw new Error(`${what} failed (exit ${r.status}); its output is above`);
 }
-const recapLines = (r: PlaybookRun) => r.stdout.split('\n').filter((l) => /^(mn\d|sn\d|cn\d|localhost)\s+: ok=/.test(l)).map((l) => `    ${l.replace(/\s+/g, ' ')}`);
+const recapLines = (r: PlaybookRun) =>
+	r.stdout
+		.split('\n')
+		.filter((l) => /^(mn\d|sn\d|cn\d|localhost)\s+: ok=/.test(l))
+		.map((l) => `    ${l.replace(/\s+/g, ' ')}`);
 /** the report lines printed by the "Show the failover report" task */
 function report(r: PlaybookRun): string[] {
 	const block = r.stdout.split('TASK [xcat_ha : Show the failover report]')[1] ?? '';
@@ -60,12 +64,17 @@ for (const l of recapLines(again)) console.log(l);
 step(3, 'audit (setup-ha in check mode): no drift');
 const audit = await playbook('playbooks/audit.yml', ['-e', `xcat_ha_audit_dir=${ROOT}/.cache/demo-audit`]);
 check(audit, 'audit');
-console.log(`    ${audit.stdout.match(/no drift: \d+ items checked/)?.[0] ?? 'audit passed'} in ${secs(audit.ms)}; JSON and JUnit reports in .cache/demo-audit/`);
+console.log(
+	`    ${audit.stdout.match(/no drift: \d+ items checked/)?.[0] ?? 'audit passed'} in ${secs(audit.ms)}; JSON and JUnit reports in .cache/demo-audit/`,
+);
 
 step(4, 'planned failover mn1 -> mn2, cn1 asking xcatd on the VIP every 100 ms');
 await failover('mn2', 'mn1', false);
 
-step(5, "mn2's cable is cut (a partition: it still runs); unplanned failover back to mn1, which powers mn2 off through its BMC (fence_ipmilan) and takes over only once the BMC reports it off");
+step(
+	5,
+	"mn2's cable is cut (a partition: it still runs); unplanned failover back to mn1, which powers mn2 off through its BMC (fence_ipmilan) and takes over only once the BMC reports it off",
+);
 await execa('bash', ['test/lab/faults/cut-link', 'mn2'], { cwd: ROOT });
 await failover('mn1', 'mn2', true);
 

@@ -22,13 +22,20 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 // Seconds each heavy file took (contract suite, 4 Dec): shards are balanced on them, 10 s for the rest.
 const WEIGHT: Record<string, number> = {
-	'bad-input.test.ts': 90, 'xcat_shared_data.test.ts': 35, 'hardening.test.ts': 33, 'xcat_services.test.ts': 33,
-	'xcat_lease.test.ts': 22, 'xcat_object.test.ts': 18, 'xcat_vip.test.ts': 13,
+	'bad-input.test.ts': 90,
+	'xcat_shared_data.test.ts': 35,
+	'hardening.test.ts': 33,
+	'xcat_services.test.ts': 33,
+	'xcat_lease.test.ts': 22,
+	'xcat_object.test.ts': 18,
+	'xcat_vip.test.ts': 13,
 };
 
 /** the suite's test files dealt over N shards, heaviest first to the lightest shard; one uvu pattern each */
 function shardPatterns(dir: string, n: number): string[] {
-	const files = readdirSync(dir).filter((f) => f.endsWith('.test.ts')).sort();
+	const files = readdirSync(dir)
+		.filter((f) => f.endsWith('.test.ts'))
+		.sort();
 	const weight = (f: string) => WEIGHT[f] ?? 10;
 	const shards = Array.from({ length: n }, () => ({ files: [] as string[], load: 0 }));
 	for (const f of [...files].sort((a, b) => weight(b) - weight(a))) {
@@ -66,14 +73,20 @@ function fileTimer() {
 	const files: Array<{ file: string; ms: number }> = [];
 	let current: { file: string; t0: number } | null = null;
 	let partial = '';
-	const close = (now: number) => { if (current) files.push({ file: current.file, ms: now - current.t0 }); current = null; };
+	const close = (now: number) => {
+		if (current) files.push({ file: current.file, ms: now - current.t0 });
+		current = null;
+	};
 	return {
 		feed(text: string) {
 			const lines = (partial + text).split('\n');
 			partial = lines.pop() ?? '';
 			for (const line of lines) {
 				const m = /^(\S+\.test\.ts)$/.exec(line.replace(/\u001b\[[0-9;]*m/g, '').trim());
-				if (m) { close(Date.now()); current = { file: m[1]!, t0: Date.now() }; }
+				if (m) {
+					close(Date.now());
+					current = { file: m[1]!, t0: Date.now() };
+				}
 			}
 		},
 		end(): string {
@@ -83,13 +96,22 @@ function fileTimer() {
 	};
 }
 
-function run(argv: string[], stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr, env: Record<string, string> = {}): Promise<{ code: number; output: string; files: string }> {
+function run(
+	argv: string[],
+	stdout: NodeJS.WritableStream = process.stdout,
+	stderr: NodeJS.WritableStream = process.stderr,
+	env: Record<string, string> = {},
+): Promise<{ code: number; output: string; files: string }> {
 	return new Promise((resolve) => {
 		const [cmd, ...args] = argv as [string, ...string[]];
 		const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', ...env } });
 		let output = '';
 		const timer = fileTimer();
-		const keep = (chunk: Buffer, to: NodeJS.WritableStream) => { output += chunk.toString(); timer.feed(chunk.toString()); to.write(chunk); };
+		const keep = (chunk: Buffer, to: NodeJS.WritableStream) => {
+			output += chunk.toString();
+			timer.feed(chunk.toString());
+			to.write(chunk);
+		};
 		child.stdout.on('data', (c: Buffer) => keep(c, stdout));
 		child.stderr.on('data', (c: Buffer) => keep(c, stderr));
 		child.on('close', (code) => resolve({ code: code ?? 1, output, files: timer.end() }));
@@ -99,7 +121,12 @@ function run(argv: string[], stdout: NodeJS.WritableStream = process.stdout, std
 /** like run(), with the output shown whole when the process ends (shards would interleave theirs) */
 async function runHeld(argv: string[], env: Record<string, string> = {}) {
 	let text = '';
-	const sink = { write(c: Buffer | string) { text += c.toString(); return true; } } as unknown as NodeJS.WritableStream;
+	const sink = {
+		write(c: Buffer | string) {
+			text += c.toString();
+			return true;
+		},
+	} as unknown as NodeJS.WritableStream;
 	const r = await run(argv, sink, sink, env);
 	process.stdout.write(text);
 	return r;
@@ -113,9 +140,16 @@ async function runHeld(argv: string[], env: Record<string, string> = {}) {
 function buildLabBaseInBackground(): Promise<void> {
 	const started = Date.now();
 	let text = '';
-	const sink = { write(c: Buffer | string) { text += c.toString(); return true; } } as unknown as NodeJS.WritableStream;
+	const sink = {
+		write(c: Buffer | string) {
+			text += c.toString();
+			return true;
+		},
+	} as unknown as NodeJS.WritableStream;
 	return run(['bash', 'test/lab/lab', 'base'], sink, sink).then(({ code }) => {
-		console.log(`\n(lab base image: ${code === 0 ? 'ready' : `failed, exit ${code}`} after ${((Date.now() - started) / 1000).toFixed(1)} s, built beside the suites before the lab's)`);
+		console.log(
+			`\n(lab base image: ${code === 0 ? 'ready' : `failed, exit ${code}`} after ${((Date.now() - started) / 1000).toFixed(1)} s, built beside the suites before the lab's)`,
+		);
 		if (code !== 0) console.log(text.slice(-3000));
 	});
 }
@@ -139,9 +173,11 @@ async function main() {
 		if (suite.lab && base) await base;
 		console.log(`\n=== suite ${suite.name} ===`);
 		const started = Date.now();
-		const parts = suite.command ? [run(suite.command, process.stdout, process.stderr, suite.env)]
-			: suite.shards && suite.shards > 1 ? shardPatterns(suite.dir!, suite.shards).map((p) => runHeld(uvu(suite.dir!, p), suite.env))
-			: [run(uvu(suite.dir!), process.stdout, process.stderr, suite.env)];
+		const parts = suite.command
+			? [run(suite.command, process.stdout, process.stderr, suite.env)]
+			: suite.shards && suite.shards > 1
+				? shardPatterns(suite.dir!, suite.shards).map((p) => runHeld(uvu(suite.dir!, p), suite.env))
+				: [run(uvu(suite.dir!), process.stdout, process.stderr, suite.env)];
 		const count: Count = { passed: 0, failed: 0 };
 		for (const { code, output, files } of await Promise.all(parts)) {
 			if (files) fileTimes.push(`  ${suite.name}\n${files}`);
@@ -152,7 +188,9 @@ async function main() {
 		}
 		totals.passed += count.passed;
 		totals.failed += count.failed;
-		lines.push(`${suite.name.padEnd(12)} ${String(count.passed).padStart(5)} passed ${String(count.failed).padStart(4)} failed  ${((Date.now() - started) / 1000).toFixed(1)} s`);
+		lines.push(
+			`${suite.name.padEnd(12)} ${String(count.passed).padStart(5)} passed ${String(count.failed).padStart(4)} failed  ${((Date.now() - started) / 1000).toFixed(1)} s`,
+		);
 	}
 	// CI shows only the tail of the output: what failed goes just above the totals
 	if (failures.length) console.log(`\n=== failures ===\n${failures.join('\n')}`);

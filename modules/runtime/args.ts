@@ -4,17 +4,31 @@ import type { Options } from './options';
 import { checkRules, type Rule } from './rules';
 import type { ValidationError, Validate } from './validator';
 
-export interface Parsed { args: Record<string, unknown>; warnings: string[]; errors: string[] }
+export interface Parsed {
+	args: Record<string, unknown>;
+	warnings: string[];
+	errors: string[];
+}
 
 import { cut, quoteValue, showValue as show } from './show';
 
 export function parseArgs(module: string, options: Options, validate: Validate, rules: readonly Rule[], raw: Record<string, unknown>): Parsed {
 	const names = Object.keys(options);
-	const unknown = Object.keys(raw).filter((k) => !names.includes(k)).sort();
+	const unknown = Object.keys(raw)
+		.filter((k) => !names.includes(k))
+		.sort();
 	if (unknown.length) {
-		return { args: {}, warnings: [], errors: [`Unsupported parameters for (${module}) module: ${unknown.map((k) => cut(k, 60)).join(', ')}. Supported parameters include: ${[...names].sort().join(', ')}.`] };
+		return {
+			args: {},
+			warnings: [],
+			errors: [
+				`Unsupported parameters for (${module}) module: ${unknown.map((k) => cut(k, 60)).join(', ')}. Supported parameters include: ${[...names].sort().join(', ')}.`,
+			],
+		};
 	}
-	const args: Record<string, unknown> = {}, warnings: string[] = [], errors: string[] = [];
+	const args: Record<string, unknown> = {},
+		warnings: string[] = [],
+		errors: string[] = [];
 	for (const [name, value] of Object.entries(raw)) {
 		if (value === null || value === undefined) continue; // null means "not given", as in Ansible
 		const c = coerceValue(name, options[name]!, value);
@@ -30,7 +44,10 @@ export function parseArgs(module: string, options: Options, validate: Validate, 
 }
 
 function describe(found: ValidationError[], args: Record<string, unknown>, options: Options): string[] {
-	const missing = found.filter((e) => e.keyword === 'required').map((e) => String(e.params.missingProperty)).sort();
+	const missing = found
+		.filter((e) => e.keyword === 'required')
+		.map((e) => String(e.params.missingProperty))
+		.sort();
 	const out = missing.length ? [`missing required arguments: ${missing.join(', ')}`] : [];
 	for (const e of found) {
 		if (e.keyword === 'required') continue;
@@ -42,9 +59,15 @@ function describe(found: ValidationError[], args: Record<string, unknown>, optio
 			case 'enum':
 				out.push(`value of ${label} must be one of: ${(e.params.allowedValues as unknown[]).map((c) => show(c)).join(', ')}, got: ${show(value)}`);
 				break;
-			case 'minimum': case 'maximum': {
+			case 'minimum':
+			case 'maximum': {
 				const o = option?.kind === 'int' ? option : undefined;
-				const range = o?.min !== undefined && o.max !== undefined ? `between ${o.min} and ${o.max}` : e.keyword === 'minimum' ? `at least ${String(e.params.limit)}` : `at most ${String(e.params.limit)}`;
+				const range =
+					o?.min !== undefined && o.max !== undefined
+						? `between ${o.min} and ${o.max}`
+						: e.keyword === 'minimum'
+							? `at least ${String(e.params.limit)}`
+							: `at most ${String(e.params.limit)}`;
 				out.push(`value of ${label} must be ${range}, got: ${show(value)}`);
 				break;
 			}

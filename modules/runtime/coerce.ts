@@ -6,7 +6,11 @@ import { quoteValue } from './show';
 const TRUE = new Set(['yes', 'on', '1', 'true', 'y', 't']);
 const FALSE = new Set(['no', 'off', '0', 'false', 'n', 'f']);
 
-export interface Coerced { value?: unknown; error?: string; warning?: string }
+export interface Coerced {
+	value?: unknown;
+	error?: string;
+	warning?: string;
+}
 
 /** Python's names for JSON types, as Ansible users see them. */
 const typeName = (v: unknown): string => {
@@ -15,8 +19,9 @@ const typeName = (v: unknown): string => {
 	if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
 	return ({ string: 'str', boolean: 'bool', object: 'dict' } as Record<string, string>)[typeof v] ?? typeof v;
 };
-const unable = (name: string, v: unknown, to: string, why: string): Coerced =>
-	({ error: `argument '${name}' is of type ${typeName(v)} and we were unable to convert to ${to}: ${why}` });
+const unable = (name: string, v: unknown, to: string, why: string): Coerced => ({
+	error: `argument '${name}' is of type ${typeName(v)} and we were unable to convert to ${to}: ${why}`,
+});
 
 export function coerceValue(name: string, option: Option, v: unknown): Coerced {
 	switch (option.kind) {
@@ -37,12 +42,23 @@ export function coerceValue(name: string, option: Option, v: unknown): Coerced {
 			if (typeof v === 'string') return { value: v };
 			if (typeof v === 'number' || typeof v === 'boolean') {
 				const s = String(v);
-				return { value: s, warning: `The value ${quoteValue(v)} (type ${typeName(v)}) in a string field was converted to ${quoteValue(s)} (type string). If this does not look like what you expect, quote the entire value to ensure it does not change.` };
+				return {
+					value: s,
+					warning: `The value ${quoteValue(v)} (type ${typeName(v)}) in a string field was converted to ${quoteValue(s)} (type string). If this does not look like what you expect, quote the entire value to ensure it does not change.`,
+				};
 			}
 			return unable(name, v, 'str', `a ${typeName(v)} is not a string`);
 		}
 		case 'list': {
-			const items = Array.isArray(v) ? v : typeof v === 'string' ? (v.trim() === '' ? [] : v.split(',').map((s) => s.trim())) : typeof v === 'number' ? [v] : undefined;
+			const items = Array.isArray(v)
+				? v
+				: typeof v === 'string'
+					? v.trim() === ''
+						? []
+						: v.split(',').map((s) => s.trim())
+					: typeof v === 'number'
+						? [v]
+						: undefined;
 			if (!items) return unable(name, v, 'list', `a ${typeName(v)} is not a list`);
 			const out: string[] = [];
 			for (const item of items) {
@@ -55,7 +71,11 @@ export function coerceValue(name: string, option: Option, v: unknown): Coerced {
 		case 'dict': {
 			let obj: unknown = v;
 			if (typeof v === 'string') {
-				try { obj = v.trim().startsWith('{') ? JSON.parse(v) : parseKeyValues(v); } catch { obj = undefined; }
+				try {
+					obj = v.trim().startsWith('{') ? JSON.parse(v) : parseKeyValues(v);
+				} catch {
+					obj = undefined;
+				}
 			}
 			if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return unable(name, v, 'dict', `${quoteValue(v)} is not a mapping`);
 			if (option.values === 'any') return { value: obj };

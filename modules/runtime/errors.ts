@@ -1,6 +1,9 @@
 /** A failure the module explains: becomes `failed: true` with this message and the extra fields. */
 export class ModuleError extends Error {
-	constructor(message: string, readonly extra: Record<string, unknown> = {}) {
+	constructor(
+		message: string,
+		readonly extra: Record<string, unknown> = {},
+	) {
 		super(message);
 		this.name = 'ModuleError';
 	}

@@ -8,8 +8,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { ModuleError } from './errors';
 
-export interface CommandResult { argv: string[]; rc: number; stdout: string; stderr: string; /** a command started in the background: its process id */ pid?: number }
-export interface RunOptions { input?: string; timeoutMs?: number; env?: Record<string, string> }
+export interface CommandResult {
+	argv: string[];
+	rc: number;
+	stdout: string;
+	stderr: string /** a command started in the background: its process id */;
+	pid?: number;
+}
+export interface RunOptions {
+	input?: string;
+	timeoutMs?: number;
+	env?: Record<string, string>;
+}
 
 /** After the timeout's SIGTERM, how long a command has to end before SIGKILL (execa's default). */
 export const FORCE_KILL_MS = 5000;
@@ -22,7 +32,9 @@ let cleanupHooked = false;
 function track(child: ChildProcess): void {
 	if (!cleanupHooked) {
 		cleanupHooked = true;
-		process.on('exit', () => { for (const c of running) c.kill('SIGTERM'); });
+		process.on('exit', () => {
+			for (const c of running) c.kill('SIGTERM');
+		});
 	}
 	running.add(child);
 	child.once('close', () => running.delete(child));
@@ -38,13 +50,17 @@ export function runCommand(argv: readonly string[], opts: RunOptions = {}): Prom
 			resolve({ argv: [...argv], rc, stdout, stderr: stderr || (why ? `${why}: ${showCommand(argv)}\n${detail ? `${detail}\n` : ''}` : '') });
 		let child: ChildProcess;
 		try {
-			child = spawn(file, args, { env: { ...process.env, ...opts.env, ...C_LOCALE }, stdio: [opts.input !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+			child = spawn(file, args, {
+				env: { ...process.env, ...opts.env, ...C_LOCALE },
+				stdio: [opts.input !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+			});
 		} catch (err) {
 			// refused before starting (e.g. a NUL byte in an argument)
 			return result(1, '', '', `Command failed with ${(err as NodeJS.ErrnoException).code ?? 'an error'}`, (err as Error).message);
 		}
 		track(child);
-		const outChunks: Buffer[] = [], errChunks: Buffer[] = [];
+		const outChunks: Buffer[] = [],
+			errChunks: Buffer[] = [];
 		const size = { stdout: 0, stderr: 0 };
 		let why: string | undefined; // set when we stop the command
 		let spawnError: NodeJS.ErrnoException | undefined;
@@ -79,7 +95,8 @@ export function runCommand(argv: readonly string[], opts: RunOptions = {}): Prom
 			settled = true;
 			clearTimeout(timer);
 			clearTimeout(forceTimer);
-			const stdout = Buffer.concat(outChunks).toString('utf8'), stderr = Buffer.concat(errChunks).toString('utf8');
+			const stdout = Buffer.concat(outChunks).toString('utf8'),
+				stderr = Buffer.concat(errChunks).toString('utf8');
 			if (spawnError) return result(spawnError.code === 'ENOENT' ? 127 : 1, stdout, stderr, `Command failed with ${spawnError.code}`, spawnError.message);
 			// a command we stopped failed, whatever it exits with (one that catches SIGTERM may exit 0)
 			if (why !== undefined) return result(code || 1, stdout, stderr, why);
@@ -100,7 +117,11 @@ export type Read = (argv: readonly string[], opts?: RunOptions) => Promise<Comma
 
 /** A command that failed, said once for every module: its command line, exit code, `why` and what it printed. */
 export function commandFailed(r: CommandResult, why = ''): ModuleError {
-	return new ModuleError(`${showCommand(r.argv)} failed (rc ${r.rc})${why}: ${(r.stderr || r.stdout).trim()}`, { rc: r.rc, stdout: r.stdout, stderr: r.stderr });
+	return new ModuleError(`${showCommand(r.argv)} failed (rc ${r.rc})${why}: ${(r.stderr || r.stdout).trim()}`, {
+		rc: r.rc,
+		stdout: r.stdout,
+		stderr: r.stderr,
+	});
 }
 
 /** Runs a reading command whose failure ends the module: its result when it exits 0, else commandFailed(). */
@@ -127,17 +148,29 @@ export async function startDetached(argv: readonly string[], graceMs = 200): Pro
 		// its own session, not tracked: it outlives the module on purpose
 		child = spawn(file, args, { detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...C_LOCALE } });
 	} catch (err) {
-		return { argv: [...argv], rc: 127, stdout: '', stderr: `Command failed with ${(err as NodeJS.ErrnoException).code ?? 'an error'}: ${showCommand(argv)}` };
+		return {
+			argv: [...argv],
+			rc: 127,
+			stdout: '',
+			stderr: `Command failed with ${(err as NodeJS.ErrnoException).code ?? 'an error'}: ${showCommand(argv)}`,
+		};
 	}
 	const errChunks: Buffer[] = [];
 	child.stderr!.on('data', (b: Buffer) => errChunks.push(b));
 	const ended = new Promise<CommandResult>((resolve) => {
 		const done = (rc: number, why = '') => resolve({ argv: [...argv], rc, stdout: '', stderr: Buffer.concat(errChunks).toString('utf8') || why });
-		child.on('error', (e: NodeJS.ErrnoException) => { if (child.pid === undefined) done(127, `Command failed with ${e.code}: ${showCommand(argv)}`); });
+		child.on('error', (e: NodeJS.ErrnoException) => {
+			if (child.pid === undefined) done(127, `Command failed with ${e.code}: ${showCommand(argv)}`);
+		});
 		child.on('close', (code, signal) => done(code ?? 127, code === null ? `Command was killed with ${signal}: ${showCommand(argv)}` : ''));
 	});
 	let timer: NodeJS.Timeout | undefined;
-	const early = await Promise.race([ended, new Promise<undefined>((r) => { timer = setTimeout(() => r(undefined), graceMs); })]);
+	const early = await Promise.race([
+		ended,
+		new Promise<undefined>((r) => {
+			timer = setTimeout(() => r(undefined), graceMs);
+		}),
+	]);
 	clearTimeout(timer);
 	if (early) return early;
 	child.stderr!.destroy();

@@ -16,7 +16,11 @@ export function writeFileAtomic(path: string, text: string, opts: WriteOptions):
 	const dir = dirname(path);
 	const tmp = join(dir, `.${basename(path)}.xcat-ha-${process.pid}.tmp`);
 	// a temporary file of a killed run whose pid came back is removed; 'wx' never writes through a link planted there
-	try { unlinkSync(tmp); } catch { /* absent */ }
+	try {
+		unlinkSync(tmp);
+	} catch {
+		/* absent */
+	}
 	const fd = openSync(tmp, 'wx', 0o600);
 	try {
 		writeFileSync(fd, text);
@@ -25,11 +29,19 @@ export function writeFileAtomic(path: string, text: string, opts: WriteOptions):
 		fsyncSync(fd);
 	} catch (e) {
 		closeSync(fd);
-		try { unlinkSync(tmp); } catch { /* already gone */ }
+		try {
+			unlinkSync(tmp);
+		} catch {
+			/* already gone */
+		}
 		throw e;
 	}
 	closeSync(fd);
 	renameSync(tmp, path);
 	const dfd = openSync(dir, 'r');
-	try { fsyncSync(dfd); } finally { closeSync(dfd); }
+	try {
+		fsyncSync(dfd);
+	} finally {
+		closeSync(dfd);
+	}
 }

@@ -5,20 +5,39 @@
 // with a message instead of a syntax error or a stack trace. Ansible's json.dumps never writes a raw newline.
 declare const __ANSIBLE_JSON_ARGS__: () => void; // replaced after bundling, see scripts/build.mjs
 
-export interface Meta { check: boolean; diff: boolean; verbosity: number; noLog: boolean }
-export interface Input { params: Record<string, unknown>; meta: Meta }
+export interface Meta {
+	check: boolean;
+	diff: boolean;
+	verbosity: number;
+	noLog: boolean;
+}
+export interface Input {
+	params: Record<string, unknown>;
+	meta: Meta;
+}
 
 /** Arguments that are not a JSON object: the module answers with this message and changes nothing. */
 export class InputError extends Error {}
 
 const kindOf = (v: unknown): string =>
-	v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'string' ? 'a string' : typeof v === 'number' ? 'a number' : typeof v === 'boolean' ? 'a boolean' : typeof v;
+	v === null
+		? 'null'
+		: Array.isArray(v)
+			? 'a list'
+			: typeof v === 'string'
+				? 'a string'
+				: typeof v === 'number'
+					? 'a number'
+					: typeof v === 'boolean'
+						? 'a boolean'
+						: typeof v;
 
 export function splitInput(all: unknown): Input {
 	if (all === null || typeof all !== 'object' || Array.isArray(all)) {
 		throw new InputError(`the module's arguments must be a JSON object of option names and values, got ${kindOf(all)}`);
 	}
-	const params: Record<string, unknown> = {}, ansible: Record<string, unknown> = {};
+	const params: Record<string, unknown> = {},
+		ansible: Record<string, unknown> = {};
 	for (const [k, v] of Object.entries(all)) (k.startsWith('_ansible_') ? ansible : params)[k] = v;
 	return {
 		params,
@@ -41,7 +60,11 @@ export function argsText(source: string): string {
 export function parseInput(text: string): Input {
 	let all: unknown;
 	// the parser's own message is not repeated: it quotes the text, which may hold a no_log value
-	try { all = JSON.parse(text); } catch { throw new InputError(`the module's arguments are not valid JSON (${text.length} characters); they must be a JSON object of option names and values`); }
+	try {
+		all = JSON.parse(text);
+	} catch {
+		throw new InputError(`the module's arguments are not valid JSON (${text.length} characters); they must be a JSON object of option names and values`);
+	}
 	return splitInput(all);
 }
 

@@ -20,12 +20,13 @@ export function parseIPv4(text: string): number | undefined {
 export function netmaskToPrefix(mask: string): number | undefined {
 	if (!isIPv4(mask)) return undefined;
 	const bits = toNumber(mask).toString(2).padStart(32, '0');
-	return /^1*0*$/.test(bits) ? bits.indexOf('0') === -1 ? 32 : bits.indexOf('0') : undefined;
+	return /^1*0*$/.test(bits) ? (bits.indexOf('0') === -1 ? 32 : bits.indexOf('0')) : undefined;
 }
 
 /** Why an address cannot be a host's unicast address in a /prefix, or undefined when it can. */
 export function unicastProblem(ip: string, prefix: number): string | undefined {
-	const n = toNumber(ip), first = Number(ip.split('.')[0]);
+	const n = toNumber(ip),
+		first = Number(ip.split('.')[0]);
 	if (first === 0) return 'it is in 0.0.0.0/8';
 	if (first === 127) return 'it is a loopback address';
 	if (first >= 224) return first < 240 ? 'it is a multicast address' : 'it is a reserved or broadcast address';
@@ -58,5 +59,5 @@ export function subnetOf(address: string, prefix: number): IPv4Subnet {
 
 /** As xCAT does it (NetworkUtils::ishostinsubnet): (ip & mask) == net. */
 export function inSubnet(address: number, subnet: IPv4Subnet): boolean {
-	return ((address & subnet.mask) >>> 0) === subnet.net;
+	return (address & subnet.mask) >>> 0 === subnet.net;
 }

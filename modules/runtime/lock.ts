@@ -43,19 +43,41 @@ export interface LockOptions {
 const OWNER = 'owner';
 export const OWNERLESS_MS = 10_000;
 
-const firstLine = (path: string) => { try { return readFileSync(path, 'utf8').trim(); } catch { return ''; } };
+const firstLine = (path: string) => {
+	try {
+		return readFileSync(path, 'utf8').trim();
+	} catch {
+		return '';
+	}
+};
 const self = () => ({ machine: firstLine('/etc/machine-id'), boot: firstLine('/proc/sys/kernel/random/boot_id') });
 
-const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; } };
+const alive = (pid: number) => {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (e) {
+		return (e as NodeJS.ErrnoException).code === 'EPERM';
+	}
+};
 
 export function readOwner(lock: string): LockOwner | undefined {
 	try {
 		const o = JSON.parse(readFileSync(join(lock, OWNER), 'utf8')) as Partial<LockOwner>;
-		return typeof o === 'object' && o !== null && typeof o.pid === 'number' ? o as LockOwner : undefined;
-	} catch { return undefined; }
+		return typeof o === 'object' && o !== null && typeof o.pid === 'number' ? (o as LockOwner) : undefined;
+	} catch {
+		return undefined;
+	}
 }
 
-const ownerExists = (lock: string) => { try { statSync(join(lock, OWNER)); return true; } catch { return false; } };
+const ownerExists = (lock: string) => {
+	try {
+		statSync(join(lock, OWNER));
+		return true;
+	} catch {
+		return false;
+	}
+};
 
 /** why LOCK was left behind by a run that stopped, or null while its owner may still run */
 export function leftBehind(lock: string, now = Date.now(), ownerlessMs = OWNERLESS_MS, stopped: LockOptions['stopped'] = undefined): string | null {
@@ -71,33 +93,63 @@ export function leftBehind(lock: string, now = Date.now(), ownerlessMs = OWNERLE
 	try {
 		const age = now - statSync(lock).mtimeMs;
 		return age > ownerlessMs ? `it has had no owner for ${Math.round(age / 1000)} s` : null;
-	} catch { return null; }
+	} catch {
+		return null;
+	}
 }
 
 /** the owner file made with O_EXCL: true when this run made it, and so holds the lock */
 function claim(lock: string, owner: LockOwner): boolean {
 	let fd: number;
-	try { fd = openSync(join(lock, OWNER), 'wx', 0o600); } catch (e) {
+	try {
+		fd = openSync(join(lock, OWNER), 'wx', 0o600);
+	} catch (e) {
 		const code = (e as NodeJS.ErrnoException).code;
 		if (code === 'EEXIST' || code === 'ENOENT') return false; // taken, or the directory went away
 		throw e;
 	}
-	try { writeSync(fd, `${JSON.stringify(owner)}\n`); } finally { closeSync(fd); }
+	try {
+		writeSync(fd, `${JSON.stringify(owner)}\n`);
+	} finally {
+		closeSync(fd);
+	}
 	return true;
 }
 
 /** a dead owner's file moved aside (one rename: two claimants cannot both move the same file) */
 function setAside(lock: string, dead: LockOwner | undefined): boolean {
 	const aside = join(lock, `${OWNER}.left-${process.pid}-${Date.now()}`);
-	try { renameSync(join(lock, OWNER), aside); } catch { return false; }
-	const moved = (() => { try { return JSON.parse(readFileSync(aside, 'utf8')) as LockOwner; } catch { return undefined; } })();
-	if (dead && moved && (moved.pid !== dead.pid || moved.since !== dead.since)) {
-		// another claimant got there first and this moved its fresh owner file: put it back
-		try { linkSync(aside, join(lock, OWNER)); } catch { /* a third made one: it holds */ }
-		try { unlinkSync(aside); } catch { /* gone */ }
+	try {
+		renameSync(join(lock, OWNER), aside);
+	} catch {
 		return false;
 	}
-	try { unlinkSync(aside); } catch { /* gone */ }
+	const moved = (() => {
+		try {
+			return JSON.parse(readFileSync(aside, 'utf8')) as LockOwner;
+		} catch {
+			return undefined;
+		}
+	})();
+	if (dead && moved && (moved.pid !== dead.pid || moved.since !== dead.since)) {
+		// another claimant got there first and this moved its fresh owner file: put it back
+		try {
+			linkSync(aside, join(lock, OWNER));
+		} catch {
+			/* a third made one: it holds */
+		}
+		try {
+			unlinkSync(aside);
+		} catch {
+			/* gone */
+		}
+		return false;
+	}
+	try {
+		unlinkSync(aside);
+	} catch {
+		/* gone */
+	}
 	return true;
 }
 
@@ -105,41 +157,73 @@ function release(lock: string, owner: LockOwner) {
 	const now = readOwner(lock);
 	// only our own: a lock claimed from us (we were taken for dead) is the claimant's now
 	if (!now || now.pid !== owner.pid || now.since !== owner.since || now.machine !== owner.machine) return;
-	try { unlinkSync(join(lock, OWNER)); } catch { return; }
-	try { rmdirSync(lock); } catch { /* another claimant's owner file is already in it */ }
+	try {
+		unlinkSync(join(lock, OWNER));
+	} catch {
+		return;
+	}
+	try {
+		rmdirSync(lock);
+	} catch {
+		/* another claimant's owner file is already in it */
+	}
 }
 
 /**
  * Runs BODY while holding LOCK (a directory path); waits up to opts.waitMs for a live holder,
  * claims a lock whose owner provably stopped, and calls opts.note with why it did.
  */
-export async function withDirLock<T>(lock: string, name: string, opts: LockOptions, body: () => T | Promise<T>, note: (why: string) => void = () => {}): Promise<T> {
+export async function withDirLock<T>(
+	lock: string,
+	name: string,
+	opts: LockOptions,
+	body: () => T | Promise<T>,
+	note: (why: string) => void = () => {},
+): Promise<T> {
 	const started = Date.now();
 	const pollMs = opts.pollMs ?? 100;
 	let owner: LockOwner | undefined;
 	for (;;) {
 		let made = false;
-		try { mkdirSync(lock, { mode: 0o700 }); made = true; } catch (e) {
+		try {
+			mkdirSync(lock, { mode: 0o700 });
+			made = true;
+		} catch (e) {
 			if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
 		}
 		const mine: LockOwner = { name, host: hostname(), pid: process.pid, ...self(), since: new Date().toISOString() };
 		if (made) {
-			if (claim(lock, mine)) { owner = mine; break; }
+			if (claim(lock, mine)) {
+				owner = mine;
+				break;
+			}
 		} else {
 			const why = leftBehind(lock, Date.now(), opts.ownerlessMs ?? OWNERLESS_MS, opts.stopped);
 			if (why) {
 				const dead = readOwner(lock);
-				if ((!ownerExists(lock) || setAside(lock, dead)) && claim(lock, mine)) { owner = mine; note(`the lock ${lock} was left behind (${why}): taken over`); break; }
+				if ((!ownerExists(lock) || setAside(lock, dead)) && claim(lock, mine)) {
+					owner = mine;
+					note(`the lock ${lock} was left behind (${why}): taken over`);
+					break;
+				}
 			}
 		}
 		if (Date.now() - started > opts.waitMs) {
 			let age = 0;
-			try { age = Math.round((Date.now() - statSync(lock).mtimeMs) / 1000); } catch { /* gone meanwhile */ }
+			try {
+				age = Math.round((Date.now() - statSync(lock).mtimeMs) / 1000);
+			} catch {
+				/* gone meanwhile */
+			}
 			throw opts.busy(lock, readOwner(lock), age);
 		}
 		await new Promise((r) => setTimeout(r, pollMs));
 	}
-	try { return await body(); } finally { release(lock, owner); }
+	try {
+		return await body();
+	} finally {
+		release(lock, owner);
+	}
 }
 
 /** removes LOCK when it was left behind (for a run that goes on without taking it) */
@@ -147,5 +231,9 @@ export function clearLeftBehind(lock: string): void {
 	if (!leftBehind(lock)) return;
 	const dead = readOwner(lock);
 	if (ownerExists(lock) && !setAside(lock, dead)) return;
-	try { rmdirSync(lock); } catch { /* a claimant's owner file is in it */ }
+	try {
+		rmdirSync(lock);
+	} catch {
+		/* a claimant's owner file is in it */
+	}
 }

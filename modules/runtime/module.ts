@@ -41,7 +41,9 @@ const INVOCATION_MAX = 4096;
 
 export async function execute<S extends Options, R extends Record<string, unknown>>(def: ModuleDef<S, R>, input: Input): Promise<Result> {
 	const { meta } = input;
-	const secretNames = Object.entries(def.options).filter(([, o]) => o.secret).map(([n]) => n);
+	const secretNames = Object.entries(def.options)
+		.filter(([, o]) => o.secret)
+		.map(([n]) => n);
 	const warnings: string[] = [];
 	const ran: string[][] = [];
 	// from the raw values, whatever their type: a conversion warning or error quotes them before any parse succeeds
@@ -50,7 +52,12 @@ export async function execute<S extends Options, R extends Record<string, unknow
 
 	const finish = (result: Result): Result => {
 		// a huge argument (a 1 MB name) is shown cut: the result is read by people, and Ansible keeps it in memory
-		const moduleArgs = Object.fromEntries(Object.entries(invocationArgs).map(([k, v]) => [k, secretNames.includes(k) && v !== undefined ? NO_LOG_VALUE : typeof v === 'string' ? cut(v, INVOCATION_MAX) : v]));
+		const moduleArgs = Object.fromEntries(
+			Object.entries(invocationArgs).map(([k, v]) => [
+				k,
+				secretNames.includes(k) && v !== undefined ? NO_LOG_VALUE : typeof v === 'string' ? cut(v, INVOCATION_MAX) : v,
+			]),
+		);
 		const out: Result = { changed: false, ...result, invocation: { module_args: moduleArgs } };
 		if (!meta.diff) delete out.diff;
 		if (warnings.length) out.warnings = [...warnings, ...((out.warnings as string[] | undefined) ?? [])];
@@ -76,7 +83,10 @@ export async function execute<S extends Options, R extends Record<string, unknow
 		if (problems.length) return finish({ failed: true, msg: problems.join('. ') });
 
 		const ctx: Ctx<ArgsOf<S>> = {
-			args, check: meta.check, diff: meta.diff, verbosity: meta.verbosity,
+			args,
+			check: meta.check,
+			diff: meta.diff,
+			verbosity: meta.verbosity,
 			warn: (m) => warnings.push(m),
 			read: (argv, opts) => runCommand(argv, opts),
 			change: (argv, opts) => changing(argv, () => runCommand(argv, opts)),
@@ -93,7 +103,9 @@ export async function execute<S extends Options, R extends Record<string, unknow
 /** The entry point of every module's main.ts. */
 export function defineModule<S extends Options, R extends Record<string, unknown>>(def: ModuleDef<S, R>): void {
 	let input: Input;
-	try { input = readInput(); } catch (err) {
+	try {
+		input = readInput();
+	} catch (err) {
 		// arguments that are not a JSON object: nothing can be masked or run, only said
 		emit({ failed: true, changed: false, msg: err instanceof InputError ? err.message : `Unexpected error reading the arguments: ${String(err)}` });
 		return;

@@ -3,7 +3,10 @@
 import { quoteValue } from './show';
 
 /** A host name as DNS has it (RFC 1123): labels of letters, digits and inner hyphens, at most 63 characters, between dots. */
-export const HOST_NAME = { regex: '^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$', hint: 'a host name (letters, digits, hyphens, dots)' };
+export const HOST_NAME = {
+	regex: '^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$',
+	hint: 'a host name (letters, digits, hyphens, dots)',
+};
 const HOST_NAME_RE = new RegExp(HOST_NAME.regex);
 export const isHostName = (s: string): boolean => HOST_NAME_RE.test(s);
 

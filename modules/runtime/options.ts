@@ -14,8 +14,14 @@ export interface StrOption<C extends string = string> extends Common<C> {
 	/** a regular expression the value must match, and how to say it in an error */
 	pattern?: { regex: string; hint: string };
 }
-export interface IntOption extends Common<number> { kind: 'int'; min?: number; max?: number }
-export interface BoolOption extends Common<boolean> { kind: 'bool' }
+export interface IntOption extends Common<number> {
+	kind: 'int';
+	min?: number;
+	max?: number;
+}
+export interface BoolOption extends Common<boolean> {
+	kind: 'bool';
+}
 export interface ListOption extends Common<string[]> {
 	kind: 'list';
 	elements: 'str';
@@ -38,14 +44,21 @@ export const bool = <const O extends Omit<BoolOption, 'kind'> = {}>(o: O = {} as
 export const list = <const O extends Omit<ListOption, 'kind' | 'elements'> = {}>(o: O = {} as O) => ({ kind: 'list' as const, elements: 'str' as const, ...o });
 export const dict = <const O extends Omit<DictOption, 'kind'> = {}>(o: O = {} as O) => ({ kind: 'dict' as const, ...o });
 
-type ValueOf<O> = O extends { kind: 'str'; choices: readonly (infer C)[] } ? C
-	: O extends { kind: 'str' } ? string
-	: O extends IntOption ? number
-	: O extends BoolOption ? boolean
-	: O extends ListOption ? string[]
-	: O extends { kind: 'dict'; values: 'any' } ? Record<string, unknown>
-	: O extends DictOption ? Record<string, string>
-	: never;
+type ValueOf<O> = O extends { kind: 'str'; choices: readonly (infer C)[] }
+	? C
+	: O extends { kind: 'str' }
+		? string
+		: O extends IntOption
+			? number
+			: O extends BoolOption
+				? boolean
+				: O extends ListOption
+					? string[]
+					: O extends { kind: 'dict'; values: 'any' }
+						? Record<string, unknown>
+						: O extends DictOption
+							? Record<string, string>
+							: never;
 
 type Present<O> = O extends { required: true } ? true : O extends { default: unknown } ? true : false;
 
@@ -82,6 +95,8 @@ export function toJsonSchema(options: Options): Record<string, unknown> {
 		if (o.default !== undefined) p.default = o.default;
 		properties[name] = p;
 	}
-	const required = Object.entries(options).filter(([, o]) => o.required).map(([n]) => n);
+	const required = Object.entries(options)
+		.filter(([, o]) => o.required)
+		.map(([n]) => n);
 	return { type: 'object', properties, required, additionalProperties: false };
 }

@@ -4,11 +4,22 @@ import { lstatSync, statSync, type Stats } from 'node:fs';
 import { ModuleError } from './errors';
 import { cut } from './show';
 
-export type PathKind = 'absent' | 'file' | 'directory' | 'symlink' | 'fifo' | 'socket' | 'character device' | 'block device'
+export type PathKind =
+	| 'absent'
+	| 'file'
+	| 'directory'
+	| 'symlink'
+	| 'fifo'
+	| 'socket'
+	| 'character device'
+	| 'block device'
 	/** the path cannot be followed: a component is not a directory, a link loop, too long, no permission */
 	| 'unreachable';
 
-export interface PathInfo { kind: PathKind; /** the errno code when unreachable */ code?: string }
+export interface PathInfo {
+	kind: PathKind /** the errno code when unreachable */;
+	code?: string;
+}
 
 const WHY: Record<string, string> = {
 	ENOTDIR: 'one of its parent components is not a directory',
@@ -39,8 +50,15 @@ export function pathKind(path: string, follow = true): PathInfo {
 }
 
 const NAMES: Record<PathKind, string> = {
-	absent: 'absent', file: 'a regular file', directory: 'a directory', symlink: 'a symbolic link', fifo: 'a FIFO (named pipe)',
-	socket: 'a socket', 'character device': 'a character device', 'block device': 'a block device', unreachable: 'unreachable',
+	absent: 'absent',
+	file: 'a regular file',
+	directory: 'a directory',
+	symlink: 'a symbolic link',
+	fifo: 'a FIFO (named pipe)',
+	socket: 'a socket',
+	'character device': 'a character device',
+	'block device': 'a block device',
+	unreachable: 'unreachable',
 };
 
 /** Why PATH (the value of OPTION) is not one of the ALLOWED kinds, or undefined when it is. */

@@ -8,8 +8,7 @@ export type Rule =
 export const mutuallyExclusive = (...options: string[]): Rule => ({ kind: 'mutually_exclusive', options });
 export const requiredOneOf = (...options: string[]): Rule => ({ kind: 'required_one_of', options });
 export const requiredTogether = (...options: string[]): Rule => ({ kind: 'required_together', options });
-export const requiredIf = (option: string, value: unknown, requires: string[], any = false): Rule =>
-	({ kind: 'required_if', option, value, requires, any });
+export const requiredIf = (option: string, value: unknown, requires: string[], any = false): Rule => ({ kind: 'required_if', option, value, requires, any });
 
 /** `given` holds only the options the user set (defaults do not count, as in Ansible). */
 export function checkRules(rules: readonly Rule[], given: Record<string, unknown>, all: Record<string, unknown>): string[] {

@@ -11,7 +11,7 @@ export function cut(text: string, max = SHOWN_MAX): string {
 
 /** A value as a message shows it: strings as they are, anything else as JSON; cut to a readable length. */
 export function showValue(v: unknown, max = SHOWN_MAX): string {
-	return cut(typeof v === 'string' ? v : JSON.stringify(v) ?? String(v), max);
+	return cut(typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v)), max);
 }
 
 /** A value in JSON quotes, cut to a readable length (for strings whose spaces or newlines matter). */

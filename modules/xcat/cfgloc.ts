@@ -21,10 +21,14 @@ export function parseCfgloc(text: string | undefined): Cfgloc {
 	if (line === '' || !line.includes(':')) return { type: 'sqlite', engine: 'SQLite', fields: [], user: '', password: '' };
 	const [dsn = '', user = '', ...rest] = line.split('|');
 	const engine = dsn.slice(0, dsn.indexOf(':'));
-	const fields = dsn.slice(engine.length + 1).split(';').filter((f) => f !== '').map((f): [string, string] => {
-		const eq = f.indexOf('=');
-		return eq < 0 ? [f, ''] : [f.slice(0, eq), f.slice(eq + 1)];
-	});
+	const fields = dsn
+		.slice(engine.length + 1)
+		.split(';')
+		.filter((f) => f !== '')
+		.map((f): [string, string] => {
+			const eq = f.indexOf('=');
+			return eq < 0 ? [f, ''] : [f.slice(0, eq), f.slice(eq + 1)];
+		});
 	// an engine word we do not know is taken for PostgreSQL, as xcatha.py does (docs/xcatha.md#database-type)
 	const type = ENGINES[engine] ?? 'postgresql';
 	return { type, engine, fields, user, password: rest.join('|') };
@@ -62,7 +66,7 @@ export function maskCfgloc(text: string, mask = '********'): string {
 /** The engine `lsxcatd -d` reports (`dbengine=Pg`), as a DbType; undefined when it names none. */
 export function lsxcatdType(stdout: string): DbType | undefined {
 	const engine = /^dbengine=(\S+)$/m.exec(stdout)?.[1];
-	return engine === undefined ? undefined : ENGINES[engine] ?? 'postgresql';
+	return engine === undefined ? undefined : (ENGINES[engine] ?? 'postgresql');
 }
 
 /** `dbhost=` of `lsxcatd -d`, when it names one. */

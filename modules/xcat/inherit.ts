@@ -28,9 +28,7 @@ export interface ComputedValue<A extends string> {
 	expression: string;
 }
 
-export type ResolveResult<A extends string> =
-	| { ok: true; nodes: ResolvedNode<A>[]; computed: ComputedValue<A>[] }
-	| { ok: false; error: string };
+export type ResolveResult<A extends string> = { ok: true; nodes: ResolvedNode<A>[]; computed: ComputedValue<A>[] } | { ok: false; error: string };
 
 const REGEX_VALUE = /^\/[^/]*\/[^/]*\/$|^\|.*\|.*\|$/s;
 
@@ -46,10 +44,7 @@ interface IndexedSource<A extends string> {
 	column: number;
 }
 
-export function resolveNodeAttributes<A extends string>(
-	nodelist: Tabdump,
-	sources: Readonly<Record<A, AttributeSource>>,
-): ResolveResult<A> {
+export function resolveNodeAttributes<A extends string>(nodelist: Tabdump, sources: Readonly<Record<A, AttributeSource>>): ResolveResult<A> {
 	const nodeColumn = columnIndex(nodelist, 'node');
 	const groupsColumn = columnIndex(nodelist, 'groups');
 	if (nodeColumn < 0 || groupsColumn < 0) return { ok: false, error: 'the nodelist table needs node and groups columns' };
@@ -66,12 +61,7 @@ export function resolveNodeAttributes<A extends string>(
 	return { ok: true, nodes, computed };
 }
 
-function resolveNode<A extends string>(
-	name: string,
-	groups: string[],
-	indexed: readonly IndexedSource<A>[],
-	computed: ComputedValue<A>[],
-): ResolvedNode<A> {
+function resolveNode<A extends string>(name: string, groups: string[], indexed: readonly IndexedSource<A>[], computed: ComputedValue<A>[]): ResolvedNode<A> {
 	const values = {} as Record<A, string>;
 	let inheritedFrom: Partial<Record<A, string>> | undefined;
 	for (const source of indexed) {
@@ -102,7 +92,10 @@ function indexSources<A extends string>(sources: Readonly<Record<A, AttributeSou
 		if (columnAt < 0) return `no column ${column} for attribute ${attribute} (table columns: ${table.columns.join(',')})`;
 		if (columnIndex(table, 'node') !== 0) return `attribute ${attribute}: the table's first column must be node`;
 		let rowsByKey = byTable.get(table);
-		if (!rowsByKey) { rowsByKey = indexByKey(table); byTable.set(table, rowsByKey); }
+		if (!rowsByKey) {
+			rowsByKey = indexByKey(table);
+			byTable.set(table, rowsByKey);
+		}
 		indexed.push({ attribute, rowsByKey, column: columnAt });
 	}
 	return indexed;

@@ -47,19 +47,32 @@ const NO_OBJECTS_OF_TYPE = /^Could not find any objects of type '[^']*'\.$/;
 
 export function parseLsdef(text: string): LsdefResult {
 	const result: LsdefResult = {
-		objects: new Map(), types: new Map(), errors: [], warnings: [], missing: [], invalidAttributes: [], empty: false, unrecognised: [],
+		objects: new Map(),
+		types: new Map(),
+		errors: [],
+		warnings: [],
+		missing: [],
+		invalidAttributes: [],
+		empty: false,
+		unrecognised: [],
 	};
 	let current: Record<string, string> | undefined;
 	for (const rawLine of text.split('\n')) {
 		const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
 		if (line === '') continue;
 		const attribute = current && ATTRIBUTE_LINE.exec(line);
-		if (current && attribute) { current[attribute[1]!] = attribute[2]!; continue; }
+		if (current && attribute) {
+			current[attribute[1]!] = attribute[2]!;
+			continue;
+		}
 		// stderr may be interleaved with a stanza: a message line does not end the current object
 		if (readMessage(result, line)) continue;
 		current = undefined;
 		const object = OBJECT_LINE.exec(line);
-		if (object) { current = startObject(result, object[1]!, object[2]); continue; }
+		if (object) {
+			current = startObject(result, object[1]!, object[2]);
+			continue;
+		}
 		if (readOtherForms(result, line)) continue;
 		result.unrecognised.push(line);
 	}

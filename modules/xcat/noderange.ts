@@ -38,7 +38,9 @@ export function noderangeProblem(text: string): string | undefined {
 		const bad = [...new Set(text.replace(/[A-Za-z0-9_.,:+@()[\]/^=!~*-]/g, ''))].map((c) => JSON.stringify(c)).join(' ');
 		return `it contains characters a noderange cannot have: ${bad}`;
 	}
-	let square = 0, round = 0, element = 0;
+	let square = 0,
+		round = 0,
+		element = 0;
 	for (const c of text) {
 		if (c === '[') square++;
 		else if (c === ']' && --square < 0) return 'a "]" has no "["';

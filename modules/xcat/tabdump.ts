@@ -12,9 +12,7 @@ export interface Tabdump {
 	rows: TabdumpRow[];
 }
 
-export type TabdumpResult =
-	| { ok: true; table: Tabdump }
-	| { ok: false; error: string; line: number };
+export type TabdumpResult = { ok: true; table: Tabdump } | { ok: false; error: string; line: number };
 
 const QUOTE = 34; // "
 const COMMA = 44; // ,
@@ -22,7 +20,10 @@ const NEWLINE = 10; // \n
 const RETURN = 13; // \r
 
 class TabdumpSyntaxError extends Error {
-	constructor(message: string, readonly offset: number) {
+	constructor(
+		message: string,
+		readonly offset: number,
+	) {
 		super(message);
 	}
 }
@@ -58,8 +59,14 @@ function scanTable(text: string): Tabdump {
 	let pos = headerEnd + 1;
 	while (pos < text.length) {
 		const c = text.charCodeAt(pos);
-		if (c === NEWLINE) { pos++; continue; } // blank line
-		if (c === RETURN && text.charCodeAt(pos + 1) === NEWLINE) { pos += 2; continue; }
+		if (c === NEWLINE) {
+			pos++;
+			continue;
+		} // blank line
+		if (c === RETURN && text.charCodeAt(pos + 1) === NEWLINE) {
+			pos += 2;
+			continue;
+		}
 		if (c === 35) throw new TabdumpSyntaxError('a second header: give one table at a time', pos);
 		const rowStart = pos;
 		const row: TabdumpRow = [];
@@ -84,7 +91,10 @@ function scanRow(text: string, pos: number, row: TabdumpRow): number {
 			pos = scanBare(text, pos, row);
 		}
 		const next = text.charCodeAt(pos);
-		if (next === COMMA) { pos++; continue; }
+		if (next === COMMA) {
+			pos++;
+			continue;
+		}
 		if (next === NEWLINE) return pos + 1;
 		if (next === RETURN && text.charCodeAt(pos + 1) === NEWLINE) return pos + 2;
 		if (Number.isNaN(next)) return pos;
@@ -98,7 +108,11 @@ function scanQuoted(text: string, open: number, row: TabdumpRow): number {
 	for (;;) {
 		const close = text.indexOf('"', from);
 		if (close < 0) throw new TabdumpSyntaxError('unterminated quoted value', open);
-		if (text.charCodeAt(close + 1) === QUOTE) { doubled = true; from = close + 2; continue; }
+		if (text.charCodeAt(close + 1) === QUOTE) {
+			doubled = true;
+			from = close + 2;
+			continue;
+		}
 		const raw = text.slice(open + 1, close);
 		row.push(doubled ? raw.replaceAll('""', '"') : raw);
 		return close + 1;
@@ -155,7 +169,9 @@ export function columnIndex(table: Tabdump, column: string): number {
 export function tabdumpRecords(table: Tabdump): Record<string, string | null>[] {
 	return table.rows.map((row) => {
 		const record: Record<string, string | null> = Object.create(null);
-		table.columns.forEach((column, i) => { record[column] = row[i] ?? null; });
+		table.columns.forEach((column, i) => {
+			record[column] = row[i] ?? null;
+		});
 		return record;
 	});
 }

@@ -28,7 +28,10 @@ export async function xcatdAnswers(read: Read, type: DbType, host: string | unde
 			if (site.rows > 0) return undefined;
 			last = site.why ?? '';
 		} else {
-			last = l.rc === 0 ? `lsxcatd -d says ${l.engine ?? 'no dbengine'}${l.host ? ` on ${l.host}` : ''}, expected ${type}${host ? ` on ${host}` : ''}` : `lsxcatd -d failed (rc ${l.rc}): ${`${l.stderr}${l.stdout}`.trim().split('\n').slice(-2).join(' / ')}`;
+			last =
+				l.rc === 0
+					? `lsxcatd -d says ${l.engine ?? 'no dbengine'}${l.host ? ` on ${l.host}` : ''}, expected ${type}${host ? ` on ${host}` : ''}`
+					: `lsxcatd -d failed (rc ${l.rc}): ${`${l.stderr}${l.stdout}`.trim().split('\n').slice(-2).join(' / ')}`;
 		}
 		if (i < seconds) await sleep(1000);
 	}

@@ -37,13 +37,21 @@ export async function applyEnsure(r: Runner, e: Ensure, d: Desired, type: DbType
 	for (const grant of e.grants) await run(r, grant);
 	if (e.db === 'restart') {
 		const back = await siteRows(r.ctx.read, { bypass: true });
-		if (back.rows === 0) throw new ModuleError(`${service} was restarted to listen on every address and the database does not answer: ${back.why}`, { files: r.written, commands: r.log });
+		if (back.rows === 0)
+			throw new ModuleError(`${service} was restarted to listen on every address and the database does not answer: ${back.why}`, {
+				files: r.written,
+				commands: r.log,
+			});
 	}
 	const cfg = e.edits.find((x) => x.what === 'cfgloc');
 	if (cfg && e.restartXcatd) {
 		// xcatd will be restarted on the new cfgloc: it must reach the database at the VIP first
 		const probe = await siteRows(r.ctx.read, { bypass: true, cfgloc: cfg.after.split('\n')[0] ?? '' });
-		if (probe.rows === 0) throw new ModuleError(`cfgloc was left as it is (host ${cfglocHost(parseCfgloc(cfg.before)) ?? 'unset'}): the database does not answer at the VIP ${d.vip} with it, so xcatd would not start: ${probe.why}`, { files: r.written, commands: r.log });
+		if (probe.rows === 0)
+			throw new ModuleError(
+				`cfgloc was left as it is (host ${cfglocHost(parseCfgloc(cfg.before)) ?? 'unset'}): the database does not answer at the VIP ${d.vip} with it, so xcatd would not start: ${probe.why}`,
+				{ files: r.written, commands: r.log },
+			);
 	}
 	if (cfg) await write(r, cfg.path, cfg.after, 0o600);
 	if (!e.restartXcatd) return;
@@ -52,8 +60,14 @@ export async function applyEnsure(r: Runner, e: Ensure, d: Desired, type: DbType
 	if (!why) return;
 	if (cfg) {
 		await write(r, cfg.path, cfg.before, 0o600);
-		const back = await run(r, { argv: ['systemctl', 'restart', 'xcatd'] }).then(() => '', (err: Error) => ` (which failed too: ${err.message})`);
-		throw new ModuleError(`xcatd did not come back on the new cfgloc: ${why}. cfgloc was put back as it was and xcatd restarted${back}`, { files: r.written, commands: r.log });
+		const back = await run(r, { argv: ['systemctl', 'restart', 'xcatd'] }).then(
+			() => '',
+			(err: Error) => ` (which failed too: ${err.message})`,
+		);
+		throw new ModuleError(`xcatd did not come back on the new cfgloc: ${why}. cfgloc was put back as it was and xcatd restarted${back}`, {
+			files: r.written,
+			commands: r.log,
+		});
 	}
 	throw new ModuleError(`xcatd did not come back after the database restart: ${why}`, { files: r.written, commands: r.log });
 }

@@ -44,9 +44,14 @@ export function checkArgs(a: Args): string[] {
 	const dup = a.addresses.find((v, i) => a.addresses.indexOf(v) !== i);
 	if (dup !== undefined) errors.push(`addresses must name each management node once, got ${dup} twice`);
 	if (a.addresses.includes(a.vip)) errors.push(`addresses must be the management nodes' own addresses, not the vip (${a.vip})`);
-	for (const [name, value] of [['path', a.path], ['pg_data', a.pg_data], ['mysql_data', a.mysql_data]] as const) {
+	for (const [name, value] of [
+		['path', a.path],
+		['pg_data', a.pg_data],
+		['mysql_data', a.mysql_data],
+	] as const) {
 		if (value === undefined) continue;
-		if (value.split('/').includes('..') || value.split('/').includes('.')) errors.push(`value of ${name} must be an absolute path without '.' or '..' components, got: ${quoteValue(value)}`);
+		if (value.split('/').includes('..') || value.split('/').includes('.'))
+			errors.push(`value of ${name} must be an absolute path without '.' or '..' components, got: ${quoteValue(value)}`);
 		else if (value !== '/' && value.endsWith('/')) errors.push(`value of ${name} must not end with '/', got: ${quoteValue(value)}`);
 	}
 	if (a.path === '/') errors.push('value of path must be the shared root, not /');
@@ -55,7 +60,8 @@ export function checkArgs(a: Args): string[] {
 		if (!/^[A-Za-z0-9]+$/.test(a.password)) errors.push('value of password must be letters and digits only (pgsqlsetup refuses anything else)');
 		// it goes into cfgloc, a command line and SQL: a bound keeps a pasted file from reaching them
 		else if (a.password.length > PASSWORD_MAX) errors.push(`value of password must be at most ${PASSWORD_MAX} characters, got ${a.password.length}`);
-		else if (a.password.toLowerCase() === DEFAULT_PASSWORD) errors.push("value of password must not be xCAT's documented default password: choose a secret one (from a vault)");
+		else if (a.password.toLowerCase() === DEFAULT_PASSWORD)
+			errors.push("value of password must not be xCAT's documented default password: choose a secret one (from a vault)");
 	}
 	return errors;
 }

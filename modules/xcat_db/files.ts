@@ -17,7 +17,12 @@ export async function atomicWrite(path: string, text: string, newMode = 0o644, k
 	let backup: string | undefined;
 	if (old && keepOriginal) {
 		const orig = `${real}${ORIGINAL_SUFFIX}`;
-		if (!await stat(orig).then(() => true, () => false)) {
+		if (
+			!(await stat(orig).then(
+				() => true,
+				() => false,
+			))
+		) {
 			await copyFile(real, orig);
 			await chmod(orig, old.mode & 0o7777);
 			await chown(orig, old.uid, old.gid);

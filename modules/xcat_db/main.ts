@@ -22,8 +22,14 @@ defineModule({
 		const d = toDesired(ctx.args);
 		// before the probe: a data directory that is a file reads as absent, and check mode would approve a
 		// switch whose real run stops xcatd and runs pgsqlsetup before failing
-		const dirs: [string, string | undefined][] = [['path', ctx.args.path], ['pg_data', d.type === 'postgresql' ? ctx.args.pg_data : undefined], ['mysql_data', d.type === 'mysql' ? ctx.args.mysql_data : undefined]];
-		const kinds = dirs.flatMap(([option, value]) => (value === undefined ? [] : [pathKindProblem(option, value, ['directory', 'absent'])]).filter((m): m is string => m !== undefined));
+		const dirs: [string, string | undefined][] = [
+			['path', ctx.args.path],
+			['pg_data', d.type === 'postgresql' ? ctx.args.pg_data : undefined],
+			['mysql_data', d.type === 'mysql' ? ctx.args.mysql_data : undefined],
+		];
+		const kinds = dirs.flatMap(([option, value]) =>
+			(value === undefined ? [] : [pathKindProblem(option, value, ['directory', 'absent'])]).filter((m): m is string => m !== undefined),
+		);
 		if (kinds.length) throw new ModuleError(kinds.join('. '), { type: d.type, switched: false, changed: false });
 		const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
 		const current = await probe(ctx.read, d);
@@ -35,14 +41,31 @@ defineModule({
 		if (p.switch?.to === 'postgresql') {
 			const ips = [d.vip, ...d.addresses];
 			edits.push({ path: `${d.pgData}/pg_hba.conf`, what: 'pg_hba.conf', before: '', after: `${ips.map(hbaLine).join('\n')}\n` });
-			edits.push({ path: `${d.pgData}/postgresql.conf`, what: 'postgresql.conf', before: '', after: `listen_addresses = '${['localhost', ...ips].join(',')}'\n` });
+			edits.push({
+				path: `${d.pgData}/postgresql.conf`,
+				what: 'postgresql.conf',
+				before: '',
+				after: `listen_addresses = '${['localhost', ...ips].join(',')}'\n`,
+			});
 		}
 		const changed = p.switch !== undefined || edits.length > 0 || p.ensure.grants.length > 0;
 		const result = {
-			changed, msg: p.msg, type_before: p.typeBefore, type: d.type, switched: false, mode: p.mode,
-			files: edits.map((e) => e.path), rows: {} as Record<string, number>,
+			changed,
+			msg: p.msg,
+			type_before: p.typeBefore,
+			type: d.type,
+			switched: false,
+			mode: p.mode,
+			files: edits.map((e) => e.path),
+			rows: {} as Record<string, number>,
 			commands: planCommands(p).map(shown),
-			diff: edits.map((e) => textDiff(p.switch && e.what !== 'cfgloc' && e.what !== 'my.cnf' ? `${e.path} (the lines for xCAT, written by pgsqlsetup and xcat_db)` : e.path, shownText(e, e.before), shownText(e, e.after))),
+			diff: edits.map((e) =>
+				textDiff(
+					p.switch && e.what !== 'cfgloc' && e.what !== 'my.cnf' ? `${e.path} (the lines for xCAT, written by pgsqlsetup and xcat_db)` : e.path,
+					shownText(e, e.before),
+					shownText(e, e.after),
+				),
+			),
 		};
 		if (!changed || ctx.check) return result;
 		const r: Runner = { ctx, log: [], written: [] };

@@ -8,12 +8,19 @@
 
 /** The option files the server reads, by where distributions put them (globs end in /*.cnf). */
 export const SERVER_OPTION_FILES = [
-	'/etc/my.cnf', '/etc/my.cnf.d/*.cnf',
-	'/etc/mysql/my.cnf', '/etc/mysql/mariadb.cnf', '/etc/mysql/conf.d/*.cnf',
-	'/etc/mysql/mariadb.conf.d/*.cnf', '/etc/mysql/mysql.conf.d/*.cnf',
+	'/etc/my.cnf',
+	'/etc/my.cnf.d/*.cnf',
+	'/etc/mysql/my.cnf',
+	'/etc/mysql/mariadb.cnf',
+	'/etc/mysql/conf.d/*.cnf',
+	'/etc/mysql/mariadb.conf.d/*.cnf',
+	'/etc/mysql/mysql.conf.d/*.cnf',
 ];
 
-export interface OptionFile { path: string; text: string }
+export interface OptionFile {
+	path: string;
+	text: string;
+}
 
 /** Groups the server reads: [mysqld], [server], [mariadb], [mariadbd] and their -VERSION forms. */
 const SERVER_GROUP = /^\[\s*(mysqld|server|mariadb|mariadbd)(-[0-9.]+)?\s*\]/i;
@@ -26,7 +33,11 @@ function closesNetwork(line: string): boolean {
 	if (!m) return false;
 	const name = m[1]!.toLowerCase().replace(/_/g, '-');
 	const value = (m[2] ?? '').replace(/^(['"])(.*)\1$/, '$2');
-	if (name === 'bind-address') return !value.split(',').map((v) => v.trim()).some((v) => LISTEN_ANYWHERE.has(v));
+	if (name === 'bind-address')
+		return !value
+			.split(',')
+			.map((v) => v.trim())
+			.some((v) => LISTEN_ANYWHERE.has(v));
 	if (name === 'skip-networking') return !/^(0|off|false)$/i.test(value);
 	return false;
 }
@@ -60,7 +71,10 @@ export function hostCovers(pattern: string, ip: string): boolean {
 		const m = num(mask);
 		return (num(ip) & m) >>> 0 === (num(net) & m) >>> 0;
 	}
-	const re = pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.');
+	const re = pattern
+		.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+		.replace(/%/g, '.*')
+		.replace(/_/g, '.');
 	return new RegExp(`^${re}$`, 'i').test(ip);
 }
 

@@ -10,8 +10,13 @@ const PASSWORD_METHODS = new Set(['md5', 'scram-sha-256', 'password']);
 export function hbaAllows(text: string, ip: string): boolean {
 	return text.split('\n').some((raw) => {
 		const f = raw.replace(/#.*/, '').trim().split(/\s+/);
-		return f[0] === 'host' && f[1] === 'all' && f[2] === 'all' && (f[3] === `${ip}/32` || (f[3] === ip && f[4] === '255.255.255.255'))
-			&& PASSWORD_METHODS.has(f[3] === ip ? f[5] ?? '' : f[4] ?? '');
+		return (
+			f[0] === 'host' &&
+			f[1] === 'all' &&
+			f[2] === 'all' &&
+			(f[3] === `${ip}/32` || (f[3] === ip && f[4] === '255.255.255.255')) &&
+			PASSWORD_METHODS.has(f[3] === ip ? (f[5] ?? '') : (f[4] ?? ''))
+		);
 	});
 }
 
@@ -46,7 +51,14 @@ export function parseListen(text: string): Listen {
 	const lines = text.split('\n');
 	for (let i = lines.length - 1; i >= 0; i--) {
 		const m = LISTEN.exec(lines[i] ?? '');
-		if (m) return { line: i, addresses: (m[1] ?? m[2] ?? '').split(',').map((s) => s.trim()).filter(Boolean) };
+		if (m)
+			return {
+				line: i,
+				addresses: (m[1] ?? m[2] ?? '')
+					.split(',')
+					.map((s) => s.trim())
+					.filter(Boolean),
+			};
 	}
 	// PostgreSQL's default when nothing sets it
 	return { line: -1, addresses: ['localhost'] };

@@ -7,9 +7,18 @@ import { ensureHba, ensureListen, parseListen } from './pgconf';
 import type { Current, DbFiles } from './probe';
 
 /** A command; INPUT goes to its stdin and is never shown (it may hold a password). */
-export interface Cmd { argv: string[]; env?: Record<string, string>; input?: string }
+export interface Cmd {
+	argv: string[];
+	env?: Record<string, string>;
+	input?: string;
+}
 
-export interface Edit { path: string; what: 'cfgloc' | 'pg_hba.conf' | 'postgresql.conf' | 'my.cnf'; before: string; after: string }
+export interface Edit {
+	path: string;
+	what: 'cfgloc' | 'pg_hba.conf' | 'postgresql.conf' | 'my.cnf';
+	before: string;
+	after: string;
+}
 
 export interface Ensure {
 	edits: Edit[];
@@ -43,18 +52,19 @@ export interface SwitchSteps {
 export type Plan =
 	| { kind: 'refuse'; msg: string; typeBefore?: DbType }
 	| {
-		kind: 'act';
-		mode: 'ensure' | 'shared' | 'switch';
-		typeBefore: DbType;
-		sharedType?: DbType;
-		ensure: Ensure;
-		switch?: SwitchSteps;
-		warnings: string[];
-		msg: string;
-	};
+			kind: 'act';
+			mode: 'ensure' | 'shared' | 'switch';
+			typeBefore: DbType;
+			sharedType?: DbType;
+			ensure: Ensure;
+			switch?: SwitchSteps;
+			warnings: string[];
+			msg: string;
+	  };
 
 export interface Context {
-	stamp: string; backupRoot: string;
+	stamp: string;
+	backupRoot: string;
 	/** check mode: a VIP not here yet is a warning (the task that adds it did not run for real either) */
 	check?: boolean;
 }
@@ -75,20 +85,39 @@ export function plan(cur: Current, d: Desired, ctx: Context): Plan {
 		warnings.push(`xcatd runs on ${cur.xcatd.engine} but /etc/xcat/cfgloc says ${typeBefore}: xcatd was not restarted since cfgloc changed`);
 	}
 	if (d.type === 'sqlite' && d.addresses.length > 1) {
-		warnings.push('SQLite is allowed for management nodes that share /etc/xcat, but service nodes cannot use it (it takes no remote clients): use postgresql or mysql before adding service nodes');
+		warnings.push(
+			'SQLite is allowed for management nodes that share /etc/xcat, but service nodes cannot use it (it takes no remote clients): use postgresql or mysql before adding service nodes',
+		);
 	}
 	const shared = cur.shared ? { ...filesType(cur.shared), linked: cur.shared.linked, root: cur.shared.root } : undefined;
 	if (shared?.type && shared.type !== d.type) {
-		return { kind: 'refuse', typeBefore, msg: `the shared data at ${shared.root} holds a ${shared.type} database (${shared.evidence}), but type is ${d.type}: give type ${shared.type}, or a shared root that holds ${d.type} or no xCAT data yet; nothing was changed` };
+		return {
+			kind: 'refuse',
+			typeBefore,
+			msg: `the shared data at ${shared.root} holds a ${shared.type} database (${shared.evidence}), but type is ${d.type}: give type ${shared.type}, or a shared root that holds ${d.type} or no xCAT data yet; nothing was changed`,
+		};
 	}
-	if (typeBefore === 'db2') return { kind: 'refuse', typeBefore, msg: 'xCAT uses DB2 here (/etc/xcat/cfgloc): xcat_db handles postgresql, mysql and sqlite only; nothing was changed' };
+	if (typeBefore === 'db2')
+		return {
+			kind: 'refuse',
+			typeBefore,
+			msg: 'xCAT uses DB2 here (/etc/xcat/cfgloc): xcat_db handles postgresql, mysql and sqlite only; nothing was changed',
+		};
 	const base = { kind: 'act' as const, typeBefore, ...(shared?.type ? { sharedType: shared.type } : {}) };
 
 	if (typeBefore === d.type) {
 		const e = ensure(cur.local, cur, d, true);
 		if (typeof e === 'string') return { kind: 'refuse', typeBefore, msg: e };
 		warnings.push(...e.warnings);
-		return { ...base, mode: 'ensure' as const, ensure: e.ensure, warnings, msg: e.ensure.edits.length ? `${d.type}: access for the VIP and every MN address and cfgloc naming the VIP corrected` : `${d.type}: already in place` };
+		return {
+			...base,
+			mode: 'ensure' as const,
+			ensure: e.ensure,
+			warnings,
+			msg: e.ensure.edits.length
+				? `${d.type}: access for the VIP and every MN address and cfgloc naming the VIP corrected`
+				: `${d.type}: already in place`,
+		};
 	}
 
 	if (shared?.type === d.type && cur.shared && !cur.shared.linked) {
@@ -100,10 +129,15 @@ export function plan(cur: Current, d: Desired, ctx: Context): Plan {
 			warnings.push(`this node has no ${d.pgService} unit: it cannot run the shared database after a failover; install the PostgreSQL server package`);
 		}
 		if (d.type === 'mysql' && cur.mysql.unit.load !== 'loaded') {
-			warnings.push(`this node has no ${d.mysqlService} unit: it cannot run the shared database after a failover; install the MariaDB (or MySQL) server package, or name its unit in mysql_service`);
+			warnings.push(
+				`this node has no ${d.mysqlService} unit: it cannot run the shared database after a failover; install the MariaDB (or MySQL) server package, or name its unit in mysql_service`,
+			);
 		}
 		return {
-			...base, mode: 'shared' as const, ensure: e.ensure, warnings,
+			...base,
+			mode: 'shared' as const,
+			ensure: e.ensure,
+			warnings,
 			msg: `the shared data at ${cur.shared.root} already holds the ${d.type} database, so this node's own ${typeBefore} database is not switched (pgsqlsetup here would initialise a second one); link /etc/xcat${d.type === 'postgresql' ? ` and ${d.pgData}` : ''} to the shared data (xcat_shared_data) to use it`,
 		};
 	}
@@ -113,7 +147,10 @@ export function plan(cur: Current, d: Desired, ctx: Context): Plan {
 	if (!cur.vipHere) warnings.push(`the vip ${d.vip} is not on this host yet: a real run needs it here before switching (add it first with xcat_vip)`);
 	const steps = switchSteps(cur, d, ctx);
 	return {
-		...base, mode: 'switch' as const, switch: steps, warnings,
+		...base,
+		mode: 'switch' as const,
+		switch: steps,
+		warnings,
 		ensure: { ...NO_ENSURE, edits: [{ path: '/etc/xcat/cfgloc', what: 'cfgloc' as const, before: cur.local.cfgloc ?? '', after: `${steps.cfgloc}\n` }] },
 		msg: `switching xCAT's database from ${typeBefore} to ${d.type}`,
 	};
@@ -124,17 +161,24 @@ function switchProblem(cur: Current, d: Desired, from: DbType, check: boolean): 
 	if (d.type === 'sqlite') return `${what} is not supported (xCAT has no tool for it; restore a dumpxCATdb backup by hand if you must); nothing was changed`;
 	if (from !== 'sqlite') return `${what} is not supported: xcat_db switches from sqlite only; nothing was changed`;
 	if (d.password === undefined) return `password is required for ${what} (the password of the database's xCAT admin user); nothing was changed`;
-	if (!cur.vipHere && !check) return `${what} needs the vip ${d.vip} on this host (the database will run here and cfgloc will name the VIP): add it first (xcat_vip); nothing was changed`;
+	if (!cur.vipHere && !check)
+		return `${what} needs the vip ${d.vip} on this host (the database will run here and cfgloc will name the VIP): add it first (xcat_vip); nothing was changed`;
 	if (d.type === 'postgresql') {
 		if (!cur.tools.pgsqlsetup) return `${what} needs pgsqlsetup (xCAT-client), found neither on PATH nor in /opt/xcat; nothing was changed`;
-		if (cur.pg.load !== 'loaded') return `${what} needs the PostgreSQL server: there is no ${d.pgService} unit here (install postgresql-server, or name the unit in pg_service); nothing was changed`;
-		if (cur.pg.active === 'active' || cur.pg.active === 'activating' || cur.pg.active === 'reloading') return `${what}: ${d.pgService} already runs here, though xCAT is on sqlite; stop it first (pgsqlsetup initialises a new database); nothing was changed`;
-		if (cur.local.pgData === 'cluster' || cur.local.pgData === 'other') return `${what}: ${d.pgData} already holds ${cur.local.pgData === 'cluster' ? 'a PostgreSQL database' : 'files'}, and pgsqlsetup initialises a new one there; move it aside first; nothing was changed`;
+		if (cur.pg.load !== 'loaded')
+			return `${what} needs the PostgreSQL server: there is no ${d.pgService} unit here (install postgresql-server, or name the unit in pg_service); nothing was changed`;
+		if (cur.pg.active === 'active' || cur.pg.active === 'activating' || cur.pg.active === 'reloading')
+			return `${what}: ${d.pgService} already runs here, though xCAT is on sqlite; stop it first (pgsqlsetup initialises a new database); nothing was changed`;
+		if (cur.local.pgData === 'cluster' || cur.local.pgData === 'other')
+			return `${what}: ${d.pgData} already holds ${cur.local.pgData === 'cluster' ? 'a PostgreSQL database' : 'files'}, and pgsqlsetup initialises a new one there; move it aside first; nothing was changed`;
 	} else {
 		if (!cur.tools.mysqlsetup) return `${what} needs mysqlsetup (xCAT-client), found neither on PATH nor in /opt/xcat; nothing was changed`;
-		if (cur.mysql.unit.load !== 'loaded') return `${what} needs the MariaDB (or MySQL) server: there is no ${d.mysqlService} unit here (install mariadb-server, or name the unit in mysql_service); nothing was changed`;
-		if (cur.mysql.hasXcatdb) return `${what}: ${d.mysqlData}/xcatdb already holds a database named xcatdb, and mysqlsetup would restore into it; drop or move it first; nothing was changed`;
-		if (cur.xcatd.active !== 'active') return `${what} needs xcatd running (mysqlsetup backs up and restores through it); start it first; nothing was changed`;
+		if (cur.mysql.unit.load !== 'loaded')
+			return `${what} needs the MariaDB (or MySQL) server: there is no ${d.mysqlService} unit here (install mariadb-server, or name the unit in mysql_service); nothing was changed`;
+		if (cur.mysql.hasXcatdb)
+			return `${what}: ${d.mysqlData}/xcatdb already holds a database named xcatdb, and mysqlsetup would restore into it; drop or move it first; nothing was changed`;
+		if (cur.xcatd.active !== 'active')
+			return `${what} needs xcatd running (mysqlsetup backs up and restores through it); start it first; nothing was changed`;
 	}
 	return undefined;
 }
@@ -148,7 +192,8 @@ function switchSteps(cur: Current, d: Desired, ctx: Context): SwitchSteps {
 	const hosts = [...d.addresses, d.vip];
 	if (d.type === 'postgresql') {
 		return {
-			to: 'postgresql', backupDir,
+			to: 'postgresql',
+			backupDir,
 			// nobody writes between the backup and the restore
 			...(running ? { stopXcatd: { argv: ['systemctl', 'stop', 'xcatd'] } } : {}),
 			dump: { argv: ['dumpxCATdb', '-p', backupDir], env: bypass },
@@ -158,19 +203,38 @@ function switchSteps(cur: Current, d: Desired, ctx: Context): SwitchSteps {
 			grant: { argv: ['runuser', '-u', 'postgres', '--', 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', 'xcatdb', '-c', grantSql('xcatadm')] },
 			restore: { argv: ['restorexCATdb', '-p', backupDir], env: bypass },
 			restartDb: { argv: ['systemctl', 'restart', d.pgService] },
-			startXcatd, ...after,
-			cfgloc: formatCfgloc({ engine: 'Pg', fields: [['dbname', 'xcatdb'], ['host', d.vip]], user: 'xcatadm', password: d.password ?? '' }),
+			startXcatd,
+			...after,
+			cfgloc: formatCfgloc({
+				engine: 'Pg',
+				fields: [
+					['dbname', 'xcatdb'],
+					['host', d.vip],
+				],
+				user: 'xcatadm',
+				password: d.password ?? '',
+			}),
 		};
 	}
 	const hostFile = `${backupDir}/mysql-access-hosts`;
 	return {
-		to: 'mysql', backupDir,
+		to: 'mysql',
+		backupDir,
 		dump: { argv: ['dumpxCATdb', '-p', backupDir], env: bypass },
 		hostFile: { path: hostFile, text: `${hosts.join('\n')}\n` },
 		// mysqlsetup backs up, restores and grants the -f hosts itself, with xcatd running
 		setup: { argv: ['mysqlsetup', '-i', '-f', hostFile, '-V'], env: { XCATMYSQLADMIN_PW: d.password ?? '', XCATMYSQLROOT_PW: d.password ?? '' } },
-		startXcatd: { argv: ['systemctl', 'restart', 'xcatd'] }, ...after,
-		cfgloc: formatCfgloc({ engine: 'mysql', fields: [['dbname', 'xcatdb'], ['host', d.vip]], user: 'xcatadmin', password: d.password ?? '' }),
+		startXcatd: { argv: ['systemctl', 'restart', 'xcatd'] },
+		...after,
+		cfgloc: formatCfgloc({
+			engine: 'mysql',
+			fields: [
+				['dbname', 'xcatdb'],
+				['host', d.vip],
+			],
+			user: 'xcatadmin',
+			password: d.password ?? '',
+		}),
 	};
 }
 
@@ -192,35 +256,50 @@ export function ensure(files: DbFiles, cur: Current, d: Desired, here: boolean):
 	const ips = [d.vip, ...d.addresses];
 	if (type === 'postgresql') {
 		const dir = `${files.root}${d.pgData}`;
-		for (const [name, text] of [['pg_hba.conf', files.hba], ['postgresql.conf', files.conf]] as const) {
-			if (text === undefined) return `cfgloc (${files.root}/etc/xcat/cfgloc) names a PostgreSQL database, but there is no ${dir}/${name}${files.root ? '' : `: the database files are not on this host (link ${d.pgData} to the shared data, or give pg_data)`}; nothing was changed`;
+		for (const [name, text] of [
+			['pg_hba.conf', files.hba],
+			['postgresql.conf', files.conf],
+		] as const) {
+			if (text === undefined)
+				return `cfgloc (${files.root}/etc/xcat/cfgloc) names a PostgreSQL database, but there is no ${dir}/${name}${files.root ? '' : `: the database files are not on this host (link ${d.pgData} to the shared data, or give pg_data)`}; nothing was changed`;
 		}
 		const hba = ensureHba(files.hba!, ips);
 		if (hba !== files.hba) edits.push({ path: `${dir}/pg_hba.conf`, what: 'pg_hba.conf', before: files.hba!, after: hba });
 		const conf = ensureListen(files.conf!, ips);
 		if (conf !== files.conf) edits.push({ path: `${dir}/postgresql.conf`, what: 'postgresql.conf', before: files.conf!, after: conf });
 		if (files.autoConf !== undefined && parseListen(files.autoConf).line >= 0) {
-			warnings.push(`${dir}/postgresql.auto.conf sets listen_addresses (ALTER SYSTEM), which wins over postgresql.conf: check it names ${ips.join(', ')}`);
+			warnings.push(
+				`${dir}/postgresql.auto.conf sets listen_addresses (ALTER SYSTEM), which wins over postgresql.conf: check it names ${ips.join(', ')}`,
+			);
 		}
 	}
 	const grants: Cmd[] = [];
 	if (type === 'mysql') {
 		edits.push(...openingEdits(cur.mysql.optionFiles));
 		const mysqlHere = here && cur.mysql.unit.active === 'active';
-		if (mysqlHere && cur.mysql.grantsUnreadable) warnings.push(`the grants of xcatadmin could not be read, so they were not checked: ${cur.mysql.grantsUnreadable}`);
+		if (mysqlHere && cur.mysql.grantsUnreadable)
+			warnings.push(`the grants of xcatadmin could not be read, so they were not checked: ${cur.mysql.grantsUnreadable}`);
 		const missing = mysqlHere && cur.mysql.grants ? ungranted(cur.mysql.grants, ips) : [];
-		if (missing.length && d.password === undefined) warnings.push(`xcatadmin is not granted xcatdb from ${missing.join(', ')}: give password to grant it (as mysqlsetup -u -f would)`);
+		if (missing.length && d.password === undefined)
+			warnings.push(`xcatadmin is not granted xcatdb from ${missing.join(', ')}: give password to grant it (as mysqlsetup -u -f would)`);
 		else if (missing.length) grants.push({ argv: ['mysql', '--batch'], input: grantSqlFor(missing, d.password!) });
 	}
 	if ((type === 'postgresql' || type === 'mysql') && files.cfgloc !== undefined && cfglocHost(parseCfgloc(files.cfgloc)) !== d.vip) {
 		edits.push({ path: `${files.root}/etc/xcat/cfgloc`, what: 'cfgloc', before: files.cfgloc, after: withCfglocHost(files.cfgloc, d.vip) });
 	}
-	const dbEdit = edits.some((e) => e.what === 'postgresql.conf' || e.what === 'my.cnf') ? 'restart' : edits.some((e) => e.what === 'pg_hba.conf') ? 'reload' : 'none';
+	const dbEdit = edits.some((e) => e.what === 'postgresql.conf' || e.what === 'my.cnf')
+		? 'restart'
+		: edits.some((e) => e.what === 'pg_hba.conf')
+			? 'reload'
+			: 'none';
 	const service = dbService(d, type) ?? '';
 	const dbHere = here && (type === 'mysql' ? cur.mysql.unit : cur.pg).active === 'active';
 	const db = dbHere ? dbEdit : 'none';
 	if (dbEdit !== 'none' && !dbHere) {
-		const where = type === 'mysql' ? 'the changed option files take effect at its next start' : `the changed PostgreSQL files take effect where it runs after a ${dbEdit} (or at its next start)`;
+		const where =
+			type === 'mysql'
+				? 'the changed option files take effect at its next start'
+				: `the changed PostgreSQL files take effect where it runs after a ${dbEdit} (or at its next start)`;
 		warnings.push(`${service} does not run here: ${where}`);
 	}
 	const restartXcatd = here && cur.xcatd.active === 'active' && (db === 'restart' || edits.some((e) => e.what === 'cfgloc'));

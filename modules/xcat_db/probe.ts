@@ -23,7 +23,11 @@ export interface DbFiles {
 	pgData: 'absent' | 'empty' | 'cluster' | 'other';
 }
 
-export interface Unit { load: string; active: string; enabled: string }
+export interface Unit {
+	load: string;
+	active: string;
+	enabled: string;
+}
 
 export interface MysqlHere {
 	unit: Unit;
@@ -52,7 +56,11 @@ export interface Current {
 export const NO_MYSQL: MysqlHere = { unit: { load: '', active: '', enabled: '' }, optionFiles: [], hasXcatdb: false };
 
 const text = (p: string) => readFile(p, 'utf8').catch(() => undefined);
-const exists = (p: string) => stat(p).then(() => true, () => false);
+const exists = (p: string) =>
+	stat(p).then(
+		() => true,
+		() => false,
+	);
 
 export async function readDbFiles(root: string, pgData: string): Promise<DbFiles> {
 	const etc = `${root}/etc/xcat`;
@@ -65,7 +73,12 @@ export async function readDbFiles(root: string, pgData: string): Promise<DbFiles
 		sqliteTables: (entries ?? []).some((e) => e.endsWith('.sqlite')),
 		pgData: pgEntries === undefined ? 'absent' : pgEntries.length === 0 ? 'empty' : pgEntries.includes('PG_VERSION') ? 'cluster' : 'other',
 	};
-	const [cfgloc, hba, conf, autoConf] = await Promise.all([text(`${etc}/cfgloc`), text(`${data}/pg_hba.conf`), text(`${data}/postgresql.conf`), text(`${data}/postgresql.auto.conf`)]);
+	const [cfgloc, hba, conf, autoConf] = await Promise.all([
+		text(`${etc}/cfgloc`),
+		text(`${data}/pg_hba.conf`),
+		text(`${data}/postgresql.conf`),
+		text(`${data}/postgresql.auto.conf`),
+	]);
 	return {
 		...files,
 		...(cfgloc !== undefined ? { cfgloc } : {}),
@@ -90,7 +103,14 @@ export async function lsxcatd(read: Read): Promise<{ rc: number; stdout: string;
 
 export async function onPath(name: string): Promise<boolean> {
 	for (const dir of (xcatEnv().PATH ?? '').split(':')) {
-		if (dir && await access(`${dir}/${name}`, constants.X_OK).then(() => true, () => false)) return true;
+		if (
+			dir &&
+			(await access(`${dir}/${name}`, constants.X_OK).then(
+				() => true,
+				() => false,
+			))
+		)
+			return true;
 	}
 	return false;
 }
@@ -101,7 +121,10 @@ export async function readOptionFiles(): Promise<OptionFile[]> {
 	const out: OptionFile[] = [];
 	for (const spec of SERVER_OPTION_FILES) {
 		const paths = spec.endsWith('/*.cnf')
-			? ((await readdir(dirname(spec)).catch(() => [] as string[])).filter((n) => n.endsWith('.cnf')).sort().map((n) => `${dirname(spec)}/${n}`))
+			? (await readdir(dirname(spec)).catch(() => [] as string[]))
+					.filter((n) => n.endsWith('.cnf'))
+					.sort()
+					.map((n) => `${dirname(spec)}/${n}`)
 			: [spec];
 		for (const p of paths) {
 			const real = await realpath(p).catch(() => undefined);
@@ -122,20 +145,31 @@ export async function probeMysql(read: Read, d: Desired): Promise<MysqlHere> {
 	// root through the server's socket: how Debian's MariaDB lets root in, and how mysqlsetup connects
 	const r = await read(['mysql', '--batch', '--skip-column-names', '-e', GRANTS_QUERY], { timeoutMs: 30_000 });
 	if (r.rc !== 0) return { ...here, grantsUnreadable: `mysql -e "${GRANTS_QUERY}" failed (rc ${r.rc}): ${r.stderr.trim().split('\n').slice(-1)[0] ?? ''}` };
-	return { ...here, grants: r.stdout.split('\n').map((l) => l.trim()).filter(Boolean) };
+	return {
+		...here,
+		grants: r.stdout
+			.split('\n')
+			.map((l) => l.trim())
+			.filter(Boolean),
+	};
 }
 
 export async function probe(read: Read, d: Desired): Promise<Current> {
-	if (d.path !== undefined && !await exists(d.path)) throw new ModuleError(`path ${d.path} does not exist: give the shared root (e.g. /HA), mounted`, { path: d.path });
+	if (d.path !== undefined && !(await exists(d.path)))
+		throw new ModuleError(`path ${d.path} does not exist: give the shared root (e.g. /HA), mounted`, { path: d.path });
 	const local = await readDbFiles('', d.pgData);
 	let shared: Current['shared'];
 	if (d.path !== undefined) {
 		const mine = await realpath('/etc/xcat').catch(() => '/etc/xcat');
 		const theirs = await realpath(`${d.path}/etc/xcat`).catch(() => `${d.path}/etc/xcat`);
-		shared = mine === theirs ? { ...local, root: d.path, linked: true } : { ...await readDbFiles(d.path, d.pgData), linked: false };
+		shared = mine === theirs ? { ...local, root: d.path, linked: true } : { ...(await readDbFiles(d.path, d.pgData)), linked: false };
 	}
 	const [xcatdUnit, pg, addrs, pgsqlsetup, mysqlsetup, mysql] = await Promise.all([
-		unit(read, 'xcatd'), unit(read, d.pgService), read(['ip', '-o', '-4', 'addr', 'show']), onPath('pgsqlsetup'), onPath('mysqlsetup'),
+		unit(read, 'xcatd'),
+		unit(read, d.pgService),
+		read(['ip', '-o', '-4', 'addr', 'show']),
+		onPath('pgsqlsetup'),
+		onPath('mysqlsetup'),
 		d.type === 'mysql' ? probeMysql(read, d) : Promise.resolve(NO_MYSQL),
 	]);
 	if (addrs.rc !== 0) throw commandFailed(addrs);

@@ -12,7 +12,14 @@ export function rowsOfDump(files: ReadonlyMap<string, string>): Rows {
 		const table = name.slice(0, -4);
 		const parsed = parseTabdump(text);
 		if (!parsed.ok) throw new Error(`${name} of the dump is not tabdump output (line ${parsed.line}: ${parsed.error})`);
-		rows.set(table, text.split('\n').slice(1).filter((l) => l !== '').sort());
+		rows.set(
+			table,
+			text
+				.split('\n')
+				.slice(1)
+				.filter((l) => l !== '')
+				.sort(),
+		);
 	}
 	return rows;
 }
@@ -26,8 +33,12 @@ export function compareRows(before: Rows, after: Rows): string[] {
 	const problems: string[] = [];
 	for (const [table, rows] of before) {
 		const now = after.get(table);
-		if (!now) { if (rows.length) problems.push(`${table}: missing (had ${rows.length} rows)`); continue; }
-		const lost = missingFrom(rows, now), added = missingFrom(now, rows);
+		if (!now) {
+			if (rows.length) problems.push(`${table}: missing (had ${rows.length} rows)`);
+			continue;
+		}
+		const lost = missingFrom(rows, now),
+			added = missingFrom(now, rows);
 		if (lost || added) problems.push(`${table}: ${rows.length} rows before, ${now.length} after (${lost} lost or changed, ${added} new)`);
 	}
 	return problems;
@@ -35,9 +46,17 @@ export function compareRows(before: Rows, after: Rows): string[] {
 
 /** How many of A's rows (a multiset, sorted) are not in B (sorted). */
 function missingFrom(a: string[], b: string[]): number {
-	let i = 0, j = 0, missing = 0;
+	let i = 0,
+		j = 0,
+		missing = 0;
 	while (i < a.length) {
-		if (j >= b.length || a[i]! < b[j]!) { missing++; i++; } else if (a[i] === b[j]) { i++; j++; } else j++;
+		if (j >= b.length || a[i]! < b[j]!) {
+			missing++;
+			i++;
+		} else if (a[i] === b[j]) {
+			i++;
+			j++;
+		} else j++;
 	}
 	return missing;
 }

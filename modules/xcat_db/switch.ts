@@ -19,7 +19,10 @@ async function readDump(dir: string): Promise<Rows> {
 	return rowsOfDump(files);
 }
 
-export interface Switched { rows: Record<string, number>; backupDir: string }
+export interface Switched {
+	rows: Record<string, number>;
+	backupDir: string;
+}
 
 export async function runSwitch(r: Runner, s: SwitchSteps, cur: Current, d: Desired, stamp: string): Promise<Switched> {
 	// the files a switch writes are new (pgsqlsetup's), or the originals put back: no .xcat-ha.orig of those
@@ -31,10 +34,19 @@ export async function runSwitch(r: Runner, s: SwitchSteps, cur: Current, d: Desi
 	try {
 		await run(r, s.dump);
 		before = await readDump(s.backupDir);
-		if (!before.get('site')?.length) throw new Error(`the backup in ${s.backupDir} has no site rows: the ${cur.xcatd.engine ?? 'sqlite'} database did not answer`);
+		if (!before.get('site')?.length)
+			throw new Error(`the backup in ${s.backupDir} has no site rows: the ${cur.xcatd.engine ?? 'sqlite'} database did not answer`);
 	} catch (err) {
-		const back = s.stopXcatd ? await run(r, { argv: ['systemctl', 'start', 'xcatd'] }).then(() => ' (xcatd started again)', (e: Error) => ` (starting xcatd again failed: ${e.message})`) : '';
-		throw new ModuleError(`backing up xCAT's database failed, so nothing was switched${back}: ${(err as Error).message}`, { commands: r.log, files: r.written });
+		const back = s.stopXcatd
+			? await run(r, { argv: ['systemctl', 'start', 'xcatd'] }).then(
+					() => ' (xcatd started again)',
+					(e: Error) => ` (starting xcatd again failed: ${e.message})`,
+				)
+			: '';
+		throw new ModuleError(`backing up xCAT's database failed, so nothing was switched${back}: ${(err as Error).message}`, {
+			commands: r.log,
+			files: r.written,
+		});
 	}
 
 	let optionEdits: Edit[] = [];
@@ -73,21 +85,36 @@ export async function runSwitch(r: Runner, s: SwitchSteps, cur: Current, d: Desi
 			? `Restoring the previous configuration did not fully work: ${restored.problems.join('; ')}. Done: ${restored.done.join(', ') || 'nothing'}`
 			: `The previous configuration is back: ${restored.done.join(', ')}`;
 		throw new ModuleError(`switching xCAT's database from sqlite to ${s.to} failed: ${cause}. ${how}. Every table is backed up in ${s.backupDir}.`, {
-			commands: r.log, files: r.written, switched: false, restored: restored.problems.length === 0, backup_dir: s.backupDir,
+			commands: r.log,
+			files: r.written,
+			switched: false,
+			restored: restored.problems.length === 0,
+			backup_dir: s.backupDir,
 		});
 	}
 }
 
 /** Back to the configuration before the switch, step by step, each failure noted and the rest still done. */
 async function rollback(r: Runner, cur: Current, d: Desired, stamp: string, optionEdits: Edit[]): Promise<{ done: string[]; problems: string[] }> {
-	const done: string[] = [], problems: string[] = [];
+	const done: string[] = [],
+		problems: string[] = [];
 	const attempt = async (what: string, fn: () => Promise<unknown>) => {
-		try { await fn(); done.push(what); } catch (e) { problems.push(`${what}: ${(e as Error).message}`); }
+		try {
+			await fn();
+			done.push(what);
+		} catch (e) {
+			problems.push(`${what}: ${(e as Error).message}`);
+		}
 	};
 	await attempt('xcatd stopped', () => run(r, { argv: ['systemctl', 'stop', 'xcatd'] }));
 	if (cur.local.cfgloc !== undefined) {
 		await attempt(`${CFGLOC} as it was`, () => write(r, CFGLOC, cur.local.cfgloc!, 0o600));
-	} else if (await stat(CFGLOC).then(() => true, () => false)) {
+	} else if (
+		await stat(CFGLOC).then(
+			() => true,
+			() => false,
+		)
+	) {
 		const aside = `${CFGLOC}.xcat-ha-failed-${stamp}`;
 		await attempt(`${CFGLOC} moved aside to ${aside} (xCAT is on SQLite without it)`, () => rename(CFGLOC, aside));
 	}
@@ -112,10 +139,13 @@ async function rollback(r: Runner, cur: Current, d: Desired, stamp: string, opti
 		// xcatdb did not exist before (else the switch is refused): it holds a copy of the SQLite data only
 		const now = await probeMysql(r.ctx.read, d);
 		if (now.unit.active === 'active' && now.hasXcatdb) {
-			await attempt('the new xcatdb database dropped (it held a copy of the SQLite data only)', () => run(r, { argv: ['mysql', '--batch', '-e', 'DROP DATABASE IF EXISTS xcatdb'] }));
+			await attempt('the new xcatdb database dropped (it held a copy of the SQLite data only)', () =>
+				run(r, { argv: ['mysql', '--batch', '-e', 'DROP DATABASE IF EXISTS xcatdb'] }),
+			);
 		}
 		if (cur.mysql.unit.active !== 'active') await attempt(`${d.mysqlService} stopped`, () => run(r, { argv: ['systemctl', 'stop', d.mysqlService] }));
-		if (cur.mysql.unit.enabled !== 'enabled') await attempt(`${d.mysqlService} disabled`, () => run(r, { argv: ['systemctl', 'disable', '--quiet', d.mysqlService] }));
+		if (cur.mysql.unit.enabled !== 'enabled')
+			await attempt(`${d.mysqlService} disabled`, () => run(r, { argv: ['systemctl', 'disable', '--quiet', d.mysqlService] }));
 		for (const edit of optionEdits) await attempt(`${edit.path} as it was`, () => write(r, edit.path, edit.before));
 	}
 	if (cur.xcatd.active === 'active') {

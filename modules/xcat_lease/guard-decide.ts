@@ -24,7 +24,11 @@ const int = (v: unknown, min: number, max: number): v is number => Number.isInte
 /** The configuration file, checked; each problem names the field. */
 export function parseConfig(text: string): { config?: GuardConfig; errors: string[] } {
 	let v: any;
-	try { v = JSON.parse(text); } catch { return { errors: ['the configuration is not JSON'] }; }
+	try {
+		v = JSON.parse(text);
+	} catch {
+		return { errors: ['the configuration is not JSON'] };
+	}
 	const errors: string[] = [];
 	if (typeof v?.lease_path !== 'string' || !v.lease_path.startsWith('/')) errors.push('lease_path must be an absolute path');
 	if (typeof v?.holder !== 'string' || !isHostName(v.holder)) errors.push('holder must be a host name');
@@ -36,17 +40,38 @@ export function parseConfig(text: string): { config?: GuardConfig; errors: strin
 	const stop = v?.stop_timeout_ms ?? 2000;
 	if (!int(stop, 100, 600_000)) errors.push('stop_timeout_ms must be 100..600000');
 	const vip = v?.vip;
-	if (typeof vip?.address !== 'string' || !isIPv4(vip.address) || !int(vip?.prefix, 1, 32) || typeof vip?.interface !== 'string' || !IFNAME.test(vip.interface)) {
+	if (
+		typeof vip?.address !== 'string' ||
+		!isIPv4(vip.address) ||
+		!int(vip?.prefix, 1, 32) ||
+		typeof vip?.interface !== 'string' ||
+		!IFNAME.test(vip.interface)
+	) {
 		errors.push('vip must be {address: IPv4, prefix: 1..32, interface: a base interface name}');
 	}
 	if (errors.length) return { errors };
-	return { config: { lease_path: v.lease_path, holder: v.holder, generation: v.generation, interval_ms: v.interval_ms, deadline_ms: v.deadline_ms, units: v.units, stop_timeout_ms: stop, vip: { address: vip.address, prefix: vip.prefix, interface: vip.interface } }, errors: [] };
+	return {
+		config: {
+			lease_path: v.lease_path,
+			holder: v.holder,
+			generation: v.generation,
+			interval_ms: v.interval_ms,
+			deadline_ms: v.deadline_ms,
+			units: v.units,
+			stop_timeout_ms: stop,
+			vip: { address: vip.address, prefix: vip.prefix, interface: vip.interface },
+		},
+		errors: [],
+	};
 }
 
 /** Why the lease is no longer this MN's term, or undefined while it is. */
 export function notOurs(cfg: GuardConfig, lease: Lease | null): string | undefined {
 	if (!lease) return `the lease ${cfg.lease_path} is gone`;
-	if (lease.holder !== cfg.holder) return lease.holder ? `the lease is held by ${lease.holder} (generation ${lease.generation})` : `the lease was released (generation ${lease.generation})`;
+	if (lease.holder !== cfg.holder)
+		return lease.holder
+			? `the lease is held by ${lease.holder} (generation ${lease.generation})`
+			: `the lease was released (generation ${lease.generation})`;
 	if (lease.generation !== cfg.generation) return `the lease is at generation ${lease.generation}, not ${cfg.generation}: this MN's term ended`;
 	return undefined;
 }
@@ -77,7 +102,10 @@ export function decide(cfg: GuardConfig, s: GuardState, nowMs: number): Verdict 
 	if (s.lost) return { stepDown: true, reason: s.lost };
 	const since = nowMs - s.lastOkMs;
 	if (since >= cfg.deadline_ms) {
-		return { stepDown: true, reason: `the lease could not be renewed for ${Math.round(since)} ms (deadline ${cfg.deadline_ms} ms)${s.lastError ? `: ${s.lastError}` : ''}` };
+		return {
+			stepDown: true,
+			reason: `the lease could not be renewed for ${Math.round(since)} ms (deadline ${cfg.deadline_ms} ms)${s.lastError ? `: ${s.lastError}` : ''}`,
+		};
 	}
 	return { stepDown: false };
 }

@@ -33,13 +33,18 @@ function leaseIo(cfg: GuardConfig) {
 	process.on('message', async ({ id, op }: Request) => {
 		let reply: Reply;
 		try {
-			reply = await withLock(cfg.lease_path, `${cfg.holder} lease guard`, () => {
-				const lease = readLease(cfg.lease_path);
-				const lost = notOurs(cfg, lease);
-				if (lost) return { id, lost };
-				writeLease(cfg.lease_path, op === 'renew' ? renewed(cfg, lease!, new Date()) : withoutHeartbeat(lease!));
-				return { id, ok: true as const };
-			}, (why) => log(4, why));
+			reply = await withLock(
+				cfg.lease_path,
+				`${cfg.holder} lease guard`,
+				() => {
+					const lease = readLease(cfg.lease_path);
+					const lost = notOurs(cfg, lease);
+					if (lost) return { id, lost };
+					writeLease(cfg.lease_path, op === 'renew' ? renewed(cfg, lease!, new Date()) : withoutHeartbeat(lease!));
+					return { id, ok: true as const };
+				},
+				(why) => log(4, why),
+			);
 		} catch (e) {
 			reply = { id, error: (e as Error).message };
 		}
@@ -49,9 +54,15 @@ function leaseIo(cfg: GuardConfig) {
 
 async function main() {
 	const file = process.argv[2] ?? '/etc/xcat-ha/lease-guard.json';
-	const text = await readFile(file, 'utf8').catch((e: Error) => { log(3, `cannot read ${file}: ${e.message}`); process.exit(2); });
+	const text = await readFile(file, 'utf8').catch((e: Error) => {
+		log(3, `cannot read ${file}: ${e.message}`);
+		process.exit(2);
+	});
 	const { config: cfg, errors } = parseConfig(text);
-	if (!cfg) { log(3, `${file}: ${errors.join('; ')}`); process.exit(2); }
+	if (!cfg) {
+		log(3, `${file}: ${errors.join('; ')}`);
+		process.exit(2);
+	}
 
 	const io: ChildProcess = fork(__filename, [IO_FLAG, JSON.stringify(cfg)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 	const state: GuardState = { lastOkMs: performance.now() };
@@ -59,9 +70,17 @@ async function main() {
 	let nextId = 1;
 	let done = false;
 	const pending = new Map<number, (r: Reply) => void>();
-	io.on('message', (r: Reply) => { pending.get(r.id)?.(r); pending.delete(r.id); });
+	io.on('message', (r: Reply) => {
+		pending.get(r.id)?.(r);
+		pending.delete(r.id);
+	});
 	// without its I/O process nothing is renewed: the deadline decides, as for a hung storage
-	io.on('exit', (code, signal) => { if (!done) { state.lastError = `the lease I/O process ended (${signal ?? code})`; log(3, state.lastError); } });
+	io.on('exit', (code, signal) => {
+		if (!done) {
+			state.lastError = `the lease I/O process ended (${signal ?? code})`;
+			log(3, state.lastError);
+		}
+	});
 	const ask = (op: Request['op']) => {
 		const id = nextId++;
 		const reply = new Promise<Reply>((r) => pending.set(id, r));
@@ -96,7 +115,12 @@ async function main() {
 
 	const renewTimer = setInterval(renew, cfg.interval_ms);
 	const checkTimer = setInterval(check, Math.max(20, Math.min(100, cfg.interval_ms / 4)));
-	const finish = (code: number) => { clearInterval(renewTimer); clearInterval(checkTimer); io.kill('SIGKILL'); process.exit(code); };
+	const finish = (code: number) => {
+		clearInterval(renewTimer);
+		clearInterval(checkTimer);
+		io.kill('SIGKILL');
+		process.exit(code);
+	};
 
 	async function stepDown(reason: string) {
 		done = true;
@@ -104,14 +128,20 @@ async function main() {
 		log(2, `stepping down ${cfg!.holder} at once: ${reason}`);
 		const c = stepDownCommands(cfg!);
 		const vip = await runCommand(c.vip, { timeoutMs: 2000 });
-		log(vip.rc === 0 ? 2 : 4, `VIP ${cfg!.vip.address} ${vip.rc === 0 ? 'removed' : `not removed (rc ${vip.rc}: ${vip.stderr.trim()})`} after ${Math.round(performance.now() - t0)} ms`);
+		log(
+			vip.rc === 0 ? 2 : 4,
+			`VIP ${cfg!.vip.address} ${vip.rc === 0 ? 'removed' : `not removed (rc ${vip.rc}: ${vip.stderr.trim()})`} after ${Math.round(performance.now() - t0)} ms`,
+		);
 		const stop = await runCommand(c.stop, { timeoutMs: cfg!.stop_timeout_ms });
 		if (stop.rc !== 0) {
 			log(3, `${showCommand(c.stop)} did not end well in ${cfg!.stop_timeout_ms} ms (rc ${stop.rc}: ${stop.stderr.trim()}): killing the services`);
 			const kill = await runCommand(c.kill, { timeoutMs: 2000 });
 			if (kill.rc !== 0) log(3, `${showCommand(c.kill)} failed (rc ${kill.rc}): ${kill.stderr.trim()}`);
 		}
-		log(2, `stepped down: VIP gone and services [${cfg!.units.join(', ')}] stopped ${Math.round(performance.now() - t0)} ms after the decision (${reason})`);
+		log(
+			2,
+			`stepped down: VIP gone and services [${cfg!.units.join(', ')}] stopped ${Math.round(performance.now() - t0)} ms after the decision (${reason})`,
+		);
 		finish(1);
 	}
 
@@ -131,6 +161,9 @@ async function main() {
 	process.on('SIGTERM', () => void stop());
 	process.on('SIGINT', () => void stop());
 
-	log(6, `guarding the lease ${cfg.lease_path} of ${cfg.holder} (generation ${cfg.generation}): renewal every ${cfg.interval_ms} ms, step-down after ${cfg.deadline_ms} ms without one`);
+	log(
+		6,
+		`guarding the lease ${cfg.lease_path} of ${cfg.holder} (generation ${cfg.generation}): renewal every ${cfg.interval_ms} ms, step-down after ${cfg.deadline_ms} ms without one`,
+	);
 	renew();
 }

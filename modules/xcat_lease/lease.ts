@@ -28,14 +28,28 @@ const count = (v: unknown): v is number => Number.isInteger(v) && (v as number) 
 /** Checks a decoded value is a lease; WHAT names it in the error (a file, an option). */
 export function toLease(value: unknown, what: string, text: string): Lease {
 	const v = value as Partial<Lease> | null;
-	if (!v || typeof v !== 'object' || Array.isArray(v) || !(v.holder === null || typeof v.holder === 'string') || !Number.isInteger(v.generation) || typeof v.since !== 'string') {
+	if (
+		!v ||
+		typeof v !== 'object' ||
+		Array.isArray(v) ||
+		!(v.holder === null || typeof v.holder === 'string') ||
+		!Number.isInteger(v.generation) ||
+		typeof v.since !== 'string'
+	) {
 		throw new ModuleError(`${what} is not a lease (needs holder, generation, since): ${text.slice(0, 200)}`);
 	}
-	const lease: Lease = { holder: v.holder, generation: v.generation!, since: v.since, ...(typeof v.taken_from === 'string' ? { taken_from: v.taken_from } : {}) };
+	const lease: Lease = {
+		holder: v.holder,
+		generation: v.generation!,
+		since: v.since,
+		...(typeof v.taken_from === 'string' ? { taken_from: v.taken_from } : {}),
+	};
 	// a lease written before the heartbeat existed has none of these fields, and stays readable
 	if (v.heartbeat !== undefined) {
 		if (!count(v.heartbeat) || typeof v.renewed !== 'string' || !count(v.deadline_ms) || !count(v.interval_ms)) {
-			throw new ModuleError(`${what} has a broken heartbeat (needs heartbeat, renewed, deadline_ms, interval_ms as whole numbers): ${text.slice(0, 200)}`);
+			throw new ModuleError(
+				`${what} has a broken heartbeat (needs heartbeat, renewed, deadline_ms, interval_ms as whole numbers): ${text.slice(0, 200)}`,
+			);
 		}
 		Object.assign(lease, { heartbeat: v.heartbeat, renewed: v.renewed, deadline_ms: v.deadline_ms, interval_ms: v.interval_ms });
 	}
@@ -44,7 +58,11 @@ export function toLease(value: unknown, what: string, text: string): Lease {
 
 export function parseLease(text: string, path: string): Lease {
 	let value: unknown;
-	try { value = JSON.parse(text); } catch { throw new ModuleError(`${path} is not a lease (not JSON): ${JSON.stringify(text.slice(0, 80))}`); }
+	try {
+		value = JSON.parse(text);
+	} catch {
+		throw new ModuleError(`${path} is not a lease (not JSON): ${JSON.stringify(text.slice(0, 80))}`);
+	}
 	return toLease(value, path, text);
 }
 
@@ -65,5 +83,7 @@ export const sameTerm = (a: Lease | null, b: Lease | null): boolean =>
 export function describeLease(lease: Lease | null): string {
 	if (!lease) return 'no lease\n';
 	const guard = lease.heartbeat !== undefined ? `, heartbeat ${lease.heartbeat} renewed ${lease.renewed}, guard deadline ${lease.deadline_ms} ms` : '';
-	return lease.holder ? `held by ${lease.holder} (generation ${lease.generation}, since ${lease.since}${guard})\n` : `free (generation ${lease.generation}, released ${lease.since})\n`;
+	return lease.holder
+		? `held by ${lease.holder} (generation ${lease.generation}, since ${lease.since}${guard})\n`
+		: `free (generation ${lease.generation}, released ${lease.since})\n`;
 }

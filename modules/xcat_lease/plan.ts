@@ -52,7 +52,8 @@ export function plan(current: Lease | null, want: Want, now: Date, seen?: Observ
 			return {
 				kind: 'refuse',
 				extra: { holder_alive: true, heartbeat_age_ms: seen.stillMs, heartbeat: current!.heartbeat, previous_heartbeat: seen.first.heartbeat },
-				msg: `${holder}'s lease guard is still renewing the lease (heartbeat ${seen.first.heartbeat} -> ${current!.heartbeat} within ${seen.stillMs} ms), so ${holder} is alive: ` +
+				msg:
+					`${holder}'s lease guard is still renewing the lease (heartbeat ${seen.first.heartbeat} -> ${current!.heartbeat} within ${seen.stillMs} ms), so ${holder} is alive: ` +
 					`it is not taken over. Deactivate ${holder} (planned failover), or fence it so that its BMC reports power off`,
 			};
 		}
@@ -60,7 +61,8 @@ export function plan(current: Lease | null, want: Want, now: Date, seen?: Observ
 			return {
 				kind: 'refuse',
 				extra: { holder_alive: null, stale_after_ms: needMs },
-				msg: `${holder}'s heartbeat must stay still for ${needMs} ms (its guard's deadline ${current!.deadline_ms} ms plus one renewal of ${current!.interval_ms} ms) ` +
+				msg:
+					`${holder}'s heartbeat must stay still for ${needMs} ms (its guard's deadline ${current!.deadline_ms} ms plus one renewal of ${current!.interval_ms} ms) ` +
 					`before it can be taken over, longer than stale_wait_ms (${want.staleWaitMs ?? 0} ms): raise stale_wait_ms`,
 			};
 		}
@@ -70,7 +72,8 @@ export function plan(current: Lease | null, want: Want, now: Date, seen?: Observ
 	const given = want.takeoverFrom ? ` (takeover_from names ${want.takeoverFrom}, not the holder)` : '';
 	return {
 		kind: 'refuse',
-		msg: `the activation lease is held by ${holder} (generation ${generation}, since ${current!.since})${given}: ` +
+		msg:
+			`the activation lease is held by ${holder} (generation ${generation}, since ${current!.since})${given}: ` +
 			`deactivate ${holder} first (planned failover), or confirm it is down and take over from it (unplanned failover)`,
 	};
 }
@@ -83,7 +86,8 @@ function restore(current: Lease | null, want: Want, since: string): Plan {
 	if (!ours) {
 		if (sameTerm(current, found)) return { kind: 'keep', lease: current, note: 'the lease is already as it was found' };
 		return {
-			kind: 'keep', lease: current,
+			kind: 'keep',
+			lease: current,
 			note: `the lease is not the one ${want.holder} took (it is ${current?.holder ?? 'free'}, generation ${current?.generation ?? 0}): left as it is`,
 		};
 	}

@@ -11,7 +11,9 @@ export function readLease(path: string): Lease | null {
 	// before the open: a FIFO would block the read forever, a directory or a link loop gives a bare errno
 	requireRegularOrAbsent('path', path);
 	let text: string;
-	try { text = readFileSync(path, 'utf8'); } catch (e) {
+	try {
+		text = readFileSync(path, 'utf8');
+	} catch (e) {
 		if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
 		throw e;
 	}
@@ -25,11 +27,20 @@ const LOCK_WAIT_MS = 5_000;
  * stopped is taken over, and NOTE says so); waits up to 5 s for a live holder to finish
  */
 export function withLock<T>(path: string, owner: string, body: () => T, note?: (why: string) => void, stopped?: LockOptions['stopped']): Promise<T> {
-	return withDirLock(`${path}.lock`, owner, {
-		waitMs: LOCK_WAIT_MS,
-		...(stopped ? { stopped } : {}),
-		busy: (lock, _owner, age) => new ModuleError(`the lease lock ${lock} has existed for ${age} s: another activation is running, or one was killed (remove ${lock} once you are sure none runs)`),
-	}, body, note);
+	return withDirLock(
+		`${path}.lock`,
+		owner,
+		{
+			waitMs: LOCK_WAIT_MS,
+			...(stopped ? { stopped } : {}),
+			busy: (lock, _owner, age) =>
+				new ModuleError(
+					`the lease lock ${lock} has existed for ${age} s: another activation is running, or one was killed (remove ${lock} once you are sure none runs)`,
+				),
+		},
+		body,
+		note,
+	);
 }
 
 /**
@@ -38,8 +49,10 @@ export function withLock<T>(path: string, owner: string, body: () => T, note?: (
  * xcat_lease and the guard lock with. A guard frozen while it held the lock, then powered off by the
  * fence, leaves it behind; nothing on its host can run again to release it.
  */
-export const stoppedHolder = (from: string) => (o: LockOwner): string | null =>
-	o.name === from || o.name === `${from} lease guard` ? `its owner (${o.name}, on ${o.host}) is ${from}, which this takeover proved stopped` : null;
+export const stoppedHolder =
+	(from: string) =>
+	(o: LockOwner): string | null =>
+		o.name === from || o.name === `${from} lease guard` ? `its owner (${o.name}, on ${o.host}) is ${from}, which this takeover proved stopped` : null;
 
 export function writeLease(path: string, lease: Lease): void {
 	writeFileAtomic(path, formatLease(lease), { mode: 0o644 });

@@ -10,7 +10,11 @@ export interface Current {
 	missing: string[];
 }
 
-export interface LsdefRun { rc: number; stdout: string; stderr: string }
+export interface LsdefRun {
+	rc: number;
+	stdout: string;
+	stderr: string;
+}
 
 export type Reading = { ok: true; current: Current } | { ok: false; msg: string };
 
@@ -25,11 +29,18 @@ export function readLsdef(type: ObjectType, requested: readonly string[], run: L
 	const parsed = parseLsdef(`${run.stdout}\n${run.stderr}`);
 	if (parsed.invalidAttributes.length) {
 		const first = parsed.errors.find((e) => e.kind === 'invalid-attribute')!;
-		return { ok: false, msg: `attributes ${parsed.invalidAttributes.join(', ')}: xCAT has no such attribute for an object of type ${type} (lsdef: ${first.text})` };
+		return {
+			ok: false,
+			msg: `attributes ${parsed.invalidAttributes.join(', ')}: xCAT has no such attribute for an object of type ${type} (lsdef: ${first.text})`,
+		};
 	}
 	const missing = new Set(parsed.missing);
 	if (parsed.empty && type !== 'site' && parsed.objects.size === 0 && missing.size === 0 && run.rc === 0) {
-		if (!names) return { ok: false, msg: `lsdef found no ${type} at all (${(run.stdout || run.stderr).trim()}); name the objects one by one (no noderange) to create them` };
+		if (!names)
+			return {
+				ok: false,
+				msg: `lsdef found no ${type} at all (${(run.stdout || run.stderr).trim()}); name the objects one by one (no noderange) to create them`,
+			};
 		for (const n of names) missing.add(n);
 	}
 	const other = parsed.errors.filter((e) => e.kind === undefined);

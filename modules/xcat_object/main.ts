@@ -22,7 +22,8 @@ defineModule({
 			await verify(ctx, d);
 		}
 		return {
-			changed, ...echo,
+			changed,
+			...echo,
 			objects: p.objects,
 			commands: p.steps,
 			diff: textDiff(`xCAT ${d.type} ${d.name}`, p.before, p.after),

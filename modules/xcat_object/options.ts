@@ -15,8 +15,4 @@ export const options = {
 	state: str({ choices: ['present', 'absent'] as const, default: 'present' }),
 };
 
-export const rules = [
-	requiredIf('type', 'network', ['name']),
-	requiredIf('type', 'node', ['name']),
-	requiredIf('type', 'group', ['name']),
-];
+export const rules = [requiredIf('type', 'network', ['name']), requiredIf('type', 'node', ['name']), requiredIf('type', 'group', ['name'])];

@@ -3,7 +3,10 @@ import { noderangeChunks } from '../xcat/noderange';
 import type { Current } from './current';
 import type { Desired } from './desired';
 
-export interface AttributeChange { before: string; after: string }
+export interface AttributeChange {
+	before: string;
+	after: string;
+}
 export type ObjectChanges = Record<string, Record<string, AttributeChange>>;
 
 export type Plan =
@@ -28,7 +31,10 @@ function planPresent(current: Current, d: Desired, maxChars?: number): Plan {
 		const given = new Map(d.attributes);
 		const lacking = (NEEDED_TO_CREATE[d.type] ?? []).filter((a) => !given.get(a));
 		if (lacking.length) {
-			return { kind: 'refuse', msg: `${describe(current.missing)} of type ${d.type} ${current.missing.length === 1 ? 'does' : 'do'} not exist; creating ${current.missing.length === 1 ? 'it' : 'them'} needs attributes.${lacking.join(' and attributes.')} (xCAT's mkdef refuses a ${d.type} without ${lacking.join(' and ')}); nothing was changed` };
+			return {
+				kind: 'refuse',
+				msg: `${describe(current.missing)} of type ${d.type} ${current.missing.length === 1 ? 'does' : 'do'} not exist; creating ${current.missing.length === 1 ? 'it' : 'them'} needs attributes.${lacking.join(' and attributes.')} (xCAT's mkdef refuses a ${d.type} without ${lacking.join(' and ')}); nothing was changed`,
+			};
 		}
 		const set = d.attributes.filter(([, v]) => v !== '');
 		for (const chunk of noderangeChunks(current.missing, maxChars)) steps.push(['mkdef', '-t', d.type, '-o', chunk, ...set.map(([a, v]) => `${a}=${v}`)]);

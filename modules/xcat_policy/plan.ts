@@ -2,12 +2,19 @@
 import { comparePriority, freePriority } from './priority';
 import type { PolicyRow } from './rows';
 
-export interface Desired { names: string[]; rule: string; state: 'present' | 'absent' }
-export interface RowAction { name: string; priority: string; rule: string; action: 'added' | 'kept' | 'removed' }
+export interface Desired {
+	names: string[];
+	rule: string;
+	state: 'present' | 'absent';
+}
+export interface RowAction {
+	name: string;
+	priority: string;
+	rule: string;
+	action: 'added' | 'kept' | 'removed';
+}
 
-export type Plan =
-	| { kind: 'refuse'; msg: string }
-	| { kind: 'act'; steps: string[][]; rows: RowAction[]; before: string; after: string; warnings: string[] };
+export type Plan = { kind: 'refuse'; msg: string } | { kind: 'act'; steps: string[][]; rows: RowAction[]; before: string; after: string; warnings: string[] };
 
 /** A row that is ours: this name and rule, nothing else that would narrow it. */
 const ours = (r: PolicyRow, name: string, rule: string) => r.name === name && r.rule === rule && !r.restricted;
@@ -25,7 +32,11 @@ export function plan(table: readonly PolicyRow[], d: Desired): Plan {
 			let at = kept[0]?.priority;
 			if (at === undefined) {
 				at = freePriority(taken);
-				if (at === undefined) return { kind: 'refuse', msg: `no free policy priority between 1.2 and 2 for ${name} (${taken.length} rows in the policy table); nothing was changed` };
+				if (at === undefined)
+					return {
+						kind: 'refuse',
+						msg: `no free policy priority between 1.2 and 2 for ${name} (${taken.length} rows in the policy table); nothing was changed`,
+					};
 				taken.push(at);
 				steps.push(['chdef', '-t', 'policy', '-o', at, `name=${name}`, `rule=${d.rule}`]);
 				rows.push({ name, priority: at, rule: d.rule, action: 'added' });
@@ -35,7 +46,9 @@ export function plan(table: readonly PolicyRow[], d: Desired): Plan {
 			const first = at;
 			for (const r of table) {
 				if (r.name === name && r.rule !== d.rule && !r.restricted && !r.disabled && comparePriority(r.priority, first) < 0) {
-					warnings.push(`policy row ${r.priority} gives ${name} the rule ${r.rule} and comes before its ${d.rule} row at ${first}: xCAT applies the first row that matches`);
+					warnings.push(
+						`policy row ${r.priority} gives ${name} the rule ${r.rule} and comes before its ${d.rule} row at ${first}: xCAT applies the first row that matches`,
+					);
 				}
 			}
 		}

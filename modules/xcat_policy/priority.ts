@@ -17,7 +17,8 @@ const numeric = (p: string): number | undefined => (/^\s*\d+(\.\d+)?\s*$/.test(p
 /** true when `candidate` sorts at the same place as an existing priority (same text, or the same number) */
 export function occupies(existing: string, candidate: string): boolean {
 	if (existing === candidate) return true;
-	const a = numeric(existing), b = numeric(candidate);
+	const a = numeric(existing),
+		b = numeric(candidate);
 	return a !== undefined && a === b;
 }
 
@@ -29,7 +30,8 @@ export function freePriority(taken: readonly string[]): string | undefined {
 
 /** for sorting rows as xCAT does: numbers first by value, then the rest by text */
 export function comparePriority(a: string, b: string): number {
-	const x = numeric(a), y = numeric(b);
+	const x = numeric(a),
+		y = numeric(b);
 	if (x !== undefined && y !== undefined) return x - y || (a < b ? -1 : a > b ? 1 : 0);
 	if (x !== undefined) return -1;
 	if (y !== undefined) return 1;

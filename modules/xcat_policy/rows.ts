@@ -19,7 +19,11 @@ export function readPolicy(text: string): { ok: true; rows: PolicyRow[] } | { ok
 	if (missing.length) return { ok: false, msg: `tabdump policy has no column ${missing.join(', ')} (columns: ${parsed.table.columns.join(',')})` };
 	// tabdump prints the header alone (exit 0) when the database does not answer; xcatconfig -i always
 	// writes rows 1, 2, …: an empty table is not one to add our rows to
-	if (parsed.table.rows.length === 0) return { ok: false, msg: 'tabdump policy printed only its header: the xCAT database did not answer, or its policy table is empty (xcatconfig -i writes rows 1, 2, …); nothing was changed' };
+	if (parsed.table.rows.length === 0)
+		return {
+			ok: false,
+			msg: 'tabdump policy printed only its header: the xCAT database did not answer, or its policy table is empty (xcatconfig -i writes rows 1, 2, …); nothing was changed',
+		};
 	const rows = tabdumpRecords(parsed.table).map((r) => ({
 		priority: r.priority ?? '',
 		name: r.name ?? '',

@@ -19,7 +19,10 @@ export interface Applied {
 	failed?: StepReport;
 }
 
-interface Budget { tries: number; ms: number }
+interface Budget {
+	tries: number;
+	ms: number;
+}
 
 /** `consoleConfigs`: where conserver's configuration is looked for (a test points it elsewhere) */
 export async function apply(ctx: Ctx<Args>, planned: readonly Planned[], budget: Budget, consoleConfigs = CONSERVER_CONFIGS): Promise<Applied> {
@@ -37,7 +40,13 @@ export async function apply(ctx: Ctx<Args>, planned: readonly Planned[], budget:
 		}
 	};
 	const record = (step: string, action: StepAction, a: Attempted, extraOutput = ''): StepReport => {
-		const report: StepReport = { step, action, result: a.ok ? (action === 'check' ? 'ok' : 'changed') : 'failed', ms: a.ms, ...(a.attempts > 1 ? { attempts: a.attempts } : {}) };
+		const report: StepReport = {
+			step,
+			action,
+			result: a.ok ? (action === 'check' ? 'ok' : 'changed') : 'failed',
+			ms: a.ms,
+			...(a.attempts > 1 ? { attempts: a.attempts } : {}),
+		};
 		if (!a.ok) report.output = `${a.output.trimEnd()}\n${extraOutput}`.trim();
 		steps.push(report);
 		return report;
@@ -48,7 +57,10 @@ export async function apply(ctx: Ctx<Args>, planned: readonly Planned[], budget:
 			// the database check before xcatd read the site table; without it nothing decides what to run
 			for (const r of resolveRegeneration(site ? p : { ...p, skip: p.skip ?? 'the site table was not read' }, site)) {
 				if (r.warning) ctx.warn(r.warning);
-				if (r.skip) { steps.push({ step: r.name, action: 'regenerate', result: 'skipped', ms: 0, reason: r.skip }); continue; }
+				if (r.skip) {
+					steps.push({ step: r.name, action: 'regenerate', result: 'skipped', ms: 0, reason: r.skip });
+					continue;
+				}
 				const a = await attempt(budget.tries, budget.ms, async (left) => shown(await change(r.argv, { env: xcatEnv(), timeoutMs: left })));
 				const report = record(r.name, 'regenerate', a);
 				if (!a.ok) return { steps, commands, failed: report };
@@ -67,8 +79,14 @@ export async function apply(ctx: Ctx<Args>, planned: readonly Planned[], budget:
 			if (!a.ok) return { steps, commands, failed: report };
 			continue;
 		}
-		if (p.skip) { steps.push({ step: stepName(p), action: p.action, result: 'skipped', ms: 0, reason: p.skip }); continue; }
-		if (!p.needed) { steps.push({ step: stepName(p), action: p.action, result: 'ok', ms: 0 }); continue; }
+		if (p.skip) {
+			steps.push({ step: stepName(p), action: p.action, result: 'skipped', ms: 0, reason: p.skip });
+			continue;
+		}
+		if (!p.needed) {
+			steps.push({ step: stepName(p), action: p.action, result: 'ok', ms: 0 });
+			continue;
+		}
 		// makeconservercf ran just before and may have written a configuration without consoles (no nodes yet)
 		if (p.action === 'start' && roleOf(p.unit) === 'conserver' && (await conserverHasNoConsoles(consoleConfigs))) {
 			steps.push({ step: stepName(p), action: p.action, result: 'skipped', ms: 0, reason: NO_CONSOLES });

@@ -1,7 +1,13 @@
 // Runs one step up to `tries` times within its time budget, pausing between attempts.
 
-export interface Outcome { ok: boolean; output: string }
-export interface Attempted extends Outcome { attempts: number; ms: number }
+export interface Outcome {
+	ok: boolean;
+	output: string;
+}
+export interface Attempted extends Outcome {
+	attempts: number;
+	ms: number;
+}
 
 export const RETRY_PAUSE_MS = 2000;
 
@@ -17,7 +23,10 @@ export async function attempt(tries: number, budgetMs: number, once: (leftMs: nu
 		if (last.ok) break;
 		if (attempts < tries) {
 			if (left() <= pauseMs) {
-				last = { ok: false, output: `${last.output.trimEnd()}\n(no time left for another attempt within the ${Math.round(budgetMs / 1000)} s timeout)\n` };
+				last = {
+					ok: false,
+					output: `${last.output.trimEnd()}\n(no time left for another attempt within the ${Math.round(budgetMs / 1000)} s timeout)\n`,
+				};
 				break;
 			}
 			await new Promise((r) => setTimeout(r, pauseMs));

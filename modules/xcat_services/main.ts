@@ -33,8 +33,12 @@ defineModule({
 			const v = preview(p.steps, site);
 			for (const w of v.warnings) ctx.warn(w);
 			return {
-				changed: v.commands.length > 0, ...echo, steps: v.steps, commands: v.commands,
-				started: unitsChanged(v.steps, 'start'), stopped: unitsChanged(v.steps, 'stop'),
+				changed: v.commands.length > 0,
+				...echo,
+				steps: v.steps,
+				commands: v.commands,
+				started: unitsChanged(v.steps, 'start'),
+				stopped: unitsChanged(v.steps, 'stop'),
 				diff: textDiff('services', p.before, p.after),
 			};
 		}
@@ -42,13 +46,18 @@ defineModule({
 		const done = await apply(ctx, p.steps, { tries: ctx.args.retries, ms: ctx.args.timeout * 1000 });
 		const after = await probeUnits(ctx.read, services).then(describe, () => describe(predict(units, p.steps)));
 		const result = {
-			changed: done.steps.some((s) => s.result === 'changed'), ...echo, steps: done.steps, commands: done.commands,
-			started: unitsChanged(done.steps, 'start'), stopped: unitsChanged(done.steps, 'stop'),
+			changed: done.steps.some((s) => s.result === 'changed'),
+			...echo,
+			steps: done.steps,
+			commands: done.commands,
+			started: unitsChanged(done.steps, 'start'),
+			stopped: unitsChanged(done.steps, 'stop'),
 			diff: textDiff('services', p.before, after),
 		};
 		if (done.failed) {
 			const f = done.failed;
-			const so = state === 'started' ? `started so far: ${result.started.join(', ') || 'none'}` : `stopped so far: ${result.stopped.join(', ') || 'none'}`;
+			const so =
+				state === 'started' ? `started so far: ${result.started.join(', ') || 'none'}` : `stopped so far: ${result.stopped.join(', ') || 'none'}`;
 			const tries = f.attempts ? ` after ${f.attempts} attempts` : '';
 			throw new ModuleError(`step "${f.step}" failed${tries} (${so}):\n${f.output ?? ''}`, result);
 		}

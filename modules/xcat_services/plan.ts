@@ -21,9 +21,7 @@ export type Planned =
 	/** `unit` undefined: that service is not in the list; `skip` set: nothing to regenerate this run */
 	| { kind: 'regenerate'; role: RegenRole; unit?: string; consoleRole?: 'conserver' | 'goconserver'; skip?: string };
 
-export type Plan =
-	| { kind: 'refuse'; msg: string }
-	| { kind: 'act'; steps: Planned[]; warnings: string[]; before: string; after: string };
+export type Plan = { kind: 'refuse'; msg: string } | { kind: 'act'; steps: Planned[]; warnings: string[]; before: string; after: string };
 
 export function plan(units: readonly UnitState[], d: Desired): Plan {
 	const refusal = refuse(units, d);
@@ -36,7 +34,9 @@ export function plan(units: readonly UnitState[], d: Desired): Plan {
 		if (u.load === 'not-found') continue;
 		if (!d.enabled && isEnabled(u.enabled)) {
 			steps.push({ kind: 'unit', action: 'disable', unit: u.unit, needed: true, ...(u.enabled === 'enabled-runtime' ? { runtime: true } : {}) });
-			warnings.push(`${u.unit} was enabled at boot (${u.enabled}): HA services stay disabled, so that a management node that reboots does not start them while its peer is active`);
+			warnings.push(
+				`${u.unit} was enabled at boot (${u.enabled}): HA services stay disabled, so that a management node that reboots does not start them while its peer is active`,
+			);
 		}
 		if (d.enabled && u.enabled === 'disabled') steps.push({ kind: 'unit', action: 'enable', unit: u.unit, needed: true });
 	}
@@ -49,17 +49,26 @@ export function plan(units: readonly UnitState[], d: Desired): Plan {
 		}
 	} else {
 		// the services are started themselves; what activates them on demand is left as it is
-		steps.push(...startSteps(units.filter((u) => !u.triggers), d));
+		steps.push(
+			...startSteps(
+				units.filter((u) => !u.triggers),
+				d,
+			),
+		);
 	}
 	return { kind: 'act', steps, warnings, before: describe(units), after: describe(predict(units, steps)) };
 }
 
 function refuse(units: readonly UnitState[], d: Desired): string | undefined {
 	for (const u of units.filter((x) => !x.triggers)) {
-		if (d.state === 'started' && u.load === 'not-found') return `${u.unit} is not installed on this host (systemd has no such unit): install it or leave it out of services; nothing was changed`;
-		if (d.state === 'started' && u.load === 'masked') return `${u.unit} is masked, so it cannot start: systemctl unmask ${u.unit}, or leave it out of services; nothing was changed`;
-		if (d.state === 'started' && u.load !== 'loaded') return `${u.unit} cannot be loaded by systemd (LoadState=${u.load}): fix its unit file (systemctl status ${u.unit}); nothing was changed`;
-		if (d.enabled && u.enabled === 'masked') return `${u.unit} is masked, so it cannot be enabled: systemctl unmask ${u.unit}, or set enabled: false; nothing was changed`;
+		if (d.state === 'started' && u.load === 'not-found')
+			return `${u.unit} is not installed on this host (systemd has no such unit): install it or leave it out of services; nothing was changed`;
+		if (d.state === 'started' && u.load === 'masked')
+			return `${u.unit} is masked, so it cannot start: systemctl unmask ${u.unit}, or leave it out of services; nothing was changed`;
+		if (d.state === 'started' && u.load !== 'loaded')
+			return `${u.unit} cannot be loaded by systemd (LoadState=${u.load}): fix its unit file (systemctl status ${u.unit}); nothing was changed`;
+		if (d.enabled && u.enabled === 'masked')
+			return `${u.unit} is masked, so it cannot be enabled: systemctl unmask ${u.unit}, or set enabled: false; nothing was changed`;
 	}
 	return undefined;
 }
@@ -79,8 +88,15 @@ function startSteps(units: readonly UnitState[], d: Desired): Planned[] {
 		const role = roles[i]!;
 		if (role === 'xcatd' && !hasDatabase) steps.push({ kind: 'check', what: 'database' });
 		if (regenerate && (role === 'dns' || role === 'dhcp')) steps.push({ kind: 'regenerate', role, unit: u.unit, ...skip });
-		if (regenerate && (role === 'conserver' || role === 'goconserver')) steps.push({ kind: 'regenerate', role: 'console', unit: u.unit, consoleRole: role, ...skip });
-		steps.push({ kind: 'unit', action: 'start', unit: u.unit, needed: !isRunning(u.active) && !u.idle, ...(u.idle && !isRunning(u.active) ? { skip: u.idle } : {}) });
+		if (regenerate && (role === 'conserver' || role === 'goconserver'))
+			steps.push({ kind: 'regenerate', role: 'console', unit: u.unit, consoleRole: role, ...skip });
+		steps.push({
+			kind: 'unit',
+			action: 'start',
+			unit: u.unit,
+			needed: !isRunning(u.active) && !u.idle,
+			...(u.idle && !isRunning(u.active) ? { skip: u.idle } : {}),
+		});
 		if (role === 'database') steps.push({ kind: 'check', what: 'database' });
 		if (role === 'xcatd') {
 			steps.push({ kind: 'check', what: 'xcatd' });
@@ -97,7 +113,13 @@ function startSteps(units: readonly UnitState[], d: Desired): Planned[] {
 }
 
 /** A regeneration slot made concrete: the xCAT commands to run, or why none runs. */
-export interface Regeneration { name: string; argv: string[]; skip?: string; note?: string; warning?: string }
+export interface Regeneration {
+	name: string;
+	argv: string[];
+	skip?: string;
+	note?: string;
+	warning?: string;
+}
 
 /**
  * `site` undefined: the site table could not be read yet (check mode before the database runs); the
@@ -111,7 +133,10 @@ export function resolveRegeneration(slot: Extract<Planned, { kind: 'regenerate' 
 		return [site.domain ? one : { ...one, skip: 'site.domain is not set, so xCAT serves no DNS zone' }];
 	}
 	if (slot.role === 'dhcp') {
-		const both: Regeneration[] = [{ name: 'makedhcp -n', argv: ['makedhcp', '-n'] }, { name: 'makedhcp -a', argv: ['makedhcp', '-a'] }];
+		const both: Regeneration[] = [
+			{ name: 'makedhcp -n', argv: ['makedhcp', '-n'] },
+			{ name: 'makedhcp -a', argv: ['makedhcp', '-a'] },
+		];
 		return slot.skip ? both.map((r) => ({ ...r, skip: slot.skip! })) : both;
 	}
 	const wanted = site === undefined ? undefined : site.consoleservice === 'goconserver' ? 'goconserver' : 'conserver';
@@ -123,10 +148,22 @@ export function resolveRegeneration(slot: Extract<Planned, { kind: 'regenerate' 
 	}
 	const mine = command(slot.consoleRole);
 	if (slot.skip) return [{ ...mine, skip: slot.skip }];
-	if (!wanted) return [{ ...mine, note: `runs if site.consoleservice ${slot.consoleRole === 'goconserver' ? 'is' : 'is not'} goconserver (the site table cannot be read before the database runs)` }];
+	if (!wanted)
+		return [
+			{
+				...mine,
+				note: `runs if site.consoleservice ${slot.consoleRole === 'goconserver' ? 'is' : 'is not'} goconserver (the site table cannot be read before the database runs)`,
+			},
+		];
 	if (wanted === slot.consoleRole) return [mine];
 	const said = site?.consoleservice ? `site.consoleservice is ${site.consoleservice}` : 'site.consoleservice is not set (conserver)';
-	return [{ ...mine, skip: `${said}, so ${slot.unit} is not xCAT's console service`, warning: `${slot.unit} is in services but ${said}: its console configuration was not regenerated` }];
+	return [
+		{
+			...mine,
+			skip: `${said}, so ${slot.unit} is not xCAT's console service`,
+			warning: `${slot.unit} is in services but ${said}: its console configuration was not regenerated`,
+		},
+	];
 }
 
 /** The step's name in the report. */

@@ -18,11 +18,17 @@ export interface StepReport {
 	output?: string;
 }
 
-export interface Preview { steps: StepReport[]; commands: string[][]; warnings: string[] }
+export interface Preview {
+	steps: StepReport[];
+	commands: string[][];
+	warnings: string[];
+}
 
 /** Check mode: what a run would do, without running anything (health checks included: they need the services up). */
 export function preview(planned: readonly Planned[], site: Site | undefined): Preview {
-	const steps: StepReport[] = [], commands: string[][] = [], warnings: string[] = [];
+	const steps: StepReport[] = [],
+		commands: string[][] = [],
+		warnings: string[] = [];
 	for (const p of planned) {
 		if (p.kind === 'regenerate') {
 			for (const r of resolveRegeneration(p, site)) {

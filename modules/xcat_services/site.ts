@@ -14,7 +14,9 @@ export function parseSite(stdout: string): SiteRead {
 	const parsed = tabdumpOf('site', stdout);
 	if (!parsed.ok) return { ok: false, why: parsed.why };
 	const t = parsed.table;
-	const key = columnIndex(t, 'key'), value = columnIndex(t, 'value'), disable = columnIndex(t, 'disable');
+	const key = columnIndex(t, 'key'),
+		value = columnIndex(t, 'value'),
+		disable = columnIndex(t, 'disable');
 	if (key < 0 || value < 0) return { ok: false, why: `tabdump site printed no key and value columns: #${t.columns.join(',')}` };
 	if (t.rows.length === 0) return { ok: false, why: 'tabdump site printed only its header: the database did not answer' };
 	const site: Site = { rows: t.rows.length };

@@ -19,7 +19,10 @@ export interface UnitState {
 export const SHOW_PROPERTIES = 'Id,LoadState,ActiveState,UnitFileState,TriggeredBy';
 
 export function parseShow(stdout: string, units: readonly string[]): UnitState[] {
-	const blocks = stdout.split(/\n\s*\n/).map((b) => b.trim()).filter(Boolean);
+	const blocks = stdout
+		.split(/\n\s*\n/)
+		.map((b) => b.trim())
+		.filter(Boolean);
 	if (blocks.length !== units.length) {
 		throw new Error(`systemctl show printed ${blocks.length} block(s) for ${units.length} unit(s): ${JSON.stringify(stdout.slice(0, 400))}`);
 	}
@@ -30,7 +33,13 @@ export function parseShow(stdout: string, units: readonly string[]): UnitState[]
 			if (eq > 0) kv.set(line.slice(0, eq), line.slice(eq + 1));
 		}
 		const triggeredBy = (kv.get('TriggeredBy') ?? '').split(/\s+/).filter(Boolean);
-		return { unit: units[i]!, load: kv.get('LoadState') ?? '', active: kv.get('ActiveState') ?? '', enabled: kv.get('UnitFileState') ?? '', ...(triggeredBy.length ? { triggeredBy } : {}) };
+		return {
+			unit: units[i]!,
+			load: kv.get('LoadState') ?? '',
+			active: kv.get('ActiveState') ?? '',
+			enabled: kv.get('UnitFileState') ?? '',
+			...(triggeredBy.length ? { triggeredBy } : {}),
+		};
 	});
 }
 

@@ -7,7 +7,14 @@ import { argvOf, PARTIAL, type DirPlan, type Step } from './plan';
 import { describeDifferences, verifyCopy } from './verify';
 import { summarise } from './compare';
 
-const exists = (p: string) => { try { lstatSync(p); return true; } catch { return false; } };
+const exists = (p: string) => {
+	try {
+		lstatSync(p);
+		return true;
+	} catch {
+		return false;
+	}
+};
 
 async function run(ctx: Ctx<Args>, step: Step, withXattrs: boolean): Promise<void> {
 	switch (step.op) {
@@ -16,11 +23,18 @@ async function run(ctx: Ctx<Args>, step: Step, withXattrs: boolean): Promise<voi
 			break;
 		case 'verify': {
 			const v = await verifyCopy(ctx.read, step.from, step.to, withXattrs);
-			if (v.differences.length) throw new ModuleError(`${describeDifferences(step.from, step.to, v.differences)}; nothing was switched: ${step.from} is untouched, and the next run copies again into ${step.to}`);
-			if (v.sparseLost.length) ctx.warn(`the copy ${step.to} is faithful but not as sparse as ${step.from} (${v.sparseLost.length} file(s): ${summarise(v.sparseLost)}): it takes more space than the source`);
+			if (v.differences.length)
+				throw new ModuleError(
+					`${describeDifferences(step.from, step.to, v.differences)}; nothing was switched: ${step.from} is untouched, and the next run copies again into ${step.to}`,
+				);
+			if (v.sparseLost.length)
+				ctx.warn(
+					`the copy ${step.to} is faithful but not as sparse as ${step.from} (${v.sparseLost.length} file(s): ${summarise(v.sparseLost)}): it takes more space than the source`,
+				);
 			return;
 		}
-		case 'rename': case 'aside':
+		case 'rename':
+		case 'aside':
 			if (exists(step.to)) throw new ModuleError(`${step.to} appeared while this run was working; stopped before moving ${step.from} there`);
 			break;
 		case 'unlink':
@@ -33,7 +47,9 @@ async function run(ctx: Ctx<Args>, step: Step, withXattrs: boolean): Promise<voi
 	for (const argv of argvOf(step)) await ctx.change(argv);
 }
 
-export interface DirResult { ms: number }
+export interface DirResult {
+	ms: number;
+}
 
 export async function applyDir(ctx: Ctx<Args>, p: DirPlan, withXattrs: boolean): Promise<DirResult> {
 	const started = Date.now();

@@ -22,8 +22,30 @@ export const DEFAULT_DIRECTORIES: Record<Args['db_type'], string[]> = {
 };
 
 /** Directories whose replacement by a link would break the host: never accepted. */
-const SYSTEM = new Set(['/', '/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib64', '/opt', '/proc', '/root', '/run', '/sbin',
-	'/srv', '/sys', '/tmp', '/usr', '/usr/local', '/var', '/var/lib', '/var/log', '/var/tmp']);
+const SYSTEM = new Set([
+	'/',
+	'/bin',
+	'/boot',
+	'/dev',
+	'/etc',
+	'/home',
+	'/lib',
+	'/lib64',
+	'/opt',
+	'/proc',
+	'/root',
+	'/run',
+	'/sbin',
+	'/srv',
+	'/sys',
+	'/tmp',
+	'/usr',
+	'/usr/local',
+	'/var',
+	'/var/lib',
+	'/var/log',
+	'/var/tmp',
+]);
 
 const trim = (p: string) => (p.length > 1 && p.endsWith('/') ? p.slice(0, -1) : p);
 const hasDots = (p: string) => p.split('/').some((c) => c === '.' || c === '..');

@@ -2,7 +2,10 @@
 // second management node whether its own copy differs from the shared one.
 import type { Entry, Tree } from './tree';
 
-export interface Difference { path: string; what: string }
+export interface Difference {
+	path: string;
+	what: string;
+}
 
 export type Depth =
 	/** type, size and link target: cheap, no content read */
@@ -32,7 +35,10 @@ export function compareTrees(a: Tree, b: Tree, depth: Depth): Difference[] {
 	const show = (rel: string) => (rel ? `${rel}` : '.');
 	for (const [rel, ea] of a.entries) {
 		const eb = b.entries.get(rel);
-		if (!eb) { out.push({ path: show(rel), what: `only in ${a.root}` }); continue; }
+		if (!eb) {
+			out.push({ path: show(rel), what: `only in ${a.root}` });
+			continue;
+		}
 		for (const what of entryDifferences(ea, eb, depth)) out.push({ path: show(rel), what });
 	}
 	for (const rel of b.entries.keys()) if (!a.entries.has(rel)) out.push({ path: show(rel), what: `only in ${b.root}` });
@@ -52,7 +58,8 @@ export function sparseLosses(a: Tree, b: Tree): Difference[] {
 	for (const [rel, ea] of a.entries) {
 		const eb = b.entries.get(rel);
 		if (ea.type !== 'file' || eb?.type !== 'file' || ea.allocated >= ea.size) continue;
-		if (eb.allocated > ea.allocated + SPARSE_SLACK) out.push({ path: rel, what: `takes ${eb.allocated} bytes on disk against ${ea.allocated} in the source (holes filled)` });
+		if (eb.allocated > ea.allocated + SPARSE_SLACK)
+			out.push({ path: rel, what: `takes ${eb.allocated} bytes on disk against ${ea.allocated} in the source (holes filled)` });
 	}
 	return out;
 }
@@ -76,7 +83,8 @@ export function parseGetfattr(stdout: string, root: string): Map<string, string[
 export function compareXattrs(a: Map<string, string[]>, b: Map<string, string[]>): Difference[] {
 	const out: Difference[] = [];
 	for (const rel of new Set([...a.keys(), ...b.keys()])) {
-		const x = (a.get(rel) ?? []).join(' '), y = (b.get(rel) ?? []).join(' ');
+		const x = (a.get(rel) ?? []).join(' '),
+			y = (b.get(rel) ?? []).join(' ');
 		if (x !== y) out.push({ path: rel || '.', what: `extended attributes/ACLs differ: [${x}] != [${y}]` });
 	}
 	return out;
@@ -84,6 +92,9 @@ export function compareXattrs(a: Map<string, string[]>, b: Map<string, string[]>
 
 /** A few differences and how many there are, for a message. */
 export function summarise(diffs: Difference[], max = 5): string {
-	const shown = diffs.slice(0, max).map((d) => `${d.path}: ${d.what}`).join('; ');
+	const shown = diffs
+		.slice(0, max)
+		.map((d) => `${d.path}: ${d.what}`)
+		.join('; ');
 	return diffs.length > max ? `${shown}; and ${diffs.length - max} more` : shown;
 }

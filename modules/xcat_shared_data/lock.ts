@@ -12,11 +12,19 @@ export function clearStaleLock(root: string): void {
 
 /** Holds the lock of ROOT while FN runs; waits up to WAIT_MS for another run to finish. */
 export function withLock<T>(root: string, fn: () => Promise<T>, waitMs = 30 * 60_000): Promise<T> {
-	return withDirLock(`${root}/${LOCK}`, 'xcat_shared_data', {
-		waitMs,
-		pollMs: 1000,
-		// a copy can be killed between mkdir and its owner file; a live one writes it at once
-		ownerlessMs: 60_000,
-		busy: (lock, owner) => new ModuleError(`another run holds ${lock}${owner ? ` (host ${owner.host}, pid ${owner.pid}, since ${owner.since})` : ''}; nothing was changed. If that run is gone, remove the directory ${lock}`),
-	}, fn);
+	return withDirLock(
+		`${root}/${LOCK}`,
+		'xcat_shared_data',
+		{
+			waitMs,
+			pollMs: 1000,
+			// a copy can be killed between mkdir and its owner file; a live one writes it at once
+			ownerlessMs: 60_000,
+			busy: (lock, owner) =>
+				new ModuleError(
+					`another run holds ${lock}${owner ? ` (host ${owner.host}, pid ${owner.pid}, since ${owner.since})` : ''}; nothing was changed. If that run is gone, remove the directory ${lock}`,
+				),
+		},
+		fn,
+	);
 }

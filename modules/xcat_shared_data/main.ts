@@ -24,30 +24,46 @@ defineModule({
 			ctx.warn('getfattr (package attr) is not installed: extended attributes and ACLs were copied by rsync but not verified');
 		}
 		const ms = new Map<string, number>();
-		const results = (list: DirPlan[]) => list.map((x) => ({
-			path: x.dir, shared: x.shared, action: x.action, files: x.files, bytes: x.bytes, ms: ms.get(x.dir) ?? 0,
-			...(x.aside ? { aside: x.aside } : {}), warnings: x.warnings,
-		}));
+		const results = (list: DirPlan[]) =>
+			list.map((x) => ({
+				path: x.dir,
+				shared: x.shared,
+				action: x.action,
+				files: x.files,
+				bytes: x.bytes,
+				ms: ms.get(x.dir) ?? 0,
+				...(x.aside ? { aside: x.aside } : {}),
+				warnings: x.warnings,
+			}));
 		if (changed && !ctx.check) {
 			const work = async () => {
 				dirs = decide(); // again, under the lock: another run may have finished meanwhile
 				for (const x of dirs) {
-					try { ms.set(x.dir, (await applyDir(ctx, x, withXattrs)).ms); } catch (e) {
-						if (e instanceof ModuleError) throw new ModuleError(`${x.dir}: ${e.message}`, { ...e.extra, directories: results(dirs.slice(0, dirs.indexOf(x))) });
+					try {
+						ms.set(x.dir, (await applyDir(ctx, x, withXattrs)).ms);
+					} catch (e) {
+						if (e instanceof ModuleError)
+							throw new ModuleError(`${x.dir}: ${e.message}`, { ...e.extra, directories: results(dirs.slice(0, dirs.indexOf(x))) });
 						throw e;
 					}
 				}
 			};
 			if (writesShared(dirs, d.root)) await withLock(d.root, work);
-			else { clearStaleLock(d.root); await work(); }
+			else {
+				clearStaleLock(d.root);
+				await work();
+			}
 		}
 		for (const x of dirs) for (const w of x.warnings) ctx.warn(w);
 		return {
 			changed: dirs.some((x) => x.steps.length > 0),
-			path: d.root, state: d.state,
+			path: d.root,
+			state: d.state,
 			directories: results(dirs),
 			commands: dirs.flatMap((x) => x.steps.flatMap(argvOf)),
-			diff: dirs.filter((x) => x.steps.length > 0).map((x) => textDiff(x.dir, `${x.before}\n`, `${x.after}\n${x.aside ? `${x.aside}: directory (the local copy, kept aside)\n` : ''}`)),
+			diff: dirs
+				.filter((x) => x.steps.length > 0)
+				.map((x) => textDiff(x.dir, `${x.before}\n`, `${x.after}\n${x.aside ? `${x.aside}: directory (the local copy, kept aside)\n` : ''}`)),
 		};
 	},
 });

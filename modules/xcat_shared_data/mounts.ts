@@ -1,6 +1,11 @@
 // Mount points of this host, from /proc/self/mountinfo (pure parser plus lookups).
 
-export interface Mount { point: string; readOnly: boolean; fsType: string; source: string }
+export interface Mount {
+	point: string;
+	readOnly: boolean;
+	fsType: string;
+	source: string;
+}
 
 const unescape = (s: string) => s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(Number.parseInt(o, 8)));
 

@@ -2,7 +2,7 @@ import { bool, list, str } from '../runtime';
 
 const PATH = {
 	regex: '^(/[A-Za-z0-9._+@,=-]+)+/?$',
-	hint: "an absolute path of letters, digits and . _ + @ , = - (no spaces, shell metacharacters or newlines)",
+	hint: 'an absolute path of letters, digits and . _ + @ , = - (no spaces, shell metacharacters or newlines)',
 };
 
 export const options = {

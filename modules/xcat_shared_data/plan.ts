@@ -33,7 +33,10 @@ export interface DirPlan {
 }
 
 /** A directory that cannot move because processes of this host use it: the caller may stop them and try again. */
-export interface InUse { path: string; holders: Array<{ pid: number; command: string }> }
+export interface InUse {
+	path: string;
+	holders: Array<{ pid: number; command: string }>;
+}
 
 export type Plan = { kind: 'refuse'; msg: string; inUse: InUse[] } | { kind: 'act'; dirs: DirPlan[] };
 
@@ -45,20 +48,35 @@ export function writesShared(dirs: DirPlan[], root: string): boolean {
 
 export function argvOf(step: Step): string[][] {
 	switch (step.op) {
-		case 'remove': return [['rm', '-rf', '--one-file-system', '--', step.path]];
-		case 'mkdir': return [['mkdir', '-m', step.mode.toString(8).padStart(4, '0'), '--', step.path], ['chown', `${step.uid}:${step.gid}`, '--', step.path]];
+		case 'remove':
+			return [['rm', '-rf', '--one-file-system', '--', step.path]];
+		case 'mkdir':
+			return [
+				['mkdir', '-m', step.mode.toString(8).padStart(4, '0'), '--', step.path],
+				['chown', `${step.uid}:${step.gid}`, '--', step.path],
+			];
 		// --sparse keeps holes (a VM image, a database file) instead of writing them out as zeros; it combines
 		// with -aHAX, and rsync refuses it only with --inplace/--append before 3.1.3, which are not used here
-		case 'copy': return [['rsync', '-aHAX', '--sparse', '--numeric-ids', '--delete', '--', `${step.from}/`, `${step.to}/`]];
-		case 'verify': return [];
-		case 'rename': case 'aside': return [['mv', '-T', '--', step.from, step.to]];
-		case 'link': return [['ln', '-s', '-T', '--', step.target, step.path]];
-		case 'unlink': return [['rm', '--', step.path]];
+		case 'copy':
+			return [['rsync', '-aHAX', '--sparse', '--numeric-ids', '--delete', '--', `${step.from}/`, `${step.to}/`]];
+		case 'verify':
+			return [];
+		case 'rename':
+		case 'aside':
+			return [['mv', '-T', '--', step.from, step.to]];
+		case 'link':
+			return [['ln', '-s', '-T', '--', step.target, step.path]];
+		case 'unlink':
+			return [['rm', '--', step.path]];
 	}
 }
 
 /** `20261122T041914Z`: when a local copy was put aside. */
-export const stamp = (now: Date) => now.toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '');
+export const stamp = (now: Date) =>
+	now
+		.toISOString()
+		.replace(/\.\d+Z$/, 'Z')
+		.replace(/[-:]/g, '');
 
 function asideName(c: DirCurrent, now: Date): string {
 	const base = `${c.dir}${ASIDE}${stamp(now)}`;
@@ -67,15 +85,19 @@ function asideName(c: DirCurrent, now: Date): string {
 	return name;
 }
 
-const describe = (l: Local): string =>
-	l.kind === 'dir' ? 'directory' : l.kind === 'link' ? `link -> ${l.target}` : l.kind === 'missing' ? 'missing' : l.type;
+const describe = (l: Local): string => (l.kind === 'dir' ? 'directory' : l.kind === 'link' ? `link -> ${l.target}` : l.kind === 'missing' ? 'missing' : l.type);
 
 const trimSlash = (p: string) => (p.length > 1 ? p.replace(/\/+$/, '') : p);
 
 function usersProblem(c: DirCurrent): string | undefined {
 	if (c.postmaster) return `${c.dir} is in use: PostgreSQL (pid ${c.postmaster.pid}) is running on it (${c.postmaster.file}); stop the database first`;
 	if (c.users.length === 0) return undefined;
-	const shown = c.users.slice(0, 5).map((u) => `${u.command} (pid ${u.pid}) ${u.how === 'cwd' ? 'works in' : u.how === 'root' ? 'is chrooted to' : u.how === 'open' ? 'has open' : 'has mapped'} ${u.path}`);
+	const shown = c.users
+		.slice(0, 5)
+		.map(
+			(u) =>
+				`${u.command} (pid ${u.pid}) ${u.how === 'cwd' ? 'works in' : u.how === 'root' ? 'is chrooted to' : u.how === 'open' ? 'has open' : 'has mapped'} ${u.path}`,
+		);
 	const more = c.users.length > 5 ? ` and ${c.users.length - 5} more` : '';
 	return `${c.dir} is in use: ${shown.join(', ')}${more}; stop these processes first (the xCAT services and the database must be stopped to move their data)`;
 }
@@ -93,15 +115,24 @@ function partialBusy(c: DirCurrent): string | undefined {
 	return `${u.path} is still used by ${u.command} (pid ${u.pid}), probably left running by an interrupted run: wait for it to end or stop it`;
 }
 
-interface Draft { plan: DirPlan; problems: string[]; copies: boolean; writesShared: boolean; inUse?: InUse }
+interface Draft {
+	plan: DirPlan;
+	problems: string[];
+	copies: boolean;
+	writesShared: boolean;
+	inUse?: InUse;
+}
 
 function planLinked(c: DirCurrent, now: Date): Draft {
-	const P = `${c.shared}${PARTIAL}`, PL = `${c.dir}${PARTIAL}`;
+	const P = `${c.shared}${PARTIAL}`,
+		PL = `${c.dir}${PARTIAL}`;
 	const problems: string[] = [];
 	const steps: Step[] = [];
 	const warnings: string[] = [];
 	const after = { text: `link -> ${c.shared}`, aside: undefined as string | undefined };
-	let action = 'none' as Action, copies = false, inUse: InUse | undefined;
+	let action = 'none' as Action,
+		copies = false,
+		inUse: InUse | undefined;
 	if (c.partialShared === 'other') problems.push(`${P} exists and is not a directory: it is not a leftover of this module; move it away`);
 	if (c.partialLocal === 'other') problems.push(`${PL} exists and is not a directory: it is not a leftover of this module; move it away`);
 	const busyPartial = partialBusy(c);
@@ -120,25 +151,49 @@ function planLinked(c: DirCurrent, now: Date): Draft {
 	if (c.sharedKind === 'other') problems.push(`${c.shared} exists and is not a directory: cannot use it as the shared copy of ${c.dir}`);
 	else if (l.kind === 'other') problems.push(`${c.dir} is a ${l.type}, not a directory or a link: refusing to touch it`);
 	else if (l.kind === 'link') {
-		if (trimSlash(l.target) !== c.shared) problems.push(`${c.dir} is a link to ${l.target}, not to ${c.shared}: refusing to replace it (remove or fix the link yourself)`);
-		else if (c.sharedKind === 'missing') problems.push(`${c.dir} links to ${c.shared}, which does not exist: the shared copy is missing (is the shared storage mounted, and the right one?)`);
-		else { steps.push(...cleanups()); action = steps.length ? 'cleaned' : 'none'; }
+		if (trimSlash(l.target) !== c.shared)
+			problems.push(`${c.dir} is a link to ${l.target}, not to ${c.shared}: refusing to replace it (remove or fix the link yourself)`);
+		else if (c.sharedKind === 'missing')
+			problems.push(
+				`${c.dir} links to ${c.shared}, which does not exist: the shared copy is missing (is the shared storage mounted, and the right one?)`,
+			);
+		else {
+			steps.push(...cleanups());
+			action = steps.length ? 'cleaned' : 'none';
+		}
 	} else if (l.kind === 'dir') {
-		if (l.mountPoint) problems.push(`${c.dir} is a mount point: it cannot be moved aside and replaced by a link; unmount it or leave it out of directories`);
+		if (l.mountPoint)
+			problems.push(`${c.dir} is a mount point: it cannot be moved aside and replaced by a link; unmount it or leave it out of directories`);
 		const busy = usersProblem(c);
-		if (busy) { problems.push(busy); inUse = inUseOf(c); }
+		if (busy) {
+			problems.push(busy);
+			inUse = inUseOf(c);
+		}
 		if (c.sharedKind === 'dir') {
 			const o = c.owners;
-			if (o && o.local.uid !== o.shared.uid) problems.push(`${c.shared} belongs to uid ${o.shared.uid}${o.shared.name ? ` (${o.shared.name} here)` : ' (no user here)'}, but ${c.dir} here to uid ${o.local.uid}${o.local.name ? ` (${o.local.name})` : ''}: after a failover this host's services could not use the shared copy; give that user the same uid on every management node first`);
-			if (c.differences?.length) warnings.push(`${c.dir} differs from the shared copy ${c.shared} (${c.differences.slice(0, 3).join('; ')}${c.differences.length > 3 ? `; ${c.differences.length} differences in all` : ''}); the shared copy is used, the local one is kept aside`);
+			if (o && o.local.uid !== o.shared.uid)
+				problems.push(
+					`${c.shared} belongs to uid ${o.shared.uid}${o.shared.name ? ` (${o.shared.name} here)` : ' (no user here)'}, but ${c.dir} here to uid ${o.local.uid}${o.local.name ? ` (${o.local.name})` : ''}: after a failover this host's services could not use the shared copy; give that user the same uid on every management node first`,
+				);
+			if (c.differences?.length)
+				warnings.push(
+					`${c.dir} differs from the shared copy ${c.shared} (${c.differences.slice(0, 3).join('; ')}${c.differences.length > 3 ? `; ${c.differences.length} differences in all` : ''}); the shared copy is used, the local one is kept aside`,
+				);
 			steps.push(...cleanups(), putAside(), ...linkSteps());
 			action = 'linked';
 		} else {
-			if (c.nestedMounts.length) problems.push(`${c.dir} has mount points inside (${c.nestedMounts.join(', ')}): they would not be copied; unmount them first`);
+			if (c.nestedMounts.length)
+				problems.push(`${c.dir} has mount points inside (${c.nestedMounts.join(', ')}): they would not be copied; unmount them first`);
 			for (const p of c.sharedParents) steps.push({ op: 'mkdir', ...p });
 			if (c.partialLocal === 'dir') steps.push({ op: 'remove', path: PL });
 			// a leftover partial copy is reused: rsync only sends what is missing or different, and --delete drops the rest
-			steps.push({ op: 'copy', from: c.dir, to: P }, { op: 'verify', from: c.dir, to: P }, { op: 'rename', from: P, to: c.shared }, putAside(), ...linkSteps());
+			steps.push(
+				{ op: 'copy', from: c.dir, to: P },
+				{ op: 'verify', from: c.dir, to: P },
+				{ op: 'rename', from: P, to: c.shared },
+				putAside(),
+				...linkSteps(),
+			);
 			action = 'migrated';
 			copies = true;
 		}
@@ -147,12 +202,28 @@ function planLinked(c: DirCurrent, now: Date): Draft {
 		steps.push(...cleanups(), ...linkSteps());
 		action = 'linked';
 	} else {
-		problems.push(`neither ${c.dir} nor ${c.shared} exists: there is nothing to put on shared storage (install what uses it first, or leave it out of directories)`);
+		problems.push(
+			`neither ${c.dir} nor ${c.shared} exists: there is nothing to put on shared storage (install what uses it first, or leave it out of directories)`,
+		);
 	}
 	const writesShared = steps.some((s) => s.op === 'mkdir' || s.op === 'copy' || (s.op === 'remove' && s.path === P));
 	return {
-		plan: { dir: c.dir, shared: c.shared, action, steps, before: describe(l), after: after.text, ...(after.aside ? { aside: after.aside } : {}), files: copies ? c.source?.files ?? 0 : 0, bytes: copies ? c.source?.bytes ?? 0 : 0, warnings },
-		problems, copies, writesShared, ...(inUse ? { inUse } : {}),
+		plan: {
+			dir: c.dir,
+			shared: c.shared,
+			action,
+			steps,
+			before: describe(l),
+			after: after.text,
+			...(after.aside ? { aside: after.aside } : {}),
+			files: copies ? (c.source?.files ?? 0) : 0,
+			bytes: copies ? (c.source?.bytes ?? 0) : 0,
+			warnings,
+		},
+		problems,
+		copies,
+		writesShared,
+		...(inUse ? { inUse } : {}),
 	};
 }
 
@@ -161,19 +232,27 @@ function planUnlinked(c: DirCurrent): Draft {
 	const problems: string[] = [];
 	const steps: Step[] = [];
 	const warnings: string[] = [];
-	let action = 'none' as Action, copies = false, inUse: InUse | undefined;
+	let action = 'none' as Action,
+		copies = false,
+		inUse: InUse | undefined;
 	if (c.partialLocal === 'other') problems.push(`${PL} exists and is not a directory: it is not a leftover of this module; move it away`);
 	const busyPartial = partialBusy(c);
 	if (busyPartial) problems.push(busyPartial);
 	const l = c.local;
 	const restore = (): void => {
 		if (c.sharedKind !== 'dir') {
-			problems.push(`${c.shared} ${c.sharedKind === 'missing' ? 'does not exist' : 'is not a directory'}: there is no shared copy to restore ${c.dir} from`);
+			problems.push(
+				`${c.shared} ${c.sharedKind === 'missing' ? 'does not exist' : 'is not a directory'}: there is no shared copy to restore ${c.dir} from`,
+			);
 			return;
 		}
-		if (c.nestedMounts.length) problems.push(`${c.shared} has mount points inside (${c.nestedMounts.join(', ')}): they would not be copied; unmount them first`);
+		if (c.nestedMounts.length)
+			problems.push(`${c.shared} has mount points inside (${c.nestedMounts.join(', ')}): they would not be copied; unmount them first`);
 		const busy = usersProblem(c);
-		if (busy) { problems.push(busy); inUse = inUseOf(c); }
+		if (busy) {
+			problems.push(busy);
+			inUse = inUseOf(c);
+		}
 		steps.push({ op: 'copy', from: c.shared, to: PL }, { op: 'verify', from: c.shared, to: PL });
 		if (l.kind === 'link') steps.push({ op: 'unlink', path: c.dir, target: c.shared });
 		steps.push({ op: 'rename', from: PL, to: c.dir });
@@ -182,9 +261,13 @@ function planUnlinked(c: DirCurrent): Draft {
 	};
 	if (l.kind === 'other') problems.push(`${c.dir} is a ${l.type}, not a directory or a link: refusing to touch it`);
 	else if (l.kind === 'dir') {
-		if (c.partialLocal === 'dir') { steps.push({ op: 'remove', path: PL }); action = 'cleaned'; }
+		if (c.partialLocal === 'dir') {
+			steps.push({ op: 'remove', path: PL });
+			action = 'cleaned';
+		}
 	} else if (l.kind === 'link') {
-		if (trimSlash(l.target) !== c.shared) problems.push(`${c.dir} is a link to ${l.target}, not to ${c.shared}: refusing to replace it (remove or fix the link yourself)`);
+		if (trimSlash(l.target) !== c.shared)
+			problems.push(`${c.dir} is a link to ${l.target}, not to ${c.shared}: refusing to replace it (remove or fix the link yourself)`);
 		else restore();
 	} else if (c.sharedKind === 'dir') {
 		if (!c.localParent) problems.push(`the parent directory of ${c.dir} does not exist: create it first`);
@@ -193,8 +276,21 @@ function planUnlinked(c: DirCurrent): Draft {
 		warnings.push(`neither ${c.dir} nor ${c.shared} exists: nothing to restore`);
 	}
 	return {
-		plan: { dir: c.dir, shared: c.shared, action, steps, before: describe(l), after: action === 'unlinked' ? 'directory' : describe(l), files: copies ? c.source?.files ?? 0 : 0, bytes: copies ? c.source?.bytes ?? 0 : 0, warnings },
-		problems, copies, writesShared: false, ...(inUse ? { inUse } : {}),
+		plan: {
+			dir: c.dir,
+			shared: c.shared,
+			action,
+			steps,
+			before: describe(l),
+			after: action === 'unlinked' ? 'directory' : describe(l),
+			files: copies ? (c.source?.files ?? 0) : 0,
+			bytes: copies ? (c.source?.bytes ?? 0) : 0,
+			warnings,
+		},
+		problems,
+		copies,
+		writesShared: false,
+		...(inUse ? { inUse } : {}),
 	};
 }
 
@@ -219,11 +315,15 @@ function spaceProblems(drafts: Draft[], current: Current): string[] {
 		const margin = Math.max(Math.ceil(fs.needed * 0.05), 64 * MiB);
 		const free = fs.space.free + fs.reclaimed;
 		if (fs.needed + margin > free) {
-			out.push(`not enough free space on ${fs.space.mount} for ${fs.dirs.join(', ')}: the copy needs ${human(fs.needed)} plus a margin of ${human(margin)}, and ${human(free)} is free${fs.reclaimed ? ' (counting what the leftover partial copies hold)' : ''}`);
+			out.push(
+				`not enough free space on ${fs.space.mount} for ${fs.dirs.join(', ')}: the copy needs ${human(fs.needed)} plus a margin of ${human(margin)}, and ${human(free)} is free${fs.reclaimed ? ' (counting what the leftover partial copies hold)' : ''}`,
+			);
 		}
 		const inodes = fs.inodes + Math.max(Math.ceil(fs.inodes * 0.05), 1000);
 		if (fs.space.freeInodes !== null && inodes > fs.space.freeInodes) {
-			out.push(`not enough free inodes on ${fs.space.mount} for ${fs.dirs.join(', ')}: the copy needs ${fs.inodes} plus a margin, and ${fs.space.freeInodes} are free`);
+			out.push(
+				`not enough free inodes on ${fs.space.mount} for ${fs.dirs.join(', ')}: the copy needs ${fs.inodes} plus a margin, and ${fs.space.freeInodes} are free`,
+			);
 		}
 	}
 	return out;
@@ -242,13 +342,22 @@ export function plan(current: Current, d: Desired, now: Date): Plan {
 	if (needsRoot) {
 		if (r.kind === 'missing') return refuse([`path ${d.root} does not exist: mount the shared storage there first`]);
 		if (r.kind === 'other') return refuse([`path ${d.root} is not a directory`]);
-		if (d.requireMount && !r.mountPoint) return refuse([`path ${d.root} is not a mount point: the shared storage is not mounted there (mount it, or set require_mount: false if ${d.root} is on the root file system on purpose)`]);
-		if (drafts.some((x) => x.writesShared) && !r.writable) problems.push(`path ${d.root} is not writable${r.whyNotWritable ? ` (${r.whyNotWritable})` : ''}: the shared copies cannot be made`);
+		if (d.requireMount && !r.mountPoint)
+			return refuse([
+				`path ${d.root} is not a mount point: the shared storage is not mounted there (mount it, or set require_mount: false if ${d.root} is on the root file system on purpose)`,
+			]);
+		if (drafts.some((x) => x.writesShared) && !r.writable)
+			problems.push(`path ${d.root} is not writable${r.whyNotWritable ? ` (${r.whyNotWritable})` : ''}: the shared copies cannot be made`);
 	}
 	for (const x of drafts) problems.push(...x.problems);
-	if (drafts.some((x) => x.copies) && !current.rsync) problems.push('rsync is not installed on this host: it copies the directories (install the rsync package)');
+	if (drafts.some((x) => x.copies) && !current.rsync)
+		problems.push('rsync is not installed on this host: it copies the directories (install the rsync package)');
 	problems.push(...spaceProblems(drafts, current));
-	if (problems.length) return refuse(problems, drafts.flatMap((x) => (x.inUse ? [x.inUse] : [])));
+	if (problems.length)
+		return refuse(
+			problems,
+			drafts.flatMap((x) => (x.inUse ? [x.inUse] : [])),
+		);
 	return { kind: 'act', dirs: drafts.map((x) => x.plan) };
 }
 

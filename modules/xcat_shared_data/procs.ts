@@ -2,11 +2,22 @@
 // under it (what `fuser -m`/`lsof +D` would say, read from /proc without either tool).
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
-export interface User { pid: number; command: string; path: string; how: 'cwd' | 'root' | 'open' | 'mapped' }
+export interface User {
+	pid: number;
+	command: string;
+	path: string;
+	how: 'cwd' | 'root' | 'open' | 'mapped';
+}
 
 const under = (path: string, prefixes: readonly string[]) => prefixes.find((p) => path === p || path.startsWith(`${p}/`));
 const clean = (p: string) => p.replace(/ \(deleted\)$/, '');
-const tryRead = <T>(f: () => T): T | undefined => { try { return f(); } catch { return undefined; } };
+const tryRead = <T>(f: () => T): T | undefined => {
+	try {
+		return f();
+	} catch {
+		return undefined;
+	}
+};
 
 /** Users of any of the prefixes, keyed by prefix; this process and its ancestors' cwd are not counted. */
 export function findUsers(prefixes: readonly string[]): Map<string, User[]> {
@@ -26,10 +37,17 @@ export function findUsers(prefixes: readonly string[]): Map<string, User[]> {
 			seen.add(`${prefix}\0${how}`);
 			out.get(prefix)!.push({ pid, command, path: p, how });
 		};
-		note(tryRead(() => readlinkSync(`/proc/${pid}/cwd`)), 'cwd');
+		note(
+			tryRead(() => readlinkSync(`/proc/${pid}/cwd`)),
+			'cwd',
+		);
 		const root = tryRead(() => readlinkSync(`/proc/${pid}/root`));
 		if (root !== '/') note(root, 'root');
-		for (const fd of tryRead(() => readdirSync(`/proc/${pid}/fd`)) ?? []) note(tryRead(() => readlinkSync(`/proc/${pid}/fd/${fd}`)), 'open');
+		for (const fd of tryRead(() => readdirSync(`/proc/${pid}/fd`)) ?? [])
+			note(
+				tryRead(() => readlinkSync(`/proc/${pid}/fd/${fd}`)),
+				'open',
+			);
 		const maps = tryRead(() => readFileSync(`/proc/${pid}/maps`, 'utf8')) ?? '';
 		for (const line of maps.split('\n')) {
 			const i = line.indexOf('/');

@@ -33,7 +33,13 @@ export interface Tree {
 	mounts: string[];
 }
 
-export interface Totals { files: number; dirs: number; bytes: number; allocated: number; largest: number }
+export interface Totals {
+	files: number;
+	dirs: number;
+	bytes: number;
+	allocated: number;
+	largest: number;
+}
 
 function typeOf(st: BigIntStats): EntryType {
 	if (st.isDirectory()) return 'dir';
@@ -55,10 +61,19 @@ export function walkTree(root: string): Tree {
 		const abs = rel ? join(root, rel) : root;
 		const st = rel ? lstatSync(abs, { bigint: true }) : rootStat;
 		const type = typeOf(st);
-		if (type === 'dir' && st.dev !== rootStat.dev) { mounts.push(rel); continue; }
+		if (type === 'dir' && st.dev !== rootStat.dev) {
+			mounts.push(rel);
+			continue;
+		}
 		const e: Entry = {
-			type, mode: Number(st.mode & 0o7777n), uid: Number(st.uid), gid: Number(st.gid), size: type === 'file' ? Number(st.size) : 0,
-			mtime: Number(st.mtimeMs / 1000n), ino: String(st.ino), allocated: Number(st.blocks) * 512,
+			type,
+			mode: Number(st.mode & 0o7777n),
+			uid: Number(st.uid),
+			gid: Number(st.gid),
+			size: type === 'file' ? Number(st.size) : 0,
+			mtime: Number(st.mtimeMs / 1000n),
+			ino: String(st.ino),
+			allocated: Number(st.blocks) * 512,
 		};
 		if (type === 'link') e.target = readlinkSync(abs);
 		if (type === 'char' || type === 'block') e.rdev = Number(st.rdev);
@@ -76,7 +91,8 @@ export function walkTree(root: string): Tree {
 	for (const e of entries.values()) if (e.group) sizes.set(e.group, (sizes.get(e.group) ?? 0) + 1);
 	for (const e of entries.values()) {
 		if (!e.group) continue;
-		if (sizes.get(e.group) === 1) delete e.group; // its other names are outside the tree: copied as a plain file
+		if (sizes.get(e.group) === 1)
+			delete e.group; // its other names are outside the tree: copied as a plain file
 		else e.group = firstOf.get(e.group)!;
 	}
 	return { root, entries, mounts };
@@ -87,7 +103,11 @@ export function totals(tree: Tree): Totals {
 	const seen = new Set<string>();
 	const t: Totals = { files: 0, dirs: 0, bytes: 0, allocated: 0, largest: 0 };
 	for (const [rel, e] of tree.entries) {
-		if (e.type === 'dir') { if (rel) t.dirs++; t.allocated += e.allocated; continue; }
+		if (e.type === 'dir') {
+			if (rel) t.dirs++;
+			t.allocated += e.allocated;
+			continue;
+		}
 		t.files++;
 		if (seen.has(e.ino)) continue;
 		seen.add(e.ino);
@@ -103,7 +123,10 @@ export function bytesNeeded(tree: Tree, blockSize: number): number {
 	const seen = new Set<string>();
 	let n = 0;
 	for (const e of tree.entries.values()) {
-		if (e.type === 'dir') { n += blockSize; continue; }
+		if (e.type === 'dir') {
+			n += blockSize;
+			continue;
+		}
 		if (seen.has(e.ino)) continue;
 		seen.add(e.ino);
 		// the blocks it really uses: rsync --sparse leaves holes as holes, so a sparse file needs its allocated
@@ -121,7 +144,10 @@ function hashFile(path: string, size: number): Promise<string> {
 	if (size <= SMALL) return Promise.resolve(createHash('sha256').update(readFileSync(path)).digest('hex'));
 	return new Promise((resolve, reject) => {
 		const h = createHash('sha256');
-		createReadStream(path, { highWaterMark: SMALL }).on('error', reject).on('data', (c) => h.update(c)).on('end', () => resolve(h.digest('hex')));
+		createReadStream(path, { highWaterMark: SMALL })
+			.on('error', reject)
+			.on('data', (c) => h.update(c))
+			.on('end', () => resolve(h.digest('hex')));
 	});
 }
 

@@ -1,19 +1,25 @@
 // What the probe reads and the plan decides from.
 import type { User } from './procs';
 
-export type Local =
-	| { kind: 'missing' }
-	| { kind: 'dir'; mountPoint: boolean }
-	| { kind: 'link'; target: string }
-	| { kind: 'other'; type: string };
+export type Local = { kind: 'missing' } | { kind: 'dir'; mountPoint: boolean } | { kind: 'link'; target: string } | { kind: 'other'; type: string };
 
 export type Kind = 'missing' | 'dir' | 'other';
 
 /** A file system a copy writes to. */
-export interface Space { dev: string; mount: string; free: number; freeInodes: number | null }
+export interface Space {
+	dev: string;
+	mount: string;
+	free: number;
+	freeInodes: number | null;
+}
 
 /** The tree a copy would read, measured. */
-export interface Source { files: number; dirs: number; bytes: number; needed: number }
+export interface Source {
+	files: number;
+	dirs: number;
+	bytes: number;
+	needed: number;
+}
 
 export interface DirCurrent {
 	dir: string;
@@ -48,7 +54,10 @@ export interface DirCurrent {
 	owners?: { local: Owner; shared: Owner };
 }
 
-export interface Owner { uid: number; name?: string }
+export interface Owner {
+	uid: number;
+	name?: string;
+}
 
 export interface Current {
 	root: { kind: Kind; mountPoint: boolean; writable: boolean; whyNotWritable?: string };

@@ -4,7 +4,11 @@ import { readOk, type Read } from '../runtime';
 import { compareTrees, compareXattrs, parseGetfattr, sparseLosses, summarise, type Difference } from './compare';
 import { hashTree, walkTree } from './tree';
 
-export interface Verdict { differences: Difference[]; xattrsChecked: boolean; /** sparse source files whose copy is not */ sparseLost: Difference[] }
+export interface Verdict {
+	differences: Difference[];
+	xattrsChecked: boolean /** sparse source files whose copy is not */;
+	sparseLost: Difference[];
+}
 
 async function xattrs(read: Read, root: string): Promise<Map<string, string[]>> {
 	const r = await readOk(read, ['getfattr', '-R', '-P', '-h', '-d', '-m', '-', '-e', 'hex', '--absolute-names', '--', root]);
@@ -12,7 +16,8 @@ async function xattrs(read: Read, root: string): Promise<Map<string, string[]>> 
 }
 
 export async function verifyCopy(read: Read, from: string, to: string, withXattrs: boolean): Promise<Verdict> {
-	const a = walkTree(from), b = walkTree(to);
+	const a = walkTree(from),
+		b = walkTree(to);
 	await hashTree(a);
 	await hashTree(b);
 	const differences = compareTrees(a, b, 'exact');

@@ -5,7 +5,15 @@ import { inSubnet, parseIPv4, parseSubnet, type IPv4Subnet } from '../runtime/ip
 import type { Findings } from './findings';
 import { nodesetArgument, postscriptsToRun } from './rules';
 import type {
-	AttributeWrite, ClusterState, MoveRequest, NodeMove, NodeState, NodesetGroup, PlanActions, PostscriptGroup, RouteGroup,
+	AttributeWrite,
+	ClusterState,
+	MoveRequest,
+	NodeMove,
+	NodeState,
+	NodesetGroup,
+	PlanActions,
+	PostscriptGroup,
+	RouteGroup,
 	WarningKind,
 } from './types';
 
@@ -75,12 +83,15 @@ function groupPostscripts(planned: readonly PlannedMove[], request: MoveRequest,
 }
 
 function postscriptsFor(state: NodeState, cluster: ClusterState, extra: MoveRequest['postscripts']): string[] {
-	return postscriptsToRun({
-		defaultPostscripts: cluster.xcatdefaults?.postscripts,
-		postscripts: state.postscripts,
-		defaultPostbootscripts: cluster.xcatdefaults?.postbootscripts,
-		postbootscripts: state.postbootscripts,
-	}, extra);
+	return postscriptsToRun(
+		{
+			defaultPostscripts: cluster.xcatdefaults?.postscripts,
+			postscripts: state.postscripts,
+			defaultPostbootscripts: cluster.xcatdefaults?.postbootscripts,
+			postbootscripts: state.postbootscripts,
+		},
+		extra,
+	);
 }
 
 function postscriptGroup(groups: Map<string, PostscriptGroup>, scripts: string[]): PostscriptGroup | undefined {

@@ -19,13 +19,17 @@ export interface StepTime {
 
 /** Each destination SN answers ssh (xdsh, as xCAT reaches it) and its xcatd accepts a connection. */
 export async function checkDestinations(read: Read, destinations: readonly string[], port: number): Promise<void> {
-	const problems = (await Promise.all(destinations.map(async (sn) => {
-		const [ssh, xcatd] = await Promise.all([read(['xdsh', sn, 'true']), tcpAnswers(sn, port)]);
-		const why: string[] = [];
-		if (ssh.rc !== 0) why.push(`xdsh ${sn} true failed (rc ${ssh.rc}): ${(ssh.stderr || ssh.stdout).trim()}`);
-		if (xcatd !== undefined) why.push(`its xcatd does not answer on port ${port}: ${xcatd}`);
-		return why.length ? `${sn}: ${why.join('; ')}` : undefined;
-	}))).filter((p): p is string => p !== undefined);
+	const problems = (
+		await Promise.all(
+			destinations.map(async (sn) => {
+				const [ssh, xcatd] = await Promise.all([read(['xdsh', sn, 'true']), tcpAnswers(sn, port)]);
+				const why: string[] = [];
+				if (ssh.rc !== 0) why.push(`xdsh ${sn} true failed (rc ${ssh.rc}): ${(ssh.stderr || ssh.stdout).trim()}`);
+				if (xcatd !== undefined) why.push(`its xcatd does not answer on port ${port}: ${xcatd}`);
+				return why.length ? `${sn}: ${why.join('; ')}` : undefined;
+			}),
+		)
+	).filter((p): p is string => p !== undefined);
 	if (problems.length) {
 		throw new ModuleError(`the destination service node does not answer, so nothing was changed: ${problems.join('. ')}`, { unreachable: problems });
 	}
@@ -34,7 +38,10 @@ export async function checkDestinations(read: Read, destinations: readonly strin
 function tcpAnswers(host: string, port: number, timeoutMs = 5000): Promise<string | undefined> {
 	return new Promise((resolve) => {
 		const socket = connect({ host, port });
-		const done = (why: string | undefined) => { socket.destroy(); resolve(why); };
+		const done = (why: string | undefined) => {
+			socket.destroy();
+			resolve(why);
+		};
 		socket.setTimeout(timeoutMs, () => done(`no answer within ${timeoutMs / 1000} s`));
 		socket.once('connect', () => done(undefined));
 		socket.once('error', (error: NodeJS.ErrnoException) => done(error.code ?? error.message));
@@ -56,7 +63,11 @@ export async function runSteps(change: Change, read: Read, steps: readonly Step[
 				await (step.name === 'routes' ? addRoute(change, argv) : change(argv));
 			} catch (error) {
 				if (!(error instanceof ModuleError)) throw error;
-				if (step.name === 'database') throw new ModuleError(`${error.message}. The database writes did not complete and nothing else ran: check the nodes with lsdef, fix the cause and run this again.`, { ...error.extra, failed_steps: ['database'] });
+				if (step.name === 'database')
+					throw new ModuleError(
+						`${error.message}. The database writes did not complete and nothing else ran: check the nodes with lsdef, fix the cause and run this again.`,
+						{ ...error.extra, failed_steps: ['database'] },
+					);
 				failures.push({ step: step.name, argv, error });
 			}
 		}
@@ -67,7 +78,7 @@ export async function runSteps(change: Change, read: Read, steps: readonly Step[
 		const failedSteps = [...new Set(failures.map((f) => f.step))];
 		throw new ModuleError(
 			`The nodes are moved in the xCAT database, but ${failures.length} command(s) failed: ${failures.map((f) => f.error.message).join(' | ')}. ` +
-			'Fix the cause (a node that is down, a service node that does not answer), then run the failed commands (failed_commands) by hand: running this module again moves nothing, as the database is already moved.',
+				'Fix the cause (a node that is down, a service node that does not answer), then run the failed commands (failed_commands) by hand: running this module again moves nothing, as the database is already moved.',
 			{ failed_steps: failedSteps, failed_commands: failures.map((f) => showCommandShort(f.argv)), steps: times },
 		);
 	}
@@ -103,7 +114,9 @@ async function verifyWrites(read: Read, writes: readonly AttributeWrite[]): Prom
 		}
 	}
 	if (wrong.length) {
-		throw new ModuleError(`after chdef, ${wrong.length} node(s) do not hold the written values: ${wrong.slice(0, 10).join(', ')}${wrong.length > 10 ? ', …' : ''}`);
+		throw new ModuleError(
+			`after chdef, ${wrong.length} node(s) do not hold the written values: ${wrong.slice(0, 10).join(', ')}${wrong.length > 10 ? ', …' : ''}`,
+		);
 	}
 }
 

@@ -13,17 +13,33 @@ export interface Step {
 
 export function commandsFor(actions: PlanActions, consoleService: string): Step[] {
 	const steps: Step[] = [
-		{ name: 'database', commands: actions.writes.flatMap((write) => {
-			const values = MOVED_ATTRIBUTES.filter((a) => write.attributes[a] !== undefined).map((a) => `${a}=${write.attributes[a]}`);
-			return noderangeChunks(write.nodes).map((chunk) => ['chdef', '-t', 'node', '-o', chunk, ...values]);
-		}) },
-		{ name: 'consoles', commands: noderangeChunks(actions.consoles).map((chunk) => [consoleService === 'goconserver' ? 'makegocons' : 'makeconservercf', chunk]) },
+		{
+			name: 'database',
+			commands: actions.writes.flatMap((write) => {
+				const values = MOVED_ATTRIBUTES.filter((a) => write.attributes[a] !== undefined).map((a) => `${a}=${write.attributes[a]}`);
+				return noderangeChunks(write.nodes).map((chunk) => ['chdef', '-t', 'node', '-o', chunk, ...values]);
+			}),
+		},
+		{
+			name: 'consoles',
+			commands: noderangeChunks(actions.consoles).map((chunk) => [consoleService === 'goconserver' ? 'makegocons' : 'makeconservercf', chunk]),
+		},
 		{ name: 'nodeset', commands: actions.nodeset.flatMap((group) => noderangeChunks(group.nodes).map((chunk) => ['nodeset', chunk, group.argument])) },
-		{ name: 'routes', commands: actions.routes.flatMap((group) => noderangeChunks(group.nodes).map((chunk) => ['xdsh', chunk, '-v', `route add default gw ${group.gateway}`])) },
-		{ name: 'postscripts', commands: actions.postscripts.flatMap((group) => noderangeChunks(group.nodes).flatMap((chunk) => [
-			['updatenode', chunk, '-s'],
-			['updatenode', chunk, '-P', group.scripts.join(',')],
-		])) },
+		{
+			name: 'routes',
+			commands: actions.routes.flatMap((group) =>
+				noderangeChunks(group.nodes).map((chunk) => ['xdsh', chunk, '-v', `route add default gw ${group.gateway}`]),
+			),
+		},
+		{
+			name: 'postscripts',
+			commands: actions.postscripts.flatMap((group) =>
+				noderangeChunks(group.nodes).flatMap((chunk) => [
+					['updatenode', chunk, '-s'],
+					['updatenode', chunk, '-P', group.scripts.join(',')],
+				]),
+			),
+		},
 	];
 	return steps.filter((step) => step.commands.length > 0);
 }

@@ -33,10 +33,15 @@ defineModule({
 		const counts = countsResult(p.counts);
 		if (changed && !ctx.check) {
 			try {
-				times.push(...await runSteps(ctx.change, ctx.read, steps, p.actions.writes));
+				times.push(...(await runSteps(ctx.change, ctx.read, steps, p.actions.writes)));
 			} catch (error) {
 				if (!(error instanceof ModuleError)) throw error;
-				throw new ModuleError(error.message, { moved, counts, ...error.extra, steps: [...times, ...((error.extra.steps as StepTime[] | undefined) ?? [])] });
+				throw new ModuleError(error.message, {
+					moved,
+					counts,
+					...error.extra,
+					steps: [...times, ...((error.extra.steps as StepTime[] | undefined) ?? [])],
+				});
 			}
 		}
 		return {

@@ -7,7 +7,7 @@ import { inSubnet, isIPv4, parseIPv4, parseSubnet, type IPv4Subnet } from '../ru
 import type { ClusterState, ErrorKind, MoveRequest, NetworkRow, NodeState, ServiceNodeAddress } from './types';
 
 export type MasterOutcome =
-	| { ok: true; value: string; /** the new master's IPv4 address, when known (for routes) */ address?: string }
+	| { ok: true; value: string /** the new master's IPv4 address, when known (for routes) */; address?: string }
 	| { ok: false; kind: ErrorKind; message: string };
 
 export type MasterFinder = (state: NodeState, destination: string) => MasterOutcome;

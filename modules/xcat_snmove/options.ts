@@ -24,7 +24,12 @@ export type Args = ArgsOf<typeof options>;
 
 export function checkArgs(a: Args): string[] {
 	const errors: string[] = [];
-	for (const [option, value] of [['source', a.source], ['source_node_facing', a.source_node_facing], ['dest', a.dest], ['dest_node_facing', a.dest_node_facing]] as const) {
+	for (const [option, value] of [
+		['source', a.source],
+		['source_node_facing', a.source_node_facing],
+		['dest', a.dest],
+		['dest_node_facing', a.dest_node_facing],
+	] as const) {
 		const long = value === undefined ? undefined : nameLengthProblem(option, value);
 		if (long) errors.push(long);
 	}

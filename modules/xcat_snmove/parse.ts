@@ -5,7 +5,10 @@ import type { NetworkRow } from './types';
 
 /** `nodels <noderange>`: one node per line. */
 export function parseNodels(text: string): string[] {
-	return text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+	return text
+		.split('\n')
+		.map((line) => line.trim())
+		.filter((line) => line !== '');
 }
 
 /** The IPv4 addresses in `xdsh <sn> /sbin/ip addr` output (`sn: inet a.b.c.d/len ...`), loopback left out, as xCAT collects them. */

@@ -6,14 +6,20 @@ import { splitXcatList } from '../xcat/lists';
 import { buildActions, NO_ACTIONS, type PlannedMove } from './actions';
 import { Findings } from './findings';
 import { makeMasterFinder, type MasterFinder } from './master';
-import {
-	backupServiceNode, reorderServicenode, rewriteConserver, rewriteMonserver, rewriteServer, servicenodeListProblem,
-	type OldMaster,
-} from './rules';
+import { backupServiceNode, reorderServicenode, rewriteConserver, rewriteMonserver, rewriteServer, servicenodeListProblem, type OldMaster } from './rules';
 import { selectNodes } from './select';
 import {
-	MOVED_ATTRIBUTES, type AttributeChange, type ChangeCounts, type ClusterState, type ErrorKind, type MovedAttribute,
-	type MoveRequest, type NodeState, type Plan, type PlanInput, type WarningKind,
+	MOVED_ATTRIBUTES,
+	type AttributeChange,
+	type ChangeCounts,
+	type ClusterState,
+	type ErrorKind,
+	type MovedAttribute,
+	type MoveRequest,
+	type NodeState,
+	type Plan,
+	type PlanInput,
+	type WarningKind,
 } from './types';
 import { validateRequest } from './validate';
 
@@ -121,9 +127,9 @@ function changesOf(state: NodeState, after: Record<MovedAttribute, string>): Att
 		if (after[attribute] === state[attribute]) continue;
 		const inheritedFrom = state.inheritedFrom?.[attribute];
 		const before = state[attribute];
-		changes.push(inheritedFrom === undefined
-			? { attribute, before, after: after[attribute] }
-			: { attribute, before, after: after[attribute], inheritedFrom });
+		changes.push(
+			inheritedFrom === undefined ? { attribute, before, after: after[attribute] } : { attribute, before, after: after[attribute], inheritedFrom },
+		);
 	}
 	return changes;
 }
@@ -152,8 +158,16 @@ function assemble(
 
 function countChanges(selected: number, moves: Plan['moves'], unchanged: number): ChangeCounts {
 	const counts: ChangeCounts = {
-		selected, moved: moves.length, unchanged,
-		servicenode: 0, xcatmaster: 0, tftpserver: 0, nfsserver: 0, monserver: 0, conserver: 0, inheritedOverrides: 0,
+		selected,
+		moved: moves.length,
+		unchanged,
+		servicenode: 0,
+		xcatmaster: 0,
+		tftpserver: 0,
+		nfsserver: 0,
+		monserver: 0,
+		conserver: 0,
+		inheritedOverrides: 0,
 	};
 	for (const move of moves) {
 		for (const change of move.changes) {

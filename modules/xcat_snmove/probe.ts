@@ -9,7 +9,14 @@ import { noderangeChunks } from '../xcat/noderange';
 import { readTable, type Tabdump } from '../xcat/tabdump';
 import { Findings } from './findings';
 import {
-	networkRows, parseAhostsv4, parseGetentHosts, parseInetAddresses, parseNodels, serviceNodeNames, shortHostname, siteValues,
+	networkRows,
+	parseAhostsv4,
+	parseGetentHosts,
+	parseInetAddresses,
+	parseNodels,
+	serviceNodeNames,
+	shortHostname,
+	siteValues,
 	type HostsDatabase,
 } from './parse';
 import { backupServiceNode } from './rules';
@@ -42,7 +49,9 @@ export async function requireManagementNode(read: Read): Promise<void> {
 	if (r.rc === 127) throw new ModuleError('lsxcatd was not found: run xcat_snmove on the active xCAT management node');
 	if (r.rc !== 0) throw commandFailed(r, ': xcatd does not answer on this host, so it is not the active management node; run xcat_snmove there');
 	if (!r.stdout.includes('This is a Management Node')) {
-		throw new ModuleError(`this host is not an xCAT management node (lsxcatd -t says: ${r.stdout.trim() || '(nothing)'}); run xcat_snmove on the active management node`);
+		throw new ModuleError(
+			`this host is not an xCAT management node (lsxcatd -t says: ${r.stdout.trim() || '(nothing)'}); run xcat_snmove on the active management node`,
+		);
 	}
 }
 
@@ -67,17 +76,29 @@ export async function probe(read: Read, request: MoveRequest, noderange: string 
 	const hosts = await hostsDatabase(read);
 	const needNodeAddresses = request.destNodeFacing === undefined || networks.some((n) => n.gateway === '<xcatmaster>');
 	if (needNodeAddresses) {
-		const addresses = await resolveAll(read, hosts, selected.map(([name]) => name));
+		const addresses = await resolveAll(
+			read,
+			hosts,
+			selected.map(([name]) => name),
+		);
 		for (const [name, state] of selected) {
 			const address = addresses.get(name);
 			if (address !== undefined) state.address = address;
 		}
 	}
-	cluster.hostAddresses = await resolveAll(read, hosts, masterNames(request, selected.map(([, state]) => state)));
+	cluster.hostAddresses = await resolveAll(
+		read,
+		hosts,
+		masterNames(
+			request,
+			selected.map(([, state]) => state),
+		),
+	);
 	const unreachable = new Map<string, string>();
 	if (request.destNodeFacing === undefined) {
-		const destinations = [...new Set(selected.map(([, state]) => request.dest ?? backupServiceNode(splitXcatList(state.servicenode))))]
-			.filter((d): d is string => d !== undefined && cluster.serviceNodes!.has(d));
+		const destinations = [...new Set(selected.map(([, state]) => request.dest ?? backupServiceNode(splitXcatList(state.servicenode))))].filter(
+			(d): d is string => d !== undefined && cluster.serviceNodes!.has(d),
+		);
 		cluster.serviceNodeAddresses = await serviceNodeAddresses(read, hosts, destinations, unreachable);
 	}
 	const port = Number(site.get('xcatdport') || '3001');
@@ -96,7 +117,9 @@ async function readTables(read: Read): Promise<Record<TableName, Tabdump>> {
 	// tabdump prints the header alone, exit 0, when the database does not answer: a cluster has site rows and nodes
 	for (const table of ['site', 'nodelist'] as const) {
 		if (tables[table].rows.length === 0) {
-			throw new ModuleError(`tabdump ${table} printed no rows: the xCAT database did not answer, or it defines no ${table === 'site' ? 'site' : 'nodes'}; nothing was changed`);
+			throw new ModuleError(
+				`tabdump ${table} printed no rows: the xCAT database did not answer, or it defines no ${table === 'site' ? 'site' : 'nodes'}; nothing was changed`,
+			);
 		}
 	}
 	return tables;
@@ -131,7 +154,9 @@ export function mergeComputed(nodes: Map<string, NodeState>, asked: readonly str
 		for (const attribute of attributes) if (values[attribute] !== undefined) state[attribute] = values[attribute];
 	}
 	const left = asked.filter((n) => !shown.has(n));
-	return left.length ? `lsdef showed no values for ${left.slice(0, 10).join(', ')}${left.length > 10 ? `, … (${left.length} nodes)` : ''}, whose values are xCAT expressions only xCAT can compute` : undefined;
+	return left.length
+		? `lsdef showed no values for ${left.slice(0, 10).join(', ')}${left.length > 10 ? `, … (${left.length} nodes)` : ''}, whose values are xCAT expressions only xCAT can compute`
+		: undefined;
 }
 
 async function hostsDatabase(read: Read): Promise<HostsDatabase> {
@@ -165,20 +190,33 @@ function masterNames(request: MoveRequest, states: readonly NodeState[]): string
 	return [...names];
 }
 
-async function serviceNodeAddresses(read: Read, hosts: HostsDatabase, destinations: readonly string[], unreachable: Map<string, string>): Promise<Map<string, ServiceNodeAddress[]>> {
+async function serviceNodeAddresses(
+	read: Read,
+	hosts: HostsDatabase,
+	destinations: readonly string[],
+	unreachable: Map<string, string>,
+): Promise<Map<string, ServiceNodeAddress[]>> {
 	const found = new Map<string, ServiceNodeAddress[]>();
 	await inParallel(destinations, async (sn) => {
 		const argv = ['xdsh', sn, '/sbin/ip', 'addr'];
 		const r = await read(argv);
 		const addresses = r.rc === 0 ? parseInetAddresses(r.stdout) : [];
 		if (addresses.length === 0) {
-			unreachable.set(sn, r.rc === 0 ? `${showCommand(argv)} listed no IPv4 address` : `${showCommand(argv)} failed (rc ${r.rc}): ${(r.stderr || r.stdout).trim()}`);
+			unreachable.set(
+				sn,
+				r.rc === 0 ? `${showCommand(argv)} listed no IPv4 address` : `${showCommand(argv)} failed (rc ${r.rc}): ${(r.stderr || r.stdout).trim()}`,
+			);
 			return;
 		}
-		found.set(sn, await Promise.all(addresses.map(async (address) => {
-			const name = hosts.byAddress.get(address) ?? await reverseName(read, address);
-			return name === undefined ? { address } : { address, hostname: shortHostname(name) };
-		})));
+		found.set(
+			sn,
+			await Promise.all(
+				addresses.map(async (address) => {
+					const name = hosts.byAddress.get(address) ?? (await reverseName(read, address));
+					return name === undefined ? { address } : { address, hostname: shortHostname(name) };
+				}),
+			),
+		);
 	});
 	return found;
 }
@@ -190,6 +228,8 @@ async function reverseName(read: Read, address: string): Promise<string | undefi
 
 async function inParallel<T>(items: readonly T[], job: (item: T) => Promise<void>): Promise<void> {
 	let next = 0;
-	const worker = async () => { while (next < items.length) await job(items[next++]!); };
+	const worker = async () => {
+		while (next < items.length) await job(items[next++]!);
+	};
 	await Promise.all(Array.from({ length: Math.min(FANOUT, items.length) }, worker));
 }

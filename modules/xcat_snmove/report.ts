@@ -32,8 +32,15 @@ export function refusal(p: Plan, unreachable: ReadonlyMap<string, string>): stri
 
 export function countsResult(c: ChangeCounts): Record<string, number> {
 	return {
-		selected: c.selected, moved: c.moved, unchanged: c.unchanged,
-		servicenode: c.servicenode, xcatmaster: c.xcatmaster, tftpserver: c.tftpserver, nfsserver: c.nfsserver,
-		monserver: c.monserver, conserver: c.conserver, inherited_overrides: c.inheritedOverrides,
+		selected: c.selected,
+		moved: c.moved,
+		unchanged: c.unchanged,
+		servicenode: c.servicenode,
+		xcatmaster: c.xcatmaster,
+		tftpserver: c.tftpserver,
+		nfsserver: c.nfsserver,
+		monserver: c.monserver,
+		conserver: c.conserver,
+		inherited_overrides: c.inheritedOverrides,
 	};
 }

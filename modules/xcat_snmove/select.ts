@@ -10,15 +10,13 @@ export function firstServiceNode(state: NodeState, siteMaster: string | undefine
 	return splitXcatList(state.servicenode)[0] ?? siteMaster;
 }
 
-export function selectNodes(
-	request: MoveRequest,
-	cluster: ClusterState,
-	errors: Findings<ErrorKind>,
-	warnings: Findings<WarningKind>,
-): string[] {
+export function selectNodes(request: MoveRequest, cluster: ClusterState, errors: Findings<ErrorKind>, warnings: Findings<WarningKind>): string[] {
 	if (request.source !== undefined && !isKnownHost(request.source, cluster)) {
 		// a typo must not read as "nothing to move": a known source with nothing left to move is ok, an unknown one is not
-		errors.add('unknown-source', `source ${request.source} names no known node: not a service node (servicenode table), not a node, not in any node's servicenode list, not site.master`);
+		errors.add(
+			'unknown-source',
+			`source ${request.source} names no known node: not a service node (servicenode table), not a node, not in any node's servicenode list, not site.master`,
+		);
 		return [];
 	}
 	const selected = request.nodes ? selectListed(request, cluster, errors, warnings) : selectBySource(request, cluster);
@@ -44,16 +42,14 @@ function selectBySource(request: MoveRequest, cluster: ClusterState): string[] {
 }
 
 /** The listed nodes; with a source too, only those that list it first (the others are already moved). */
-function selectListed(
-	request: MoveRequest,
-	cluster: ClusterState,
-	errors: Findings<ErrorKind>,
-	warnings: Findings<WarningKind>,
-): string[] {
+function selectListed(request: MoveRequest, cluster: ClusterState, errors: Findings<ErrorKind>, warnings: Findings<WarningKind>): string[] {
 	const selected: string[] = [];
 	for (const name of new Set(request.nodes)) {
 		const state = cluster.nodes.get(name);
-		if (!state) { errors.add('unknown-node', 'no such node in the xCAT database', name); continue; }
+		if (!state) {
+			errors.add('unknown-node', 'no such node in the xCAT database', name);
+			continue;
+		}
 		if (request.source !== undefined && firstServiceNode(state, cluster.siteMaster) !== request.source) {
 			warnings.add('not-listing-source-first', `does not list ${request.source} first: left as it is`, name);
 			continue;

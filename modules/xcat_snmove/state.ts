@@ -18,12 +18,12 @@ type StateAttribute = (typeof STATE_ATTRIBUTES)[number];
 
 export type NodeStatesResult =
 	| {
-		ok: true;
-		nodes: Map<string, NodeState>;
-		xcatdefaults: NonNullable<ClusterState['xcatdefaults']>;
-		/** values xCAT computes per node from a regular expression: ask `lsdef -i` for these nodes */
-		computed: ComputedValue<StateAttribute>[];
-	}
+			ok: true;
+			nodes: Map<string, NodeState>;
+			xcatdefaults: NonNullable<ClusterState['xcatdefaults']>;
+			/** values xCAT computes per node from a regular expression: ask `lsdef -i` for these nodes */
+			computed: ComputedValue<StateAttribute>[];
+	  }
 	| { ok: false; error: string };
 
 export function nodeStatesFromTables(tables: SnmoveTables, addresses?: ReadonlyMap<string, string>): NodeStatesResult {
@@ -65,7 +65,10 @@ function movedOnly(inheritedFrom: Partial<Record<StateAttribute, string>> | unde
 	let any = false;
 	for (const attribute of MOVED_ATTRIBUTES) {
 		const group = inheritedFrom[attribute];
-		if (group !== undefined) { moved[attribute] = group; any = true; }
+		if (group !== undefined) {
+			moved[attribute] = group;
+			any = true;
+		}
 	}
 	return any ? moved : undefined;
 }
@@ -73,7 +76,12 @@ function movedOnly(inheritedFrom: Partial<Record<StateAttribute, string>> | unde
 /** The `xcatdefaults` row of the postscripts table (not a node: read directly, no inheritance). */
 function xcatdefaultsOf(table: Tabdump | undefined): NonNullable<ClusterState['xcatdefaults']> {
 	if (!table) return {};
-	const [node, scripts, bootscripts, disable] = ['node', 'postscripts', 'postbootscripts', 'disable'].map((c) => columnIndex(table, c)) as [number, number, number, number];
+	const [node, scripts, bootscripts, disable] = ['node', 'postscripts', 'postbootscripts', 'disable'].map((c) => columnIndex(table, c)) as [
+		number,
+		number,
+		number,
+		number,
+	];
 	const row = table.rows.find((r) => r[node] === 'xcatdefaults' && !isDisabledValue(r[disable]));
 	if (!row) return {};
 	return { postscripts: row[scripts] ?? '', postbootscripts: row[bootscripts] ?? '' };

@@ -8,7 +8,10 @@ import { quoteValue } from '../runtime/show';
 
 /** A host name or IPv4 address as xCAT stores it: no commas (they would corrupt servicenode), spaces or shell syntax. */
 export const HOST = { regex: '^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$', hint: "a host name or IPv4 address (letters, digits, '.', '_', '-')" };
-export const SCRIPT = { regex: '^[A-Za-z0-9_][A-Za-z0-9._+-]*$', hint: "a postscript name from /install/postscripts (letters, digits, '.', '_', '+', '-'), or all" };
+export const SCRIPT = {
+	regex: '^[A-Za-z0-9_][A-Za-z0-9._+-]*$',
+	hint: "a postscript name from /install/postscripts (letters, digits, '.', '_', '+', '-'), or all",
+};
 const HOST_RE = new RegExp(HOST.regex);
 const SCRIPT_RE = new RegExp(SCRIPT.regex);
 
@@ -19,7 +22,8 @@ export function optionProblems(request: MoveRequest): string[] {
 		if (!HOST_RE.test(value)) errors.push(`value of ${option} must be ${HOST.hint}, got: ${quoteValue(value)}`);
 	}
 	if (request.source !== undefined && request.source === request.dest) errors.push(`dest must differ from source, both are ${request.source}`);
-	if (request.postscripts !== undefined && request.ignoreNodes) errors.push('postscripts cannot be combined with ignore_nodes: ignore_nodes runs nothing on the nodes');
+	if (request.postscripts !== undefined && request.ignoreNodes)
+		errors.push('postscripts cannot be combined with ignore_nodes: ignore_nodes runs nothing on the nodes');
 	if (Array.isArray(request.postscripts)) errors.push(...scriptProblems(request.postscripts));
 	return errors;
 }
@@ -46,7 +50,10 @@ function hostOptions(request: MoveRequest): [string, string][] {
 
 function scriptProblems(scripts: readonly string[]): string[] {
 	if (scripts.length === 0) return ['postscripts must have at least 1 item(s), got: []'];
-	const errors = scripts.flatMap((script, i) => (SCRIPT_RE.test(script) ? [] : [`value of postscripts[${i}] must be ${SCRIPT.hint}, got: ${quoteValue(script)}`]));
-	if (scripts.includes('all') && scripts.length > 1) errors.push(`postscripts: all stands alone (it runs every script in the nodes' lists), got: ${scripts.join(',')}`);
+	const errors = scripts.flatMap((script, i) =>
+		SCRIPT_RE.test(script) ? [] : [`value of postscripts[${i}] must be ${SCRIPT.hint}, got: ${quoteValue(script)}`],
+	);
+	if (scripts.includes('all') && scripts.length > 1)
+		errors.push(`postscripts: all stands alone (it runs every script in the nodes' lists), got: ${scripts.join(',')}`);
 	return errors;
 }

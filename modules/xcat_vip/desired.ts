@@ -22,7 +22,8 @@ export interface Desired {
 export function checkArgs(a: Args): string[] {
 	const errors: string[] = [];
 	if (looksLikeIPv6(a.address)) errors.push(`value of address is an IPv6 address (${cut(a.address)}): IPv6 is not supported yet, give an IPv4 address`);
-	else if (!isIPv4(a.address)) errors.push(`value of address must be an IPv4 address in dotted-quad form (e.g. 198.51.100.10), got: ${quoteValue(a.address)}`);
+	else if (!isIPv4(a.address))
+		errors.push(`value of address must be an IPv4 address in dotted-quad form (e.g. 198.51.100.10), got: ${quoteValue(a.address)}`);
 	if (a.netmask !== undefined && netmaskToPrefix(a.netmask) === undefined) {
 		errors.push(`value of netmask must be a contiguous dotted netmask such as 255.255.255.0, got: ${quoteValue(a.netmask)}`);
 	}
@@ -43,7 +44,7 @@ export function checkArgs(a: Args): string[] {
 	return errors;
 }
 
-const prefixOf = (a: Args): number => a.prefix ?? (a.netmask !== undefined ? netmaskToPrefix(a.netmask) ?? 24 : 24);
+const prefixOf = (a: Args): number => a.prefix ?? (a.netmask !== undefined ? (netmaskToPrefix(a.netmask) ?? 24) : 24);
 
 export function toDesired(a: Args): Desired {
 	return {

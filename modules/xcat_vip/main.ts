@@ -21,7 +21,8 @@ defineModule({
 		const changed = p.steps.length > 0;
 		if (changed && !ctx.check) await apply(ctx, p.steps);
 		return {
-			changed, ...echo,
+			changed,
+			...echo,
 			commands: p.steps.map((s) => s.argv),
 			garp_sent: ctx.check ? 0 : p.garpSent,
 			diff: textDiff(`${d.interface} addresses`, p.before, p.after),

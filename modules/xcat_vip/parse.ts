@@ -1,7 +1,17 @@
 // Parsers of `ip -j addr show` and `arping -D` output (pure).
 
-export interface Address { address: string; prefix: number; label: string; secondary: boolean }
-export interface Interface { name: string; up: boolean; mac: string; addresses: Address[] }
+export interface Address {
+	address: string;
+	prefix: number;
+	label: string;
+	secondary: boolean;
+}
+export interface Interface {
+	name: string;
+	up: boolean;
+	mac: string;
+	addresses: Address[];
+}
 
 interface IpAddrJson {
 	ifname?: string;
@@ -12,14 +22,16 @@ interface IpAddrJson {
 
 export function parseIpAddr(json: string): Interface[] {
 	const data = JSON.parse(json) as IpAddrJson[];
-	return data.filter((i) => i.ifname).map((i) => ({
-		name: i.ifname!,
-		up: (i.flags ?? []).includes('UP'),
-		mac: (i.address ?? '').toLowerCase(),
-		addresses: (i.addr_info ?? [])
-			.filter((a) => a.family === 'inet' && a.local)
-			.map((a) => ({ address: a.local!, prefix: a.prefixlen ?? 32, label: a.label ?? i.ifname!, secondary: a.secondary === true })),
-	}));
+	return data
+		.filter((i) => i.ifname)
+		.map((i) => ({
+			name: i.ifname!,
+			up: (i.flags ?? []).includes('UP'),
+			mac: (i.address ?? '').toLowerCase(),
+			addresses: (i.addr_info ?? [])
+				.filter((a) => a.family === 'inet' && a.local)
+				.map((a) => ({ address: a.local!, prefix: a.prefixlen ?? 32, label: a.label ?? i.ifname!, secondary: a.secondary === true })),
+		}));
 }
 
 /**
@@ -39,4 +51,3 @@ export function parseCmdline(raw: string): string[] {
 	if (args.at(-1) === '') args.pop();
 	return args;
 }
-

@@ -31,8 +31,13 @@ export const announcerPidFile = (address: string, netns: string | undefined): st
 
 /** Only the repeats an add of this address on this interface started, in this namespace, are ours to end. */
 function isOurAnnouncer(a: NonNullable<Current['announcer']>, current: Current, d: Desired): boolean {
-	const after = (flag: string) => { const i = a.argv.indexOf(flag); return i >= 0 ? a.argv[i + 1] : undefined; };
-	return /(^|\/)arping$/.test(a.argv[0] ?? '') && a.argv.includes('-U') && after('-s') === d.address && after('-I') === d.interface && a.netns === current.netns;
+	const after = (flag: string) => {
+		const i = a.argv.indexOf(flag);
+		return i >= 0 ? a.argv[i + 1] : undefined;
+	};
+	return (
+		/(^|\/)arping$/.test(a.argv[0] ?? '') && a.argv.includes('-U') && after('-s') === d.address && after('-I') === d.interface && a.netns === current.netns
+	);
 }
 
 export type Plan =
@@ -42,11 +47,15 @@ export type Plan =
 
 export function plan(current: Current, d: Desired): Plan {
 	const iface = current.interfaces.find((i) => i.name === d.interface);
-	if (!iface) return { kind: 'refuse', msg: `interface ${d.interface} does not exist on this host; interfaces: ${current.interfaces.map((i) => i.name).join(', ')}` };
+	if (!iface)
+		return { kind: 'refuse', msg: `interface ${d.interface} does not exist on this host; interfaces: ${current.interfaces.map((i) => i.name).join(', ')}` };
 	const elsewhere = current.interfaces.find((i) => i.name !== d.interface && i.addresses.some((a) => a.address === d.address));
 	if (elsewhere) {
 		const a = elsewhere.addresses.find((x) => x.address === d.address)!;
-		return { kind: 'refuse', msg: `${d.address} is on interface ${elsewhere.name} (label ${a.label}), not on ${d.interface}: remove it there first or name that interface` };
+		return {
+			kind: 'refuse',
+			msg: `${d.address} is on interface ${elsewhere.name} (label ${a.label}), not on ${d.interface}: remove it there first or name that interface`,
+		};
 	}
 	const mine = iface.addresses.find((a) => a.address === d.address);
 	const steps: Step[] = [];
@@ -56,10 +65,18 @@ export function plan(current: Current, d: Desired): Plan {
 		const exact = mine && mine.prefix === d.prefix && mine.label === d.label;
 		if (!exact) {
 			if (!mine && d.arpCheck) {
-				if (!iface.up) return { kind: 'refuse', msg: `interface ${d.interface} is down: the address cannot be probed for duplicates (bring it up, or set arp_check: false)` };
+				if (!iface.up)
+					return {
+						kind: 'refuse',
+						msg: `interface ${d.interface} is down: the address cannot be probed for duplicates (bring it up, or set arp_check: false)`,
+					};
 				if (current.holderMac === undefined) return { kind: 'probe-arp' };
 				if (current.holderMac !== null) {
-					return { kind: 'refuse', holderMac: current.holderMac, msg: `${d.address} is already in use on the network: the host with MAC ${current.holderMac} claimed it over ARP (an answer or an announcement); nothing was changed` };
+					return {
+						kind: 'refuse',
+						holderMac: current.holderMac,
+						msg: `${d.address} is already in use on the network: the host with MAC ${current.holderMac} claimed it over ARP (an answer or an announcement); nothing was changed`,
+					};
 				}
 			}
 			if (mine) {
@@ -69,7 +86,11 @@ export function plan(current: Current, d: Desired): Plan {
 			}
 			steps.push({ argv: ['ip', 'addr', 'add', `${d.address}/${d.prefix}`, 'brd', '+', 'dev', d.interface, 'label', d.label] });
 			if (d.garpCount > 0) {
-				steps.push({ argv: ['arping', '-q', '-U', '-c', String(d.garpCount), '-I', d.interface, '-s', d.address, d.address], background: true, pidFile: announcerPidFile(d.address, current.netns) });
+				steps.push({
+					argv: ['arping', '-q', '-U', '-c', String(d.garpCount), '-I', d.interface, '-s', d.address, d.address],
+					background: true,
+					pidFile: announcerPidFile(d.address, current.netns),
+				});
 				garpSent = d.garpCount;
 			}
 		}
@@ -87,7 +108,11 @@ export function plan(current: Current, d: Desired): Plan {
 		}
 		const h = current.hostname;
 		if (d.hostname !== undefined && h?.transient === d.hostname) {
-			if (!h.static) return { kind: 'refuse', msg: `the transient hostname is ${d.hostname} and /etc/hostname is empty or missing: cannot tell which hostname to restore` };
+			if (!h.static)
+				return {
+					kind: 'refuse',
+					msg: `the transient hostname is ${d.hostname} and /etc/hostname is empty or missing: cannot tell which hostname to restore`,
+				};
 			if (h.static !== d.hostname) steps.push({ argv: ['hostname', h.static] });
 		}
 	}

@@ -11,7 +11,10 @@ export async function probe(read: Read, d: Desired): Promise<Current> {
 	const current: Current = { interfaces: parseIpAddr(r.stdout) };
 	if (d.hostname !== undefined) {
 		const statics = await readFile('/etc/hostname', 'utf8').catch(() => '');
-		const first = statics.split('\n').map((l) => l.trim()).find((l) => l && !l.startsWith('#'));
+		const first = statics
+			.split('\n')
+			.map((l) => l.trim())
+			.find((l) => l && !l.startsWith('#'));
 		current.hostname = { transient: hostname(), ...(first ? { static: first } : {}) };
 	}
 	const flag = await readFile(`/proc/sys/net/ipv4/conf/${d.interface}/promote_secondaries`, 'utf8').catch(() => '0');

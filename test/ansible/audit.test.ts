@@ -19,7 +19,9 @@ async function audit(name: string, env: Record<string, string | undefined>, args
 	const cwd = join(T, name, 'cwd');
 	mkdirSync(cwd, { recursive: true });
 	const r = await execa('ansible-playbook', ['-i', inventory, `${ROOT}/playbooks/audit.yml`, ...args], {
-		cwd, reject: false, all: true,
+		cwd,
+		reject: false,
+		all: true,
 		env: { ...ansibleEnv, HOME: join(T, name, 'home'), XDG_STATE_HOME: undefined, XCAT_HA_AUDIT_DIR: undefined, ...env },
 	});
 	assert.is(r.exitCode, 0, String(r.all));
@@ -55,7 +57,7 @@ Audit('in $XCAT_HA_AUDIT_DIR, before the XDG directory', async () => {
 	assert.equal(readdirSync(cwd), []);
 });
 
-Audit('-e xcat_ha_audit_dir wins over the environment, and a relative one is the working directory\'s', async () => {
+Audit("-e xcat_ha_audit_dir wins over the environment, and a relative one is the working directory's", async () => {
 	const cwd = await audit('asked', { XCAT_HA_AUDIT_DIR: join(T, 'asked', 'env') }, ['-e', 'xcat_ha_audit_dir=reports']);
 	assert.is(report(join(cwd, 'reports')).dir, join(cwd, 'reports'));
 	assert.not.ok(existsSync(join(T, 'asked', 'env')));

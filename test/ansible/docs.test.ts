@@ -7,7 +7,9 @@ import { readdirSync } from 'node:fs';
 import type { Option } from '../../modules/runtime/options';
 import { ansibleEnv, ROOT } from '../../tools/lab/env';
 
-const modules = readdirSync(`${ROOT}/plugins/modules`).filter((f) => f.endsWith('.js')).map((f) => f.slice(0, -3));
+const modules = readdirSync(`${ROOT}/plugins/modules`)
+	.filter((f) => f.endsWith('.js'))
+	.map((f) => f.slice(0, -3));
 const Docs = suite('module docs match the schema');
 
 let docs: Record<string, any> = {};

@@ -5,7 +5,12 @@ import * as assert from 'uvu/assert';
 import { existsSync, readdirSync } from 'node:fs';
 import { ansibleEnv, ROOT } from '../../tools/lab/env';
 
-const yamlIn = (dir: string) => (existsSync(`${ROOT}/${dir}`) ? readdirSync(`${ROOT}/${dir}`).filter((f) => /\.ya?ml$/.test(f)).map((f) => `${dir}/${f}`) : []);
+const yamlIn = (dir: string) =>
+	existsSync(`${ROOT}/${dir}`)
+		? readdirSync(`${ROOT}/${dir}`)
+				.filter((f) => /\.ya?ml$/.test(f))
+				.map((f) => `${dir}/${f}`)
+		: [];
 const playbooks = [...yamlIn('playbooks'), ...yamlIn('test/integration/playbooks')];
 const Content = suite('ansible content');
 

@@ -18,8 +18,15 @@ for (const role of roles) {
 	for (const playbook of readdirSync(`${ROOT}/${dir}`).filter((f) => /^tests_.*\.yml$/.test(f))) {
 		RoleTests(`${dir}/${playbook}`, async () => {
 			const cases = readFileSync(`${ROOT}/${dir}/${playbook}`, 'utf8').match(/include_tasks: tasks\/assert_refused\.yml/g)?.length ?? 0;
-			const r = await execa('ansible-playbook', ['-i', `${dir}/inventory.yml`, `${dir}/${playbook}`], { env: ansibleEnv, cwd: ROOT, reject: false, all: true });
-			const recaps = [...String(r.stdout).matchAll(/^(\S+)\s+: ok=\d+\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)\s+skipped=\d+\s+rescued=(\d+)/gm)];
+			const r = await execa('ansible-playbook', ['-i', `${dir}/inventory.yml`, `${dir}/${playbook}`], {
+				env: ansibleEnv,
+				cwd: ROOT,
+				reject: false,
+				all: true,
+			});
+			const recaps = [
+				...String(r.stdout).matchAll(/^(\S+)\s+: ok=\d+\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)\s+skipped=\d+\s+rescued=(\d+)/gm),
+			];
 			const tail = String(r.all).split('\n').slice(-40).join('\n');
 			assert.is(r.exitCode, 0, tail);
 			assert.ok(recaps.length > 0, `no play recap:\n${tail}`);

@@ -32,7 +32,10 @@ for (const role of roles) {
 		}
 		for (const n of defaults) {
 			assert.ok(n.startsWith(`${role}_`), `${role}: ${n} lacks the prefix ${role}_`);
-			assert.ok(Object.values(specs).some((s) => n in (s.options ?? {})), `${role}: ${n} is in defaults/main.yml but in no argument spec`);
+			assert.ok(
+				Object.values(specs).some((s) => n in (s.options ?? {})),
+				`${role}: ${n} is in defaults/main.yml but in no argument spec`,
+			);
 			assert.ok(readme.includes(`\`${n}\``), `${role}: ${n} is not described in README.md`);
 		}
 	});
@@ -52,7 +55,7 @@ for (const role of roles) {
 
 // inventory/example is what users copy: it must parse, put the MNs where the role looks for them,
 // and set only variables the roles have (a renamed variable would silently do nothing there)
-Roles('the example production inventory parses and sets only the roles\' variables, secrets from the vault', async () => {
+Roles("the example production inventory parses and sets only the roles' variables, secrets from the vault", async () => {
 	const r = await execa('ansible-inventory', ['-i', `${ROOT}/inventory/example`, '--list'], { env: ansibleEnv, cwd: ROOT });
 	const inv = JSON.parse(r.stdout);
 	assert.ok((inv.xcat_mn?.hosts ?? []).length >= 2, 'two MNs in group xcat_mn');

@@ -22,9 +22,45 @@ import { options as snmoveOptions } from '../../modules/xcat_snmove/options';
 import { options as vipOptions } from '../../modules/xcat_vip/options';
 
 /** every command a module runs, by name; all of them are recording stubs here */
-const COMMANDS = ['lsxcatd', 'nodels', 'xdsh', 'getent', 'ip', 'arping', 'systemctl', 'journalctl', 'rsync', 'mv', 'ln', 'rm', 'mkdir', 'kill',
-	'getfattr', 'setfacl', 'findmnt', 'mount', 'df', 'psql', 'mysql', 'runuser', 'pgsqlsetup', 'mysqlsetup', 'dumpxCATdb', 'restorexCATdb',
-	'makedns', 'makedhcp', 'makeconservercf', 'nodeset', 'updatenode', 'hostname', 'hostnamectl', 'pg_ctl', 'sudo', 'sh', 'bash'];
+const COMMANDS = [
+	'lsxcatd',
+	'nodels',
+	'xdsh',
+	'getent',
+	'ip',
+	'arping',
+	'systemctl',
+	'journalctl',
+	'rsync',
+	'mv',
+	'ln',
+	'rm',
+	'mkdir',
+	'kill',
+	'getfattr',
+	'setfacl',
+	'findmnt',
+	'mount',
+	'df',
+	'psql',
+	'mysql',
+	'runuser',
+	'pgsqlsetup',
+	'mysqlsetup',
+	'dumpxCATdb',
+	'restorexCATdb',
+	'makedns',
+	'makedhcp',
+	'makeconservercf',
+	'nodeset',
+	'updatenode',
+	'hostname',
+	'hostnamectl',
+	'pg_ctl',
+	'sudo',
+	'sh',
+	'bash',
+];
 
 const root = mkdtempSync(join(tmpdir(), 'bad-input-'));
 const lib = mkdtempSync(join(tmpdir(), 'bad-input-lib-'));
@@ -46,13 +82,50 @@ const base = (m: string) => MODULES.find(([n]) => n === m)![2];
 
 /** Paths of the wrong kind, and values that only a module's own check refuses. */
 const EXTRA: BadCase[] = [
-	...([['a FIFO', 'fifo'], ['a directory', 'dir'], ['a symbolic link loop', 'loop'], ['under a file', 'file/lease'], ['too long a name', 'x'.repeat(300)],
-		['a relative path', '../lease'], ['a .. component', 'dir/../lease']] as const)
-		.map(([label, rel]) => ({ module: 'xcat_lease', option: 'path', label, args: { ...base('xcat_lease'), path: rel.startsWith('..') ? rel : p(rel) } })),
-	...(['pg_data', 'mysql_data', 'path'] as const).flatMap((option) => ([['a FIFO', 'fifo'], ['a file', 'file'], ['a symbolic link loop', 'loop'], ['a relative path', 'dir'], ['a .. component', 'dir/../dir']] as const)
-		.map(([label, rel]) => ({ module: 'xcat_db', option, label, args: { ...base('xcat_db'), ...(option === 'mysql_data' ? { type: 'mysql' } : {}), [option]: label === 'a relative path' ? rel : p(rel) } }))),
-	...(['path', 'directories'] as const).flatMap((option) => ([['a relative path', 'HA'], ['a .. component', 'HA/../l'], ['a trailing ..', 'l/..']] as const)
-		.map(([label, rel]) => ({ module: 'xcat_shared_data', option, label, args: { ...base('xcat_shared_data'), [option]: option === 'path' ? (label === 'a relative path' ? rel : p(rel)) : [label === 'a relative path' ? rel : p(rel)] } }))),
+	...(
+		[
+			['a FIFO', 'fifo'],
+			['a directory', 'dir'],
+			['a symbolic link loop', 'loop'],
+			['under a file', 'file/lease'],
+			['too long a name', 'x'.repeat(300)],
+			['a relative path', '../lease'],
+			['a .. component', 'dir/../lease'],
+		] as const
+	).map(([label, rel]) => ({ module: 'xcat_lease', option: 'path', label, args: { ...base('xcat_lease'), path: rel.startsWith('..') ? rel : p(rel) } })),
+	...(['pg_data', 'mysql_data', 'path'] as const).flatMap((option) =>
+		(
+			[
+				['a FIFO', 'fifo'],
+				['a file', 'file'],
+				['a symbolic link loop', 'loop'],
+				['a relative path', 'dir'],
+				['a .. component', 'dir/../dir'],
+			] as const
+		).map(([label, rel]) => ({
+			module: 'xcat_db',
+			option,
+			label,
+			args: { ...base('xcat_db'), ...(option === 'mysql_data' ? { type: 'mysql' } : {}), [option]: label === 'a relative path' ? rel : p(rel) },
+		})),
+	),
+	...(['path', 'directories'] as const).flatMap((option) =>
+		(
+			[
+				['a relative path', 'HA'],
+				['a .. component', 'HA/../l'],
+				['a trailing ..', 'l/..'],
+			] as const
+		).map(([label, rel]) => ({
+			module: 'xcat_shared_data',
+			option,
+			label,
+			args: {
+				...base('xcat_shared_data'),
+				[option]: option === 'path' ? (label === 'a relative path' ? rel : p(rel)) : [label === 'a relative path' ? rel : p(rel)],
+			},
+		})),
+	),
 	{ module: 'xcat_object', option: 'name', label: 'a label of 64', args: { ...base('xcat_object'), name: `${'a'.repeat(64)}.x` } },
 	{ module: 'xcat_object', option: 'attributes', label: 'a newline in a value', args: { ...base('xcat_object'), attributes: { groups: 'a\nb' } } },
 	{ module: 'xcat_object', option: 'attributes', label: 'a bad attribute name', args: { ...base('xcat_object'), attributes: { 'a;b': 'c' } } },
@@ -81,19 +154,33 @@ function listing(dir = root, rel = ''): string[] {
 async function pool<T, R>(items: readonly T[], n: number, f: (t: T) => Promise<R>): Promise<R[]> {
 	const out: R[] = new Array(items.length);
 	let next = 0;
-	await Promise.all(Array.from({ length: n }, async () => { while (next < items.length) { const i = next++; out[i] = await f(items[i]!); } }));
+	await Promise.all(
+		Array.from({ length: n }, async () => {
+			while (next < items.length) {
+				const i = next++;
+				out[i] = await f(items[i]!);
+			}
+		}),
+	);
 	return out;
 }
 
 const B = suite('bad input: every option of every module, refused before anything runs or changes');
 
 B.before(async () => {
-	execFileSync('bash', ['-c', `cd ${root} && mkdir -p HA l/etc/xcat dir ha && echo x > l/etc/xcat/site.sqlite && echo x > file && mkfifo fifo && ln -s loop loop`]);
+	execFileSync('bash', [
+		'-c',
+		`cd ${root} && mkdir -p HA l/etc/xcat dir ha && echo x > l/etc/xcat/site.sqlite && echo x > file && mkfifo fifo && ln -s loop loop`,
+	]);
 	for (const [m] of MODULES) copyFileSync(join('plugins/modules', `${m}.js`), join(lib, `${m}.js`)); // a build meanwhile may replace plugins/modules/
 	stubs = await makeXcatStubs(COMMANDS);
 	stubs.install();
 });
-B.after(async () => { await stubs.remove(); rmSync(root, { recursive: true, force: true }); rmSync(lib, { recursive: true, force: true }); });
+B.after(async () => {
+	await stubs.remove();
+	rmSync(root, { recursive: true, force: true });
+	rmSync(lib, { recursive: true, force: true });
+});
 
 B(`the corpus: ${CASES.length} cases`, async () => {
 	assert.ok(CASES.length >= 300, `${CASES.length} cases`);
@@ -122,7 +209,13 @@ B.run();
 // --- the sentinel secret -------------------------------------------------------------------------------
 const SENTINEL = 'Sntnl7Qx9Zw4';
 const SENTINEL_INT = 918273645546372;
-const forms = (s: string) => [s, JSON.stringify(s).slice(1, -1), encodeURIComponent(s), Buffer.from(s).toString('base64').replace(/=+$/, ''), Buffer.from(s).toString('hex')];
+const forms = (s: string) => [
+	s,
+	JSON.stringify(s).slice(1, -1),
+	encodeURIComponent(s),
+	Buffer.from(s).toString('base64').replace(/=+$/, ''),
+	Buffer.from(s).toString('hex'),
+];
 
 const S = suite('no_log values: a sentinel in every no_log option shows nowhere, on any error path');
 
@@ -136,20 +229,31 @@ S.before(async () => {
 	mkdirSync(lib, { recursive: true });
 	for (const [m] of MODULES) copyFileSync(join('plugins/modules', `${m}.js`), join(lib, `${m}.js`));
 });
-S.after(async () => { await stubs.remove(); rmSync(lib, { recursive: true, force: true }); });
+S.after(async () => {
+	await stubs.remove();
+	rmSync(lib, { recursive: true, force: true });
+});
 
 S('every module with no_log options: bad input, failing commands, check and diff, the secret as a string, an int and a list', async () => {
 	const runs: Array<[string, () => Promise<ModuleRun>]> = [];
 	let secretOptions = 0;
 	for (const [m, options, b] of MODULES) {
-		const secrets = Object.entries(options).filter(([, o]) => o.secret).map(([n]) => n);
+		const secrets = Object.entries(options)
+			.filter(([, o]) => o.secret)
+			.map(([n]) => n);
 		secretOptions += secrets.length;
 		// the module's bad-input cases (a sample of them) and its valid arguments, whose commands all fail
-		const bad = CASES.filter((c) => c.module === m && !secrets.includes(c.option)).filter((_, i) => i % 12 === 0).map((c) => c.args);
+		const bad = CASES.filter((c) => c.module === m && !secrets.includes(c.option))
+			.filter((_, i) => i % 12 === 0)
+			.map((c) => c.args);
 		for (const secret of secrets) {
 			for (const value of [SENTINEL, SENTINEL_INT, [SENTINEL, 'x']]) {
 				for (const args of [b, ...bad]) {
-					for (const check of [false, true]) runs.push([`${m} ${secret}=${JSON.stringify(value)} ${JSON.stringify(args).slice(0, 80)} check=${check}`, () => runModule(m, { ...args, [secret]: value }, { libDir: lib, check, diff: true })]);
+					for (const check of [false, true])
+						runs.push([
+							`${m} ${secret}=${JSON.stringify(value)} ${JSON.stringify(args).slice(0, 80)} check=${check}`,
+							() => runModule(m, { ...args, [secret]: value }, { libDir: lib, check, diff: true }),
+						]);
 				}
 			}
 		}

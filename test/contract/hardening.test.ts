@@ -10,18 +10,30 @@ import { bytesNeeded, walkTree } from '../../modules/xcat_shared_data/tree';
 import { MARKER, runModule as run, type RunOpts } from '../../tools/lab/run-module';
 
 // HARDENING_LIB=<dir> runs these against another build (e.g. of the code before the fixes, to see them fail)
-const runModule = (name: string, args: Record<string, unknown>, o: RunOpts = {}) => run(name, args, { libDir: process.env.HARDENING_LIB ?? 'plugins/modules', ...o });
+const runModule = (name: string, args: Record<string, unknown>, o: RunOpts = {}) =>
+	run(name, args, { libDir: process.env.HARDENING_LIB ?? 'plugins/modules', ...o });
 
 let root = '';
 const H = suite('hardening (issue 13)');
-H.before.each(() => { root = mkdtempSync(join(tmpdir(), 'hardening-')); });
+H.before.each(() => {
+	root = mkdtempSync(join(tmpdir(), 'hardening-'));
+});
 H.after.each(() => rmSync(root, { recursive: true, force: true }));
 
 /** runModule, bounded: a module that hangs fails the test; UNBLOCK (e.g. a writer for a FIFO) lets it end */
 async function bounded(name: string, args: Record<string, unknown>, ms = 10_000, unblock = () => {}) {
 	let timer: NodeJS.Timeout | undefined;
-	const hung = new Promise<never>((_, reject) => { timer = setTimeout(() => { unblock(); reject(new Error(`${name} hung for ${ms} ms`)); }, ms); });
-	try { return await Promise.race([runModule(name, args), hung]); } finally { clearTimeout(timer); }
+	const hung = new Promise<never>((_, reject) => {
+		timer = setTimeout(() => {
+			unblock();
+			reject(new Error(`${name} hung for ${ms} ms`));
+		}, ms);
+	});
+	try {
+		return await Promise.race([runModule(name, args), hung]);
+	} finally {
+		clearTimeout(timer);
+	}
 }
 
 H('xcat_lease: a FIFO as path is refused before it is opened (it used to block forever on the read)', async () => {
@@ -62,7 +74,10 @@ H('xcat_db: a digits-only password (an int from YAML) never shows, not even in t
 		assert.not.ok(r.stderr.includes('987654321'), JSON.stringify(bad));
 	}
 	const warned = await runModule('xcat_db', { ...base, vip: 'nope', password: 987654321 });
-	assert.ok((warned.result.warnings as string[]).some((w) => w.includes('(type int) in a string field was converted to "********"')), warned.stdout);
+	assert.ok(
+		(warned.result.warnings as string[]).some((w) => w.includes('(type int) in a string field was converted to "********"')),
+		warned.stdout,
+	);
 	const listed = await runModule('xcat_db', { ...base, password: ['sekrit42', 7] });
 	assert.match(listed.result.msg, /argument 'password' is of type list/);
 	assert.not.ok(/sekrit42/.test(listed.stdout), listed.stdout);
@@ -76,10 +91,7 @@ async function rawArgs(name: string, text: string) {
 	const program = source.replace(MARKER, () => text);
 	const file = join(root, `AnsiballZ_${name}.js`);
 	await writeFile(file, program, { mode: 0o700 });
-	return [
-		await execa('node', [], { input: program, reject: false, timeout: 10_000 }),
-		await execa('node', [file], { reject: false, timeout: 10_000 }),
-	];
+	return [await execa('node', [], { input: program, reject: false, timeout: 10_000 }), await execa('node', [file], { reject: false, timeout: 10_000 })];
 }
 
 H('arguments that are not a JSON object: one JSON line, failed, saying what is wrong, no stack trace, both ways', async () => {
@@ -133,7 +145,10 @@ H('xcat_object: a 1 MB name is refused before lsdef, in a short message; names a
 	try {
 		const cases: [Record<string, unknown>, RegExp][] = [
 			[{ type: 'node', name: 'n'.repeat(1_048_576) }, /^value of name must be at most 65536 characters, got: "n{50,}…\(1048576 characters\)"$/],
-			[{ type: 'node', name: `cn1,${'a'.repeat(64)}.example` }, /^value of name must be a name of at most 253 characters with labels \(between dots\) of at most 63, got: .*\(a label of 64 characters\)$/],
+			[
+				{ type: 'node', name: `cn1,${'a'.repeat(64)}.example` },
+				/^value of name must be a name of at most 253 characters with labels \(between dots\) of at most 63, got: .*\(a label of 64 characters\)$/,
+			],
 			[{ type: 'group', name: `${'abcdefgh.'.repeat(30)}x` }, /\(271 characters\)$/],
 		];
 		for (const [args, msg] of cases) {
@@ -146,7 +161,9 @@ H('xcat_object: a 1 MB name is refused before lsdef, in a short message; names a
 		}
 		const snmove = await runModule('xcat_snmove', { source: `sn1.${'b'.repeat(70)}` });
 		assert.match(snmove.result.msg, /^value of source must be a name of at most 253 characters/);
-	} finally { await stubs.remove(); }
+	} finally {
+		await stubs.remove();
+	}
 });
 
 H('xcat_shared_data: sparse files stay sparse, the copy is verified, and the space estimate counts allocated blocks', async () => {
@@ -156,7 +173,13 @@ H('xcat_shared_data: sparse files stay sparse, the copy is verified, and the spa
 	sh(`set -e; mkdir -p ${root}/HA ${dir}; cd ${dir}; truncate -s 256M vm.img
 		for off in 0 100 4000; do head -c 65536 /dev/urandom | dd of=vm.img bs=64K seek=$off conv=notrunc status=none; done
 		head -c 100000 /dev/urandom > dense`);
-	const allocated = (p: string) => Number(sh(`stat -c '%b %B' ${p}`).trim().split(' ').reduce((a, b) => String(Number(a) * Number(b))));
+	const allocated = (p: string) =>
+		Number(
+			sh(`stat -c '%b %B' ${p}`)
+				.trim()
+				.split(' ')
+				.reduce((a, b) => String(Number(a) * Number(b))),
+		);
 	const source = allocated(`${dir}/vm.img`);
 	const hash = sh(`sha256sum < ${dir}/vm.img`);
 	assert.ok(source < 4 * 1024 * 1024, `the test file system keeps holes (${source} bytes allocated)`);

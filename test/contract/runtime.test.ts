@@ -82,8 +82,11 @@ Protocol('the build refuses a bundle that Ansible would run another way', async 
 	const runtime = join(process.cwd(), 'modules/runtime');
 	await mkdir(join(src, 'sneaky'));
 	await writeFile(join(src, 'sneaky/options.ts'), `import { str } from '${runtime}';\nexport const options = { text: str() };\n`);
-	await writeFile(join(src, 'sneaky/main.ts'), `import { defineModule } from '${runtime}';\nimport { options } from './options';\n` +
-		`defineModule({ name: 'sneaky', options, async run() { return { changed: false, note: 'from ansible.module_utils.basic import x' }; } });\n`);
+	await writeFile(
+		join(src, 'sneaky/main.ts'),
+		`import { defineModule } from '${runtime}';\nimport { options } from './options';\n` +
+			`defineModule({ name: 'sneaky', options, async run() { return { changed: false, note: 'from ansible.module_utils.basic import x' }; } });\n`,
+	);
 	await writeFile(join(src, 'sneaky/sneaky.yml'), 'DOCUMENTATION: {module: sneaky}\n');
 	const r = await execa('node', ['scripts/build.mjs', '--src', src, '--out', join(src, 'out')], { reject: false });
 	assert.is(r.exitCode, 1);

@@ -9,8 +9,12 @@ import { atomicWrite } from '../../modules/xcat_db/files';
 
 const F = suite('xcat_db atomicWrite');
 let dir = '';
-F.before.each(async () => { dir = await mkdtemp(join(tmpdir(), 'xcat-db-files-')); });
-F.after.each(async () => { await rm(dir, { recursive: true, force: true }); });
+F.before.each(async () => {
+	dir = await mkdtemp(join(tmpdir(), 'xcat-db-files-'));
+});
+F.after.each(async () => {
+	await rm(dir, { recursive: true, force: true });
+});
 
 F('a new file gets the given mode; no original to keep', async () => {
 	const p = join(dir, 'cfgloc');
@@ -40,7 +44,8 @@ F('keepOriginal false writes without a backup', async () => {
 });
 
 F('a symbolic link is written through: the link stays, its target changes', async () => {
-	const target = join(dir, 'real.conf'), link = join(dir, 'link.conf');
+	const target = join(dir, 'real.conf'),
+		link = join(dir, 'link.conf');
 	await writeFile(target, 'a\n');
 	await symlink(target, link);
 	await atomicWrite(link, 'b\n');

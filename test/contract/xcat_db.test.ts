@@ -11,7 +11,10 @@ const db = (args: Record<string, unknown>, o = {}) => runModule('xcat_db', { ...
 const Bad = suite('xcat_db bad input: fails before anything, naming the option');
 
 const BAD: Array<[Record<string, unknown>, string]> = [
-	[{ colour: 'red' }, 'Unsupported parameters for (xcat_db) module: colour. Supported parameters include: addresses, mysql_data, mysql_service, password, path, pg_data, pg_service, type, vip.'],
+	[
+		{ colour: 'red' },
+		'Unsupported parameters for (xcat_db) module: colour. Supported parameters include: addresses, mysql_data, mysql_service, password, path, pg_data, pg_service, type, vip.',
+	],
 	[{ type: null, vip: null, addresses: null }, 'missing required arguments: addresses, type, vip'],
 	[{ type: 'db2' }, 'value of type must be one of: postgresql, mysql, sqlite, got: db2'],
 	[{ vip: '198.51.100' }, 'value of vip must be an IPv4 address in dotted-quad form (e.g. 198.51.100.10), got: "198.51.100"'],
@@ -64,7 +67,10 @@ const Here = suite('xcat_db on a machine without xCAT');
 Here('no cfgloc is SQLite: a switch without a password is refused, nothing created', async () => {
 	const { result } = await db({});
 	assert.is(result.failed, true);
-	assert.is(result.msg, "password is required for switching xCAT's database from sqlite to postgresql (the password of the database's xCAT admin user); nothing was changed");
+	assert.is(
+		result.msg,
+		"password is required for switching xCAT's database from sqlite to postgresql (the password of the database's xCAT admin user); nothing was changed",
+	);
 	assert.is(result.type_before, 'sqlite');
 	assert.is(result.switched, false);
 	assert.not.ok(existsSync('/var/lib/xcat-ha/xcat_db'));

@@ -14,7 +14,10 @@ const lease = (args: Record<string, unknown>, o: RunOpts = {}) => runModule('xca
 const onDisk = () => JSON.parse(readFileSync(path, 'utf8'));
 
 const L = suite('xcat_lease');
-L.before.each(() => { root = mkdtempSync(join(tmpdir(), 'lease-')); path = join(root, 'xcat-ha', 'lease'); });
+L.before.each(() => {
+	root = mkdtempSync(join(tmpdir(), 'lease-'));
+	path = join(root, 'xcat-ha', 'lease');
+});
 L.after.each(() => rmSync(root, { recursive: true, force: true }));
 
 L('check mode reports the acquisition and writes nothing, not even the directory', async () => {
@@ -54,10 +57,19 @@ L('takeover from the confirmed-dead holder, and only from it', async () => {
 	assert.equal(onDisk(), { ...onDisk(), holder: 'mn2', generation: 2, taken_from: 'mn1' });
 });
 
-
-const guarded = (heartbeat: number, deadline_ms = 1500, interval_ms = 300): Lease =>
-	({ holder: 'mn1', generation: 4, since: '2026-11-22T04:00:00.000Z', heartbeat, renewed: '2026-11-22T04:00:00.000Z', deadline_ms, interval_ms });
-const seed = (l: Lease) => { mkdirSync(join(root, 'xcat-ha'), { recursive: true }); writeLease(path, l); };
+const guarded = (heartbeat: number, deadline_ms = 1500, interval_ms = 300): Lease => ({
+	holder: 'mn1',
+	generation: 4,
+	since: '2026-11-22T04:00:00.000Z',
+	heartbeat,
+	renewed: '2026-11-22T04:00:00.000Z',
+	deadline_ms,
+	interval_ms,
+});
+const seed = (l: Lease) => {
+	mkdirSync(join(root, 'xcat-ha'), { recursive: true });
+	writeLease(path, l);
+};
 
 L('takeover of a still heartbeat waits deadline + one interval on its own clock, then takes it and says how long it waited', async () => {
 	seed(guarded(7));
@@ -80,7 +92,9 @@ L('takeover from a holder whose guard still renews is refused as soon as the hea
 		assert.ok(r.result.heartbeat_age_ms < 1000, `seen moving after ${r.result.heartbeat_age_ms} ms`);
 		assert.ok(r.ms < 1500, `refused after ${r.ms} ms`);
 		assert.match(r.result.msg, /^mn1's lease guard is still renewing the lease \(heartbeat \d+ -> \d+ within \d+ ms\), so mn1 is alive/);
-	} finally { clearInterval(renew); }
+	} finally {
+		clearInterval(renew);
+	}
 	assert.is(onDisk().holder, 'mn1');
 	assert.is(onDisk().generation, 4);
 });
@@ -148,7 +162,10 @@ L('a lock left by a killed run is reported after 5 s, with the way out; the leas
 	mkdirSync(`${path}.lock`);
 	const r = await lease({ holder: 'mn2' });
 	assert.is(r.result.failed, true);
-	assert.match(r.result.msg, /^the lease lock .*lease\.lock has existed for \d+ s: another activation is running, or one was killed \(remove .* once you are sure none runs\)$/);
+	assert.match(
+		r.result.msg,
+		/^the lease lock .*lease\.lock has existed for \d+ s: another activation is running, or one was killed \(remove .* once you are sure none runs\)$/,
+	);
 	assert.is(onDisk().holder, null);
 });
 
@@ -173,7 +190,10 @@ L('a lock without an owner, older than a run needs to write one, is taken over w
 // taken over; one owned by any other host still is not.
 const foreignOwner = (name: string) => {
 	mkdirSync(`${path}.lock`);
-	writeFileSync(join(`${path}.lock`, 'owner'), `${JSON.stringify({ name, host: 'xcatmn', pid: 4242, machine: 'another-machine', boot: 'another-boot', since: '2026-12-05T06:00:00.000Z' })}\n`);
+	writeFileSync(
+		join(`${path}.lock`, 'owner'),
+		`${JSON.stringify({ name, host: 'xcatmn', pid: 4242, machine: 'another-machine', boot: 'another-boot', since: '2026-12-05T06:00:00.000Z' })}\n`,
+	);
 };
 
 L("a lock held by the frozen holder's guard: the takeover that proved it stopped takes the lock over, and says so", async () => {
@@ -182,7 +202,10 @@ L("a lock held by the frozen holder's guard: the takeover that proved it stopped
 	const r = await lease({ holder: 'mn2', takeover_from: 'mn1' });
 	assert.is(r.result.failed, undefined, r.result.msg);
 	assert.equal([onDisk().holder, onDisk().generation, onDisk().taken_from], ['mn2', 5, 'mn1']);
-	assert.match(r.result.warnings.join(), /was left behind \(its owner \(mn1 lease guard, on xcatmn\) is mn1, which this takeover proved stopped\): taken over/);
+	assert.match(
+		r.result.warnings.join(),
+		/was left behind \(its owner \(mn1 lease guard, on xcatmn\) is mn1, which this takeover proved stopped\): taken over/,
+	);
 	assert.not.ok(existsSync(`${path}.lock`));
 });
 
@@ -223,7 +246,10 @@ L('bad input is named before anything is touched', async () => {
 		[{ holder: 'mn1', guard_interval_ms: 1000, guard_deadline_ms: 1000 }, /^guard_deadline_ms \(1000\) must be longer than guard_interval_ms \(1000\)/],
 		[{ holder: 'mn1', stale_wait_ms: 200000 }, /^value of stale_wait_ms must be between 0 and 120000, got: 200000$/],
 		[{ holder: 'mn1', takeover_from: 'mn1' }, /^takeover_from \(mn1\) names the holder itself/],
-		[{ holder: 'mn1', path: '/nonexistent-root/xcat-ha/lease' }, /^the lease's directory \/nonexistent-root\/xcat-ha cannot be created: \/nonexistent-root does not exist \(is the shared storage mounted\?\)$/],
+		[
+			{ holder: 'mn1', path: '/nonexistent-root/xcat-ha/lease' },
+			/^the lease's directory \/nonexistent-root\/xcat-ha cannot be created: \/nonexistent-root does not exist \(is the shared storage mounted\?\)$/,
+		],
 	];
 	for (const [args, msg] of BAD) {
 		const r = await lease(args);

@@ -16,15 +16,26 @@ const DEADLINE = 1000;
 
 let root = '';
 let lease = '';
-const spawnGuard = () => execa('node', [GUARD, join(root, 'guard.json')], { env: { PATH: `${join(root, 'bin')}:${process.env.PATH}`, FAKE: root }, reject: false, all: true });
+const spawnGuard = () =>
+	execa('node', [GUARD, join(root, 'guard.json')], { env: { PATH: `${join(root, 'bin')}:${process.env.PATH}`, FAKE: root }, reject: false, all: true });
 type Guard = ReturnType<typeof spawnGuard>;
 let guard: Guard | undefined;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const onDisk = (): Lease => JSON.parse(readFileSync(lease, 'utf8'));
 const calls = (): Array<{ at: number; argv: string }> => {
 	let text = '';
-	try { text = readFileSync(join(root, 'calls'), 'utf8'); } catch { return []; }
-	return text.split('\n').filter(Boolean).map((l) => { const [at, ...rest] = l.split(' '); return { at: Number(at), argv: rest.join(' ') }; });
+	try {
+		text = readFileSync(join(root, 'calls'), 'utf8');
+	} catch {
+		return [];
+	}
+	return text
+		.split('\n')
+		.filter(Boolean)
+		.map((l) => {
+			const [at, ...rest] = l.split(' ');
+			return { at: Number(at), argv: rest.join(' ') };
+		});
 };
 async function until<T>(what: string, ms: number, f: () => T | undefined): Promise<T> {
 	const end = Date.now() + ms;
@@ -46,7 +57,17 @@ async function ended(g: Guard, ms = 8000) {
 }
 
 function start(extra: Record<string, unknown> = {}): Guard {
-	const cfg = { lease_path: lease, holder: 'mn1', generation: 3, interval_ms: INTERVAL, deadline_ms: DEADLINE, units: ['postgresql', 'xcatd', 'named'], stop_timeout_ms: 400, vip: { address: '198.51.100.10', prefix: 24, interface: 'host0' }, ...extra };
+	const cfg = {
+		lease_path: lease,
+		holder: 'mn1',
+		generation: 3,
+		interval_ms: INTERVAL,
+		deadline_ms: DEADLINE,
+		units: ['postgresql', 'xcatd', 'named'],
+		stop_timeout_ms: 400,
+		vip: { address: '198.51.100.10', prefix: 24, interface: 'host0' },
+		...extra,
+	};
 	writeFileSync(join(root, 'guard.json'), JSON.stringify(cfg));
 	const g = spawnGuard();
 	guard = g;
@@ -66,7 +87,15 @@ G.before.each(() => {
 	writeFileSync(join(root, 'bin', 'systemctl'), fake('[ "$1" = stop ] && [ -f "$FAKE/hang-stop" ] && exec sleep 30\nexit 0'));
 	chmodSync(join(root, 'bin', 'ip'), 0o755);
 	chmodSync(join(root, 'bin', 'systemctl'), 0o755);
-	writeLease(lease, { holder: 'mn1', generation: 3, since: '2026-11-22T04:00:00.000Z', heartbeat: 0, renewed: '2026-11-22T04:00:00.000Z', deadline_ms: DEADLINE, interval_ms: INTERVAL });
+	writeLease(lease, {
+		holder: 'mn1',
+		generation: 3,
+		since: '2026-11-22T04:00:00.000Z',
+		heartbeat: 0,
+		renewed: '2026-11-22T04:00:00.000Z',
+		deadline_ms: DEADLINE,
+		interval_ms: INTERVAL,
+	});
 });
 G.after.each(async () => {
 	guard?.kill('SIGKILL');
@@ -99,12 +128,16 @@ G('the lease taken by another holder: steps down within one interval, VIP first,
 	const r = await ended(g);
 	const c = calls();
 	assert.is(r.exitCode, 1, r.all);
-	assert.equal(c.map((x) => x.argv), ['ip addr del 198.51.100.10/24 dev host0', 'systemctl stop -- named xcatd postgresql']);
-	const vipMs = c[0]!.at - taken, stopMs = c[1]!.at - taken;
+	assert.equal(
+		c.map((x) => x.argv),
+		['ip addr del 198.51.100.10/24 dev host0', 'systemctl stop -- named xcatd postgresql'],
+	);
+	const vipMs = c[0]!.at - taken,
+		stopMs = c[1]!.at - taken;
 	console.log(`    lease taken by mn2: VIP removed ${vipMs} ms, services stopping ${stopMs} ms after (interval ${INTERVAL} ms)`);
 	assert.ok(vipMs <= INTERVAL + 250, `VIP removed ${vipMs} ms after the takeover`);
 	assert.match(r.all, /<2>stepping down mn1 at once: the lease is held by mn2 \(generation 4\)/);
-	assert.is(onDisk().holder, 'mn2', 'the new holder\'s lease untouched');
+	assert.is(onDisk().holder, 'mn2', "the new holder's lease untouched");
 });
 
 G('a newer generation of its own name is another term too', async () => {
@@ -126,7 +159,8 @@ G('the lease directory gone (storage lost): steps down within the deadline, not 
 	const r = await ended(g);
 	const c = calls();
 	assert.is(r.exitCode, 1, r.all);
-	const vipMs = c[0]!.at - lastOk, stopMs = c[1]!.at - lastOk;
+	const vipMs = c[0]!.at - lastOk,
+		stopMs = c[1]!.at - lastOk;
 	console.log(`    lease directory gone: VIP removed ${vipMs} ms, services stopping ${stopMs} ms after (deadline ${DEADLINE} ms)`);
 	// counted from the start of the last renewal that succeeded, which began before its heartbeat was seen
 	assert.ok(vipMs >= DEADLINE - INTERVAL, `stepped down after ${vipMs} ms: before the deadline`);
@@ -143,7 +177,10 @@ G('a stop that hangs is cut at stop_timeout_ms and the services are killed', asy
 	const r = await ended(g);
 	assert.is(r.exitCode, 1, r.all);
 	const c = calls();
-	assert.equal(c.map((x) => x.argv), ['ip addr del 198.51.100.10/24 dev host0', 'systemctl stop -- named xcatd postgresql', 'systemctl kill --signal=KILL -- named xcatd postgresql']);
+	assert.equal(
+		c.map((x) => x.argv),
+		['ip addr del 198.51.100.10/24 dev host0', 'systemctl stop -- named xcatd postgresql', 'systemctl kill --signal=KILL -- named xcatd postgresql'],
+	);
 	assert.ok(c[2]!.at - c[1]!.at < 400 + 300, `killed ${c[2]!.at - c[1]!.at} ms after the stop began`);
 });
 
@@ -151,7 +188,14 @@ G('one slow renewal below the deadline (the lock held 500 ms by an activation) i
 	const g = start();
 	await running();
 	// the renewal before may have begun up to one interval earlier, and the lock is polled every 100 ms
-	await until('the lock taken between two renewals', 2000, () => { try { mkdirSync(`${lease}.lock`); return true; } catch { return undefined; } });
+	await until('the lock taken between two renewals', 2000, () => {
+		try {
+			mkdirSync(`${lease}.lock`);
+			return true;
+		} catch {
+			return undefined;
+		}
+	});
 	await sleep(500);
 	rmdirSync(`${lease}.lock`);
 	const hb = onDisk().heartbeat!;
@@ -162,10 +206,16 @@ G('one slow renewal below the deadline (the lock held 500 ms by an activation) i
 });
 
 G('a broken configuration is refused, naming each field, and nothing is stepped down', async () => {
-	writeFileSync(join(root, 'guard.json'), JSON.stringify({ lease_path: 'rel', holder: 'mn1', generation: 0, interval_ms: 1000, deadline_ms: 500, units: ['a b'], vip: {} }));
+	writeFileSync(
+		join(root, 'guard.json'),
+		JSON.stringify({ lease_path: 'rel', holder: 'mn1', generation: 0, interval_ms: 1000, deadline_ms: 500, units: ['a b'], vip: {} }),
+	);
 	const r = await spawnGuard();
 	assert.is(r.exitCode, 2);
-	assert.match(r.all, /lease_path must be an absolute path; generation must be a whole number from 1; deadline_ms must be longer than interval_ms; units must be a list of unit names; vip must be/);
+	assert.match(
+		r.all,
+		/lease_path must be an absolute path; generation must be a whole number from 1; deadline_ms must be longer than interval_ms; units must be a list of unit names; vip must be/,
+	);
 	assert.equal(calls(), []);
 });
 

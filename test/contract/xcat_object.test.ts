@@ -9,8 +9,13 @@ const object = (args: Record<string, unknown>, o: RunOpts = {}) => runModule('xc
 const HINT = 'an xCAT object name or noderange (letters, digits and _ . , : @ + - [ ] / ^; no spaces or shell metacharacters; not starting with -)';
 
 const Bad = suite('xcat_object bad input: fails before running any xCAT command');
-Bad.before(async () => { stubs = await makeXcatStubs(); stubs.install(); });
-Bad.after(async () => { await stubs.remove(); });
+Bad.before(async () => {
+	stubs = await makeXcatStubs();
+	stubs.install();
+});
+Bad.after(async () => {
+	await stubs.remove();
+});
 
 const node = { type: 'node', name: 'cn1' };
 const BAD: Array<[Record<string, unknown>, string]> = [
@@ -32,14 +37,20 @@ const BAD: Array<[Record<string, unknown>, string]> = [
 	[{ ...node, state: 'gone' }, 'value of state must be one of: present, absent, got: gone'],
 	[{ type: 'site', state: 'absent' }, 'type site cannot be absent: xCAT always has its site object (clear a site attribute with an empty value instead)'],
 	[{ ...node, state: 'absent', attributes: { xcatmaster: 'x' } }, 'attributes must be empty with state=absent: the whole object is removed'],
-	[{ ...node, attributes: ['xcatmaster=x'] }, `argument 'attributes' is of type list and we were unable to convert to dict: ["xcatmaster=x"] is not a mapping`],
+	[
+		{ ...node, attributes: ['xcatmaster=x'] },
+		`argument 'attributes' is of type list and we were unable to convert to dict: ["xcatmaster=x"] is not a mapping`,
+	],
 	[{ ...node, attributes: 'not a mapping' }, `argument 'attributes' is of type str and we were unable to convert to dict: "not a mapping" is not a mapping`],
 	[{ ...node, attributes: { xcatmaster: null } }, 'value of attributes.xcatmaster must be a string, got a NoneType'],
 	[{ ...node, attributes: { xcatmaster: { a: 1 } } }, 'value of attributes.xcatmaster must be a string, got a dict'],
 	[{ ...node, attributes: { 'xcat master': 'x' } }, 'attributes has a key that is not an xCAT attribute name (letters, digits, _ and . only): "xcat master"'],
 	[{ ...node, attributes: { 'a=b': 'x' } }, 'attributes has a key that is not an xCAT attribute name (letters, digits, _ and . only): "a=b"'],
 	[{ ...node, attributes: { xcatmaster: 'a\nb' } }, 'value of attributes.xcatmaster must be one line (no newline, carriage return or NUL), got: "a\\nb"'],
-	[{ ...node, attributes: { xcatmaster: 'vip ' } }, 'value of attributes.xcatmaster must not start or end with whitespace (chdef would not store it as given), got: "vip "'],
+	[
+		{ ...node, attributes: { xcatmaster: 'vip ' } },
+		'value of attributes.xcatmaster must not start or end with whitespace (chdef would not store it as given), got: "vip "',
+	],
 ];
 
 Bad('every bad value is named, with what is allowed, and no xCAT command runs', async () => {
@@ -60,14 +71,22 @@ Bad('several problems are reported together', async () => {
 Bad.run();
 
 const Flow = suite('xcat_object with stand-in commands');
-Flow.before(async () => { stubs = await makeXcatStubs(); stubs.install(); });
-Flow.after(async () => { await stubs.remove(); });
+Flow.before(async () => {
+	stubs = await makeXcatStubs();
+	stubs.install();
+});
+Flow.after(async () => {
+	await stubs.remove();
+});
 
 Flow('check mode runs only lsdef and reports the grouped chdefs and the diff', async () => {
 	await stubs.answer('lsdef', 'cn1: nfsserver=sn1\ncn1: xcatmaster=sn1\ncn2: nfsserver=\ncn2: xcatmaster=sn2\ncn3: nfsserver=\ncn3: xcatmaster=vip\n');
 	const { result } = await object({ type: 'node', name: 'cn[1-3]', attributes: { xcatmaster: 'vip', nfsserver: '' } }, { check: true, diff: true });
 	assert.is(result.changed, true, result.msg);
-	assert.equal(result.commands, [['chdef', '-t', 'node', '-o', 'cn1', 'xcatmaster=vip', 'nfsserver='], ['chdef', '-t', 'node', '-o', 'cn2', 'xcatmaster=vip']]);
+	assert.equal(result.commands, [
+		['chdef', '-t', 'node', '-o', 'cn1', 'xcatmaster=vip', 'nfsserver='],
+		['chdef', '-t', 'node', '-o', 'cn2', 'xcatmaster=vip'],
+	]);
 	assert.equal(result.objects.cn2, { xcatmaster: { before: 'sn2', after: 'vip' } });
 	assert.is(result.diff.before, 'cn1: xcatmaster=sn1\ncn1: nfsserver=sn1\ncn2: xcatmaster=sn2\ncn2: nfsserver=\n');
 	assert.equal(await stubs.calls(), [['lsdef', '-t', 'node', '-o', 'cn[1-3]', '-S', '-i', 'xcatmaster,nfsserver', '-c']]);
@@ -81,7 +100,7 @@ Flow('an attribute xCAT does not know fails after the probe, before any change',
 	assert.ok((await stubs.calls()).every((c) => c[0] === 'lsdef'));
 });
 
-Flow('xcatd down: the probe fails with lsdef\'s words', async () => {
+Flow("xcatd down: the probe fails with lsdef's words", async () => {
 	await stubs.answer('lsdef', '', 111, 'Connection failure: IO::Socket::INET: connect: Connection refused at /opt/xcat/lib/perl/xCAT/Client.pm line 248.\n');
 	const { result } = await object({ type: 'site', attributes: { master: 'vip' } });
 	assert.match(result.msg, /^lsdef failed \(rc 111\): Connection failure/);

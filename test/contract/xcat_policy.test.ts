@@ -9,8 +9,13 @@ const policy = (args: Record<string, unknown>, o: RunOpts = {}) => runModule('xc
 const HINT = 'a host name or certificate CN (letters, digits, _ . -, starting with a letter or digit; not * and no spaces or shell metacharacters)';
 
 const Bad = suite('xcat_policy bad input: fails before running any xCAT command');
-Bad.before(async () => { stubs = await makeXcatStubs(); stubs.install(); });
-Bad.after(async () => { await stubs.remove(); });
+Bad.before(async () => {
+	stubs = await makeXcatStubs();
+	stubs.install();
+});
+Bad.after(async () => {
+	await stubs.remove();
+});
 
 const BAD: Array<[Record<string, unknown>, string]> = [
 	[{ names: ['mn1'], priority: '1.3' }, 'Unsupported parameters for (xcat_policy) module: priority. Supported parameters include: names, rule, state.'],
@@ -45,17 +50,29 @@ Bad('every bad value is named, with what is allowed, and no xCAT command runs', 
 Bad.run();
 
 const Flow = suite('xcat_policy with stand-in commands');
-Flow.before(async () => { stubs = await makeXcatStubs(); stubs.install(); });
-Flow.after(async () => { await stubs.remove(); });
+Flow.before(async () => {
+	stubs = await makeXcatStubs();
+	stubs.install();
+});
+Flow.after(async () => {
+	await stubs.remove();
+});
 
-const DUMP = '#priority,name,host,commands,noderange,parameters,time,rule,comments,disable\n"1","root",,,,,,"allow",,\n"1.2","mn1",,,,,,"trusted",,\n"1.3","someone",,,,,,"trusted",,\n';
+const DUMP =
+	'#priority,name,host,commands,noderange,parameters,time,rule,comments,disable\n"1","root",,,,,,"allow",,\n"1.2","mn1",,,,,,"trusted",,\n"1.3","someone",,,,,,"trusted",,\n';
 
 Flow('check mode runs only tabdump and reports the rows to add at free priorities', async () => {
 	await stubs.answer('tabdump', DUMP);
 	const { result } = await policy({ names: ['mn1', 'mn2', 'xcatmn-vip'] }, { check: true, diff: true });
 	assert.is(result.changed, true, result.msg);
-	assert.equal(result.commands, [['chdef', '-t', 'policy', '-o', '1.4', 'name=mn2', 'rule=trusted'], ['chdef', '-t', 'policy', '-o', '1.5', 'name=xcatmn-vip', 'rule=trusted']]);
-	assert.equal(result.rows.map((r: any) => r.action), ['kept', 'added', 'added']);
+	assert.equal(result.commands, [
+		['chdef', '-t', 'policy', '-o', '1.4', 'name=mn2', 'rule=trusted'],
+		['chdef', '-t', 'policy', '-o', '1.5', 'name=xcatmn-vip', 'rule=trusted'],
+	]);
+	assert.equal(
+		result.rows.map((r: any) => r.action),
+		['kept', 'added', 'added'],
+	);
 	assert.is(result.diff.before, 'priority=1.2 name=mn1 rule=trusted\n');
 	assert.equal(await stubs.calls(), [['tabdump', 'policy']]);
 });
@@ -68,8 +85,13 @@ Flow('a chdef that xCAT accepts but that leaves the table unchanged is a failure
 	assert.equal(result.commands, [['chdef', '-t', 'policy', '-o', '1.4', 'name=mn2', 'rule=trusted']]);
 });
 
-Flow('xcatd down: tabdump\'s failure is reported', async () => {
-	await stubs.answer('tabdump', '', 111, 'Connection failure: IO::Socket::INET: connect: Connection refused at /opt/xcat/lib/perl/xCAT/Client.pm line 248.\n');
+Flow("xcatd down: tabdump's failure is reported", async () => {
+	await stubs.answer(
+		'tabdump',
+		'',
+		111,
+		'Connection failure: IO::Socket::INET: connect: Connection refused at /opt/xcat/lib/perl/xCAT/Client.pm line 248.\n',
+	);
 	const { result } = await policy({ names: ['mn2'] });
 	assert.match(result.msg, /^tabdump policy failed \(rc 111\): Connection failure/);
 });

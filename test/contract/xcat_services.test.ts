@@ -19,7 +19,8 @@ const done = async () => {
 };
 // XCAT_HA_LIBRARY=dir runs bundles built there (`node scripts/build.mjs --out dir`), safe from a concurrent rebuild of plugins/modules/
 const lib = process.env.XCAT_HA_LIBRARY ? { libDir: process.env.XCAT_HA_LIBRARY } : {};
-const svc = (args: Record<string, unknown>, o: RunOpts = {}) => runModule('xcat_services', { state: 'started', services: ['xcatd'], ...args }, { ...lib, ...o });
+const svc = (args: Record<string, unknown>, o: RunOpts = {}) =>
+	runModule('xcat_services', { state: 'started', services: ['xcatd'], ...args }, { ...lib, ...o });
 
 const Bad = suite('xcat_services bad input: fails before anything is read or changed');
 Bad.before(use);
@@ -27,7 +28,10 @@ Bad.after(done);
 
 const HINT = "a systemd service name (letters, digits, ':', '_', '.', '@', '-'; starting with a letter, digit or '_')";
 const BAD: Array<[Record<string, unknown>, string]> = [
-	[{ colour: 'red' }, 'Unsupported parameters for (xcat_services) module: colour. Supported parameters include: enabled, regenerate, retries, services, state, timeout.'],
+	[
+		{ colour: 'red' },
+		'Unsupported parameters for (xcat_services) module: colour. Supported parameters include: enabled, regenerate, retries, services, state, timeout.',
+	],
 	[{ state: null, services: null }, 'missing required arguments: services, state'],
 	[{ state: 'restarted' }, 'value of state must be one of: started, stopped, got: restarted'],
 	[{ services: [] }, 'services must have at least 1 item(s), got: []'],
@@ -39,15 +43,24 @@ const BAD: Array<[Record<string, unknown>, string]> = [
 	[{ services: ['$(reboot)'] }, `value of services[0] must be ${HINT}, got: "$(reboot)"`],
 	[{ services: ['xcatd', 'xcatd.service'] }, 'value of services lists the same unit twice: "xcatd" and "xcatd.service"'],
 	[{ services: ['tftp.socket'] }, 'value of services must name services, got: "tftp.socket" (only .service units are started and stopped here)'],
-	[{ services: ['xcatd', 'postgresql'] }, 'value of services must list the database before xcatd (xcatd reads its configuration from it), got: xcatd, postgresql'],
+	[
+		{ services: ['xcatd', 'postgresql'] },
+		'value of services must list the database before xcatd (xcatd reads its configuration from it), got: xcatd, postgresql',
+	],
 	[{ services: { xcatd: 1 } }, `argument 'services' is of type dict and we were unable to convert to list: a dict is not a list`],
 	[{ services: [['xcatd']] }, 'elements of services must be strings, got a list'],
 	[{ retries: 0 }, 'value of retries must be between 1 and 20, got: 0'],
 	[{ timeout: -5 }, 'value of timeout must be between 1 and 3600, got: -5'],
 	[{ timeout: 'soon' }, `argument 'timeout' is of type str and we were unable to convert to int: "soon" is not a whole number`],
 	[{ retries: 1.5 }, `argument 'retries' is of type float and we were unable to convert to int: 1.5 is not a whole number`],
-	[{ enabled: 'maybe' }, `argument 'enabled' is of type str and we were unable to convert to bool: the value "maybe" is not a valid boolean; valid booleans are yes/no, on/off, true/false, 1/0`],
-	[{ regenerate: [] }, `argument 'regenerate' is of type list and we were unable to convert to bool: the value [] is not a valid boolean; valid booleans are yes/no, on/off, true/false, 1/0`],
+	[
+		{ enabled: 'maybe' },
+		`argument 'enabled' is of type str and we were unable to convert to bool: the value "maybe" is not a valid boolean; valid booleans are yes/no, on/off, true/false, 1/0`,
+	],
+	[
+		{ regenerate: [] },
+		`argument 'regenerate' is of type list and we were unable to convert to bool: the value [] is not a valid boolean; valid booleans are yes/no, on/off, true/false, 1/0`,
+	],
 ];
 
 Bad('every bad value is named, with what is allowed, and no command runs', async () => {
@@ -67,7 +80,9 @@ Run.before.each(use);
 Run.after.each(done);
 
 const LAB = ['xcatd', 'named', 'isc-dhcp-server', 'conserver-server'];
-const standby = async () => { for (const u of LAB) await fake.unit(u, 'inactive', 'disabled'); };
+const standby = async () => {
+	for (const u of LAB) await fake.unit(u, 'inactive', 'disabled');
+};
 const changing = (calls: string[]) => calls.filter((c) => !/^systemctl (show|is-active|is-enabled)|^(tabdump|lsxcatd|journalctl)/.test(c));
 
 Run('check mode: the plan, nothing that writes runs', async () => {
@@ -76,11 +91,25 @@ Run('check mode: the plan, nothing that writes runs', async () => {
 	const { result } = await svc({ services: LAB }, { check: true, diff: true });
 	assert.is(result.changed, true);
 	assert.equal(result.started, LAB);
-	assert.equal(result.steps.map((s: any) => `${s.step}:${s.result}`), [
-		'disable xcatd:changed', 'check database:skipped', 'start xcatd:changed', 'check xcatd:skipped', 'makedns -n:changed', 'start named:changed',
-		'makedhcp -n:changed', 'makedhcp -a:changed', 'start isc-dhcp-server:changed', 'makeconservercf:changed', 'start conserver-server:changed',
+	assert.equal(
+		result.steps.map((s: any) => `${s.step}:${s.result}`),
+		[
+			'disable xcatd:changed',
+			'check database:skipped',
+			'start xcatd:changed',
+			'check xcatd:skipped',
+			'makedns -n:changed',
+			'start named:changed',
+			'makedhcp -n:changed',
+			'makedhcp -a:changed',
+			'start isc-dhcp-server:changed',
+			'makeconservercf:changed',
+			'start conserver-server:changed',
+		],
+	);
+	assert.equal(result.warnings, [
+		'xcatd was enabled at boot (enabled): HA services stay disabled, so that a management node that reboots does not start them while its peer is active',
 	]);
-	assert.equal(result.warnings, ['xcatd was enabled at boot (enabled): HA services stay disabled, so that a management node that reboots does not start them while its peer is active']);
 	assert.is(result.diff.before.split('\n')[0], 'xcatd: inactive, enabled');
 	assert.is(result.diff.after.split('\n')[0], 'xcatd: active, disabled');
 	assert.equal(changing(await fake.calls()), []);
@@ -94,17 +123,37 @@ Run('started: the commands in order, the checks, regeneration; then a second run
 	assert.is(result.changed, true);
 	assert.equal(result.started, LAB);
 	assert.equal(changing(await fake.calls()), [
-		'systemctl start -- xcatd', 'makedns -n', 'systemctl start -- named', 'makedhcp -n', 'makedhcp -a',
-		'systemctl start -- isc-dhcp-server', 'makeconservercf', 'systemctl start -- conserver-server',
+		'systemctl start -- xcatd',
+		'makedns -n',
+		'systemctl start -- named',
+		'makedhcp -n',
+		'makedhcp -a',
+		'systemctl start -- isc-dhcp-server',
+		'makeconservercf',
+		'systemctl start -- conserver-server',
 	]);
-	assert.equal(result.commands, [['systemctl', 'start', '--', 'xcatd'], ['makedns', '-n'], ['systemctl', 'start', '--', 'named'], ['makedhcp', '-n'], ['makedhcp', '-a'],
-		['systemctl', 'start', '--', 'isc-dhcp-server'], ['makeconservercf'], ['systemctl', 'start', '--', 'conserver-server']]);
-	assert.ok((await fake.calls()).indexOf('tabdump site') < (await fake.calls()).indexOf('systemctl start -- xcatd'), 'the database is checked before xcatd starts');
+	assert.equal(result.commands, [
+		['systemctl', 'start', '--', 'xcatd'],
+		['makedns', '-n'],
+		['systemctl', 'start', '--', 'named'],
+		['makedhcp', '-n'],
+		['makedhcp', '-a'],
+		['systemctl', 'start', '--', 'isc-dhcp-server'],
+		['makeconservercf'],
+		['systemctl', 'start', '--', 'conserver-server'],
+	]);
+	assert.ok(
+		(await fake.calls()).indexOf('tabdump site') < (await fake.calls()).indexOf('systemctl start -- xcatd'),
+		'the database is checked before xcatd starts',
+	);
 	for (const s of result.steps) assert.ok(Number.isInteger(s.ms) && s.ms >= 0, JSON.stringify(s));
 	const again = await svc({ services: LAB });
 	assert.is(again.result.changed, false);
 	assert.equal(again.result.commands, []);
-	assert.equal(again.result.steps.filter((s: any) => s.action === 'check').map((s: any) => s.result), ['ok', 'ok']);
+	assert.equal(
+		again.result.steps.filter((s: any) => s.action === 'check').map((s: any) => s.result),
+		['ok', 'ok'],
+	);
 });
 
 Run('site.consoleservice=goconserver: makegocons for the goconserver unit', async () => {
@@ -112,8 +161,10 @@ Run('site.consoleservice=goconserver: makegocons for the goconserver unit', asyn
 	await fake.unit('goconserver', 'inactive', 'disabled');
 	await fake.set('site', '#key,value,comments,disable\n"consoleservice","goconserver",,\n');
 	const { result } = await svc({ services: ['xcatd', 'goconserver'] });
-	assert.equal(result.steps.filter((s: any) => s.action === 'regenerate').map((s: any) => `${s.step}:${s.result}`),
-		['makedns -n:skipped', 'makedhcp -n:skipped', 'makedhcp -a:skipped', 'makegocons:changed']);
+	assert.equal(
+		result.steps.filter((s: any) => s.action === 'regenerate').map((s: any) => `${s.step}:${s.result}`),
+		['makedns -n:skipped', 'makedhcp -n:skipped', 'makedhcp -a:skipped', 'makegocons:changed'],
+	);
 	assert.ok((await fake.calls()).includes('makegocons'));
 });
 
@@ -123,7 +174,10 @@ Run('a start that fails: the module fails naming the step, with its output and j
 	const { result, exitCode } = await svc({ services: LAB, retries: 2 });
 	assert.is(exitCode, 1);
 	assert.is(result.failed, true);
-	assert.match(result.msg, /^step "start isc-dhcp-server" failed after 2 attempts \(started so far: xcatd, named\):\n\$ systemctl start -- isc-dhcp-server \(rc 1\)\nJob for isc-dhcp-server.service failed/);
+	assert.match(
+		result.msg,
+		/^step "start isc-dhcp-server" failed after 2 attempts \(started so far: xcatd, named\):\n\$ systemctl start -- isc-dhcp-server \(rc 1\)\nJob for isc-dhcp-server.service failed/,
+	);
 	assert.equal(result.started, ['xcatd', 'named']);
 	const last = result.steps[result.steps.length - 1];
 	assert.equal([last.step, last.action, last.result, last.attempts], ['start isc-dhcp-server', 'start', 'failed', 2]);
@@ -165,7 +219,10 @@ Run('the database answers with the header only: check database fails and xcatd i
 	await fake.set('site', '#key,value,comments,disable\n');
 	const { result } = await svc({ services: ['postgresql', 'xcatd'], retries: 1 });
 	assert.is(result.failed, true);
-	assert.match(result.msg, /^step "check database" failed \(started so far: postgresql\):\n\$ XCATBYPASS=1 tabdump site\n#key,value,comments,disable\ntabdump site printed only its header/);
+	assert.match(
+		result.msg,
+		/^step "check database" failed \(started so far: postgresql\):\n\$ XCATBYPASS=1 tabdump site\n#key,value,comments,disable\ntabdump site printed only its header/,
+	);
 	assert.ok(!(await fake.calls()).includes('systemctl start -- xcatd'));
 });
 
@@ -183,9 +240,18 @@ Run('stopped: reverse order, each verified; a unit that lingers fails the step',
 	await fake.unit('xcatd', 'active', 'enabled');
 	const { result } = await svc({ state: 'stopped', services: LAB }, { diff: true });
 	assert.is(result.failed, undefined, result.msg);
-	assert.equal(changing(await fake.calls()), ['systemctl disable -- xcatd', 'systemctl stop -- conserver-server', 'systemctl stop -- isc-dhcp-server', 'systemctl stop -- named', 'systemctl stop -- xcatd']);
+	assert.equal(changing(await fake.calls()), [
+		'systemctl disable -- xcatd',
+		'systemctl stop -- conserver-server',
+		'systemctl stop -- isc-dhcp-server',
+		'systemctl stop -- named',
+		'systemctl stop -- xcatd',
+	]);
 	assert.equal(result.stopped, [...LAB].reverse());
-	assert.is(result.diff.after, 'xcatd: inactive, disabled\nnamed: inactive, disabled\nisc-dhcp-server: inactive, disabled\nconserver-server: inactive, disabled\n');
+	assert.is(
+		result.diff.after,
+		'xcatd: inactive, disabled\nnamed: inactive, disabled\nisc-dhcp-server: inactive, disabled\nconserver-server: inactive, disabled\n',
+	);
 	const again = await svc({ state: 'stopped', services: LAB });
 	assert.is(again.result.changed, false);
 
@@ -193,14 +259,20 @@ Run('stopped: reverse order, each verified; a unit that lingers fails the step',
 	await fake.set('lingers-named');
 	const stuck = await svc({ state: 'stopped', services: LAB, retries: 1 });
 	assert.is(stuck.result.failed, true);
-	assert.match(stuck.result.msg, /^step "stop named" failed \(stopped so far: conserver-server, isc-dhcp-server\):[^]*systemctl stop returned 0 but named is active/);
+	assert.match(
+		stuck.result.msg,
+		/^step "stop named" failed \(stopped so far: conserver-server, isc-dhcp-server\):[^]*systemctl stop returned 0 but named is active/,
+	);
 });
 
 Run('a SysV unit is asked with is-enabled, and disabled through systemctl', async () => {
 	await fake.unit('isc-dhcp-server', 'inactive', 'generated');
 	await fake.set('sysv-isc-dhcp-server', 'enabled');
 	const { result } = await svc({ state: 'stopped', services: ['isc-dhcp-server'] });
-	assert.equal(result.steps.map((s: any) => `${s.step}:${s.result}`), ['disable isc-dhcp-server:changed', 'stop isc-dhcp-server:ok']);
+	assert.equal(
+		result.steps.map((s: any) => `${s.step}:${s.result}`),
+		['disable isc-dhcp-server:changed', 'stop isc-dhcp-server:ok'],
+	);
 	assert.ok((await fake.calls()).includes('systemctl is-enabled -- isc-dhcp-server'));
 });
 

@@ -16,7 +16,10 @@ const XCAT = () => join(T, 'l/etc/xcat');
 const INSTALL = () => join(T, 'l/install');
 const base = () => ({ path: HA(), directories: [XCAT(), INSTALL()], require_mount: false });
 // the bundle copied once: a build running meanwhile in this shared checkout may remove plugins/modules/ for a moment
-const libDir = mkdtemp(join(tmpdir(), 'xsd-lib-')).then(async (d) => { await copyFile('plugins/modules/xcat_shared_data.js', join(d, 'xcat_shared_data.js')); return d; });
+const libDir = mkdtemp(join(tmpdir(), 'xsd-lib-')).then(async (d) => {
+	await copyFile('plugins/modules/xcat_shared_data.js', join(d, 'xcat_shared_data.js'));
+	return d;
+});
 const mod = async (args: Record<string, unknown>, o: RunOpts = {}) => runModule('xcat_shared_data', args, { libDir: await libDir, ...o });
 const sh = async (script: string) => (await execa('bash', ['-c', script], { stripFinalNewline: false })).stdout;
 const snapshot = (dir: string) => sh(SNAPSHOT_SCRIPT(dir));
@@ -69,7 +72,9 @@ async function withWrappers<T>(env: Record<string, string>, f: () => Promise<T>)
 	const state = await mkdtemp(join(tmpdir(), 'xsd-state-'));
 	const saved = { ...process.env };
 	Object.assign(process.env, { PATH: `${wrappers}:${realPath}`, XSD_STATE: state, ...env });
-	try { return await f(); } finally {
+	try {
+		return await f();
+	} finally {
 		for (const k of ['XSD_STATE', 'XSD_KILL', 'XSD_CORRUPT']) delete process.env[k];
 		process.env.PATH = saved.PATH;
 		await rm(state, { recursive: true, force: true });
@@ -78,7 +83,10 @@ async function withWrappers<T>(env: Record<string, string>, f: () => Promise<T>)
 /** the module killed by a wrapper: it printed no result */
 async function killed(args: Record<string, unknown>, at: string): Promise<void> {
 	await withWrappers({ XSD_KILL: at }, async () => {
-		const err = await mod(args).then(() => undefined, (e: Error) => e);
+		const err = await mod(args).then(
+			() => undefined,
+			(e: Error) => e,
+		);
 		assert.ok(err, `the module should have been killed at ${at}`);
 		assert.match(err!.message, /printed no JSON/);
 	});
@@ -87,13 +95,18 @@ async function killed(args: Record<string, unknown>, at: string): Promise<void> 
 // --- bad input -----------------------------------------------------------------------------------------
 const Bad = suite('xcat_shared_data bad input: fails before anything is read or changed');
 Bad.before(makeTrees);
-Bad.after(async () => { await rm(T, { recursive: true, force: true }); });
+Bad.after(async () => {
+	await rm(T, { recursive: true, force: true });
+});
 
-const PATH_HINT = "an absolute path of letters, digits and . _ + @ , = - (no spaces, shell metacharacters or newlines)";
+const PATH_HINT = 'an absolute path of letters, digits and . _ + @ , = - (no spaces, shell metacharacters or newlines)';
 Bad('every bad value is named, with what is allowed', async () => {
 	const before = await listing();
 	const cases: Array<[Record<string, unknown>, string]> = [
-		[{ colour: 'red' }, 'Unsupported parameters for (xcat_shared_data) module: colour. Supported parameters include: db_type, directories, path, require_mount, state.'],
+		[
+			{ colour: 'red' },
+			'Unsupported parameters for (xcat_shared_data) module: colour. Supported parameters include: db_type, directories, path, require_mount, state.',
+		],
 		[{ path: null }, 'missing required arguments: path'],
 		[{ path: 'HA' }, `value of path must be ${PATH_HINT}, got: "HA"`],
 		[{ path: `${HA()}/../l` }, `value of path must not contain '.' or '..' components, got: ${JSON.stringify(`${HA()}/../l`)}`],
@@ -113,7 +126,10 @@ Bad('every bad value is named, with what is allowed', async () => {
 		[{ directories: [XCAT(), `${XCAT()}/sub`] }, `value of directories must not nest: ${XCAT()}/sub is inside ${XCAT()}`],
 		[{ state: 'gone' }, 'value of state must be one of: linked, unlinked, got: gone'],
 		[{ db_type: 'oracle' }, 'value of db_type must be one of: postgresql, mysql, sqlite, got: oracle'],
-		[{ require_mount: 'perhaps' }, `argument 'require_mount' is of type str and we were unable to convert to bool: the value "perhaps" is not a valid boolean; valid booleans are yes/no, on/off, true/false, 1/0`],
+		[
+			{ require_mount: 'perhaps' },
+			`argument 'require_mount' is of type str and we were unable to convert to bool: the value "perhaps" is not a valid boolean; valid booleans are yes/no, on/off, true/false, 1/0`,
+		],
 	];
 	for (const [args, msg] of cases) {
 		const { result } = await mod({ ...base(), ...args });
@@ -127,7 +143,10 @@ Bad('every bad value is named, with what is allowed', async () => {
 Bad('a shared root that is not a mount point is refused unless require_mount is false', async () => {
 	const before = await listing();
 	const { result } = await mod({ ...base(), require_mount: true });
-	assert.is(result.msg, `nothing was changed: path ${HA()} is not a mount point: the shared storage is not mounted there (mount it, or set require_mount: false if ${HA()} is on the root file system on purpose)`);
+	assert.is(
+		result.msg,
+		`nothing was changed: path ${HA()} is not a mount point: the shared storage is not mounted there (mount it, or set require_mount: false if ${HA()} is on the root file system on purpose)`,
+	);
 	const missing = await mod({ ...base(), path: join(T, 'nope') });
 	assert.is(missing.result.msg, `nothing was changed: path ${join(T, 'nope')} does not exist: mount the shared storage there first`);
 	assert.is(await listing(), before);
@@ -137,19 +156,28 @@ Bad.run();
 
 // --- the whole cycle on temporary trees ------------------------------------------------------------------
 const Cycle = suite('xcat_shared_data on temporary trees: check, migrate, again, second node, unlinked');
-let xcatBefore = '', installBefore = '';
+let xcatBefore = '',
+	installBefore = '';
 Cycle.before(async () => {
 	await makeTrees();
 	xcatBefore = await snapshot(XCAT());
 	installBefore = await snapshot(INSTALL());
 });
-Cycle.after(async () => { await rm(T, { recursive: true, force: true }); });
+Cycle.after(async () => {
+	await rm(T, { recursive: true, force: true });
+});
 
 Cycle('check mode says what would be copied and changes nothing', async () => {
 	const before = await listing();
 	const { result } = await mod(base(), { check: true, diff: true });
 	assert.is(result.changed, true);
-	assert.equal(result.directories.map((d: any) => [d.path, d.action, d.files, d.ms]), [[XCAT(), 'migrated', 6, 0], [INSTALL(), 'migrated', 2, 0]]);
+	assert.equal(
+		result.directories.map((d: any) => [d.path, d.action, d.files, d.ms]),
+		[
+			[XCAT(), 'migrated', 6, 0],
+			[INSTALL(), 'migrated', 2, 0],
+		],
+	);
 	assert.is(result.directories[1].bytes, 3000002);
 	assert.equal(result.commands[0], ['mkdir', '-m', '1777', '--', `${HA()}/tmp`]);
 	assert.ok(result.commands.some((c: string[]) => c[0] === 'rsync' && c.at(-1) === `${HA()}${XCAT()}.partial-xcat-ha/`));
@@ -161,7 +189,10 @@ Cycle('check mode says what would be copied and changes nothing', async () => {
 Cycle('apply migrates: the shared copies are identical (owners, modes, times, ACLs, xattrs, hard and soft links, odd names)', async () => {
 	const { result } = await mod(base());
 	assert.is(result.changed, true, result.msg);
-	assert.equal(result.directories.map((d: any) => d.action), ['migrated', 'migrated']);
+	assert.equal(
+		result.directories.map((d: any) => d.action),
+		['migrated', 'migrated'],
+	);
 	for (const d of result.directories) assert.ok(d.ms > 0 && d.aside.startsWith(`${d.path}.xcat-ha-`), JSON.stringify(d));
 	assert.is(await sh(`readlink ${XCAT()}`), `${HA()}${XCAT()}\n`);
 	assert.is(await snapshot(`${HA()}${XCAT()}`), xcatBefore);
@@ -203,7 +234,10 @@ Cycle('a link to somewhere else is refused, nothing changed', async () => {
 	await sh(`set -e; rm ${INSTALL()}; ln -s /srv/install ${INSTALL()}`);
 	const before = await listing();
 	const { result } = await mod(base());
-	assert.is(result.msg, `nothing was changed: ${INSTALL()} is a link to /srv/install, not to ${HA()}${INSTALL()}: refusing to replace it (remove or fix the link yourself)`);
+	assert.is(
+		result.msg,
+		`nothing was changed: ${INSTALL()} is a link to /srv/install, not to ${HA()}${INSTALL()}: refusing to replace it (remove or fix the link yourself)`,
+	);
 	assert.not.ok('in_use' in result);
 	assert.is(await listing(), before);
 	await sh(`rm ${INSTALL()}; ln -s ${HA()}${INSTALL()} ${INSTALL()}`);
@@ -218,14 +252,29 @@ Cycle('a process working inside the directory is named and refused', async () =>
 		assert.match(result.msg, `${XCAT()} is in use: sleep (pid ${sleeper.pid}) works in ${XCAT()}/sub`);
 		// what the role branches on to stop the services first
 		assert.equal(result.in_use, [{ path: XCAT(), holders: [{ pid: sleeper.pid, command: 'sleep' }] }]);
-	} finally { sleeper.kill('SIGKILL'); await sleeper.catch(() => undefined); }
+	} finally {
+		sleeper.kill('SIGKILL');
+		await sleeper.catch(() => undefined);
+	}
 	await sh(`rm -r ${XCAT()}; ln -s ${HA()}${XCAT()} ${XCAT()}`);
 });
 
 Cycle('unlinked brings full local copies back; the shared copies stay; again is unchanged', async () => {
 	const { result } = await mod({ ...base(), state: 'unlinked' }, { diff: true });
-	assert.equal(result.directories.map((d: any) => [d.action, d.files]), [['unlinked', 6], ['unlinked', 2]]);
-	assert.equal(result.diff.map((d: any) => [d.before, d.after]), [[`link -> ${HA()}${XCAT()}\n`, 'directory\n'], [`link -> ${HA()}${INSTALL()}\n`, 'directory\n']]);
+	assert.equal(
+		result.directories.map((d: any) => [d.action, d.files]),
+		[
+			['unlinked', 6],
+			['unlinked', 2],
+		],
+	);
+	assert.equal(
+		result.diff.map((d: any) => [d.before, d.after]),
+		[
+			[`link -> ${HA()}${XCAT()}\n`, 'directory\n'],
+			[`link -> ${HA()}${INSTALL()}\n`, 'directory\n'],
+		],
+	);
 	assert.is(await snapshot(XCAT()), xcatBefore);
 	assert.is(await snapshot(INSTALL()), installBefore);
 	assert.is(await snapshot(`${HA()}${XCAT()}`), xcatBefore);
@@ -238,7 +287,9 @@ Cycle.run();
 // --- killed at every step, then run again -----------------------------------------------------------------
 const Kill = suite('xcat_shared_data killed (SIGKILL) at each step: a new run finishes the job');
 Kill.before(makeWrappers);
-Kill.after(async () => { for (const d of [wrappers, T, await libDir]) await rm(d, { recursive: true, force: true }); });
+Kill.after(async () => {
+	for (const d of [wrappers, T, await libDir]) await rm(d, { recursive: true, force: true });
+});
 
 // rsync 1-2: the copies; mv 1: partial → shared, mv 2: local → aside; ln 1: the link
 for (const at of ['rsync:1:during', 'rsync:1:after', 'mv:1:before', 'mv:1:after', 'mv:2:after', 'ln:1:after', 'rsync:2:during', 'mv:4:after']) {
@@ -248,7 +299,10 @@ for (const at of ['rsync:1:during', 'rsync:1:after', 'mv:1:before', 'mv:1:after'
 		await killed(base(), at);
 		const { result } = await mod(base());
 		assert.not.ok(result.failed, result.msg);
-		for (const [dir, snap] of [[XCAT(), before.xcat], [INSTALL(), before.install]] as const) {
+		for (const [dir, snap] of [
+			[XCAT(), before.xcat],
+			[INSTALL(), before.install],
+		] as const) {
 			assert.is(await sh(`readlink ${dir}`), `${HA()}${dir}\n`);
 			assert.is(await snapshot(`${HA()}${dir}`), snap);
 			const asides = (await sh(`ls -d ${dir}.xcat-ha-*`)).trim().split('\n');
@@ -294,7 +348,10 @@ Kill('a copy that does not match is caught by the verification: nothing switched
 	const args = { ...base(), directories: [XCAT()] };
 	const r = await withWrappers({ XSD_CORRUPT: 'rsync:1' }, () => mod(args));
 	assert.is(r.result.failed, true);
-	assert.match(r.result.msg, `${XCAT()}: the copy ${HA()}${XCAT()}.partial-xcat-ha does not match ${XCAT()} (4 differences: site.sqlite: size 5 != 14; site.sqlite: mtime 1577934245 != `);
+	assert.match(
+		r.result.msg,
+		`${XCAT()}: the copy ${HA()}${XCAT()}.partial-xcat-ha does not match ${XCAT()} (4 differences: site.sqlite: size 5 != 14; site.sqlite: mtime 1577934245 != `,
+	);
 	assert.match(r.result.msg, 'nothing was switched');
 	assert.is(await sh(`stat -c %F ${XCAT()}`), 'directory\n');
 	assert.is(await snapshot(XCAT()), snap);

@@ -9,15 +9,21 @@ import { runModule, type RunOpts } from '../../tools/lab/run-module';
 
 const VIP = '198.51.100.10';
 let pair: Pair;
-const vip = (args: Record<string, unknown>, o: RunOpts = {}) =>
-	runModule('xcat_vip', { address: VIP, interface: 'v0', ...args }, { netns: pair.a.ns, ...o });
+const vip = (args: Record<string, unknown>, o: RunOpts = {}) => runModule('xcat_vip', { address: VIP, interface: 'v0', ...args }, { netns: pair.a.ns, ...o });
 
 const Bad = suite('xcat_vip bad input: fails before anything changes');
-Bad.before(async () => { pair = await makePair('c'); });
-Bad.after(async () => { await pair.remove(); });
+Bad.before(async () => {
+	pair = await makePair('c');
+});
+Bad.after(async () => {
+	await pair.remove();
+});
 
 const BAD: Array<[Record<string, unknown>, string]> = [
-	[{ colour: 'red' }, 'Unsupported parameters for (xcat_vip) module: colour. Supported parameters include: address, arp_check, arp_wait_ms, gratuitous_arp, hostname, interface, label, netmask, prefix, state.'],
+	[
+		{ colour: 'red' },
+		'Unsupported parameters for (xcat_vip) module: colour. Supported parameters include: address, arp_check, arp_wait_ms, gratuitous_arp, hostname, interface, label, netmask, prefix, state.',
+	],
 	[{ address: null, interface: null }, 'missing required arguments: address, interface'],
 	[{ state: 'up' }, 'value of state must be one of: present, absent, got: up'],
 	[{ prefix: 33 }, 'value of prefix must be between 1 and 32, got: 33'],
@@ -30,7 +36,10 @@ const BAD: Array<[Record<string, unknown>, string]> = [
 	[{ interface: 'v0$(id)' }, `value of interface must be a base interface name (1-15 letters, digits, '_', '.', '-'; no ':'), got: "v0$(id)"`],
 	[{ label: 'eth0:0' }, 'value of label must be v0:<suffix> (a label of interface v0), got: "eth0:0"'],
 	[{ label: 'v0:toolongsuffix1' }, 'value of label must be <interface>:<suffix>, at most 15 characters, got: "v0:toolongsuffix1"'],
-	[{ arp_check: 'perhaps' }, `argument 'arp_check' is of type str and we were unable to convert to bool: the value "perhaps" is not a valid boolean; valid booleans are yes/no, on/off, true/false, 1/0`],
+	[
+		{ arp_check: 'perhaps' },
+		`argument 'arp_check' is of type str and we were unable to convert to bool: the value "perhaps" is not a valid boolean; valid booleans are yes/no, on/off, true/false, 1/0`,
+	],
 	[{ gratuitous_arp: -1 }, 'value of gratuitous_arp must be between 0 and 100, got: -1'],
 	[{ arp_wait_ms: 50 }, 'value of arp_wait_ms must be between 100 and 10000, got: 50'],
 	[{ hostname: 'bad name\nx' }, 'value of hostname must be a host name (letters, digits, hyphens, dots), got: "bad name\\nx"'],
@@ -55,8 +64,12 @@ Bad('a label longer than 15 characters is refused too', async () => {
 Bad.run();
 
 const Live = suite('xcat_vip on a real link');
-Live.before(async () => { pair = await makePair('d'); });
-Live.after(async () => { await pair.remove(); });
+Live.before(async () => {
+	pair = await makePair('d');
+});
+Live.after(async () => {
+	await pair.remove();
+});
 
 Live('check mode reports the add (and its diff) and changes nothing; both ways of running agree', async () => {
 	for (const via of ['stdin', 'file'] as const) {
@@ -96,7 +109,6 @@ Live('absent removes exactly that address; absent twice is unchanged', async () 
 	assert.is(second.result.changed, false);
 });
 
-
 // Defect 5: the repeats of an add went on announcing the address after the release, and a new
 // holder's duplicate check in that window failed without saying who claimed the address.
 Live('absent ends the repeated announcements of the add: the peer hears none afterwards', async () => {
@@ -123,7 +135,9 @@ Live('a pid file naming a process that is not our arping is never acted on', asy
 		const released = await vip({ state: 'absent' });
 		assert.equal(released.result.commands, [['ip', 'addr', 'del', `${VIP}/24`, 'dev', 'v0']]);
 		assert.is(sleeper.exitCode, null, 'the other process still runs');
-	} finally { sleeper.kill(); }
+	} finally {
+		sleeper.kill();
+	}
 });
 
 Live("another host's announcement during the duplicate check is a claim: refused with its MAC", async () => {
@@ -138,12 +152,18 @@ Live("another host's announcement during the duplicate check is a claim: refused
 		assert.is(result.failed, true, JSON.stringify(result));
 		assert.is(result.holder_mac, pair.b.mac);
 		assert.match(result.msg, /already in use on the network: the host with MAC/);
-	} finally { await announcing; }
+	} finally {
+		await announcing;
+	}
 });
 
 Live('refused while the peer holds the address: its MAC reported, the peer untouched', async () => {
 	await ip('-n', pair.b.ns, 'addr', 'add', `${VIP}/24`, 'dev', 'v0', 'label', 'v0:0');
-	for (const [check, wait] of [[true, 1000], [false, 1000], [false, 200]] as const) {
+	for (const [check, wait] of [
+		[true, 1000],
+		[false, 1000],
+		[false, 200],
+	] as const) {
 		const { result } = await vip({ arp_wait_ms: wait }, { check });
 		assert.is(result.failed, true);
 		assert.is(result.holder_mac, pair.b.mac, `arp_wait_ms ${wait}`);

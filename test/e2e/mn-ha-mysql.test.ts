@@ -19,7 +19,8 @@ const links = (host: string) => ok(host, `for d in /install /etc/xcat /root/.xca
 const grants = (host: string) => ok(host, `mysql -N -B -e "SELECT Host FROM mysql.db WHERE User = 'xcatadmin' AND Db = 'xcatdb'"`);
 const active = async (host: string, unit: string) => (await on(host, `systemctl is-active ${unit}`)).stdout.trim();
 /** xcatadmin through the VIP with the password of the inventory, as xcatd connects */
-const rowsThroughVip = (host: string) => ok(host, `MYSQL_PWD=labOnly2026 mysql --protocol=TCP -h ${VIP} -u xcatadmin -N -B -e 'SELECT COUNT(*) FROM xcatdb.site'`);
+const rowsThroughVip = (host: string) =>
+	ok(host, `MYSQL_PWD=labOnly2026 mysql --protocol=TCP -h ${VIP} -u xcatadmin -N -B -e 'SELECT COUNT(*) FROM xcatdb.site'`);
 
 const M = suite('setup-ha on MariaDB, then a planned failover');
 let before: Record<string, string[]> = {};
@@ -45,7 +46,10 @@ M('setup-ha: xCAT on MariaDB through the VIP, every row kept, the data shared, b
 		assert.match(await ok(host, `ls ${SERVER_CNF}.xcat-ha.orig`), /\.xcat-ha\.orig/, `${host}: the original option file is kept`);
 	}
 	assert.match(await rowsThroughVip('mn2'), /^\d+\n$/, 'mn2 reaches the database through the VIP as xcatadmin');
-	assert.equal([await ok('mn1', 'systemctl is-enabled mariadb || true'), await ok('mn2', 'systemctl is-enabled mariadb || true')], ['disabled\n', 'disabled\n']);
+	assert.equal(
+		[await ok('mn1', 'systemctl is-enabled mariadb || true'), await ok('mn2', 'systemctl is-enabled mariadb || true')],
+		['disabled\n', 'disabled\n'],
+	);
 });
 
 M('setup-ha again changes nothing; the audit finds no drift', async () => {

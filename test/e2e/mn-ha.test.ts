@@ -19,7 +19,6 @@ function okRun(r: PlaybookRun, what: string) {
 const changedOn = (r: PlaybookRun, host: string) => recap(r.stdout, host).changed ?? -1;
 const fault = (name: string, host: string) => execa('bash', [join(ROOT, 'test/lab/faults', name), host], { reject: false });
 
-
 async function failover(target: string, unplanned = false, from?: string, extra: string[] = []) {
 	const oldMac = from ? await macOf(from) : '';
 	const newMac = await macOf(target);
@@ -72,7 +71,11 @@ Existing('setup-ha: mn1 active behind the VIP on PostgreSQL, mn2 standby, the da
 	assert.equal([s1.enabledUnits, s2.enabledUnits], [[], []], 'HA services are disabled at boot everywhere');
 	assert.is(leaseHolder(s1), 'mn1');
 	for (const h of ['mn1', 'mn2']) {
-		assert.is(await ok(h, 'readlink /etc/conserver/conserver.cf; test -f /etc/conserver/conserver.cf.dist && echo kept'), '/etc/conserver.cf\nkept\n', `${h}: Debian's conserver reads the file xCAT writes, its own kept`);
+		assert.is(
+			await ok(h, 'readlink /etc/conserver/conserver.cf; test -f /etc/conserver/conserver.cf.dist && echo kept'),
+			'/etc/conserver.cf\nkept\n',
+			`${h}: Debian's conserver reads the file xCAT writes, its own kept`,
+		);
 	}
 	const links = ['/HA/install', '/HA/etc/xcat', '/HA/root/.xcat', '/HA/var/lib/pgsql', '/HA/tftpboot'];
 	assert.equal([s1.links, s2.links], [links, links]);
@@ -82,11 +85,18 @@ Existing('setup-ha: mn1 active behind the VIP on PostgreSQL, mn2 standby, the da
 		if (['site', 'networks', 'policy'].includes(t)) continue;
 		assert.equal(after[t], rows, `table ${t} identical after the move to PostgreSQL`);
 	}
-	assert.ok(after.site!.some((l) => l.startsWith(`"master","${VIP}"`)), 'site.master is the VIP');
+	assert.ok(
+		after.site!.some((l) => l.startsWith(`"master","${VIP}"`)),
+		'site.master is the VIP',
+	);
 	assert.ok(after.policy!.length > tablesBefore.policy!.length, 'policy rows added');
 	for (const row of tablesBefore.policy!.slice(1)) assert.ok(after.policy!.includes(row), `policy row kept: ${row}`);
 	assert.equal(await files('mn1', DATA_DIRS), filesBefore, 'every file under /install, /tftpboot, /root/.xcat identical');
-	assert.match(await ok('mn1', 'ls -d /etc/xcat.xcat-ha-* /install.xcat-ha-*'), /^\/etc\/xcat\.xcat-ha-\S+\n\/install\.xcat-ha-\S+\n$/, 'the local copies are kept aside');
+	assert.match(
+		await ok('mn1', 'ls -d /etc/xcat.xcat-ha-* /install.xcat-ha-*'),
+		/^\/etc\/xcat\.xcat-ha-\S+\n\/install\.xcat-ha-\S+\n$/,
+		'the local copies are kept aside',
+	);
 });
 
 Existing('setup-ha again changes nothing; the audit passes and writes its reports', async () => {
@@ -101,23 +111,27 @@ Existing('setup-ha again changes nothing; the audit passes and writes its report
 	assert.match(a.junit, /<testsuite name="xcat-ha audit" tests="\d+" failures="0" errors="0"/);
 });
 
-
 Existing('the audit reports exactly the drift: a service enabled, a link replaced, a pg_hba line deleted', async () => {
 	await ok('mn2', 'systemctl enable --quiet named');
 	await ok('mn2', 'mv /root/.xcat /root/.xcat.link-moved && mkdir /root/.xcat');
 	await ok('mn1', `sed -i '/^host.*198\\.51\\.100\\.12\\/32/d' /HA/var/lib/pgsql/data/pg_hba.conf`);
 	const a = await audit();
 	try {
-	assert.is.not(a.run.status, 0, 'the audit exits non-zero on drift');
-	const drift = driftOf(a.report);
-	const cause = (d: string) =>
-		/^mn2: (Stop the xCAT services|Deactivate)/.test(d) ? 'service' :
-			/^mn2: Link xCAT's directories/.test(d) ? 'link' : /^mn\d: (Switch xCAT's database|Check the database)/.test(d) ? 'pg_hba' : `unexpected: ${d}`;
-	assert.equal([...new Set(drift.map(cause))].sort(), ['link', 'pg_hba', 'service'], drift.join('\n'));
-	assert.is(a.report.errors, 0, JSON.stringify(a.report.items.filter((i: any) => i.status === 'error')));
-	assert.match(a.junit, /<failure message="drift/);
-	assert.match(a.junit, /pg_hba\.conf/, 'the JUnit failure text carries the diff');
-	assert.is((await on('mn2', 'systemctl is-enabled named')).stdout.trim(), 'enabled', 'the audit changed nothing');
+		assert.is.not(a.run.status, 0, 'the audit exits non-zero on drift');
+		const drift = driftOf(a.report);
+		const cause = (d: string) =>
+			/^mn2: (Stop the xCAT services|Deactivate)/.test(d)
+				? 'service'
+				: /^mn2: Link xCAT's directories/.test(d)
+					? 'link'
+					: /^mn\d: (Switch xCAT's database|Check the database)/.test(d)
+						? 'pg_hba'
+						: `unexpected: ${d}`;
+		assert.equal([...new Set(drift.map(cause))].sort(), ['link', 'pg_hba', 'service'], drift.join('\n'));
+		assert.is(a.report.errors, 0, JSON.stringify(a.report.items.filter((i: any) => i.status === 'error')));
+		assert.match(a.junit, /<failure message="drift/);
+		assert.match(a.junit, /pg_hba\.conf/, 'the JUnit failure text carries the diff');
+		assert.is((await on('mn2', 'systemctl is-enabled named')).stdout.trim(), 'enabled', 'the audit changed nothing');
 	} finally {
 		okRun(await playbook('playbooks/setup_ha.yml'), 'setup-ha repairing the drift');
 		await ok('mn2', 'rmdir /root/.xcat.link-moved 2>/dev/null || true');
@@ -129,12 +143,17 @@ Existing('the audit reports the VIP gone from the active MN, and what stops work
 	await ok('mn1', `ip addr del ${VIP}/24 dev host0`);
 	const a = await audit();
 	try {
-	assert.is.not(a.run.status, 0);
-	const drift = driftOf(a.report);
-	assert.ok(drift.some((d) => /^mn1: Put the VIP/.test(d)), drift.join('\n'));
-	const elsewhere = [...drift, ...a.report.items.filter((i: any) => i.status === 'error').map((i: any) => `${i.host}: ${i.check}`)].filter((d) => !d.startsWith('mn1: '));
-	assert.equal(elsewhere, [], 'nothing reported on mn2');
-	assert.is((await mnState('mn1')).vip, false, 'the audit changed nothing');
+		assert.is.not(a.run.status, 0);
+		const drift = driftOf(a.report);
+		assert.ok(
+			drift.some((d) => /^mn1: Put the VIP/.test(d)),
+			drift.join('\n'),
+		);
+		const elsewhere = [...drift, ...a.report.items.filter((i: any) => i.status === 'error').map((i: any) => `${i.host}: ${i.check}`)].filter(
+			(d) => !d.startsWith('mn1: '),
+		);
+		assert.equal(elsewhere, [], 'nothing reported on mn2');
+		assert.is((await mnState('mn1')).vip, false, 'the audit changed nothing');
 	} finally {
 		okRun(await playbook('playbooks/setup_ha.yml'), 'setup-ha putting the VIP back');
 	}
@@ -192,8 +211,14 @@ Existing('a frozen active MN and a fence that lies: the ARP probe refuses, mn2 k
 	const before = await mnState('mn1');
 	assert.is((await fault('pause', 'mn2')).exitCode, 0);
 	try {
-		const r = await playbook('playbooks/failover.yml', ['-e', 'xcat_ha_target=mn1', '-e', 'xcat_ha_unplanned=true',
-			'-e', JSON.stringify({ xcat_ha_fence_command: ['true'], xcat_ha_fence_status_command: ['sh', '-c', 'exit 2'] })]);
+		const r = await playbook('playbooks/failover.yml', [
+			'-e',
+			'xcat_ha_target=mn1',
+			'-e',
+			'xcat_ha_unplanned=true',
+			'-e',
+			JSON.stringify({ xcat_ha_fence_command: ['true'], xcat_ha_fence_status_command: ['sh', '-c', 'exit 2'] }),
+		]);
 		assert.is.not(r.status, 0, r.stdout.slice(-3000));
 		assert.match(r.stdout, new RegExp(`the VIP ${VIP.replace(/\./g, '\\.')} still answers ARP from MAC ${mac2}`));
 		assert.match(r.stdout, /is not down although its fence reported power off/);
@@ -214,7 +239,10 @@ Existing('a frozen active MN and a fence that lies: the ARP probe refuses, mn2 k
 
 Existing('a start failure during activation is rolled back: no VIP, no services, lease free', async () => {
 	okRun(await playbook('playbooks/deactivate.yml', ['-e', 'xcat_ha_target=mn2']), 'deactivate mn2');
-	await ok('mn1', 'mkdir -p /run/systemd/system/xcatd.service.d && printf "[Service]\\nExecStartPre=/bin/false\\n" > /run/systemd/system/xcatd.service.d/e2e-broken.conf && systemctl daemon-reload');
+	await ok(
+		'mn1',
+		'mkdir -p /run/systemd/system/xcatd.service.d && printf "[Service]\\nExecStartPre=/bin/false\\n" > /run/systemd/system/xcatd.service.d/e2e-broken.conf && systemctl daemon-reload',
+	);
 	try {
 		const r = await playbook('playbooks/activate.yml', ['-e', 'xcat_ha_target=mn1']);
 		assert.is.not(r.status, 0);
@@ -234,7 +262,10 @@ const Fresh = suite('setup-ha on two fresh MNs');
 Fresh.before(async () => {
 	resetLab();
 	// mn1 as freshly installed: no cluster data, only what xcatconfig -i creates
-	await ok('mn1', 'systemctl stop xcatd && rm -rf /etc/xcat /install /tftpboot /root/.xcat /etc/xCATMN && /opt/xcat/sbin/xcatconfig -i >/dev/null && systemctl start xcatd');
+	await ok(
+		'mn1',
+		'systemctl stop xcatd && rm -rf /etc/xcat /install /tftpboot /root/.xcat /etc/xCATMN && /opt/xcat/sbin/xcatconfig -i >/dev/null && systemctl start xcatd',
+	);
 });
 
 Fresh('setup-ha builds the pair, and a second run changes nothing', async () => {
@@ -254,7 +285,8 @@ Fresh('setup-ha builds the pair, and a second run changes nothing', async () => 
 // the shared storage taken from the active MN makes it step down by itself (VIP gone, xcatd and
 // PostgreSQL stopped) within its deadline, measured; a planned failover does not wait for it.
 const DEADLINE_MS = 5000; // the role's default, xcat_ha_guard_deadline_ms
-const guardOf = async (host: string) => (await inside(host, 'systemctl is-active xcat-lease-guard; systemctl is-enabled xcat-lease-guard')).stdout.trim().split('\n');
+const guardOf = async (host: string) =>
+	(await inside(host, 'systemctl is-active xcat-lease-guard; systemctl is-enabled xcat-lease-guard')).stdout.trim().split('\n');
 const heartbeat = async (host: string) => JSON.parse((await inside(host, 'cat /HA/.xcat-ha/lease')).stdout).heartbeat as number | undefined;
 
 // The pair the suite before built (mn1 active) is where these start; run alone, they build it.
@@ -275,7 +307,6 @@ G('runs on the active MN only, never enabled at boot, and renews the heartbeat e
 	const b = await heartbeat('mn1');
 	assert.ok(a !== undefined && b !== undefined && b - a >= 2 && b - a <= 4, `heartbeat ${a} -> ${b} in 3 s`);
 });
-
 
 // A takeover names the old holder the way failover_check does (__xcat_ha_takeover_from), on mn2 only.
 const takeOver = () => playbook('playbooks/activate.yml', ['--limit', 'mn2', '-e', 'xcat_ha_target=mn2', '-e', '__xcat_ha_takeover_from=mn1']);
@@ -313,7 +344,10 @@ G('a frozen holder: the takeover waits out its guard, the VIP probe refuses, and
 	const s1 = await mnState('mn1');
 	assert.equal([s1.vip, s1.xcatd], [false, 'inactive'], 'mn1 stepped down after its freeze');
 	assert.equal([JSON.parse(s1.lease).holder, JSON.parse(s1.lease).generation], [JSON.parse(found).holder, JSON.parse(found).generation]);
-	assert.match((await inside('mn1', 'journalctl -u xcat-lease-guard -o cat --no-pager | tail -n 5')).stdout, /stepping down mn1 at once: the lease could not be renewed for \d+ ms/);
+	assert.match(
+		(await inside('mn1', 'journalctl -u xcat-lease-guard -o cat --no-pager | tail -n 5')).stdout,
+		/stepping down mn1 at once: the lease could not be renewed for \d+ ms/,
+	);
 	okRun(await playbook('playbooks/activate.yml', ['-e', 'xcat_ha_target=mn1']), 'activate mn1 again');
 	assert.equal(await guardOf('mn1'), ['active', 'disabled']);
 });
@@ -326,8 +360,11 @@ G('a planned failover stops the guard before the lease moves, and the new MN tak
 	const lease = JSON.parse((await inside('mn2', 'cat /HA/.xcat-ha/lease')).stdout);
 	assert.is(lease.holder, 'mn2');
 	// stopped on purpose, mn1's guard took its heartbeat out of the lease: nothing for mn2 to wait for
-	assert.match((await inside('mn1', 'journalctl -u xcat-lease-guard -o cat --no-pager | tail -n 8')).stdout, /stopped: the heartbeat is out of the lease of mn1/);
-	assert.ok(lease.heartbeat >= 1, 'mn2\'s guard renews');
+	assert.match(
+		(await inside('mn1', 'journalctl -u xcat-lease-guard -o cat --no-pager | tail -n 8')).stdout,
+		/stopped: the heartbeat is out of the lease of mn1/,
+	);
+	assert.ok(lease.heartbeat >= 1, "mn2's guard renews");
 	okRun(await playbook('playbooks/failover.yml', ['-e', 'xcat_ha_target=mn1']), 'planned failover back to mn1');
 	assert.equal(await guardOf('mn1'), ['active', 'disabled']);
 });
@@ -336,24 +373,42 @@ G('shared storage gone from the active MN: its guard drops the VIP and stops xca
 	const before = await mnState('mn1', 'exec');
 	assert.equal([before.vip, before.xcatd, leaseHolder(before)], [true, 'active', 'mn1']);
 	// sampled inside mn1 every 50 ms (the lab's hosts share this machine's clock): VIP, xcatd, postgresql
-	const watch = execa('bash', [labScript, 'exec', 'mn1', 'bash', '-c', `end=$(( $(date +%s) + 20 )); last=
+	const watch = execa(
+		'bash',
+		[
+			labScript,
+			'exec',
+			'mn1',
+			'bash',
+			'-c',
+			`end=$(( $(date +%s) + 20 )); last=
 		while [ "$(date +%s)" -lt "$end" ]; do
 			s="$(ip -4 -o addr show to ${VIP}/32 | wc -l) $(systemctl is-active xcatd) $(systemctl is-active postgresql)"
 			[ "$s" != "$last" ] && { echo "$(date +%s%3N) $s"; last=$s; }
 			case "$s" in "0 "*active*) ;; "0 "*) exit 0 ;; esac
 			sleep 0.05
-		done`], { reject: false });
+		done`,
+		],
+		{ reject: false },
+	);
 	await new Promise((r) => setTimeout(r, 500));
 	const t0 = Date.now();
 	const lost = await fault('storage-loss', 'mn1');
 	assert.is(lost.exitCode, 0, String(lost.stderr));
 	try {
 		const w = await watch;
-		const lines = String(w.stdout).trim().split('\n').map((l) => { const [t, vip, xcatd, pg] = l.split(' '); return { t: Number(t), vip: vip === '1', xcatd, pg }; });
+		const lines = String(w.stdout)
+			.trim()
+			.split('\n')
+			.map((l) => {
+				const [t, vip, xcatd, pg] = l.split(' ');
+				return { t: Number(t), vip: vip === '1', xcatd, pg };
+			});
 		const vipGone = lines.find((l) => l.t >= t0 && !l.vip);
 		const stopped = lines.find((l) => l.t >= t0 && !l.vip && l.xcatd !== 'active' && l.pg !== 'active');
 		assert.ok(vipGone && stopped, `mn1 did not step down in 20 s:\n${w.stdout}`);
-		const vipMs = vipGone.t - t0, stopMs = stopped.t - t0;
+		const vipMs = vipGone.t - t0,
+			stopMs = stopped.t - t0;
 		console.log(`    storage gone from mn1: VIP gone after ${vipMs} ms, xcatd and postgresql stopped after ${stopMs} ms (deadline ${DEADLINE_MS} ms)`);
 		// the guard counts the deadline from the start of its last good renewal, before the fault
 		assert.ok(vipMs <= DEADLINE_MS + 500, `VIP gone ${vipMs} ms after the storage`);

@@ -11,7 +11,11 @@ import { ensureLab, ok, playbook, recap, resetLab, type PlaybookRun } from '../.
 
 const Snmove = suite('snmove.yml on the lab');
 
-const move = (...extra: string[]) => playbook('playbooks/snmove.yml', extra.flatMap((e) => ['-e', e]));
+const move = (...extra: string[]) =>
+	playbook(
+		'playbooks/snmove.yml',
+		extra.flatMap((e) => ['-e', e]),
+	);
 const preview = (...extra: string[]) => playbook('playbooks/snmove.yml', [...extra.flatMap((e) => ['-e', e]), '--check', '--diff']);
 
 async function fault(name: 'power-off' | 'power-on', host: string): Promise<void> {
@@ -23,8 +27,11 @@ async function fault(name: 'power-off' | 'power-on', host: string): Promise<void
 
 /** What a move changes anywhere: the node tables, consoles on mn1 and sn2, boot files, cn1's xcatinfo and xCAT log. */
 async function world(withSn2 = true): Promise<Record<string, string>> {
-	const mn1 = await ok('mn1', `for t in noderes nodehm nodetype; do tabdump $t; done; echo ---; cat /etc/conserver.cf 2>/dev/null || true; echo ---
-		for f in /tftpboot/xcat/xnba/nodes/*; do [ -e "$f" ] && { echo "== $f"; cat "$f"; }; done; true`);
+	const mn1 = await ok(
+		'mn1',
+		`for t in noderes nodehm nodetype; do tabdump $t; done; echo ---; cat /etc/conserver.cf 2>/dev/null || true; echo ---
+		for f in /tftpboot/xcat/xnba/nodes/*; do [ -e "$f" ] && { echo "== $f"; cat "$f"; }; done; true`,
+	);
 	const cn1 = await ok('cn1', 'cat /opt/xcat/xcatinfo /var/log/xcat/xcat.log 2>/dev/null || true');
 	const sn2 = withSn2 ? await ok('sn2', 'cat /etc/conserver.cf 2>/dev/null || true') : '(sn2 is off)';
 	return { mn1, cn1, sn2 };
@@ -42,7 +49,7 @@ Snmove.before(async () => {
 	assert.match(original, /"cn1","sn1,sn2",,"sn1",,"sn1","sn1,sn1"/);
 });
 
-Snmove('check mode previews the move of sn1\'s nodes, with the per-node diff, and touches nothing', async () => {
+Snmove("check mode previews the move of sn1's nodes, with the per-node diff, and touches nothing", async () => {
 	const before = await world();
 	const run = await preview('xcat_snmove_source=sn1');
 	assert.is(run.status, 0, output(run));
@@ -56,7 +63,10 @@ Snmove('check mode previews the move of sn1\'s nodes, with the per-node diff, an
 Snmove('bad input fails clearly and leaves the database as it was', async () => {
 	const before = await world();
 	const cases: [string[], RegExp][] = [
-		[['xcat_snmove_nodes=cn1;reboot', 'xcat_snmove_dest=sn2'], /value of nodes must be an xCAT noderange .*it contains characters a noderange cannot have: \\?";\\?"/],
+		[
+			['xcat_snmove_nodes=cn1;reboot', 'xcat_snmove_dest=sn2'],
+			/value of nodes must be an xCAT noderange .*it contains characters a noderange cannot have: \\?";\\?"/,
+		],
 		[['xcat_snmove_nodes=cn1,nosuch', 'xcat_snmove_dest=sn2'], /Invalid nodes and\/or groups in noderange: nosuch/],
 		[['xcat_snmove_nodes=cn[1-', 'xcat_snmove_dest=sn2'], /a \\?"\[\\?" is not closed/],
 		[['xcat_snmove_nodes=cn1'], /nodes needs dest/],
@@ -132,7 +142,10 @@ Snmove('when sn1 is back, the node moves back and the tables are as they were', 
 });
 
 Snmove('a compute node that is down fails the run, after the others got their new server, and the list says what to redo', async () => {
-	await ok('mn1', 'mkdef -t node -o cn3 groups=compute,all servicenode=sn1,sn2 xcatmaster=sn1 tftpserver=sn1 nfsserver=sn1 monserver=sn1,sn1 conserver=sn1 >/dev/null');
+	await ok(
+		'mn1',
+		'mkdef -t node -o cn3 groups=compute,all servicenode=sn1,sn2 xcatmaster=sn1 tftpserver=sn1 nfsserver=sn1 monserver=sn1,sn1 conserver=sn1 >/dev/null',
+	);
 	const run = await move('xcat_snmove_source=sn1');
 	assert.is.not(run.status, 0);
 	const text = output(run);

@@ -47,9 +47,13 @@ function badValues(name: string, o: Option): Array<[string, unknown]> {
 	switch (o.kind) {
 		case 'str': {
 			out.push(['a list', ['x']], ['a mapping', { a: 'x' }]);
-			const hostile = someOf(o.choices ? HOSTILE
-				: o.pattern ? HOSTILE.filter(([, v]) => !new RegExp(o.pattern!.regex).test(v))
-				: HOSTILE.filter(([label]) => FREE_FORM_HOSTILE.has(label)));
+			const hostile = someOf(
+				o.choices
+					? HOSTILE
+					: o.pattern
+						? HOSTILE.filter(([, v]) => !new RegExp(o.pattern!.regex).test(v))
+						: HOSTILE.filter(([label]) => FREE_FORM_HOSTILE.has(label)),
+			);
 			for (const [label, v] of hostile) out.push([label, v]);
 			if (o.choices) out.push(['another case', o.choices[0]!.toUpperCase()]);
 			break;
@@ -65,7 +69,8 @@ function badValues(name: string, o: Option): Array<[string, unknown]> {
 		case 'list':
 			out.push(['a mapping', { a: 'x' }], ['a nested list', [['x']]], ['a list of mappings', [{ a: 'x' }]], ['a boolean', true]);
 			if (o.minItems) out.push(['empty', []]);
-			if (o.pattern) for (const [label, v] of someOf(HOSTILE.filter(([, v]) => !new RegExp(o.pattern!.regex).test(v)))) out.push([`an item: ${label}`, [v]]);
+			if (o.pattern)
+				for (const [label, v] of someOf(HOSTILE.filter(([, v]) => !new RegExp(o.pattern!.regex).test(v)))) out.push([`an item: ${label}`, [v]]);
 			break;
 		case 'dict':
 			out.push(['a word', 'not a mapping'], ['a list', ['a']], ['a number', 42]);

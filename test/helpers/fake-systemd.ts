@@ -28,7 +28,8 @@ export async function makeFakeSystemd(): Promise<FakeSystemd> {
 	await mkdir(join(dir, 'bin'));
 	await copyFile(SCRIPT, join(dir, 'fake'));
 	await chmod(join(dir, 'fake'), 0o755);
-	for (const c of ['systemctl', 'journalctl', 'tabdump', 'lsxcatd', 'makedns', 'makedhcp', 'makeconservercf', 'makegocons']) await symlink('../fake', join(dir, 'bin', c));
+	for (const c of ['systemctl', 'journalctl', 'tabdump', 'lsxcatd', 'makedns', 'makedhcp', 'makeconservercf', 'makegocons'])
+		await symlink('../fake', join(dir, 'bin', c));
 	await writeFile(join(dir, 'calls'), '');
 	await writeFile(join(dir, 'site'), SITE_ROWS);
 	return {
@@ -36,7 +37,11 @@ export async function makeFakeSystemd(): Promise<FakeSystemd> {
 		path: `${join(dir, 'bin')}:${process.env.PATH ?? ''}`,
 		unit: (name, active, enabled) => writeFile(join(dir, 'units', name), `${active} ${enabled}\n`),
 		set: (file, content = '') => writeFile(join(dir, file), content),
-		calls: async () => (await readFile(join(dir, 'calls'), 'utf8')).split('\n').map((l) => l.trimEnd()).filter(Boolean),
+		calls: async () =>
+			(await readFile(join(dir, 'calls'), 'utf8'))
+				.split('\n')
+				.map((l) => l.trimEnd())
+				.filter(Boolean),
 		state: async (name) => (await readFile(join(dir, 'units', name), 'utf8')).trim(),
 		remove: () => rm(dir, { recursive: true, force: true }),
 	};

@@ -4,7 +4,10 @@ import { ok, on, resetLab } from '../../tools/lab/lab';
 
 /** every table as tabdump prints it (dumpxCATdb writes that format), one after the other; one xCAT command */
 export async function dumpTables(host: string): Promise<string> {
-	return ok(host, `d=$(mktemp -d); XCATBYPASS=1 dumpxCATdb -p "$d" >/dev/null; for f in "$d"/*.csv; do echo "== $(basename "$f")"; cat "$f"; done; rm -rf "$d"`);
+	return ok(
+		host,
+		`d=$(mktemp -d); XCATBYPASS=1 dumpxCATdb -p "$d" >/dev/null; for f in "$d"/*.csv; do echo "== $(basename "$f")"; cat "$f"; done; rm -rf "$d"`,
+	);
 }
 
 /**

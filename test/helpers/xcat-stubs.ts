@@ -23,28 +23,37 @@ export async function makeXcatStubs(extra: readonly string[] = []): Promise<Xcat
 	const log = join(dir, 'calls.log');
 	await writeFile(log, '');
 	for (const c of [...COMMANDS, ...extra]) {
-		await writeFile(join(dir, c), [
-			'#!/bin/sh',
-			`printf '%s\\0' "$(basename "$0")" "$@" >> '${log}'; printf '\\n' >> '${log}'`,
-			`d='${dir}'; n=$(basename "$0")`,
-			'[ -f "$d/$n.out" ] && cat "$d/$n.out"; [ -f "$d/$n.err" ] && cat "$d/$n.err" >&2',
-			'exit $(cat "$d/$n.rc" 2>/dev/null || echo 0)',
-			'',
-		].join('\n'), { mode: 0o755 });
+		await writeFile(
+			join(dir, c),
+			[
+				'#!/bin/sh',
+				`printf '%s\\0' "$(basename "$0")" "$@" >> '${log}'; printf '\\n' >> '${log}'`,
+				`d='${dir}'; n=$(basename "$0")`,
+				'[ -f "$d/$n.out" ] && cat "$d/$n.out"; [ -f "$d/$n.err" ] && cat "$d/$n.err" >&2',
+				'exit $(cat "$d/$n.rc" 2>/dev/null || echo 0)',
+				'',
+			].join('\n'),
+			{ mode: 0o755 },
+		);
 	}
 	const oldPath = process.env.PATH;
 	return {
 		dir,
 		async calls() {
 			const text = await readFile(log, 'utf8');
-			return text.split('\n').filter((l) => l).map((l) => l.split('\0').slice(0, -1));
+			return text
+				.split('\n')
+				.filter((l) => l)
+				.map((l) => l.split('\0').slice(0, -1));
 		},
 		async answer(command, stdout, rc = 0, stderr = '') {
 			await writeFile(join(dir, `${command}.out`), stdout);
 			await writeFile(join(dir, `${command}.err`), stderr);
 			await writeFile(join(dir, `${command}.rc`), String(rc));
 		},
-		install() { process.env.PATH = `${dir}:${oldPath}`; },
+		install() {
+			process.env.PATH = `${dir}:${oldPath}`;
+		},
 		async remove() {
 			process.env.PATH = oldPath;
 			await rm(dir, { recursive: true, force: true });

@@ -9,15 +9,26 @@ let pair: Pair;
 const VIP = '198.51.100.10';
 
 async function playbook(ns: string, file: string, ...extra: string[]) {
-	const r = await execa('ip', ['netns', 'exec', ns, 'unshare', '--uts', 'ansible-playbook', '-i', 'localhost,', `test/integration/playbooks/${file}`, ...extra],
-		{ cwd: ROOT, env: ansibleEnv, reject: false, all: true });
+	const r = await execa(
+		'ip',
+		['netns', 'exec', ns, 'unshare', '--uts', 'ansible-playbook', '-i', 'localhost,', `test/integration/playbooks/${file}`, ...extra],
+		{ cwd: ROOT, env: ansibleEnv, reject: false, all: true },
+	);
 	return { rc: r.exitCode, out: String(r.all) };
 }
-const recap = (out: string) => out.match(/localhost\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)/)?.slice(1).map(Number);
+const recap = (out: string) =>
+	out
+		.match(/localhost\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)/)
+		?.slice(1)
+		.map(Number);
 
 const Play = suite('xcat_vip through ansible-playbook');
-Play.before(async () => { pair = await makePair('i'); });
-Play.after(async () => { await pair.remove(); });
+Play.before(async () => {
+	pair = await makePair('i');
+});
+Play.after(async () => {
+	await pair.remove();
+});
 
 Play('check, add, add again, check again; the peer learns our MAC; absent twice', async () => {
 	await ip('-n', pair.b.ns, 'neigh', 'replace', VIP, 'lladdr', '02:00:00:00:00:99', 'dev', 'v0', 'nud', 'stale');

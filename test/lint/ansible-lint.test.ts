@@ -11,12 +11,15 @@ const Lint = suite('ansible-lint');
 Lint('ansible-lint, production profile, passes on the collection', async () => {
 	const r = await execa('ansible-lint', ['--offline', '--profile', 'production', '--nocolor'], {
 		env: {
-			...ansibleEnv, HOME: `${ROOT}/.cache/lint-home`,
+			...ansibleEnv,
+			HOME: `${ROOT}/.cache/lint-home`,
 			// ansible-compat 3.0.1 (Debian 12) gives ansible's collection finder dirname($ANSIBLE_COLLECTIONS_PATH)
 			// instead of the configured paths; with the trailing slash that is our path, and xcat.ha.* resolve
 			ANSIBLE_COLLECTIONS_PATH: `${ROOT}/.ansible/collections/`,
 		},
-		cwd: ROOT, reject: false, all: true,
+		cwd: ROOT,
+		reject: false,
+		all: true,
 	});
 	assert.is(r.exitCode, 0, String(r.all));
 	assert.not.match(String(r.all), /Unable to resolve FQCN/, 'every xcat.ha.* module resolves');

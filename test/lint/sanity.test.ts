@@ -17,17 +17,26 @@ import { join } from 'node:path';
 import { ROOT } from '../../tools/lab/env';
 
 const NEEDS_PYPI = ['ansible-doc', 'changelog', 'import', 'pep8', 'pylint', 'runtime-metadata', 'validate-modules', 'yamllint'];
-const modules = readdirSync(`${ROOT}/plugins/modules`).filter((f) => f.endsWith('.js')).sort();
+const modules = readdirSync(`${ROOT}/plugins/modules`)
+	.filter((f) => f.endsWith('.js'))
+	.sort();
 const version = /^version:\s*(\S+)/m.exec(readFileSync(`${ROOT}/galaxy.yml`, 'utf8'))![1]!;
 
 const Sanity = suite('ansible-test sanity');
 let tmp = '';
-Sanity.before(async () => { tmp = await mkdtemp(join(tmpdir(), 'xcat-ha-sanity-')); });
-Sanity.after(async () => { if (tmp) await rm(tmp, { recursive: true, force: true }); });
+Sanity.before(async () => {
+	tmp = await mkdtemp(join(tmpdir(), 'xcat-ha-sanity-'));
+});
+Sanity.after(async () => {
+	if (tmp) await rm(tmp, { recursive: true, force: true });
+});
 
 Sanity('the sanity ignores are only the shebang of each Node module (ansible-test expects .py or .ps1 modules)', () => {
 	const lines = readFileSync(`${ROOT}/tests/sanity/ignore-2.14.txt`, 'utf8').split('\n').filter(Boolean);
-	assert.equal(lines, modules.map((m) => `plugins/modules/${m} shebang`));
+	assert.equal(
+		lines,
+		modules.map((m) => `plugins/modules/${m} shebang`),
+	);
 });
 
 Sanity('ansible-test sanity passes on the built collection (the tests that run offline)', async () => {
@@ -39,12 +48,20 @@ Sanity('ansible-test sanity passes on the built collection (the tests that run o
 	await execa('tar', ['-xzf', join(tmp, `xcat-ha-${version}.tar.gz`), '-C', dir]);
 	// ansible-test runs its tests with this Python: Debian's, where ansible-core is installed
 	const python = String((await execa('/usr/bin/python3', ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'])).stdout).trim();
-	const r = await execa('ansible-test', ['sanity', '--python', python, '--color', 'no', ...NEEDS_PYPI.flatMap((t) => ['--skip-test', t])],
-		{ env, cwd: dir, reject: false, all: true });
+	const r = await execa('ansible-test', ['sanity', '--python', python, '--color', 'no', ...NEEDS_PYPI.flatMap((t) => ['--skip-test', t])], {
+		env,
+		cwd: dir,
+		reject: false,
+		all: true,
+	});
 	assert.is(r.exitCode, 0, String(r.all));
 	const ran = [...String(r.all).matchAll(/^Running sanity test "([^"]+)"/gm)].map((m) => m[1]);
-	for (const t of ['shebang', 'ignores', 'compile', 'symlinks', 'line-endings', 'no-smart-quotes']) assert.ok(ran.includes(t), `${t} ran (ran: ${ran.join(', ')})`);
-	assert.not.ok(ran.some((t) => NEEDS_PYPI.includes(t!)), 'no test that needs PyPI ran');
+	for (const t of ['shebang', 'ignores', 'compile', 'symlinks', 'line-endings', 'no-smart-quotes'])
+		assert.ok(ran.includes(t), `${t} ran (ran: ${ran.join(', ')})`);
+	assert.not.ok(
+		ran.some((t) => NEEDS_PYPI.includes(t!)),
+		'no test that needs PyPI ran',
+	);
 });
 
 Sanity.run();

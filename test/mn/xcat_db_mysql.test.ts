@@ -10,12 +10,16 @@ const SERVER_CNF = '/etc/mysql/mariadb.conf.d/50-server.cnf';
 const db = dbOn('mysql');
 
 /** what a run must not change: cfgloc, the SQLite tables, MariaDB's files, data and units, the backups */
-const snapshot = (host: string) => ok(host, `
+const snapshot = (host: string) =>
+	ok(
+		host,
+		`
 	cat /etc/xcat/cfgloc 2>/dev/null || echo no-cfgloc
 	for f in /etc/xcat/*.sqlite; do echo "$f $(sha256sum < "$f")"; done
 	sha256sum ${SERVER_CNF}; ls -a /etc/mysql/mariadb.conf.d /var/lib/mysql /var/lib/xcat-ha 2>&1 | sort
 	systemctl is-active xcatd mariadb || true
-	systemctl is-enabled mariadb || true`);
+	systemctl is-enabled mariadb || true`,
+	);
 const grants = (host: string) => ok(host, `mysql -N -B -e "SELECT Host FROM mysql.db WHERE User = 'xcatadmin' AND Db = 'xcatdb' ORDER BY Host"`);
 const fromMn2 = () => on('mn2', `MYSQL_PWD=${PW} mysql --protocol=TCP --connect-timeout=5 -h ${VIP} -u xcatadmin -N -B -e 'SELECT COUNT(*) FROM xcatdb.site'`);
 
@@ -30,7 +34,10 @@ S('check mode shows mysqlsetup and the bind-address it would open, and changes n
 	const { result, stdout } = await db('mn1', { path: '/HA' }, { check: true, diff: true });
 	assert.is(result.failed, undefined, result.msg);
 	assert.equal([result.changed, result.mode, result.type_before, result.type], [true, 'switch', 'sqlite', 'mysql']);
-	assert.ok(result.commands.some((c: string[]) => c.join(' ').startsWith('env XCATMYSQLADMIN_PW=******** XCATMYSQLROOT_PW=******** mysqlsetup -i -f ')), JSON.stringify(result.commands));
+	assert.ok(
+		result.commands.some((c: string[]) => c.join(' ').startsWith('env XCATMYSQLADMIN_PW=******** XCATMYSQLROOT_PW=******** mysqlsetup -i -f ')),
+		JSON.stringify(result.commands),
+	);
 	const cnf = result.diff.find((d: any) => d.before_header === `${SERVER_CNF} (before)`);
 	assert.ok(cnf, JSON.stringify(result.diff.map((d: any) => d.before_header)));
 	assert.match(cnf.after, /^#bind-address\s+= 127\.0\.0\.1$/m);
@@ -70,7 +77,7 @@ S('a grant lost (the VIP, as xcatha.py never grants it): check reports it, apply
 	assert.is((await db('mn1')).result.changed, false);
 });
 
-S("bind-address closed again in another option file: opened, MariaDB restarted, xcatd answering", async () => {
+S('bind-address closed again in another option file: opened, MariaDB restarted, xcatd answering', async () => {
 	await ok('mn1', `printf '[mariadb]\\nbind-address = 127.0.0.1\\n' > /etc/mysql/mariadb.conf.d/90-site.cnf`);
 	const { result } = await db('mn1');
 	assert.is(result.failed, undefined, result.msg);
@@ -85,25 +92,36 @@ S.run();
 const F = suite('xcat_db: a switch to MariaDB that fails puts the previous configuration back');
 F.before(() => resetLab());
 
-F('xcatd cannot start on MariaDB: failed with the cause; SQLite cfgloc, xcatdb dropped, MariaDB stopped and disabled, option file as it was; a re-run succeeds', async () => {
-	await vipOn('mn1');
-	const rows = await allTables('mn1');
-	const cnf = await ok('mn1', `cat ${SERVER_CNF}`);
-	await withXcatdFault('mysql:', async () => {
-		const { result } = await db('mn1');
-		assert.is(result.failed, true);
-		assert.match(result.msg, /^switching xCAT's database from sqlite to mysql failed: /);
-		assert.match(result.msg, /The previous configuration is back: .*the new xcatdb database dropped.*mariadb stopped, mariadb disabled.*50-server\.cnf as it was.*xcatd answering on sqlite/);
-		assert.equal([result.restored, result.switched], [true, false]);
-		assert.is(await ok('mn1', 'test -e /etc/xcat/cfgloc || echo no-cfgloc; lsxcatd -d; systemctl is-active xcatd mariadb || true; systemctl is-enabled mariadb || true; test -e /var/lib/mysql/xcatdb || echo no-xcatdb'),
-			'no-cfgloc\ndbengine=SQLite\nactive\ninactive\ndisabled\nno-xcatdb\n');
-		assert.is(await ok('mn1', `cat ${SERVER_CNF}`), cnf);
+F(
+	'xcatd cannot start on MariaDB: failed with the cause; SQLite cfgloc, xcatdb dropped, MariaDB stopped and disabled, option file as it was; a re-run succeeds',
+	async () => {
+		await vipOn('mn1');
+		const rows = await allTables('mn1');
+		const cnf = await ok('mn1', `cat ${SERVER_CNF}`);
+		await withXcatdFault('mysql:', async () => {
+			const { result } = await db('mn1');
+			assert.is(result.failed, true);
+			assert.match(result.msg, /^switching xCAT's database from sqlite to mysql failed: /);
+			assert.match(
+				result.msg,
+				/The previous configuration is back: .*the new xcatdb database dropped.*mariadb stopped, mariadb disabled.*50-server\.cnf as it was.*xcatd answering on sqlite/,
+			);
+			assert.equal([result.restored, result.switched], [true, false]);
+			assert.is(
+				await ok(
+					'mn1',
+					'test -e /etc/xcat/cfgloc || echo no-cfgloc; lsxcatd -d; systemctl is-active xcatd mariadb || true; systemctl is-enabled mariadb || true; test -e /var/lib/mysql/xcatdb || echo no-xcatdb',
+				),
+				'no-cfgloc\ndbengine=SQLite\nactive\ninactive\ndisabled\nno-xcatdb\n',
+			);
+			assert.is(await ok('mn1', `cat ${SERVER_CNF}`), cnf);
+			assert.is(await allTables('mn1'), rows);
+		});
+		const again = await db('mn1');
+		assert.is(again.result.failed, undefined, again.result.msg);
+		assert.is(again.result.switched, true);
 		assert.is(await allTables('mn1'), rows);
-	});
-	const again = await db('mn1');
-	assert.is(again.result.failed, undefined, again.result.msg);
-	assert.is(again.result.switched, true);
-	assert.is(await allTables('mn1'), rows);
-});
+	},
+);
 
 F.run();

@@ -30,8 +30,13 @@ async function converge(args: Record<string, unknown>) {
 }
 
 const Obj = suite('xcat_object on mn1');
-Obj.before(async () => { await freshMn(MN); await backupDb(MN, BACKUP); });
-Obj.after(async () => { await restoreDb(MN, BACKUP); });
+Obj.before(async () => {
+	await freshMn(MN);
+	await backupDb(MN, BACKUP);
+});
+Obj.after(async () => {
+	await restoreDb(MN, BACKUP);
+});
 
 Obj('site master and nameservers to the VIP: one chdef, diff per attribute', async () => {
 	const { check } = await converge({ type: 'site', attributes: { master: VIP, nameservers: VIP } });
@@ -67,10 +72,14 @@ Obj('networks.tftpserver to the VIP', async () => {
 Obj('nodes with different current values: one chdef per distinct change-set, nfsserver cleared', async () => {
 	const { check } = await converge({ type: 'node', name: 'compute', attributes: { xcatmaster: VIP, tftpserver: 'sn1', nfsserver: '' } });
 	// odd nodes have sn1 everywhere, even ones sn2 (the lab's cluster data)
-	assert.equal(check.commands, [
-		['chdef', '-t', 'node', '-o', 'cn1,cn3,cn5,cn7', `xcatmaster=${VIP}`, 'nfsserver='],
-		['chdef', '-t', 'node', '-o', 'cn2,cn4,cn6,cn8', `xcatmaster=${VIP}`, 'tftpserver=sn1', 'nfsserver='],
-	], JSON.stringify(check.objects));
+	assert.equal(
+		check.commands,
+		[
+			['chdef', '-t', 'node', '-o', 'cn1,cn3,cn5,cn7', `xcatmaster=${VIP}`, 'nfsserver='],
+			['chdef', '-t', 'node', '-o', 'cn2,cn4,cn6,cn8', `xcatmaster=${VIP}`, 'tftpserver=sn1', 'nfsserver='],
+		],
+		JSON.stringify(check.objects),
+	);
 	assert.match(await tab('noderes'), /^"cn1","sn1,sn2",[^,\n]*,"sn1",,,"sn1,sn1",/m, 'nfsserver cleared to NULL (no "" in tabdump)');
 	const shown = await ok(MN, 'lsdef compute -i xcatmaster,tftpserver,nfsserver -c');
 	for (let n = 1; n <= 8; n++) {
@@ -92,7 +101,11 @@ Obj('a node is created with mkdef (it needs groups) and removed with rmdef', asy
 });
 
 Obj('removing what does not exist: lsdef says so (rc 1), nothing to do, changed=false, in check mode too', async () => {
-	for (const args of [{ type: 'node', name: 'cn97', state: 'absent' }, { type: 'network', name: 'nonet', state: 'absent' }, { type: 'group', name: 'nogrp', state: 'absent' }]) {
+	for (const args of [
+		{ type: 'node', name: 'cn97', state: 'absent' },
+		{ type: 'network', name: 'nonet', state: 'absent' },
+		{ type: 'group', name: 'nogrp', state: 'absent' },
+	]) {
 		for (const check of [true, false]) {
 			const { result } = await run(args, check);
 			assert.is(result.failed, undefined, `${JSON.stringify(args)}: ${result.msg}`);
@@ -123,7 +136,10 @@ const REFUSED: Array<[Record<string, unknown>, RegExp]> = [
 	[{ type: 'node', name: 'cn1;reboot', attributes: { xcatmaster: VIP } }, /^value of name must be an xCAT object name or noderange/],
 	[{ type: 'node', name: 'cn1', attributes: { comments: 'x' } }, /^attributes comments: xCAT has no such attribute for an object of type node/],
 	[{ type: 'node', name: 'cn1,cn98', attributes: { xcatmaster: VIP } }, /^cn98 of type node does not exist; creating it needs attributes\.groups/],
-	[{ type: 'network', name: 'newnet', attributes: { tftpserver: VIP } }, /^newnet of type network does not exist; creating it needs attributes\.net and attributes\.mask/],
+	[
+		{ type: 'network', name: 'newnet', attributes: { tftpserver: VIP } },
+		/^newnet of type network does not exist; creating it needs attributes\.net and attributes\.mask/,
+	],
 	[{ type: 'site', state: 'absent' }, /^type site cannot be absent/],
 	[{ type: 'site', attributes: { master: `${VIP}\nnameservers=1.2.3.4` } }, /^value of attributes\.master must be one line/],
 	[{ type: 'site', attributes: { 'master nameservers': VIP } }, /not an xCAT attribute name/],

@@ -10,7 +10,11 @@ const BACKUP = '/root/xcat-ha-test-xcat_policy';
 const run = (args: Record<string, unknown>, check = false) => runModuleOn(MN, 'xcat_policy', args, { check, diff: true });
 const policyTable = () => ok(MN, 'tabdump policy');
 /** the rows of the table that are not about these names, to show they were left alone */
-const othersThan = (dump: string, names: string[]) => dump.split('\n').filter((l) => !names.some((n) => l.includes(`"${n}"`))).join('\n');
+const othersThan = (dump: string, names: string[]) =>
+	dump
+		.split('\n')
+		.filter((l) => !names.some((n) => l.includes(`"${n}"`)))
+		.join('\n');
 
 async function converge(args: Record<string, unknown>) {
 	const before = await policyTable();
@@ -30,8 +34,13 @@ async function converge(args: Record<string, unknown>) {
 }
 
 const Policy = suite('xcat_policy on mn1');
-Policy.before(async () => { await freshMn(MN); await backupDb(MN, BACKUP); });
-Policy.after(async () => { await restoreDb(MN, BACKUP); });
+Policy.before(async () => {
+	await freshMn(MN);
+	await backupDb(MN, BACKUP);
+});
+Policy.after(async () => {
+	await restoreDb(MN, BACKUP);
+});
 
 Policy('both MNs and the VIP name: mn1 keeps its 1.2 row from xcatconfig, the others get 1.3 and 1.4', async () => {
 	const { check, before } = await converge({ names: ['mn1', 'mn2', 'xcatmn-vip', 'mn1'] });
@@ -65,14 +74,23 @@ Policy('a name with a row of another rule gets its own trusted row, and a warnin
 	assert.match(await policyTable(), '"1.1","mn4",,,,,,"deny",,\n');
 });
 
-Policy('absent removes exactly those names\' rows, in one rmdef', async () => {
+Policy("absent removes exactly those names' rows, in one rmdef", async () => {
 	const { check, before } = await converge({ names: ['mn2', 'xcatmn-vip', 'mn4', 'never-there'], state: 'absent' });
 	assert.equal(check.commands, [['rmdef', '-t', 'policy', '-o', '1.3,1.4,1.8']]);
-	assert.equal(check.rows.map((r: { priority: string; action: string }) => `${r.priority}:${r.action}`), ['1.3:removed', '1.4:removed', '1.8:removed']);
+	assert.equal(
+		check.rows.map((r: { priority: string; action: string }) => `${r.priority}:${r.action}`),
+		['1.3:removed', '1.4:removed', '1.8:removed'],
+	);
 	const after = await policyTable();
 	assert.not.match(after, /"mn2"|"xcatmn-vip"/);
 	assert.match(after, '"1.1","mn4",,,,,,"deny",,\n', 'the row of another rule stays');
-	assert.is(after, before.split('\n').filter((l) => !/^"1\.(3|4|8)",/.test(l)).join('\n'));
+	assert.is(
+		after,
+		before
+			.split('\n')
+			.filter((l) => !/^"1\.(3|4|8)",/.test(l))
+			.join('\n'),
+	);
 });
 
 const REFUSED: Array<[Record<string, unknown>, RegExp]> = [

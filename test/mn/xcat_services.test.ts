@@ -73,8 +73,16 @@ Mn1('started: all active, database and xcatd checked, DNS, DHCP and consoles reg
 	const ms = Date.now() - t;
 	assert.is(r.failed, undefined, r.msg);
 	assert.equal(stepsOf(r), [
-		'check database:ok', 'start xcatd:changed', 'check xcatd:ok', 'makedns -n:changed', 'start named:changed',
-		'makedhcp -n:changed', 'makedhcp -a:changed', 'start isc-dhcp-server:changed', 'makeconservercf:changed', 'start conserver-server:changed',
+		'check database:ok',
+		'start xcatd:changed',
+		'check xcatd:ok',
+		'makedns -n:changed',
+		'start named:changed',
+		'makedhcp -n:changed',
+		'makedhcp -a:changed',
+		'start isc-dhcp-server:changed',
+		'makeconservercf:changed',
+		'start conserver-server:changed',
 	]);
 	assert.equal(r.started, LAB);
 	assert.equal(await states('mn1', LAB), all(LAB, 'active', 'disabled'));
@@ -87,7 +95,10 @@ Mn1('started: all active, database and xcatd checked, DNS, DHCP and consoles reg
 	const again = await svc('mn1', { state: 'started' });
 	assert.is(again.changed, false);
 	assert.equal(again.commands, []);
-	assert.equal((again.steps as any[]).filter((s) => s.action === 'check').map((s) => `${s.step}:${s.result}`), ['check database:ok', 'check xcatd:ok']);
+	assert.equal(
+		(again.steps as any[]).filter((s) => s.action === 'check').map((s) => `${s.step}:${s.result}`),
+		['check database:ok', 'check xcatd:ok'],
+	);
 	assert.ok((again.steps as any[]).filter((s) => s.action === 'regenerate').every((s) => s.result === 'skipped'));
 	const check = await svc('mn1', { state: 'started' }, { check: true });
 	assert.is(check.changed, false);
@@ -107,7 +118,7 @@ Mn1('a masked unit is refused before anything starts', async () => {
 	}
 });
 
-Mn1('dhcpd that cannot start: the module fails at that step with dhcpd\'s journal, and says what it started', async () => {
+Mn1("dhcpd that cannot start: the module fails at that step with dhcpd's journal, and says what it started", async () => {
 	await ok('mn1', 'chtab -d key=dhcpinterfaces site');
 	const r = await svc('mn1', { state: 'started', retries: 1 });
 	assert.is(r.failed, true);
@@ -131,12 +142,17 @@ Mn2.before(async () => {
 	// the EL-style postgresql unit (when the lab installs it) gets a data directory to run; xCAT stays on SQLite
 	const pg = await on('mn2', 'systemctl cat postgresql 2>/dev/null | grep -q "PGDATA=/var/lib/pgsql/data"');
 	if (pg.status === 0) {
-		await ok('mn2', 'test -e /var/lib/pgsql/data/PG_VERSION || { install -d -o postgres -g postgres -m 700 /var/lib/pgsql/data && runuser -u postgres -- /usr/lib/postgresql/15/bin/initdb -D /var/lib/pgsql/data >/dev/null; }');
+		await ok(
+			'mn2',
+			'test -e /var/lib/pgsql/data/PG_VERSION || { install -d -o postgres -g postgres -m 700 /var/lib/pgsql/data && runuser -u postgres -- /usr/lib/postgresql/15/bin/initdb -D /var/lib/pgsql/data >/dev/null; }',
+		);
 		units2 = ['postgresql', ...MN2];
 	}
 	await ok('mn2', 'chtab key=dhcpinterfaces site.value=host0');
 });
-Mn2.after(() => { if (figures.length) console.log(`\n  xcat_services figures:\n  ${figures.join('\n  ')}`); });
+Mn2.after(() => {
+	if (figures.length) console.log(`\n  xcat_services figures:\n  ${figures.join('\n  ')}`);
+});
 
 Mn2('provisioned standby: stopped changes nothing', async () => {
 	assert.equal(await states('mn2', units2), all(units2, 'inactive', 'disabled'));
@@ -156,8 +172,15 @@ Mn2('takeover: check, start (database first, no DNS without site.domain), again,
 	assert.is(r.failed, undefined, r.msg);
 	const database = units2[0] === 'postgresql' ? ['start postgresql:changed', 'check database:ok'] : ['check database:ok'];
 	assert.equal(stepsOf(r), [
-		...database, 'start xcatd:changed', 'check xcatd:ok', 'makeconservercf:skipped', 'makedns -n:skipped', 'start named:changed',
-		'makedhcp -n:changed', 'makedhcp -a:changed', 'start isc-dhcp-server:changed',
+		...database,
+		'start xcatd:changed',
+		'check xcatd:ok',
+		'makeconservercf:skipped',
+		'makedns -n:skipped',
+		'start named:changed',
+		'makedhcp -n:changed',
+		'makedhcp -a:changed',
+		'start isc-dhcp-server:changed',
 	]);
 	assert.is((r.steps as any[]).find((s) => s.step === 'makeconservercf').reason, 'its service is not in services');
 	assert.is((r.steps as any[]).find((s) => s.step === 'makedns -n').reason, 'site.domain is not set, so xCAT serves no DNS zone');

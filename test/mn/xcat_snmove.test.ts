@@ -15,7 +15,10 @@ Module('refused on a service node and on the standby MN, in check mode too', asy
 	for (const check of [true, false]) {
 		const sn = await runModuleOn('sn1', 'xcat_snmove', ARGS, { check });
 		assert.is(sn.result.failed, true);
-		assert.is(sn.result.msg, 'this host is not an xCAT management node (lsxcatd -t says: This is a Service Node); run xcat_snmove on the active management node');
+		assert.is(
+			sn.result.msg,
+			'this host is not an xCAT management node (lsxcatd -t says: This is a Service Node); run xcat_snmove on the active management node',
+		);
 		const standby = await runModuleOn('mn2', 'xcat_snmove', ARGS, { check });
 		assert.is(standby.result.failed, true);
 		assert.match(standby.result.msg, /^lsxcatd -t failed \(rc 111\): xcatd does not answer on this host, so it is not the active management node/);
@@ -27,14 +30,27 @@ Module('check → apply → apply again → check: the checks change nothing, th
 	const preview = await runModuleOn('mn1', 'xcat_snmove', ARGS, { check: true, diff: true });
 	assert.is(preview.result.changed, true, JSON.stringify(preview.result));
 	assert.equal(preview.result.moved, ['cn3', 'cn5']);
-	assert.equal(preview.result.diff.after.cn3, { servicenode: 'sn2,sn1', xcatmaster: 'sn2', tftpserver: 'sn2', nfsserver: 'sn2', monserver: 'sn2,sn2', conserver: 'sn2' });
-	assert.equal(preview.result.commands.map((c: string[]) => c[0]), ['chdef', 'makeconservercf', 'nodeset']);
+	assert.equal(preview.result.diff.after.cn3, {
+		servicenode: 'sn2,sn1',
+		xcatmaster: 'sn2',
+		tftpserver: 'sn2',
+		nfsserver: 'sn2',
+		monserver: 'sn2,sn2',
+		conserver: 'sn2',
+	});
+	assert.equal(
+		preview.result.commands.map((c: string[]) => c[0]),
+		['chdef', 'makeconservercf', 'nodeset'],
+	);
 	assert.is(await tables(), before);
 
 	const applied = await runModuleOn('mn1', 'xcat_snmove', ARGS);
 	assert.is(applied.result.changed, true, JSON.stringify(applied.result));
 	assert.equal(applied.result.commands, preview.result.commands, 'apply ran what check mode promised');
-	assert.equal(applied.result.steps.map((s: { step: string }) => s.step), ['probe', 'plan', 'check_destinations', 'database', 'consoles', 'nodeset']);
+	assert.equal(
+		applied.result.steps.map((s: { step: string }) => s.step),
+		['probe', 'plan', 'check_destinations', 'database', 'consoles', 'nodeset'],
+	);
 	const after = await tables();
 	assert.match(after, /"cn3","sn2,sn1",,"sn2",,"sn2","sn2,sn2",,,,,,"sn2",/);
 	assert.match(after, /"cn5",,,,,,"sn2",/);

@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const Docs = suite('docs: the repository stands alone, its references resolve');
 
-const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter((f) => f !== '' && existsSync(join(ROOT, f)));
+const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' })
+	.split('\0')
+	.filter((f) => f !== '' && existsSync(join(ROOT, f)));
 const texts = new Map<string, string>();
 for (const f of tracked) {
 	const buf = readFileSync(join(ROOT, f));
@@ -27,7 +29,10 @@ export function anchors(markdown: string): Set<string> {
 		if (/^\s*(```|~~~)/.test(line)) fenced = !fenced;
 		const m = fenced ? null : /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
 		if (!m) continue;
-		const base = m[1]!.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+		const base = m[1]!
+			.toLowerCase()
+			.replace(/[^\p{L}\p{N}\s_-]/gu, '')
+			.replace(/\s/g, '-');
 		const n = seen.get(base) ?? 0;
 		seen.set(base, n + 1);
 		out.add(n === 0 ? base : `${base}-${n}`);
@@ -56,8 +61,16 @@ Docs('the docs exist', () => {
 
 Docs('no tracked file outside docs/ points to the shared notes of the development machine', () => {
 	// written in pieces, so that this file does not match itself
-	const outside = [['..', 'shared'].join('/'), ['', 'work', 'shared'].join('/'),
-		...[['xcat', 'surface'], ['xcatha', 'behaviour'], ['xcat', 'real', 'outputs'], ['lab', 'nspawn']].map((p) => p.join('-'))];
+	const outside = [
+		['..', 'shared'].join('/'),
+		['', 'work', 'shared'].join('/'),
+		...[
+			['xcat', 'surface'],
+			['xcatha', 'behaviour'],
+			['xcat', 'real', 'outputs'],
+			['lab', 'nspawn'],
+		].map((p) => p.join('-')),
+	];
 	const found: string[] = [];
 	for (const [f, text] of texts) {
 		if (f.startsWith('docs/')) continue;
@@ -78,9 +91,13 @@ Docs('every docs/<file>#<anchor> and docs/<file> §<heading> names a heading of 
 				count++;
 				const [, file, anchor, heading] = m;
 				const path = `docs/${file}`;
-				if (!texts.has(path)) { bad.push(`${where}: ${path} does not exist`); continue; }
+				if (!texts.has(path)) {
+					bad.push(`${where}: ${path} does not exist`);
+					continue;
+				}
 				if (anchor !== undefined && !anchorsIn(path).has(anchor)) bad.push(`${where}: ${path} has no heading #${anchor}`);
-				if (heading !== undefined && !headings(texts.get(path)!).some((h) => heading.startsWith(h))) bad.push(`${where}: ${path} has no heading "${heading}"`);
+				if (heading !== undefined && !headings(texts.get(path)!).some((h) => heading.startsWith(h)))
+					bad.push(`${where}: ${path} has no heading "${heading}"`);
 			}
 		});
 	}
@@ -101,7 +118,10 @@ Docs('every relative Markdown link resolves, anchors included', () => {
 				if (/^[a-z]+:/i.test(target) || target === '') continue;
 				const [file = '', anchor] = target.split('#');
 				const path = file === '' ? f : relative(ROOT, resolve(ROOT, dirname(f), file));
-				if (!existsSync(join(ROOT, path))) { bad.push(`${f}:${i + 1}: ${target}: no ${path}`); continue; }
+				if (!existsSync(join(ROOT, path))) {
+					bad.push(`${f}:${i + 1}: ${target}: no ${path}`);
+					continue;
+				}
 				if (anchor !== undefined && path.endsWith('.md') && !anchorsIn(path).has(anchor)) bad.push(`${f}:${i + 1}: ${target}: no heading #${anchor}`);
 			}
 		});
@@ -110,8 +130,10 @@ Docs('every relative Markdown link resolves, anchors included', () => {
 });
 
 Docs('anchors: the slugs GitHub makes', () => {
-	assert.equal([...anchors('# A, b: c\n## cfgloc: where the database is\n```\n# not a heading\n```\n## A, b: c\n')],
-		['a-b-c', 'cfgloc-where-the-database-is', 'a-b-c-1']);
+	assert.equal(
+		[...anchors('# A, b: c\n## cfgloc: where the database is\n```\n# not a heading\n```\n## A, b: c\n')],
+		['a-b-c', 'cfgloc-where-the-database-is', 'a-b-c-1'],
+	);
 });
 
 Docs.run();

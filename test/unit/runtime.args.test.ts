@@ -12,7 +12,8 @@ const options = {
 	force: bool({ default: false }),
 	items: list({ pattern: { regex: '^[a-z]+$', hint: 'lowercase letters' } }),
 	attrs: dict(),
-	a: str(), b: str(),
+	a: str(),
+	b: str(),
 } satisfies Options;
 const rules: Rule[] = [mutuallyExclusive('a', 'b')];
 const parse = (raw: Record<string, unknown>, r = rules) => parseArgs('demo', options, compileValidator(toJsonSchema(options)), r, raw);
@@ -27,7 +28,9 @@ Args('fills defaults and keeps given values', () => {
 
 Args('unknown options are named with the supported list, in Ansible words', () => {
 	const p = parse({ name: 'x', colour: 'red', aaa: 1 });
-	assert.equal(p.errors, ['Unsupported parameters for (demo) module: aaa, colour. Supported parameters include: a, attrs, b, count, force, items, name, state.']);
+	assert.equal(p.errors, [
+		'Unsupported parameters for (demo) module: aaa, colour. Supported parameters include: a, attrs, b, count, force, items, name, state.',
+	]);
 });
 
 Args('missing required arguments are listed', () => {
@@ -64,7 +67,18 @@ Args.run();
 const Coerce = suite('coercion, as AnsibleModule converts');
 
 Coerce('booleans from Ansible words, any case', () => {
-	for (const [raw, want] of [['yes', true], ['On', true], ['1', true], ['TRUE', true], [1, true], ['no', false], ['off', false], ['0', false], ['false', false], [0, false]] as const) {
+	for (const [raw, want] of [
+		['yes', true],
+		['On', true],
+		['1', true],
+		['TRUE', true],
+		[1, true],
+		['no', false],
+		['off', false],
+		['0', false],
+		['false', false],
+		[0, false],
+	] as const) {
 		assert.is(parse({ name: 'x', force: raw }).args.force, want, String(raw));
 	}
 	assert.match(parse({ name: 'x', force: 'maybe' }).errors[0]!, /argument 'force' is of type str and we were unable to convert to bool/);
@@ -73,11 +87,15 @@ Coerce('booleans from Ansible words, any case', () => {
 Coerce('integers from strings; junk refused with the option named', () => {
 	assert.is(parse({ name: 'x', count: '5' }).args.count, 5);
 	assert.is(parse({ name: 'x', count: 7.0 }).args.count, 7);
-	assert.equal(parse({ name: 'x', count: 'abc' }).errors, [`argument 'count' is of type str and we were unable to convert to int: "abc" is not a whole number`]);
-	assert.equal(parse({ name: 'x', count: 2.5 }).errors, [`argument 'count' is of type float and we were unable to convert to int: 2.5 is not a whole number`]);
+	assert.equal(parse({ name: 'x', count: 'abc' }).errors, [
+		`argument 'count' is of type str and we were unable to convert to int: "abc" is not a whole number`,
+	]);
+	assert.equal(parse({ name: 'x', count: 2.5 }).errors, [
+		`argument 'count' is of type float and we were unable to convert to int: 2.5 is not a whole number`,
+	]);
 });
 
-Coerce('strings from numbers, with Ansible\'s warning', () => {
+Coerce("strings from numbers, with Ansible's warning", () => {
 	const p = parse({ name: 5 });
 	assert.is(p.args.name, '5');
 	assert.match(p.warnings[0]!, /The value 5 \(type int\) in a string field was converted to "5"/);

@@ -13,7 +13,7 @@ R('argv, never a shell: rc, stdout and stderr as printed, final newlines kept', 
 	assert.is((await runCommand(['echo', '$HOME;ls', '`id`'])).stdout, '$HOME;ls `id`\n');
 });
 
-R('the environment: the C locale over ours over the module\'s own', async () => {
+R("the environment: the C locale over ours over the module's own", async () => {
 	const r = await runCommand(['sh', '-c', 'echo "$FOO|$LC_ALL|$LANG|${HOME:+home}"'], { env: { FOO: 'bar', LC_ALL: 'en_US.UTF-8' } });
 	assert.is(r.stdout, 'bar|C|C|home\n');
 });
@@ -25,22 +25,37 @@ R('input goes to stdin; without input stdin is empty; input a command does not r
 });
 
 R('a command that cannot start is data: rc 127 when missing, 1 when not executable, the reason as stderr', async () => {
-	assert.equal(await runCommand(['no-such-command-xcat-ha']), { argv: ['no-such-command-xcat-ha'], rc: 127, stdout: '', stderr: 'Command failed with ENOENT: no-such-command-xcat-ha\nspawn no-such-command-xcat-ha ENOENT\n' });
+	assert.equal(await runCommand(['no-such-command-xcat-ha']), {
+		argv: ['no-such-command-xcat-ha'],
+		rc: 127,
+		stdout: '',
+		stderr: 'Command failed with ENOENT: no-such-command-xcat-ha\nspawn no-such-command-xcat-ha ENOENT\n',
+	});
 	const dir = await mkdtemp(join(tmpdir(), 'xcat-ha-exec-'));
 	try {
 		await writeFile(join(dir, 'script'), 'echo hi\n', { mode: 0o644 });
 		const r = await runCommand([join(dir, 'script')]);
 		assert.is(r.rc, 1);
 		assert.match(r.stderr, /^Command failed with EACCES: \S+script\n/);
-	} finally { await rm(dir, { recursive: true, force: true }); }
+	} finally {
+		await rm(dir, { recursive: true, force: true });
+	}
 	const nul = await runCommand(['echo', 'a\0b']);
 	assert.is(nul.rc, 1);
 	assert.match(nul.stderr, /^Command failed with ERR_INVALID_ARG_VALUE: /);
-	await runCommand([]).then(() => assert.unreachable('an empty argv is a bug'), (e: Error) => assert.match(e.message, /needs a command/));
+	await runCommand([]).then(
+		() => assert.unreachable('an empty argv is a bug'),
+		(e: Error) => assert.match(e.message, /needs a command/),
+	);
 });
 
 R('a command killed by a signal fails (rc 1) and says so when it printed nothing', async () => {
-	assert.equal(await runCommand(['sh', '-c', 'kill -9 $$']), { argv: ['sh', '-c', 'kill -9 $$'], rc: 1, stdout: '', stderr: "Command was killed with SIGKILL: sh -c 'kill -9 $$'\n" });
+	assert.equal(await runCommand(['sh', '-c', 'kill -9 $$']), {
+		argv: ['sh', '-c', 'kill -9 $$'],
+		rc: 1,
+		stdout: '',
+		stderr: "Command was killed with SIGKILL: sh -c 'kill -9 $$'\n",
+	});
 });
 
 R('a timeout stops the command with SIGTERM: it fails, what it printed is kept, even when it exits 0 on the signal', async () => {
@@ -78,7 +93,10 @@ R('a command still running when the module exits gets SIGTERM', async () => {
 	assert.ok(pid > 0, module.stdout + module.stderr);
 	await new Promise((r) => setTimeout(r, 200));
 	// gone, or a zombie its new parent (pid 1 here) has not reaped yet
-	const state = await readFile(`/proc/${pid}/stat`, 'utf8').then((t) => t.replace(/^.*\) /, '')[0], () => 'gone');
+	const state = await readFile(`/proc/${pid}/stat`, 'utf8').then(
+		(t) => t.replace(/^.*\) /, '')[0],
+		() => 'gone',
+	);
 	assert.ok(state === 'gone' || state === 'Z', `the sleep is ${state}`);
 });
 
@@ -93,7 +111,12 @@ D('a command that runs on: rc 0 and its pid, and it outlives the wait', async ()
 });
 
 D('a command that fails at once is reported: its rc and stderr, or 127 when missing', async () => {
-	assert.equal(await startDetached(['sh', '-c', 'echo bad >&2; exit 2'], 2000), { argv: ['sh', '-c', 'echo bad >&2; exit 2'], rc: 2, stdout: '', stderr: 'bad\n' });
+	assert.equal(await startDetached(['sh', '-c', 'echo bad >&2; exit 2'], 2000), {
+		argv: ['sh', '-c', 'echo bad >&2; exit 2'],
+		rc: 2,
+		stdout: '',
+		stderr: 'bad\n',
+	});
 	const missing = await startDetached(['no-such-command-xcat-ha'], 2000);
 	assert.equal([missing.rc, missing.pid], [127, undefined]);
 });

@@ -8,9 +8,15 @@ import { join } from 'node:path';
 import { readOwner, withDirLock, type LockOptions } from '../../modules/runtime/lock';
 
 const L = suite('runtime: the lock on shared storage');
-let dir = '', lock = '';
-L.before.each(async () => { dir = await mkdtemp(join(tmpdir(), 'xcat-ha-lock-')); lock = join(dir, 'lease.lock'); });
-L.after.each(async () => { await rm(dir, { recursive: true, force: true }); });
+let dir = '',
+	lock = '';
+L.before.each(async () => {
+	dir = await mkdtemp(join(tmpdir(), 'xcat-ha-lock-'));
+	lock = join(dir, 'lease.lock');
+});
+L.after.each(async () => {
+	await rm(dir, { recursive: true, force: true });
+});
 
 class Busy extends Error {}
 const opts = (waitMs = 300): LockOptions => ({ waitMs, pollMs: 20, busy: (l, o, age) => new Busy(`busy ${l} ${o?.name ?? '-'} ${age}`) });
@@ -19,9 +25,22 @@ const me = { machine: firstLine('/etc/machine-id'), boot: firstLine('/proc/sys/k
 /** a pid that ran and ended */
 const deadPid = () => spawnSync('true').pid!;
 /** the error BODY rejects with (uvu has no assert.rejects) */
-const failure = async (p: Promise<unknown>) => { try { await p; } catch (e) { return e; } return undefined; };
-const old = (p: string, ageS: number) => { const t = Date.now() / 1000 - ageS; utimesSync(p, t, t); };
-const owner = (o: Record<string, unknown>) => { mkdirSync(lock); writeFileSync(join(lock, 'owner'), JSON.stringify({ name: 'x', host: 'h', since: 's', ...o })); };
+const failure = async (p: Promise<unknown>) => {
+	try {
+		await p;
+	} catch (e) {
+		return e;
+	}
+	return undefined;
+};
+const old = (p: string, ageS: number) => {
+	const t = Date.now() / 1000 - ageS;
+	utimesSync(p, t, t);
+};
+const owner = (o: Record<string, unknown>) => {
+	mkdirSync(lock);
+	writeFileSync(join(lock, 'owner'), JSON.stringify({ name: 'x', host: 'h', since: 's', ...o }));
+};
 
 L('held while the body runs, by its owner file; released after, nothing left', async () => {
 	const seen = await withDirLock(lock, 'mn1', opts(), () => readOwner(lock));
@@ -29,11 +48,15 @@ L('held while the body runs, by its owner file; released after, nothing left', a
 	assert.not.ok(existsSync(lock));
 });
 
-L('a second run waits for a live holder, then gives up with the caller\'s error', async () => {
+L("a second run waits for a live holder, then gives up with the caller's error", async () => {
 	const order: string[] = [];
 	await withDirLock(lock, 'first', opts(), async () => {
 		order.push('first in');
-		try { await withDirLock(lock, 'second', opts(200), () => order.push('second in')); } catch (e) { order.push(e instanceof Busy ? (e as Error).message.replace(/ \d+$/, '') : 'other'); }
+		try {
+			await withDirLock(lock, 'second', opts(200), () => order.push('second in'));
+		} catch (e) {
+			order.push(e instanceof Busy ? (e as Error).message.replace(/ \d+$/, '') : 'other');
+		}
 		order.push('first out');
 	});
 	assert.equal(order, ['first in', `busy ${lock} first`, 'first out']);
@@ -45,7 +68,13 @@ L('a lock of this host whose owner no longer runs is taken over, and the note sa
 	const pid = deadPid();
 	owner({ pid, ...me });
 	const notes: string[] = [];
-	await withDirLock(lock, 'mn1', opts(), () => assert.is(readOwner(lock)?.pid, process.pid), (n) => notes.push(n));
+	await withDirLock(
+		lock,
+		'mn1',
+		opts(),
+		() => assert.is(readOwner(lock)?.pid, process.pid),
+		(n) => notes.push(n),
+	);
 	assert.match(notes.join(), new RegExp(`left behind \\(its owner \\(x, pid ${pid}\\) no longer runs\\): taken over`));
 	assert.not.ok(existsSync(lock));
 });
@@ -53,7 +82,13 @@ L('a lock of this host whose owner no longer runs is taken over, and the note sa
 L('a lock of this host from before its last boot is taken over, whatever its pid', async () => {
 	owner({ pid: process.pid, machine: me.machine, boot: 'an-earlier-boot' });
 	const notes: string[] = [];
-	await withDirLock(lock, 'mn1', opts(), () => {}, (n) => notes.push(n));
+	await withDirLock(
+		lock,
+		'mn1',
+		opts(),
+		() => {},
+		(n) => notes.push(n),
+	);
 	assert.match(notes.join(), /ran before this host rebooted/);
 });
 
@@ -76,7 +111,13 @@ L('a lock without an owner is taken over only once it is older than a run needs 
 	assert.instance(await failure(withDirLock(lock, 'mn1', { ...opts(), ownerlessMs: 10_000 }, () => {})), Busy);
 	old(lock, 11);
 	const notes: string[] = [];
-	await withDirLock(lock, 'mn1', { ...opts(), ownerlessMs: 10_000 }, () => {}, (n) => notes.push(n));
+	await withDirLock(
+		lock,
+		'mn1',
+		{ ...opts(), ownerlessMs: 10_000 },
+		() => {},
+		(n) => notes.push(n),
+	);
 	assert.match(notes.join(), /it has had no owner for 1\d s\): taken over/);
 	assert.not.ok(existsSync(lock));
 });

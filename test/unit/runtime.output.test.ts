@@ -31,7 +31,8 @@ const Ip = suite('ipv4');
 
 Ip('dotted quads are strict', () => {
 	for (const ok of ['198.51.100.10', '0.0.0.0', '255.255.255.255']) assert.ok(isIPv4(ok), ok);
-	for (const bad of ['198.51.100', '198.51.100.256', '01.2.3.4', '010.0.0.1', '1.2.3.04', '1.2.3.4 ', 'a.b.c.d', '1.2.3.4.5']) assert.not.ok(isIPv4(bad), bad);
+	for (const bad of ['198.51.100', '198.51.100.256', '01.2.3.4', '010.0.0.1', '1.2.3.04', '1.2.3.4 ', 'a.b.c.d', '1.2.3.4.5'])
+		assert.not.ok(isIPv4(bad), bad);
 });
 
 Ip('netmasks must be contiguous', () => {

@@ -7,7 +7,16 @@ const C = suite('cfgloc');
 
 C('PostgreSQL as pgsqlsetup writes it: engine, fields, user, password', () => {
 	const c = parseCfgloc(PG);
-	assert.equal(c, { type: 'postgresql', engine: 'Pg', fields: [['dbname', 'xcatdb'], ['host', '198.51.100.11']], user: 'xcatadm', password: 's3cret' });
+	assert.equal(c, {
+		type: 'postgresql',
+		engine: 'Pg',
+		fields: [
+			['dbname', 'xcatdb'],
+			['host', '198.51.100.11'],
+		],
+		user: 'xcatadm',
+		password: 's3cret',
+	});
 	assert.is(cfglocHost(c), '198.51.100.11');
 	assert.is(`${formatCfgloc(c)}\n`, PG);
 });

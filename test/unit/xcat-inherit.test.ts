@@ -12,23 +12,27 @@ function table(text: string): Tabdump {
 	return result.table;
 }
 
-const NODELIST = table([
-	'#node,groups,status,statustime,appstatus,appstatustime,primarysn,hidden,updatestatus,updatestatustime,zonename,comments,disable',
-	'"cn1","rack1,compute,all",,,,,,,,,,,',
-	'"cn2","compute,rack1,all",,,,,,,,,,,',
-	'"cn3","all",,,,,,,,,,,',
-	'"cn4","rack1,all",,,,,,,,,,,"1"',
-].join('\n'));
+const NODELIST = table(
+	[
+		'#node,groups,status,statustime,appstatus,appstatustime,primarysn,hidden,updatestatus,updatestatustime,zonename,comments,disable',
+		'"cn1","rack1,compute,all",,,,,,,,,,,',
+		'"cn2","compute,rack1,all",,,,,,,,,,,',
+		'"cn3","all",,,,,,,,,,,',
+		'"cn4","rack1,all",,,,,,,,,,,"1"',
+	].join('\n'),
+);
 
-const NODERES = table([
-	'#node,servicenode,tftpserver,xcatmaster,comments,disable',
-	'"rack1","sn1,sn2","sn1","sn1",,',
-	'"compute","sn3,sn4",,"sn3",,',
-	'"cn1",,"",,,',
-	'"cn2",,"10.0.0.9",,,',
-	'"cn3","|\\D+(\\d+)|sn(($1%2)+1)|",,,,',
-	'"all",,,"disabledmaster",,"yes"',
-].join('\n'));
+const NODERES = table(
+	[
+		'#node,servicenode,tftpserver,xcatmaster,comments,disable',
+		'"rack1","sn1,sn2","sn1","sn1",,',
+		'"compute","sn3,sn4",,"sn3",,',
+		'"cn1",,"",,,',
+		'"cn2",,"10.0.0.9",,,',
+		'"cn3","|\\D+(\\d+)|sn(($1%2)+1)|",,,,',
+		'"all",,,"disabledmaster",,"yes"',
+	].join('\n'),
+);
 
 const resolve = () => {
 	const result = resolveNodeAttributes(NODELIST, {
@@ -56,11 +60,14 @@ test("an empty string on the node's row counts as unset (inherits)", () => {
 
 test('disabled rows are ignored: a disabled node is not listed, a disabled group row gives nothing', () => {
 	const result = resolve();
-	assert.equal(result.nodes.map((n) => n.name), ['cn1', 'cn2', 'cn3']);
+	assert.equal(
+		result.nodes.map((n) => n.name),
+		['cn1', 'cn2', 'cn3'],
+	);
 	assert.is(result.nodes.find((n) => n.name === 'cn3')!.values.xcatmaster, '');
 });
 
-test("own values have no origin; regex values are reported for xCAT to compute", () => {
+test('own values have no origin; regex values are reported for xCAT to compute', () => {
 	const result = resolve();
 	const cn3 = result.nodes.find((n) => n.name === 'cn3')!;
 	assert.is(cn3.inheritedFrom, undefined);
@@ -74,12 +81,20 @@ test('a missing column is an error, not an exception', () => {
 });
 
 test('splitXcatList keeps middle empties and drops trailing ones, like Perl split', () => {
-	const cases: [string, string[]][] = [['', []], ['sn1', ['sn1']], ['sn1,sn2', ['sn1', 'sn2']], ['sn1,,sn2', ['sn1', '', 'sn2']], ['sn1,sn2,', ['sn1', 'sn2']], [',sn2', ['', 'sn2']], [',,', []]];
+	const cases: [string, string[]][] = [
+		['', []],
+		['sn1', ['sn1']],
+		['sn1,sn2', ['sn1', 'sn2']],
+		['sn1,,sn2', ['sn1', '', 'sn2']],
+		['sn1,sn2,', ['sn1', 'sn2']],
+		[',sn2', ['', 'sn2']],
+		[',,', []],
+	];
 	for (const [input, expected] of cases) assert.equal(splitXcatList(input), expected, input);
 });
 
 test('IPv4 parsing and the subnet test of ishostinsubnet', () => {
-	assert.is(parseIPv4('198.51.100.42'), (198 * 2 ** 24) + (51 << 16) + (100 << 8) + 42);
+	assert.is(parseIPv4('198.51.100.42'), 198 * 2 ** 24 + (51 << 16) + (100 << 8) + 42);
 	// a leading zero is refused: inet_aton would read 010 as octal 8
 	for (const bad of ['198.51.100', '198.51.100.256', 'a.b.c.d', '1.2.3.4.5', '', 'sn1', '010.0.0.1', '10.0.0.01']) assert.is(isIPv4(bad), false, bad);
 	const subnet = parseSubnet('198.51.100.0', '255.255.255.0')!;

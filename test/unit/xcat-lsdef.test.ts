@@ -65,13 +65,14 @@ test('missing object without a server (XCATBYPASS) and without the Error prefix'
 });
 
 test('observed: invalid attribute errors are returned, the stanza still parsed', () => {
-	const text = [
-		"Error: [xcatmn]: 'comments' is not a valid attribute name for an object type of 'node'.",
-		'Object name: cn3',
-		'    monserver=sn1',
-	].join('\n');
+	const text = ["Error: [xcatmn]: 'comments' is not a valid attribute name for an object type of 'node'.", 'Object name: cn3', '    monserver=sn1'].join(
+		'\n',
+	);
 	const result = parseLsdef(text);
-	assert.equal(result.errors.map((e) => e.text), ["'comments' is not a valid attribute name for an object type of 'node'."]);
+	assert.equal(
+		result.errors.map((e) => e.text),
+		["'comments' is not a valid attribute name for an object type of 'node'."],
+	);
 	assert.equal(result.invalidAttributes, ['comments']);
 	assert.is(result.errors[0]!.kind, 'invalid-attribute');
 	assert.equal(plain(result.objects.get('cn3')), { monserver: 'sn1' });
@@ -96,7 +97,10 @@ test('real: every named object missing: the stdout line and one error each (exit
 	assert.is(result.empty, true);
 	assert.equal(result.missing, ['cn1']);
 	assert.equal(result.unrecognised, []);
-	assert.equal(result.errors.map((e) => e.kind), ['missing-object']);
+	assert.equal(
+		result.errors.map((e) => e.kind),
+		['missing-object'],
+	);
 });
 
 test('real: no asked site key is set (exit 0); no object of the type at all', () => {

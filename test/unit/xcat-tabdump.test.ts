@@ -14,17 +14,22 @@ function parsed(text: string): Tabdump {
 // docs/xcat-behaviour.md#tabdump, examples (each table on its own)
 const SITE = '#key,value,comments,disable\n"blademaxp","64",,\n"domain","pok.stglabs.ibm.com",,\n';
 const POLICY = '#priority,name,host,commands,noderange,parameters,time,rule,comments,disable\n"1","root",,,,,,"allow",,\n"2.3",,,"lsxcatd",,,,"allow",,\n';
-const NETWORKS = '#netname,net,mask,mgtifname,gateway,dhcpserver,tftpserver,nameservers,ntpservers,logservers,dynamicrange,staticrange,staticrangeincrement,nodehostname,ddnsdomain,vlanid,domain,mtu,comments,disable\n'
-	+ '"10_0_0_0-255_0_0_0","10.0.0.0","255.0.0.0","eth0","10.2.0.221",,"10.2.2.250",,,,,,,,,,,,,\n';
+const NETWORKS =
+	'#netname,net,mask,mgtifname,gateway,dhcpserver,tftpserver,nameservers,ntpservers,logservers,dynamicrange,staticrange,staticrangeincrement,nodehostname,ddnsdomain,vlanid,domain,mtu,comments,disable\n' +
+	'"10_0_0_0-255_0_0_0","10.0.0.0","255.0.0.0","eth0","10.2.0.221",,"10.2.2.250",,,,,,,,,,,,,\n';
 // docs/xcat-behaviour.md#snmove-observed (before, nodehm)
-const NODEHM = '#node,power,mgt,cons,termserver,termport,conserver,serialport,serialspeed,serialflow,getmac,cmdmapping,consoleondemand,consoleenabled,comments,disable\n'
-	+ '"cn1",,"ipmi","ipmi",,,"sn1",,,,,,,,,\n'
-	+ '"cn3",,"ipmi","ipmi",,,"xcatmn",,,,,,,,,\n';
+const NODEHM =
+	'#node,power,mgt,cons,termserver,termport,conserver,serialport,serialspeed,serialflow,getmac,cmdmapping,consoleondemand,consoleenabled,comments,disable\n' +
+	'"cn1",,"ipmi","ipmi",,,"sn1",,,,,,,,,\n' +
+	'"cn3",,"ipmi","ipmi",,,"xcatmn",,,,,,,,,\n';
 
 test('site: header columns, quoted values, NULL as null', () => {
 	const table = parsed(SITE);
 	assert.equal(table.columns, ['key', 'value', 'comments', 'disable']);
-	assert.equal(table.rows, [['blademaxp', '64', null, null], ['domain', 'pok.stglabs.ibm.com', null, null]]);
+	assert.equal(table.rows, [
+		['blademaxp', '64', null, null],
+		['domain', 'pok.stglabs.ibm.com', null, null],
+	]);
 });
 
 test('policy: NULL fields in the middle of a row', () => {
@@ -42,7 +47,13 @@ test('networks: 20 columns, trailing NULLs counted exactly', () => {
 
 test('observed nodehm rows: conserver by column name', () => {
 	const records = tabdumpRecords(parsed(NODEHM));
-	assert.equal(records.map((r) => [r.node, r.conserver, r.power]), [['cn1', 'sn1', null], ['cn3', 'xcatmn', null]]);
+	assert.equal(
+		records.map((r) => [r.node, r.conserver, r.power]),
+		[
+			['cn1', 'sn1', null],
+			['cn3', 'xcatmn', null],
+		],
+	);
 });
 
 test('an empty string is defined ("") and differs from NULL', () => {
@@ -66,7 +77,10 @@ test('header only: an empty table', () => {
 
 test('CRLF line ends and a missing final newline are accepted', () => {
 	const table = parsed('#key,value,comments,disable\r\n"a","1",,\r\n"b","2",,');
-	assert.equal(table.rows, [['a', '1', null, null], ['b', '2', null, null]]);
+	assert.equal(table.rows, [
+		['a', '1', null, null],
+		['b', '2', null, null],
+	]);
 });
 
 test('a bare (unquoted) value from a hand-edited dump is taken as is', () => {
@@ -109,14 +123,30 @@ test('10,000 rows round trip exactly', () => {
 });
 
 test('disable: only "", 0 and no (any case) keep a row enabled', () => {
-	const cases: [string | null, boolean][] = [[null, false], ['', false], ['0', false], ['no', false], ['NO', false], ['nO', false], ['1', true], ['yes', true], ['YES', true]];
+	const cases: [string | null, boolean][] = [
+		[null, false],
+		['', false],
+		['0', false],
+		['no', false],
+		['NO', false],
+		['nO', false],
+		['1', true],
+		['yes', true],
+		['YES', true],
+	];
 	for (const [value, disabled] of cases) assert.is(isDisabledValue(value), disabled, String(value));
 });
 
 test('readTable: the table; a failed tabdump or one that prints no table fails the module, in the same words everywhere', async () => {
-	const answer = (rc: number, stdout: string, stderr = '') => async (argv: readonly string[]): Promise<CommandResult> => ({ argv: [...argv], rc, stdout, stderr });
+	const answer =
+		(rc: number, stdout: string, stderr = '') =>
+		async (argv: readonly string[]): Promise<CommandResult> => ({ argv: [...argv], rc, stdout, stderr });
 	assert.equal(await readTable(answer(0, '#key,value\n"domain","lab"\n'), 'site'), { columns: ['key', 'value'], rows: [['domain', 'lab']] });
-	const failure = async (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e);
+	const failure = async (p: Promise<unknown>) =>
+		p.then(
+			() => undefined,
+			(e: unknown) => e,
+		);
 	const down = await failure(readTable(answer(1, '', 'Error: connection refused\n'), 'site'));
 	assert.ok(down instanceof ModuleError);
 	assert.is(down.message, 'tabdump site failed (rc 1): Error: connection refused');

@@ -5,7 +5,9 @@ import { closingLines, grantSqlFor, hostCovers, openNetwork, ungranted } from '.
 import { plan, planCommands, shown, type Plan } from '../../modules/xcat_db/plan';
 import { NO_MYSQL, type Current, type DbFiles, type MysqlHere } from '../../modules/xcat_db/probe';
 
-const VIP = '198.51.100.10', MN1 = '198.51.100.11', MN2 = '198.51.100.12';
+const VIP = '198.51.100.10',
+	MN1 = '198.51.100.11',
+	MN2 = '198.51.100.12';
 const CTX = { stamp: '20261122T000000Z', backupRoot: '/var/lib/xcat-ha/xcat_db' };
 
 /** The server part of Debian 12's /etc/mysql/mariadb.conf.d/50-server.cnf, as installed. */
@@ -43,22 +45,42 @@ const C = suite('xcat_db mysql: the server listens beyond localhost');
 
 C("Debian's bind-address = 127.0.0.1 is commented out as mysqlsetup would, and nothing else changes", () => {
 	const after = openNetwork(DEBIAN_50_SERVER);
-	assert.equal(closingLines(DEBIAN_50_SERVER).map((c) => c.text), ['bind-address            = 127.0.0.1']);
-	assert.equal(after.split('\n').filter((l, i) => l !== DEBIAN_50_SERVER.split('\n')[i]), ['#bind-address            = 127.0.0.1']);
+	assert.equal(
+		closingLines(DEBIAN_50_SERVER).map((c) => c.text),
+		['bind-address            = 127.0.0.1'],
+	);
+	assert.equal(
+		after.split('\n').filter((l, i) => l !== DEBIAN_50_SERVER.split('\n')[i]),
+		['#bind-address            = 127.0.0.1'],
+	);
 	assert.is(openNetwork(after), after, 'a second pass changes nothing');
 });
 
 C('every server group counts, client groups do not; spellings and values as the server reads them', () => {
 	const text = [
-		'[client]', 'bind-address = 127.0.0.1',
-		'[mysqld]', 'bind_address=10.0.0.1', 'skip-networking',
-		'[mariadb-10.11]', 'skip_networking = ON', 'bind-address = "127.0.0.1"  # quoted, with a comment',
-		'[server]', 'bind-address = 0.0.0.0', 'skip-networking = 0',
-		'[mariadbd]', 'bind-address = 10.0.0.1,::',
-		'[mysqld_safe]', 'bind-address = 127.0.0.1',
-		'[mariadb]', '# bind-address = 127.0.0.1', '; skip-networking',
+		'[client]',
+		'bind-address = 127.0.0.1',
+		'[mysqld]',
+		'bind_address=10.0.0.1',
+		'skip-networking',
+		'[mariadb-10.11]',
+		'skip_networking = ON',
+		'bind-address = "127.0.0.1"  # quoted, with a comment',
+		'[server]',
+		'bind-address = 0.0.0.0',
+		'skip-networking = 0',
+		'[mariadbd]',
+		'bind-address = 10.0.0.1,::',
+		'[mysqld_safe]',
+		'bind-address = 127.0.0.1',
+		'[mariadb]',
+		'# bind-address = 127.0.0.1',
+		'; skip-networking',
 	].join('\n');
-	assert.equal(closingLines(text).map((c) => c.line), [3, 4, 6, 7]);
+	assert.equal(
+		closingLines(text).map((c) => c.line),
+		[3, 4, 6, 7],
+	);
 });
 
 C('grant hosts: exact, % and _ wildcards, netmask; names never count as an address', () => {
@@ -76,7 +98,10 @@ C('grant hosts: exact, % and _ wildcards, netmask; names never count as an addre
 });
 
 C('the grant statements are the ones mysqlsetup sends; the password must be letters and digits', () => {
-	assert.is(grantSqlFor([VIP, MN2], 's3cret'), `GRANT ALL ON xcatdb.* TO 'xcatadmin'@'${VIP}' IDENTIFIED BY 's3cret';\nGRANT ALL ON xcatdb.* TO 'xcatadmin'@'${MN2}' IDENTIFIED BY 's3cret';\n`);
+	assert.is(
+		grantSqlFor([VIP, MN2], 's3cret'),
+		`GRANT ALL ON xcatdb.* TO 'xcatadmin'@'${VIP}' IDENTIFIED BY 's3cret';\nGRANT ALL ON xcatdb.* TO 'xcatadmin'@'${MN2}' IDENTIFIED BY 's3cret';\n`,
+	);
 	assert.throws(() => grantSqlFor([VIP], "x'; DROP DATABASE xcatdb; --"), /letters and digits/);
 });
 
@@ -102,10 +127,20 @@ const cur = (c: Partial<Current> = {}): Current => ({
 	...c,
 });
 const want = (d: Partial<Desired> = {}): Desired => ({
-	type: 'mysql', vip: VIP, addresses: [MN1, MN2], password: 's3cret',
-	pgData: '/var/lib/pgsql/data', pgService: 'postgresql', mysqlData: '/var/lib/mysql', mysqlService: 'mariadb', ...d,
+	type: 'mysql',
+	vip: VIP,
+	addresses: [MN1, MN2],
+	password: 's3cret',
+	pgData: '/var/lib/pgsql/data',
+	pgService: 'postgresql',
+	mysqlData: '/var/lib/mysql',
+	mysqlService: 'mariadb',
+	...d,
 });
-const act = (p: Plan) => { if (p.kind !== 'act') throw new Error(`refused: ${p.msg}`); return p; };
+const act = (p: Plan) => {
+	if (p.kind !== 'act') throw new Error(`refused: ${p.msg}`);
+	return p;
+};
 
 const E = suite('xcat_db mysql: every run');
 
@@ -119,8 +154,14 @@ E('all in place: nothing to do', () => {
 
 E('the active MN: bind-address open, the server restarted, then xcatd', () => {
 	const p = act(plan(cur({ mysql: mariadb({ optionFiles: [{ path: SERVER_FILE, text: DEBIAN_50_SERVER }] }) }), want(), CTX));
-	assert.equal(p.ensure.edits.map((e) => [e.path, e.what]), [[SERVER_FILE, 'my.cnf']]);
-	assert.equal(planCommands(p).map(shown), [['systemctl', 'restart', 'mariadb'], ['systemctl', 'restart', 'xcatd']]);
+	assert.equal(
+		p.ensure.edits.map((e) => [e.path, e.what]),
+		[[SERVER_FILE, 'my.cnf']],
+	);
+	assert.equal(planCommands(p).map(shown), [
+		['systemctl', 'restart', 'mariadb'],
+		['systemctl', 'restart', 'xcatd'],
+	]);
 });
 
 E('a missing grant (the VIP, as xcatha.py leaves it): granted through mysql on stdin, the password never shown', () => {
@@ -132,7 +173,8 @@ E('a missing grant (the VIP, as xcatha.py leaves it): granted through mysql on s
 });
 
 E('a missing grant without a password: a warning that names the hosts', () => {
-	const d = want(); delete d.password;
+	const d = want();
+	delete d.password;
 	const p = act(plan(cur({ mysql: mariadb({ grants: [MN1] }) }), d, CTX));
 	assert.equal(planCommands(p), []);
 	assert.match(p.warnings.join('\n'), /xcatadmin is not granted xcatdb from 198\.51\.100\.10, 198\.51\.100\.12: give password/);
@@ -150,23 +192,37 @@ E('the standby before linking: its own bind-address opened, no restart (nothing 
 	const standby = cur({
 		local: { root: '', xcatDir: true, sqliteTables: true, pgData: 'absent' },
 		shared: { ...files({ root: '/HA' }), linked: false },
-		mysql: mariadb({ unit: { load: 'loaded', active: 'inactive', enabled: 'disabled' }, optionFiles: [{ path: SERVER_FILE, text: DEBIAN_50_SERVER }], hasXcatdb: false, grants: [] }),
+		mysql: mariadb({
+			unit: { load: 'loaded', active: 'inactive', enabled: 'disabled' },
+			optionFiles: [{ path: SERVER_FILE, text: DEBIAN_50_SERVER }],
+			hasXcatdb: false,
+			grants: [],
+		}),
 		xcatd: { load: 'loaded', active: 'inactive', enabled: 'disabled' },
 	});
 	const p = act(plan(standby, want(), CTX));
 	assert.is(p.mode, 'shared');
-	assert.equal(p.ensure.edits.map((e) => e.path), [SERVER_FILE]);
+	assert.equal(
+		p.ensure.edits.map((e) => e.path),
+		[SERVER_FILE],
+	);
 	assert.equal(planCommands(p), []);
 	assert.match(p.warnings.join('\n'), /mariadb does not run here: the changed option files take effect at its next start/);
 });
 
 E('a standby without a server unit is warned that it cannot take over', () => {
-	const p = act(plan(cur({
-		local: { root: '', xcatDir: true, sqliteTables: true, pgData: 'absent' },
-		shared: { ...files({ root: '/HA' }), linked: false },
-		mysql: { ...NO_MYSQL },
-		xcatd: { load: 'loaded', active: 'inactive', enabled: 'disabled' },
-	}), want(), CTX));
+	const p = act(
+		plan(
+			cur({
+				local: { root: '', xcatDir: true, sqliteTables: true, pgData: 'absent' },
+				shared: { ...files({ root: '/HA' }), linked: false },
+				mysql: { ...NO_MYSQL },
+				xcatd: { load: 'loaded', active: 'inactive', enabled: 'disabled' },
+			}),
+			want(),
+			CTX,
+		),
+	);
 	assert.match(p.warnings.join('\n'), /this node has no mariadb unit: it cannot run the shared database after a failover/);
 });
 

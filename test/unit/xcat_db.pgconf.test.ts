@@ -41,7 +41,8 @@ H('without the IPv4 comment the lines go at the end; a missing final newline is 
 const L = suite('listen_addresses');
 
 L('the last uncommented setting is the one PostgreSQL uses; the default is localhost', () => {
-	const conf = "#listen_addresses = 'localhost'\t# what IP address(es) to listen on;\nport = 5432\n#setup by xCAT\nlisten_addresses = 'localhost,198.51.100.11'\n";
+	const conf =
+		"#listen_addresses = 'localhost'\t# what IP address(es) to listen on;\nport = 5432\n#setup by xCAT\nlisten_addresses = 'localhost,198.51.100.11'\n";
 	assert.equal(parseListen(conf), { line: 3, addresses: ['localhost', '198.51.100.11'] });
 	assert.equal(parseListen("listen_addresses='a, b'\nlisten_addresses = c # x\n"), { line: 1, addresses: ['c'] });
 	assert.equal(parseListen('port = 5432\n'), { line: -1, addresses: ['localhost'] });

@@ -13,7 +13,10 @@ P('a missing lease is taken at generation 1', () => {
 });
 
 P('a released lease is taken at the next generation', () => {
-	assert.equal(plan(held(null, 7), { holder: 'mn2', state: 'held' }, NOW), { kind: 'write', lease: { holder: 'mn2', generation: 8, since: NOW.toISOString() } });
+	assert.equal(plan(held(null, 7), { holder: 'mn2', state: 'held' }, NOW), {
+		kind: 'write',
+		lease: { holder: 'mn2', generation: 8, since: NOW.toISOString() },
+	});
 });
 
 P('our own lease is kept as it is (activate twice changes nothing)', () => {
@@ -24,30 +27,47 @@ P('our own lease is kept as it is (activate twice changes nothing)', () => {
 P("another MN's lease is refused, naming the holder, its generation and the two ways forward", () => {
 	const p = plan(held('mn1', 5), { holder: 'mn2', state: 'held' }, NOW);
 	assert.is(p.kind, 'refuse');
-	assert.is((p as { msg: string }).msg, 'the activation lease is held by mn1 (generation 5, since 2026-11-22T04:00:00.000Z): deactivate mn1 first (planned failover), or confirm it is down and take over from it (unplanned failover)');
+	assert.is(
+		(p as { msg: string }).msg,
+		'the activation lease is held by mn1 (generation 5, since 2026-11-22T04:00:00.000Z): deactivate mn1 first (planned failover), or confirm it is down and take over from it (unplanned failover)',
+	);
 });
 
 P('a takeover names the holder it takes from; naming another MN is refused', () => {
-	assert.equal(plan(held('mn1', 5), { holder: 'mn2', state: 'held', takeoverFrom: 'mn1' }, NOW), { kind: 'write', lease: { holder: 'mn2', generation: 6, since: NOW.toISOString(), taken_from: 'mn1' } });
+	assert.equal(plan(held('mn1', 5), { holder: 'mn2', state: 'held', takeoverFrom: 'mn1' }, NOW), {
+		kind: 'write',
+		lease: { holder: 'mn2', generation: 6, since: NOW.toISOString(), taken_from: 'mn1' },
+	});
 	const p = plan(held('mn1', 5), { holder: 'mn2', state: 'held', takeoverFrom: 'mn3' }, NOW);
 	assert.is(p.kind, 'refuse');
 	assert.match((p as { msg: string }).msg, /\(takeover_from names mn3, not the holder\)/);
 });
 
 P('release: ours is freed keeping the generation; free or foreign leases are left alone', () => {
-	assert.equal(plan(held('mn1', 5), { holder: 'mn1', state: 'released' }, NOW), { kind: 'write', lease: { holder: null, generation: 5, since: NOW.toISOString() } });
+	assert.equal(plan(held('mn1', 5), { holder: 'mn1', state: 'released' }, NOW), {
+		kind: 'write',
+		lease: { holder: null, generation: 5, since: NOW.toISOString() },
+	});
 	assert.equal(plan(held('mn2', 5), { holder: 'mn1', state: 'released' }, NOW), { kind: 'keep', lease: held('mn2', 5) });
 	assert.equal(plan(null, { holder: 'mn1', state: 'released' }, NOW), { kind: 'keep', lease: null });
 	assert.equal(plan(held(null), { holder: 'mn1', state: 'released' }, NOW).kind, 'keep');
 });
 
-
-const guarded = (holder: string, generation: number, heartbeat: number): Lease => ({ ...held(holder, generation), heartbeat, renewed: '2026-11-22T04:59:59.000Z', deadline_ms: 5000, interval_ms: 1000 });
+const guarded = (holder: string, generation: number, heartbeat: number): Lease => ({
+	...held(holder, generation),
+	heartbeat,
+	renewed: '2026-11-22T04:59:59.000Z',
+	deadline_ms: 5000,
+	interval_ms: 1000,
+});
 const takeover: Want = { holder: 'mn2', state: 'held', takeoverFrom: 'mn1', staleWaitMs: 30_000 };
 
 P('a take with the guard timing records heartbeat 0, so the lease is guarded from the start', () => {
 	const g = { intervalMs: 1000, deadlineMs: 5000 };
-	assert.equal(plan(held(null, 2), { holder: 'mn1', state: 'held', guard: g }, NOW), { kind: 'write', lease: { holder: 'mn1', generation: 3, since: NOW.toISOString(), heartbeat: 0, renewed: NOW.toISOString(), deadline_ms: 5000, interval_ms: 1000 } });
+	assert.equal(plan(held(null, 2), { holder: 'mn1', state: 'held', guard: g }, NOW), {
+		kind: 'write',
+		lease: { holder: 'mn1', generation: 3, since: NOW.toISOString(), heartbeat: 0, renewed: NOW.toISOString(), deadline_ms: 5000, interval_ms: 1000 },
+	});
 });
 
 P('takeover of a guarded lease: first watch its heartbeat for deadline + one interval, on our own clock', () => {
@@ -78,7 +98,10 @@ P('a wait longer than stale_wait_ms is refused before watching, naming what to r
 	const p = plan(guarded('mn1', 5, 42), { ...takeover, staleWaitMs: 3000 }, NOW);
 	assert.ok(p.kind === 'refuse');
 	assert.equal(p.extra, { holder_alive: null, stale_after_ms: 6000 });
-	assert.match(p.msg, /must stay still for 6000 ms \(its guard's deadline 5000 ms plus one renewal of 1000 ms\).*longer than stale_wait_ms \(3000 ms\): raise stale_wait_ms$/);
+	assert.match(
+		p.msg,
+		/must stay still for 6000 ms \(its guard's deadline 5000 ms plus one renewal of 1000 ms\).*longer than stale_wait_ms \(3000 ms\): raise stale_wait_ms$/,
+	);
 });
 
 const R = suite('xcat_lease restore (rollback of a take)');

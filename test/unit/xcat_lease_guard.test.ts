@@ -2,7 +2,16 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { decide, notOurs, parseConfig, renewed, stepDownCommands, type GuardConfig } from '../../modules/xcat_lease/guard-decide';
 
-const CFG: GuardConfig = { lease_path: '/HA/.xcat-ha/lease', holder: 'mn1', generation: 3, interval_ms: 1000, deadline_ms: 5000, units: ['postgresql', 'xcatd', 'named'], stop_timeout_ms: 2000, vip: { address: '198.51.100.10', prefix: 24, interface: 'host0' } };
+const CFG: GuardConfig = {
+	lease_path: '/HA/.xcat-ha/lease',
+	holder: 'mn1',
+	generation: 3,
+	interval_ms: 1000,
+	deadline_ms: 5000,
+	units: ['postgresql', 'xcatd', 'named'],
+	stop_timeout_ms: 2000,
+	vip: { address: '198.51.100.10', prefix: 24, interface: 'host0' },
+};
 const D = suite('lease guard decisions');
 
 D('renewals keep it up; one slow or failed renewal below the deadline is no reason to step down', () => {
@@ -11,21 +20,36 @@ D('renewals keep it up; one slow or failed renewal below the deadline is no reas
 });
 
 D('no renewal for the whole deadline: step down, saying for how long and the last error', () => {
-	assert.equal(decide(CFG, { lastOkMs: 1000, lastError: 'ENOENT: no such file' }, 6000), { stepDown: true, reason: 'the lease could not be renewed for 5000 ms (deadline 5000 ms): ENOENT: no such file' });
+	assert.equal(decide(CFG, { lastOkMs: 1000, lastError: 'ENOENT: no such file' }, 6000), {
+		stepDown: true,
+		reason: 'the lease could not be renewed for 5000 ms (deadline 5000 ms): ENOENT: no such file',
+	});
 });
 
 D('a lease that is not this term any more: step down at once, whatever the clock', () => {
 	assert.is(notOurs(CFG, { holder: 'mn1', generation: 3, since: 'x' }), undefined);
 	assert.is(notOurs(CFG, { holder: 'mn2', generation: 4, since: 'x' }), 'the lease is held by mn2 (generation 4)');
-	assert.is(notOurs(CFG, { holder: 'mn1', generation: 4, since: 'x' }), 'the lease is at generation 4, not 3: this MN\'s term ended');
+	assert.is(notOurs(CFG, { holder: 'mn1', generation: 4, since: 'x' }), "the lease is at generation 4, not 3: this MN's term ended");
 	assert.is(notOurs(CFG, { holder: null, generation: 3, since: 'x' }), 'the lease was released (generation 3)');
 	assert.is(notOurs(CFG, null), 'the lease /HA/.xcat-ha/lease is gone');
-	assert.equal(decide(CFG, { lastOkMs: 1000, lost: 'the lease is held by mn2 (generation 4)' }, 1001), { stepDown: true, reason: 'the lease is held by mn2 (generation 4)' });
+	assert.equal(decide(CFG, { lastOkMs: 1000, lost: 'the lease is held by mn2 (generation 4)' }, 1001), {
+		stepDown: true,
+		reason: 'the lease is held by mn2 (generation 4)',
+	});
 });
 
 D('a renewal counts the heartbeat up and records the timing; the rest of the lease is kept', () => {
 	const now = new Date('2026-11-22T05:00:00.000Z');
-	assert.equal(renewed(CFG, { holder: 'mn1', generation: 3, since: 'x', taken_from: 'mn2' }, now), { holder: 'mn1', generation: 3, since: 'x', taken_from: 'mn2', heartbeat: 1, renewed: now.toISOString(), deadline_ms: 5000, interval_ms: 1000 });
+	assert.equal(renewed(CFG, { holder: 'mn1', generation: 3, since: 'x', taken_from: 'mn2' }, now), {
+		holder: 'mn1',
+		generation: 3,
+		since: 'x',
+		taken_from: 'mn2',
+		heartbeat: 1,
+		renewed: now.toISOString(),
+		deadline_ms: 5000,
+		interval_ms: 1000,
+	});
 	assert.is(renewed(CFG, { holder: 'mn1', generation: 3, since: 'x', heartbeat: 41, renewed: 'y', deadline_ms: 1, interval_ms: 1 }, now).heartbeat, 42);
 });
 
@@ -41,10 +65,19 @@ D('the configuration: good one read with the default stop timeout; each bad fiel
 	const { stop_timeout_ms: _s, ...rest } = CFG;
 	assert.equal(parseConfig(JSON.stringify(rest)), { config: CFG, errors: [] });
 	assert.equal(parseConfig('nope').errors, ['the configuration is not JSON']);
-	assert.equal(parseConfig(JSON.stringify({ ...CFG, holder: 'mn1; reboot', interval_ms: 5000, units: ['x y'], vip: { ...CFG.vip, address: '1.2.3' } })).errors,
-		['holder must be a host name', 'deadline_ms must be longer than interval_ms', 'units must be a list of unit names', 'vip must be {address: IPv4, prefix: 1..32, interface: a base interface name}']);
+	assert.equal(
+		parseConfig(JSON.stringify({ ...CFG, holder: 'mn1; reboot', interval_ms: 5000, units: ['x y'], vip: { ...CFG.vip, address: '1.2.3' } })).errors,
+		[
+			'holder must be a host name',
+			'deadline_ms must be longer than interval_ms',
+			'units must be a list of unit names',
+			'vip must be {address: IPv4, prefix: 1..32, interface: a base interface name}',
+		],
+	);
 	// the same dotted quad as every module's: no leading zero
-	assert.equal(parseConfig(JSON.stringify({ ...CFG, vip: { ...CFG.vip, address: '198.51.100.01' } })).errors, ['vip must be {address: IPv4, prefix: 1..32, interface: a base interface name}']);
+	assert.equal(parseConfig(JSON.stringify({ ...CFG, vip: { ...CFG.vip, address: '198.51.100.01' } })).errors, [
+		'vip must be {address: IPv4, prefix: 1..32, interface: a base interface name}',
+	]);
 });
 
 D.run();

@@ -5,7 +5,7 @@ import { checkArgs, toDesired, type Args, type Desired } from '../../modules/xca
 import { plan } from '../../modules/xcat_object/plan';
 import { lsdefArgv, plainNames } from '../../modules/xcat_object/probe';
 
-const args = (a: Partial<Args>): Args => ({ type: 'node', name: 'cn1', attributes: {}, state: 'present', ...a } as Args);
+const args = (a: Partial<Args>): Args => ({ type: 'node', name: 'cn1', attributes: {}, state: 'present', ...a }) as Args;
 const want = (d: Partial<Desired>): Desired => ({ type: 'node', name: 'compute', attributes: [], state: 'present', ...d });
 const cur = (objects: Record<string, Record<string, string>>, missing: string[] = []): Current => ({ objects: new Map(Object.entries(objects)), missing });
 const act = (p: ReturnType<typeof plan>) => {
@@ -19,7 +19,10 @@ Check('good arguments pass; site defaults to clustersite', () => {
 	assert.equal(checkArgs(args({ attributes: { xcatmaster: '198.51.100.10', 'nicips.eth0': '10.0.0.1', nfsserver: '' } })), []);
 	assert.equal(checkArgs(args({ type: 'site', name: 'clustersite' })), []);
 	assert.is(toDesired(args({ type: 'site', name: undefined as unknown as string })).name, 'clustersite');
-	assert.equal(toDesired(args({ attributes: { b: '2', a: '1' } })).attributes, [['b', '2'], ['a', '1']]);
+	assert.equal(toDesired(args({ attributes: { b: '2', a: '1' } })).attributes, [
+		['b', '2'],
+		['a', '1'],
+	]);
 });
 
 Check('each bad value is named with what is allowed', () => {
@@ -43,10 +46,29 @@ Check.run();
 const Read = suite('xcat_object reading lsdef');
 
 Read('lsdef argv: -i … -c for attributes, -s for existence, -l for removal; -S shows hidden nodes too', () => {
-	assert.equal(lsdefArgv(want({ attributes: [['xcatmaster', 'x'], ['nfsserver', '']] })), ['lsdef', '-t', 'node', '-o', 'compute', '-S', '-i', 'xcatmaster,nfsserver', '-c']);
+	assert.equal(
+		lsdefArgv(
+			want({
+				attributes: [
+					['xcatmaster', 'x'],
+					['nfsserver', ''],
+				],
+			}),
+		),
+		['lsdef', '-t', 'node', '-o', 'compute', '-S', '-i', 'xcatmaster,nfsserver', '-c'],
+	);
 	assert.equal(lsdefArgv(want({})), ['lsdef', '-t', 'node', '-o', 'compute', '-S', '-s']);
 	assert.equal(lsdefArgv(want({ state: 'absent' })), ['lsdef', '-t', 'node', '-o', 'compute', '-S', '-l']);
-	assert.equal(lsdefArgv(want({ type: 'network', name: 'n1', attributes: [['tftpserver', 'x']] })), ['lsdef', '-t', 'network', '-o', 'n1', '-i', 'tftpserver', '-c']);
+	assert.equal(lsdefArgv(want({ type: 'network', name: 'n1', attributes: [['tftpserver', 'x']] })), [
+		'lsdef',
+		'-t',
+		'network',
+		'-o',
+		'n1',
+		'-i',
+		'tftpserver',
+		'-c',
+	]);
 });
 
 // literal output of the lab's double (docs/xcat-behaviour.md#lsdef-and-chdef formats)
@@ -58,7 +80,13 @@ Read('compressed values, empty values and missing nodes (exit 1 for the missing 
 	});
 	assert.ok(r.ok);
 	if (!r.ok) return;
-	assert.equal([...r.current.objects], [['cn1', { servicenode: 'sn1,sn2', nfsserver: '' }], ['cn2', { servicenode: 'sn2,sn1', nfsserver: 'sn2' }]]);
+	assert.equal(
+		[...r.current.objects],
+		[
+			['cn1', { servicenode: 'sn1,sn2', nfsserver: '' }],
+			['cn2', { servicenode: 'sn2,sn1', nfsserver: 'sn2' }],
+		],
+	);
 	assert.equal(r.current.missing, ['cn99']);
 });
 
@@ -78,7 +106,11 @@ Read('real: every named node missing: the stdout line, an error each, exit 1: al
 	});
 	assert.ok(r.ok, r.ok ? '' : r.msg);
 	if (r.ok) assert.equal([r.current.objects.size, r.current.missing], [0, ['cn1']]);
-	const gone = readLsdef('network', [], { rc: 1, stdout: 'No object definitions have been found\n', stderr: "Error: [xcatmn]: Could not find an object named 'net9' of type 'network'.\n" });
+	const gone = readLsdef('network', [], {
+		rc: 1,
+		stdout: 'No object definitions have been found\n',
+		stderr: "Error: [xcatmn]: Could not find an object named 'net9' of type 'network'.\n",
+	});
 	assert.ok(gone.ok && gone.current.missing[0] === 'net9' && gone.current.objects.size === 0, 'a removed network (the check after rmdef)');
 });
 
@@ -106,13 +138,21 @@ Read('short and long forms give existence and every attribute', () => {
 });
 
 Read('an attribute xCAT does not know for the type fails, naming it', () => {
-	const r = readLsdef('node', ['comments'], { rc: 1, stdout: 'cn1: comments=\n', stderr: "Error: [mn1]: 'comments' is not a valid attribute name for an object type of 'node'.\n" });
+	const r = readLsdef('node', ['comments'], {
+		rc: 1,
+		stdout: 'cn1: comments=\n',
+		stderr: "Error: [mn1]: 'comments' is not a valid attribute name for an object type of 'node'.\n",
+	});
 	assert.not.ok(r.ok);
 	if (!r.ok) assert.match(r.msg, /^attributes comments: xCAT has no such attribute for an object of type node/);
 });
 
 Read('xcatd down, or any other error, fails with what lsdef said', () => {
-	const down = readLsdef('node', ['x'], { rc: 111, stdout: '', stderr: 'Connection failure: IO::Socket::INET: connect: Connection refused at /opt/xcat/lib/perl/xCAT/Client.pm line 248.\n' });
+	const down = readLsdef('node', ['x'], {
+		rc: 111,
+		stdout: '',
+		stderr: 'Connection failure: IO::Socket::INET: connect: Connection refused at /opt/xcat/lib/perl/xCAT/Client.pm line 248.\n',
+	});
 	assert.not.ok(down.ok);
 	if (!down.ok) assert.match(down.msg, /^lsdef failed \(rc 111\): Connection failure/);
 	const other = readLsdef('node', ['x'], { rc: 1, stdout: '', stderr: 'Error: [mn1]: Invalid nodes and/or groups in noderange: foo\n' });
@@ -141,14 +181,29 @@ Plan('nodes with different current values are grouped by identical change-set: o
 		cn4: { xcatmaster: 'vip', tftpserver: 'sn1', nfsserver: '' },
 		cn5: { xcatmaster: 'sn2', tftpserver: 'sn1', nfsserver: 'sn2' },
 	});
-	const p = act(plan(c, want({ attributes: [['xcatmaster', 'vip'], ['tftpserver', 'sn1'], ['nfsserver', '']] })));
+	const p = act(
+		plan(
+			c,
+			want({
+				attributes: [
+					['xcatmaster', 'vip'],
+					['tftpserver', 'sn1'],
+					['nfsserver', ''],
+				],
+			}),
+		),
+	);
 	assert.equal(p.steps, [
 		['chdef', '-t', 'node', '-o', 'cn1,cn5', 'xcatmaster=vip', 'nfsserver='],
 		['chdef', '-t', 'node', '-o', 'cn2', 'xcatmaster=vip', 'tftpserver=sn1', 'nfsserver='],
 		['chdef', '-t', 'node', '-o', 'cn3', 'xcatmaster=vip'],
 	]);
 	assert.equal(Object.keys(p.objects), ['cn1', 'cn2', 'cn3', 'cn5']);
-	assert.equal(p.objects.cn2, { xcatmaster: { before: 'sn2', after: 'vip' }, tftpserver: { before: 'sn2', after: 'sn1' }, nfsserver: { before: 'sn2', after: '' } });
+	assert.equal(p.objects.cn2, {
+		xcatmaster: { before: 'sn2', after: 'vip' },
+		tftpserver: { before: 'sn2', after: 'sn1' },
+		nfsserver: { before: 'sn2', after: '' },
+	});
 	assert.equal(p.objects.cn3, { xcatmaster: { before: 'sn1', after: 'vip' } });
 	assert.match(p.before, /^cn1: xcatmaster=sn1\ncn1: tftpserver=sn1\ncn1: nfsserver=sn1\ncn2: /);
 	assert.match(p.after, /cn3: xcatmaster=vip\ncn3: tftpserver=sn1\ncn3: nfsserver=\n/);
@@ -162,22 +217,55 @@ Plan('10,000 nodes with one change-set: commands split under the argument limit,
 	const p = act(plan(cur(objects), want({ attributes: [['xcatmaster', 'vip']] }), 50_000));
 	assert.ok(p.steps.length >= 4 && p.steps.length <= 5, `${p.steps.length} commands`);
 	for (const s of p.steps) assert.ok(s[4]!.length <= 50_000);
-	assert.equal(p.steps.flatMap((s) => s[4]!.split(',')), names);
+	assert.equal(
+		p.steps.flatMap((s) => s[4]!.split(',')),
+		names,
+	);
 });
 
 Plan('clearing: an empty string clears a set value and is equal to an unset one', () => {
-	const p = act(plan(cur({ clustersite: { forwarders: '10.255.255.53', newkey: '' } }), want({ type: 'site', name: 'clustersite', attributes: [['forwarders', ''], ['newkey', '']] })));
+	const p = act(
+		plan(
+			cur({ clustersite: { forwarders: '10.255.255.53', newkey: '' } }),
+			want({
+				type: 'site',
+				name: 'clustersite',
+				attributes: [
+					['forwarders', ''],
+					['newkey', ''],
+				],
+			}),
+		),
+	);
 	assert.equal(p.steps, [['chdef', '-t', 'site', '-o', 'clustersite', 'forwarders=']]);
 	assert.equal(p.objects, { clustersite: { forwarders: { before: '10.255.255.53', after: '' } } });
 });
 
 Plan('values are compared literally: list order and a trailing comma are differences', () => {
-	const p = act(plan(cur({ cn1: { servicenode: 'sn1,sn2' }, cn2: { servicenode: 'sn2,sn1' }, cn3: { servicenode: 'sn2,sn1,' } }), want({ attributes: [['servicenode', 'sn2,sn1']] })));
+	const p = act(
+		plan(
+			cur({ cn1: { servicenode: 'sn1,sn2' }, cn2: { servicenode: 'sn2,sn1' }, cn3: { servicenode: 'sn2,sn1,' } }),
+			want({ attributes: [['servicenode', 'sn2,sn1']] }),
+		),
+	);
 	assert.equal(p.steps, [['chdef', '-t', 'node', '-o', 'cn1,cn3', 'servicenode=sn2,sn1']]);
 });
 
 Plan('missing network, node and group objects are created with mkdef (empty values left out)', () => {
-	const net = act(plan(cur({}, ['net2']), want({ type: 'network', name: 'net2', attributes: [['net', '10.0.0.0'], ['mask', '255.0.0.0'], ['gateway', '']] })));
+	const net = act(
+		plan(
+			cur({}, ['net2']),
+			want({
+				type: 'network',
+				name: 'net2',
+				attributes: [
+					['net', '10.0.0.0'],
+					['mask', '255.0.0.0'],
+					['gateway', ''],
+				],
+			}),
+		),
+	);
 	assert.equal(net.steps, [['mkdef', '-t', 'network', '-o', 'net2', 'net=10.0.0.0', 'mask=255.0.0.0']]);
 	assert.equal(net.objects, { net2: { net: { before: '', after: '10.0.0.0' }, mask: { before: '', after: '255.0.0.0' } } });
 	assert.is(net.before, '');
@@ -189,9 +277,22 @@ Plan('missing network, node and group objects are created with mkdef (empty valu
 });
 
 Plan('a missing node without groups, or a network without net and mask, is refused naming the option', () => {
-	const node = plan(cur({}, ['cn9']), want({ name: 'cn9', attributes: [['ip', '10.0.0.9'], ['groups', '']] }));
+	const node = plan(
+		cur({}, ['cn9']),
+		want({
+			name: 'cn9',
+			attributes: [
+				['ip', '10.0.0.9'],
+				['groups', ''],
+			],
+		}),
+	);
 	assert.is(node.kind, 'refuse');
-	if (node.kind === 'refuse') assert.is(node.msg, "cn9 of type node does not exist; creating it needs attributes.groups (xCAT's mkdef refuses a node without groups); nothing was changed");
+	if (node.kind === 'refuse')
+		assert.is(
+			node.msg,
+			"cn9 of type node does not exist; creating it needs attributes.groups (xCAT's mkdef refuses a node without groups); nothing was changed",
+		);
 	const net = plan(cur({}, ['n1', 'n2']), want({ type: 'network', name: 'n1,n2', attributes: [['net', '10.0.0.0']] }));
 	assert.is(net.kind, 'refuse');
 	if (net.kind === 'refuse') assert.match(net.msg, /^n1, n2 of type network do not exist; creating them needs attributes\.mask/);

@@ -51,7 +51,11 @@ Rows('the three clearing shapes: NULL and "" restrict nothing; the text "NULL" (
 	const head = '#priority,name,host,commands,noderange,parameters,time,rule,comments,disable\n';
 	const r = readPolicy(`${head}"1","root",,,,,,"allow",,\n"1.2","mn2",,"",,,,"trusted",,\n"1.3","mn3","NULL",,,,,"trusted",,\n`);
 	assert.ok(r.ok);
-	if (r.ok) assert.equal(r.rows.map((x) => x.restricted), [false, false, true]);
+	if (r.ok)
+		assert.equal(
+			r.rows.map((x) => x.restricted),
+			[false, false, true],
+		);
 });
 
 Rows.run();
@@ -98,14 +102,20 @@ Plan('new names get the lowest free priorities in the order given; duplicates co
 		['chdef', '-t', 'policy', '-o', '1.3', 'name=mn2', 'rule=trusted'],
 		['chdef', '-t', 'policy', '-o', '1.4', 'name=xcatmn-vip', 'rule=trusted'],
 	]);
-	assert.equal(p.rows.map((r) => `${r.name}@${r.priority}:${r.action}`), ['mn1@1.2:kept', 'mn2@1.3:added', 'xcatmn-vip@1.4:added']);
+	assert.equal(
+		p.rows.map((r) => `${r.name}@${r.priority}:${r.action}`),
+		['mn1@1.2:kept', 'mn2@1.3:added', 'xcatmn-vip@1.4:added'],
+	);
 	assert.is(p.after, 'priority=1.2 name=mn1 rule=trusted\npriority=1.3 name=mn2 rule=trusted\npriority=1.4 name=xcatmn-vip rule=trusted\n');
 });
 
 Plan('occupied priorities are skipped — another name, a disabled row, the same number written 1.30 — never reused (xcatha B10)', () => {
 	const rows = table('"1.3","other",,,,,,"trusted",,\n"1.4",,,,,,,"deny",,"yes"\n"1.50","x",,"rpower",,,,"allow",,\n');
 	const p = act(plan(rows, want({ names: ['mn2', 'mn3'] })));
-	assert.equal(p.steps.map((s) => s[4]), ['1.6', '1.7']);
+	assert.equal(
+		p.steps.map((s) => s[4]),
+		['1.6', '1.7'],
+	);
 	assert.ok(p.steps.every((s) => !['1.3', '1.4', '1.50'].includes(s[4]!)));
 	const full = table(['1.3', '1.4', '1.5', '1.6', '1.7', '1.8', '1.9'].map((q) => `"${q}","n${q}",,,,,,"trusted",,\n`).join(''));
 	assert.equal(act(plan(full, want({ names: ['mn2'] }))).steps, [['chdef', '-t', 'policy', '-o', '1.91', 'name=mn2', 'rule=trusted']]);
@@ -118,14 +128,20 @@ Plan('a name with a row of another rule gets its own row; the other row is left,
 	assert.equal(p.warnings, ['policy row 1.1 gives mn2 the rule deny and comes before its trusted row at 1.3: xCAT applies the first row that matches']);
 	assert.not.match(p.before + p.after, /deny/);
 	const later = act(plan(rows, want({ names: ['mn3'] })));
-	assert.equal(later.steps.map((s) => s[4]), ['1.3']);
+	assert.equal(
+		later.steps.map((s) => s[4]),
+		['1.3'],
+	);
 	assert.equal(later.warnings, []);
 });
 
 Plan('a disabled row of the name, or one that also names commands, is not its row', () => {
 	const rows = table('"1.3","mn2",,,,,,"trusted",,"1"\n"1.4","mn3",,"lsdef",,,,"trusted",,\n');
 	const p = act(plan(rows, want({ names: ['mn2', 'mn3'] })));
-	assert.equal(p.steps.map((s) => `${s[4]} ${s[5]}`), ['1.5 name=mn2', '1.6 name=mn3']);
+	assert.equal(
+		p.steps.map((s) => `${s[4]} ${s[5]}`),
+		['1.5 name=mn2', '1.6 name=mn3'],
+	);
 	assert.is(p.before, 'priority=1.3 name=mn2 rule=trusted disable=1\n');
 });
 
@@ -134,8 +150,10 @@ Plan('rule other than trusted: an existing trusted row does not count', () => {
 	assert.equal(p.steps, [['chdef', '-t', 'policy', '-o', '1.3', 'name=mn1', 'rule=allow']]);
 });
 
-Plan('absent removes exactly those names\' rows of that rule (disabled too) in one rmdef; others stay', () => {
-	const rows = table('"1.3","mn2",,,,,,"trusted",,\n"1.4","mn2",,,,,,"trusted",,"1"\n"1.5","mn2",,"rpower",,,,"trusted",,\n"1.6","mn2",,,,,,"allow",,\n"1.7","mn22",,,,,,"trusted",,\n');
+Plan("absent removes exactly those names' rows of that rule (disabled too) in one rmdef; others stay", () => {
+	const rows = table(
+		'"1.3","mn2",,,,,,"trusted",,\n"1.4","mn2",,,,,,"trusted",,"1"\n"1.5","mn2",,"rpower",,,,"trusted",,\n"1.6","mn2",,,,,,"allow",,\n"1.7","mn22",,,,,,"trusted",,\n',
+	);
 	const p = act(plan(rows, want({ names: ['mn2', 'gone'], state: 'absent' })));
 	assert.equal(p.steps, [['rmdef', '-t', 'policy', '-o', '1.3,1.4']]);
 	assert.equal(p.rows, [

@@ -71,13 +71,44 @@ Parse('tabdump site: a database that is down (header only, or the bypass error f
 
 Parse.run();
 
-const args = (a: Partial<Args>): Args => ({ state: 'started', services: ['xcatd'], enabled: false, regenerate: true, retries: 3, timeout: 60, ...a } as Args);
+const args = (a: Partial<Args>): Args => ({ state: 'started', services: ['xcatd'], enabled: false, regenerate: true, retries: 3, timeout: 60, ...a }) as Args;
 const Check = suite('xcat_services argument checks');
 
 Check('roles are told by name', () => {
-	const roles = ['postgresql', 'postgresql-15', 'postgresql@15-main.service', 'mariadb', 'mysqld', 'xcatd.service', 'named', 'bind9', 'dhcpd', 'isc-dhcp-server', 'conserver', 'conserver-server', 'goconserver', 'httpd', 'postgresqlx']
-		.map(roleOf);
-	assert.equal(roles, ['database', 'database', 'database', 'database', 'database', 'xcatd', 'dns', 'dns', 'dhcp', 'dhcp', 'conserver', 'conserver', 'goconserver', 'other', 'other']);
+	const roles = [
+		'postgresql',
+		'postgresql-15',
+		'postgresql@15-main.service',
+		'mariadb',
+		'mysqld',
+		'xcatd.service',
+		'named',
+		'bind9',
+		'dhcpd',
+		'isc-dhcp-server',
+		'conserver',
+		'conserver-server',
+		'goconserver',
+		'httpd',
+		'postgresqlx',
+	].map(roleOf);
+	assert.equal(roles, [
+		'database',
+		'database',
+		'database',
+		'database',
+		'database',
+		'xcatd',
+		'dns',
+		'dns',
+		'dhcp',
+		'dhcp',
+		'conserver',
+		'conserver',
+		'goconserver',
+		'other',
+		'other',
+	]);
 });
 
 Check('the lists the roles supply pass', () => {
@@ -87,7 +118,9 @@ Check('the lists the roles supply pass', () => {
 });
 
 Check('a unit twice, a non-service unit, a template without instance are refused', () => {
-	assert.equal(checkArgs(args({ services: ['xcatd', 'named', 'xcatd.service'] })), ['value of services lists the same unit twice: "xcatd" and "xcatd.service"']);
+	assert.equal(checkArgs(args({ services: ['xcatd', 'named', 'xcatd.service'] })), [
+		'value of services lists the same unit twice: "xcatd" and "xcatd.service"',
+	]);
 	assert.match(checkArgs(args({ services: ['tftp.socket'] })).join(), /must name services, got: "tftp.socket"/);
 	assert.match(checkArgs(args({ services: ['postgresql@'] })).join(), /template without an instance: "postgresql@"/);
 	assert.match(checkArgs(args({ services: ['postgresql@.service'] })).join(), /template without an instance/);
@@ -116,28 +149,48 @@ const Plan = suite('xcat_services plan');
 const EL = ['postgresql', 'xcatd', 'named', 'dhcpd', 'conserver'];
 
 Plan('started on a standby: list order, checks after the database and xcatd, regeneration before each service', () => {
-	const p = act(EL.map((n) => u(n)), { services: EL });
+	const p = act(
+		EL.map((n) => u(n)),
+		{ services: EL },
+	);
 	assert.equal(names(p.steps), [
-		'start postgresql:changed', 'check database:skipped', 'start xcatd:changed', 'check xcatd:skipped',
-		'makedns -n:changed', 'start named:changed', 'makedhcp -n:changed', 'makedhcp -a:changed', 'start dhcpd:changed',
-		'makeconservercf:changed', 'start conserver:changed',
+		'start postgresql:changed',
+		'check database:skipped',
+		'start xcatd:changed',
+		'check xcatd:skipped',
+		'makedns -n:changed',
+		'start named:changed',
+		'makedhcp -n:changed',
+		'makedhcp -a:changed',
+		'start dhcpd:changed',
+		'makeconservercf:changed',
+		'start conserver:changed',
 	]);
 	assert.equal(p.warnings, []);
-	assert.is(p.before, 'postgresql: inactive, disabled\nxcatd: inactive, disabled\nnamed: inactive, disabled\ndhcpd: inactive, disabled\nconserver: inactive, disabled\n');
+	assert.is(
+		p.before,
+		'postgresql: inactive, disabled\nxcatd: inactive, disabled\nnamed: inactive, disabled\ndhcpd: inactive, disabled\nconserver: inactive, disabled\n',
+	);
 	assert.is(p.after, p.before.replaceAll('inactive', 'active'));
 });
 
 Plan('started on the active MN: every unit ok, still checked, nothing regenerated', () => {
-	const p = act(EL.map((n) => u(n, 'active')), { services: EL });
+	const p = act(
+		EL.map((n) => u(n, 'active')),
+		{ services: EL },
+	);
 	const v = preview(p.steps, undefined);
 	assert.equal(v.commands, []);
 	assert.equal(unitsChanged(v.steps, 'start'), []);
-	assert.equal(v.steps.filter((s) => s.action === 'regenerate').map((s) => [s.step, s.result, s.reason]), [
-		['makedns -n', 'skipped', 'nothing was started, so the configuration is left as it is'],
-		['makedhcp -n', 'skipped', 'nothing was started, so the configuration is left as it is'],
-		['makedhcp -a', 'skipped', 'nothing was started, so the configuration is left as it is'],
-		['makeconservercf', 'skipped', 'nothing was started, so the configuration is left as it is'],
-	]);
+	assert.equal(
+		v.steps.filter((s) => s.action === 'regenerate').map((s) => [s.step, s.result, s.reason]),
+		[
+			['makedns -n', 'skipped', 'nothing was started, so the configuration is left as it is'],
+			['makedhcp -n', 'skipped', 'nothing was started, so the configuration is left as it is'],
+			['makedhcp -a', 'skipped', 'nothing was started, so the configuration is left as it is'],
+			['makeconservercf', 'skipped', 'nothing was started, so the configuration is left as it is'],
+		],
+	);
 	assert.equal(p.steps.filter((s) => s.kind === 'check').length, 2);
 });
 
@@ -168,24 +221,41 @@ Plan('enabled drift: an enabled unit is disabled first and reported, also when t
 	const units = [u('xcatd', 'inactive', 'enabled'), u('named', 'inactive', 'enabled-runtime'), u('dhcpd', 'inactive', 'static')];
 	const p = act(units, { state: 'stopped', services: units.map((x) => x.unit) });
 	assert.equal(names(p.steps), ['disable named:changed', 'disable xcatd:changed', 'stop dhcpd:ok', 'stop named:ok', 'stop xcatd:ok']);
-	assert.equal(preview(p.steps, undefined).commands, [['systemctl', 'disable', '--runtime', '--', 'named'], ['systemctl', 'disable', '--', 'xcatd']]);
+	assert.equal(preview(p.steps, undefined).commands, [
+		['systemctl', 'disable', '--runtime', '--', 'named'],
+		['systemctl', 'disable', '--', 'xcatd'],
+	]);
 	assert.is(p.warnings.length, 2);
 	assert.match(p.warnings[1]!, /^xcatd was enabled at boot \(enabled\): HA services stay disabled/);
 	assert.is(p.after, 'xcatd: inactive, disabled\nnamed: inactive, disabled\ndhcpd: inactive, static\n');
 	const started = act([u('xcatd', 'active', 'enabled')], { services: ['xcatd'] });
-	assert.equal(names(started.steps), ['disable xcatd:changed', 'check database:skipped', 'start xcatd:ok', 'check xcatd:skipped',
-		'makedns -n:skipped', 'makedhcp -n:skipped', 'makedhcp -a:skipped', 'makeconservercf:skipped']);
+	assert.equal(names(started.steps), [
+		'disable xcatd:changed',
+		'check database:skipped',
+		'start xcatd:ok',
+		'check xcatd:skipped',
+		'makedns -n:skipped',
+		'makedhcp -n:skipped',
+		'makedhcp -a:skipped',
+		'makeconservercf:skipped',
+	]);
 });
 
 Plan('enabled: true enables disabled units; masked, static and alias units are left', () => {
 	const units = [u('xcatd', 'active', 'disabled'), u('named', 'active', 'enabled'), u('dhcpd', 'active', 'static')];
 	const p = act(units, { services: units.map((x) => x.unit), enabled: true });
-	assert.equal(p.steps.filter((s) => s.kind === 'unit' && s.action === 'enable').map((s) => s.kind === 'unit' && s.unit), ['xcatd']);
+	assert.equal(
+		p.steps.filter((s) => s.kind === 'unit' && s.action === 'enable').map((s) => s.kind === 'unit' && s.unit),
+		['xcatd'],
+	);
 	assert.equal(p.warnings, []);
 });
 
 Plan('refused before anything changes: a missing or masked unit to start, a masked unit to enable', () => {
-	const r = (units: UnitState[], d: Partial<Desired>) => { const p = plan(units, want(d)); return p.kind === 'refuse' ? p.msg : 'acted'; };
+	const r = (units: UnitState[], d: Partial<Desired>) => {
+		const p = plan(units, want(d));
+		return p.kind === 'refuse' ? p.msg : 'acted';
+	};
 	assert.match(r([u('xcatd'), u('nosuch', 'inactive', '', 'not-found')], { services: ['xcatd', 'nosuch'] }), /^nosuch is not installed on this host/);
 	assert.match(r([u('xcatd', 'inactive', 'masked', 'masked')], { services: ['xcatd'] }), /^xcatd is masked, so it cannot start: systemctl unmask xcatd/);
 	assert.match(r([u('xcatd', 'inactive', 'masked', 'masked')], { state: 'stopped', services: ['xcatd'], enabled: true }), /cannot be enabled/);
@@ -202,45 +272,84 @@ Plan('stopped: a unit that is not installed is skipped with a warning (the stand
 
 Plan('regeneration steps whose service is not in the list are skipped, right after the xcatd check', () => {
 	const p = act([u('xcatd'), u('named')], { services: ['xcatd', 'named'] });
-	assert.equal(names(p.steps), ['check database:skipped', 'start xcatd:changed', 'check xcatd:skipped',
-		'makedhcp -n:skipped', 'makedhcp -a:skipped', 'makeconservercf:skipped', 'makedns -n:changed', 'start named:changed']);
+	assert.equal(names(p.steps), [
+		'check database:skipped',
+		'start xcatd:changed',
+		'check xcatd:skipped',
+		'makedhcp -n:skipped',
+		'makedhcp -a:skipped',
+		'makeconservercf:skipped',
+		'makedns -n:changed',
+		'start named:changed',
+	]);
 	assert.equal(preview(p.steps, { rows: 1 }).steps.find((s) => s.step === 'makedhcp -n')?.reason, 'its service is not in services');
 });
 
 Plan('no regeneration without xcatd or with regenerate: false', () => {
-	assert.equal(names(act([u('postgresql'), u('named')], { services: ['postgresql', 'named'] }).steps), ['start postgresql:changed', 'check database:skipped', 'start named:changed']);
-	assert.equal(names(act([u('xcatd'), u('named')], { services: ['xcatd', 'named'], regenerate: false }).steps), ['check database:skipped', 'start xcatd:changed', 'check xcatd:skipped', 'start named:changed']);
+	assert.equal(names(act([u('postgresql'), u('named')], { services: ['postgresql', 'named'] }).steps), [
+		'start postgresql:changed',
+		'check database:skipped',
+		'start named:changed',
+	]);
+	assert.equal(names(act([u('xcatd'), u('named')], { services: ['xcatd', 'named'], regenerate: false }).steps), [
+		'check database:skipped',
+		'start xcatd:changed',
+		'check xcatd:skipped',
+		'start named:changed',
+	]);
 });
 
 Plan.run();
 
 const Regen = suite('xcat_services regeneration choices');
-const slot = (s: Partial<Extract<Planned, { kind: 'regenerate' }>>): Extract<Planned, { kind: 'regenerate' }> => ({ kind: 'regenerate', role: 'console', ...s });
+const slot = (s: Partial<Extract<Planned, { kind: 'regenerate' }>>): Extract<Planned, { kind: 'regenerate' }> => ({
+	kind: 'regenerate',
+	role: 'console',
+	...s,
+});
 
 Regen('consoles: site.consoleservice=goconserver means makegocons, anything else makeconservercf', () => {
-	assert.equal(resolveRegeneration(slot({ unit: 'goconserver', consoleRole: 'goconserver' }), { rows: 1, consoleservice: 'goconserver' }), [{ name: 'makegocons', argv: ['makegocons'] }]);
-	assert.equal(resolveRegeneration(slot({ unit: 'conserver', consoleRole: 'conserver' }), { rows: 1 }), [{ name: 'makeconservercf', argv: ['makeconservercf'] }]);
-	assert.equal(resolveRegeneration(slot({ unit: 'conserver', consoleRole: 'conserver' }), { rows: 1, consoleservice: 'conserver' }), [{ name: 'makeconservercf', argv: ['makeconservercf'] }]);
+	assert.equal(resolveRegeneration(slot({ unit: 'goconserver', consoleRole: 'goconserver' }), { rows: 1, consoleservice: 'goconserver' }), [
+		{ name: 'makegocons', argv: ['makegocons'] },
+	]);
+	assert.equal(resolveRegeneration(slot({ unit: 'conserver', consoleRole: 'conserver' }), { rows: 1 }), [
+		{ name: 'makeconservercf', argv: ['makeconservercf'] },
+	]);
+	assert.equal(resolveRegeneration(slot({ unit: 'conserver', consoleRole: 'conserver' }), { rows: 1, consoleservice: 'conserver' }), [
+		{ name: 'makeconservercf', argv: ['makeconservercf'] },
+	]);
 });
 
 Regen('consoles: a console unit that is not the configured one is not regenerated, with a warning', () => {
 	const [r] = resolveRegeneration(slot({ unit: 'conserver-server', consoleRole: 'conserver' }), { rows: 1, consoleservice: 'goconserver' });
 	assert.is(r?.name, 'makeconservercf');
-	assert.is(r?.skip, 'site.consoleservice is goconserver, so conserver-server is not xCAT\'s console service');
+	assert.is(r?.skip, "site.consoleservice is goconserver, so conserver-server is not xCAT's console service");
 	assert.match(r?.warning ?? '', /conserver-server is in services but site.consoleservice is goconserver/);
 	const [g] = resolveRegeneration(slot({ unit: 'goconserver', consoleRole: 'goconserver' }), { rows: 1 });
 	assert.match(g?.skip ?? '', /^site.consoleservice is not set \(conserver\)/);
 });
 
 Regen('consoles: with no console unit in the list the skipped step names the configured command', () => {
-	assert.equal(resolveRegeneration(slot({ skip: 'its service is not in services' }), { rows: 1, consoleservice: 'goconserver' }).map((r) => r.name), ['makegocons']);
-	assert.equal(resolveRegeneration(slot({ skip: 'its service is not in services' }), undefined).map((r) => r.name), ['makeconservercf or makegocons']);
+	assert.equal(
+		resolveRegeneration(slot({ skip: 'its service is not in services' }), { rows: 1, consoleservice: 'goconserver' }).map((r) => r.name),
+		['makegocons'],
+	);
+	assert.equal(
+		resolveRegeneration(slot({ skip: 'its service is not in services' }), undefined).map((r) => r.name),
+		['makeconservercf or makegocons'],
+	);
 });
 
 Regen('dns: makedns -n only with site.domain; dhcp: makedhcp -n then -a', () => {
 	assert.equal(resolveRegeneration(slot({ role: 'dns', unit: 'named' }), { rows: 1, domain: 'xcat.lab' }), [{ name: 'makedns -n', argv: ['makedns', '-n'] }]);
 	assert.is(resolveRegeneration(slot({ role: 'dns', unit: 'named' }), { rows: 1 })[0]?.skip, 'site.domain is not set, so xCAT serves no DNS zone');
-	assert.equal(resolveRegeneration(slot({ role: 'dhcp', unit: 'dhcpd' }), { rows: 1 }).map((r) => r.argv), [['makedhcp', '-n'], ['makedhcp', '-a']]);
+	assert.equal(
+		resolveRegeneration(slot({ role: 'dhcp', unit: 'dhcpd' }), { rows: 1 }).map((r) => r.argv),
+		[
+			['makedhcp', '-n'],
+			['makedhcp', '-a'],
+		],
+	);
 });
 
 Regen('check mode before the database runs: the commands are named with what will decide them', () => {
@@ -274,7 +383,16 @@ Attempt('stops when the time budget cannot hold another attempt, and says so', a
 
 Attempt('each attempt gets the time that is left as its timeout', async () => {
 	const lefts: number[] = [];
-	await attempt(2, 1000, async (left) => { lefts.push(left); await new Promise((r) => setTimeout(r, 50)); return { ok: false, output: '' }; }, 10);
+	await attempt(
+		2,
+		1000,
+		async (left) => {
+			lefts.push(left);
+			await new Promise((r) => setTimeout(r, 50));
+			return { ok: false, output: '' };
+		},
+		10,
+	);
 	assert.ok(lefts[0]! <= 1000 && lefts[0]! > 900, String(lefts));
 	assert.ok(lefts[1]! < lefts[0]! - 50, String(lefts));
 });
@@ -296,9 +414,15 @@ Idle('an idle conserver is not started and does not make the run start (and rege
 	const p = idlePlan(units, { state: 'started', services: ['xcatd', 'conserver-server'], enabled: false, regenerate: true });
 	assert.is(p.kind, 'act');
 	const steps = (p as { steps: any[] }).steps;
-	assert.equal(steps.filter((s) => s.kind === 'unit' && s.needed), []);
+	assert.equal(
+		steps.filter((s) => s.kind === 'unit' && s.needed),
+		[],
+	);
 	assert.ok(steps.some((s) => s.kind === 'unit' && s.unit === 'conserver-server' && s.skip === NO_CONSOLES));
-	assert.ok(steps.filter((s) => s.kind === 'regenerate').every((s) => s.skip), 'nothing regenerated');
+	assert.ok(
+		steps.filter((s) => s.kind === 'regenerate').every((s) => s.skip),
+		'nothing regenerated',
+	);
 });
 
 Idle('a conserver start the plan wanted is skipped if its configuration has no console when the start comes', async () => {
@@ -307,10 +431,20 @@ Idle('a conserver start the plan wanted is skipped if its configuration has no c
 	const changed: string[] = [];
 	const ok = (argv: readonly string[], stdout = ''): CommandResult => ({ argv: [...argv], rc: 0, stdout, stderr: '' });
 	const ctx = {
-		args: args({ services: ['xcatd', 'conserver'] }), check: false, diff: false, verbosity: 0, warn() {},
+		args: args({ services: ['xcatd', 'conserver'] }),
+		check: false,
+		diff: false,
+		verbosity: 0,
+		warn() {},
 		read: async (argv: readonly string[]) => ok(argv, 'active\n'),
-		change: async (argv: readonly string[]) => { changed.push(argv.join(' ')); return ok(argv); },
-		changeInBackground: async (argv: readonly string[]) => { changed.push(argv.join(' ')); return ok(argv); },
+		change: async (argv: readonly string[]) => {
+			changed.push(argv.join(' '));
+			return ok(argv);
+		},
+		changeInBackground: async (argv: readonly string[]) => {
+			changed.push(argv.join(' '));
+			return ok(argv);
+		},
 	} satisfies Ctx<Args>;
 	const start: Planned[] = [{ kind: 'unit', action: 'start', unit: 'conserver', needed: true }];
 	const budget = { tries: 1, ms: 5000 };

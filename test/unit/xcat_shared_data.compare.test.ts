@@ -4,12 +4,26 @@ import { compareTrees, compareXattrs, parseGetfattr, summarise } from '../../mod
 import { isMountPoint, mountOf, mountsBelow, parseMountinfo } from '../../modules/xcat_shared_data/mounts';
 import type { Entry, Tree } from '../../modules/xcat_shared_data/tree';
 
-const file = (o: Partial<Entry> = {}): Entry => ({ type: 'file', mode: 0o644, uid: 0, gid: 0, size: 3, mtime: 1000, ino: '1', allocated: 4096, hash: 'aa', ...o });
+const file = (o: Partial<Entry> = {}): Entry => ({
+	type: 'file',
+	mode: 0o644,
+	uid: 0,
+	gid: 0,
+	size: 3,
+	mtime: 1000,
+	ino: '1',
+	allocated: 4096,
+	hash: 'aa',
+	...o,
+});
 const plain = (o: Partial<Entry>): Entry => ({ type: 'link', mode: 0o777, uid: 0, gid: 0, size: 0, mtime: 1000, ino: '3', allocated: 0, ...o });
 const dirE = (o: Partial<Entry> = {}): Entry => ({ type: 'dir', mode: 0o755, uid: 0, gid: 0, size: 0, mtime: 1000, ino: '2', allocated: 4096, ...o });
 const tree = (root: string, entries: Record<string, Entry>, mounts: string[] = []): Tree => ({ root, entries: new Map(Object.entries(entries)), mounts });
 const base = (): Record<string, Entry> => ({
-	'': dirE(), a: file({ group: 'a' }), 'sub': dirE({ mode: 0o2750, uid: 1234, gid: 5678 }), 'sub/hard': file({ group: 'a' }),
+	'': dirE(),
+	a: file({ group: 'a' }),
+	sub: dirE({ mode: 0o2750, uid: 1234, gid: 5678 }),
+	'sub/hard': file({ group: 'a' }),
 	soft: plain({ type: 'link', target: 'a' }),
 	dev: plain({ type: 'char', rdev: 259 }),
 });
@@ -32,16 +46,19 @@ Compare('each kind of unfaithful copy is named', () => {
 	c.extra = file();
 	delete (c as Record<string, Entry>)['']; // root missing cannot happen, but counts as only in one
 	const d = compareTrees(tree('/s', base()), tree('/t', c), 'exact');
-	assert.equal(d.map((x) => `${x.path}: ${x.what}`), [
-		'.: only in /s',
-		'a: content differs (sha256)',
-		'dev: device 259 != 260',
-		'extra: only in /t',
-		'soft: link target a != /etc/xcat/a',
-		'sub: mode 2750 != 0755',
-		'sub: owner 1234:5678 != 0:0',
-		'sub/hard: hard links: linked with a != single',
-	]);
+	assert.equal(
+		d.map((x) => `${x.path}: ${x.what}`),
+		[
+			'.: only in /s',
+			'a: content differs (sha256)',
+			'dev: device 259 != 260',
+			'extra: only in /t',
+			'soft: link target a != /etc/xcat/a',
+			'sub: mode 2750 != 0755',
+			'sub: owner 1234:5678 != 0:0',
+			'sub/hard: hard links: linked with a != single',
+		],
+	);
 });
 
 Compare('sizes, times and types', () => {
@@ -62,7 +79,9 @@ Compare('the cheap listing sees types, sizes and link targets only', () => {
 });
 
 Compare('mount points inside a tree are reported, never silently skipped', () => {
-	assert.equal(compareTrees(tree('/s', base(), ['iso']), tree('/t', base()), 'exact'), [{ path: 'iso', what: 'a mount point inside the tree (not compared)' }]);
+	assert.equal(compareTrees(tree('/s', base(), ['iso']), tree('/t', base()), 'exact'), [
+		{ path: 'iso', what: 'a mount point inside the tree (not compared)' },
+	]);
 });
 
 Compare('summaries show a few and count the rest', () => {
@@ -87,11 +106,17 @@ user.z=0x31
 Xattr('paths relative to the root, attributes sorted; a difference is named', () => {
 	const a = parseGetfattr(GETFATTR, '/tmp/sdt/l/etc/xcat');
 	assert.equal([...a.keys()], ['a', 'sub']);
-	assert.equal(a.get('a'), ['system.posix_acl_access=0x0200000001000600ffffffff02000400e110000004000400ffffffff10000400ffffffff20000400ffffffff', 'user.x=0x79']);
+	assert.equal(a.get('a'), [
+		'system.posix_acl_access=0x0200000001000600ffffffff02000400e110000004000400ffffffff10000400ffffffff20000400ffffffff',
+		'user.x=0x79',
+	]);
 	const b = parseGetfattr(GETFATTR.replaceAll('/tmp/sdt/l/etc/xcat', '/HA/etc/xcat.partial-xcat-ha'), '/HA/etc/xcat.partial-xcat-ha');
 	assert.equal(compareXattrs(a, b), []);
 	const c = parseGetfattr(GETFATTR.replace(/^system\.posix_acl_access.*\n/m, ''), '/tmp/sdt/l/etc/xcat');
-	assert.equal(compareXattrs(a, c).map((d) => d.path), ['a']);
+	assert.equal(
+		compareXattrs(a, c).map((d) => d.path),
+		['a'],
+	);
 	assert.match(compareXattrs(a, c)[0]!.what, /^extended attributes\/ACLs differ: \[system\.posix_acl_access=0x02.* user\.x=0x79\] != \[user\.x=0x79\]$/);
 });
 
@@ -108,7 +133,15 @@ const MOUNTINFO = `620 540 0:48 / / rw,relatime shared:260 master:1 - overlay ov
 
 Mounts('mount points, read-only flags, what holds a path, what is below one', () => {
 	const m = parseMountinfo(MOUNTINFO);
-	assert.equal(m.map((x) => [x.point, x.readOnly, x.fsType]), [['/', false, 'overlay'], ['/HA', false, 'ext4'], ['/HA/ro dir', true, 'ext4'], ['/install/iso', true, 'iso9660']]);
+	assert.equal(
+		m.map((x) => [x.point, x.readOnly, x.fsType]),
+		[
+			['/', false, 'overlay'],
+			['/HA', false, 'ext4'],
+			['/HA/ro dir', true, 'ext4'],
+			['/install/iso', true, 'iso9660'],
+		],
+	);
 	assert.is(mountOf(m, '/HA/etc/xcat')!.point, '/HA');
 	assert.is(mountOf(m, '/HAX')!.point, '/');
 	assert.is(mountOf(m, '/HA/ro dir/x')!.readOnly, true);

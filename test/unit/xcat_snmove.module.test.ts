@@ -19,13 +19,38 @@ const table = (text: string): Tabdump => {
 };
 
 test('noderanges: the grammar passes, shell syntax and broken structure do not', () => {
-	for (const ok of ['cn1', 'cn1,cn3', 'cn[01-10]', 'cn01-cn10', 'rack1@compute', 'all,-cn5', '/cn[345].*', '^/tmp/nodes', 'noderes.servicenode==sn1', '(a,b)@c', 'f[1-2]n[1-3]', 'cn10+3']) {
+	for (const ok of [
+		'cn1',
+		'cn1,cn3',
+		'cn[01-10]',
+		'cn01-cn10',
+		'rack1@compute',
+		'all,-cn5',
+		'/cn[345].*',
+		'^/tmp/nodes',
+		'noderes.servicenode==sn1',
+		'(a,b)@c',
+		'f[1-2]n[1-3]',
+		'cn10+3',
+	]) {
 		assert.is(noderangeProblem(ok), undefined, ok);
 	}
 	const bad: [string, RegExp][] = [
-		['', /empty/], ['cn1;reboot', /";"/], ['cn1 cn2', /" "/], ['$(id)', /"\$"/], ['cn`x`', /"`"/], ['a\nb', /"\\n"/],
-		['cn1&', /"&"/], ['cn1>x', /">"/], ["cn'1'", /"'"/], ['cn[1-', /not closed/], ['cn1]', /no "\["/], ['(cn1', /not closed/],
-		[',cn1', /empty element/], ['cn1,', /empty element/], ['cn1,,cn2', /empty element/],
+		['', /empty/],
+		['cn1;reboot', /";"/],
+		['cn1 cn2', /" "/],
+		['$(id)', /"\$"/],
+		['cn`x`', /"`"/],
+		['a\nb', /"\\n"/],
+		['cn1&', /"&"/],
+		['cn1>x', /">"/],
+		["cn'1'", /"'"/],
+		['cn[1-', /not closed/],
+		['cn1]', /no "\["/],
+		['(cn1', /not closed/],
+		[',cn1', /empty element/],
+		['cn1,', /empty element/],
+		['cn1,,cn2', /empty element/],
 	];
 	for (const [text, why] of bad) assert.match(noderangeProblem(text) ?? '', why, JSON.stringify(text));
 	assert.is(noderangeProblem('cn[1,2],cn3'), undefined, 'a comma inside brackets is not an element separator');
@@ -46,9 +71,23 @@ test('option checks: nodes need a destination, -S needs -s, postscripts and igno
 });
 
 test('the request: names mapped to the plan, postscripts all as the keyword', () => {
-	assert.equal(toRequest({ source: 'sn1', source_node_facing: 'a', dest: 'sn2', dest_node_facing: 'b', ignore_nodes: false, reconfigure_boot: true, postscripts: ['all'] }),
-		{ ignoreNodes: false, reconfigureBoot: true, source: 'sn1', sourceNodeFacing: 'a', dest: 'sn2', destNodeFacing: 'b', postscripts: 'all' });
-	assert.equal(toRequest({ ignore_nodes: true, reconfigure_boot: false, postscripts: ['x'] }), { ignoreNodes: true, reconfigureBoot: false, postscripts: ['x'] });
+	assert.equal(
+		toRequest({
+			source: 'sn1',
+			source_node_facing: 'a',
+			dest: 'sn2',
+			dest_node_facing: 'b',
+			ignore_nodes: false,
+			reconfigure_boot: true,
+			postscripts: ['all'],
+		}),
+		{ ignoreNodes: false, reconfigureBoot: true, source: 'sn1', sourceNodeFacing: 'a', dest: 'sn2', destNodeFacing: 'b', postscripts: 'all' },
+	);
+	assert.equal(toRequest({ ignore_nodes: true, reconfigure_boot: false, postscripts: ['x'] }), {
+		ignoreNodes: true,
+		reconfigureBoot: false,
+		postscripts: ['x'],
+	});
 });
 
 test('parsers: nodels, ip addr through xdsh, getent', () => {
@@ -74,9 +113,20 @@ test('parsers: nodels, ip addr through xdsh, getent', () => {
 
 test('tables: site values, networks in order with gateways, service nodes; disabled rows are skipped', () => {
 	const site = table('#key,value,comments,disable\n"master","10.0.0.1",,\n"consoleservice","goconserver",,\n"xcatdport","3001",,"1"\n');
-	assert.equal([...siteValues(site)], [['master', '10.0.0.1'], ['consoleservice', 'goconserver']]);
-	const networks = table('#netname,net,mask,mgtifname,gateway,disable\n"a","10.0.0.0","255.0.0.0",,"<xcatmaster>",\n"b","192.168.0.0","255.255.0.0",,,\n"c","172.16.0.0","255.240.0.0",,,"yes"\n');
-	assert.equal(networkRows(networks), [{ net: '10.0.0.0', mask: '255.0.0.0', gateway: '<xcatmaster>' }, { net: '192.168.0.0', mask: '255.255.0.0' }]);
+	assert.equal(
+		[...siteValues(site)],
+		[
+			['master', '10.0.0.1'],
+			['consoleservice', 'goconserver'],
+		],
+	);
+	const networks = table(
+		'#netname,net,mask,mgtifname,gateway,disable\n"a","10.0.0.0","255.0.0.0",,"<xcatmaster>",\n"b","192.168.0.0","255.255.0.0",,,\n"c","172.16.0.0","255.240.0.0",,,"yes"\n',
+	);
+	assert.equal(networkRows(networks), [
+		{ net: '10.0.0.0', mask: '255.0.0.0', gateway: '<xcatmaster>' },
+		{ net: '192.168.0.0', mask: '255.255.0.0' },
+	]);
 	assert.equal([...serviceNodeNames(table('#node,tftpserver,disable\n"sn1","1",\n"sn2","1","1"\n'))], ['sn1']);
 });
 
@@ -86,24 +136,33 @@ const ACTIONS: PlanActions = {
 		{ nodes: ['cn5'], attributes: { xcatmaster: 'sn2', servicenode: 'sn2,sn1' } },
 	],
 	consoles: ['cn1', 'cn3'],
-	nodeset: [{ provmethod: 'netboot', argument: 'netboot', nodes: ['cn1'] }, { provmethod: 'img', argument: 'osimage=img', nodes: ['cn3', 'cn5'] }],
+	nodeset: [
+		{ provmethod: 'netboot', argument: 'netboot', nodes: ['cn1'] },
+		{ provmethod: 'img', argument: 'osimage=img', nodes: ['cn3', 'cn5'] },
+	],
 	routes: [{ gateway: '10.0.0.2', nodes: ['cn1'] }],
 	postscripts: [{ scripts: ['syslog', 'setupntp'], nodes: ['cn1', 'cn3', 'cn5'] }],
 };
 
 test('commands: one chdef per write (attributes in a fixed order), consoles, nodeset per group, routes, updatenode -s then -P', () => {
 	const steps = commandsFor(ACTIONS, '');
-	assert.equal(steps.map((s) => s.name), ['database', 'consoles', 'nodeset', 'routes', 'postscripts']);
-	assert.equal(steps.flatMap((s) => s.commands), [
-		['chdef', '-t', 'node', '-o', 'cn1,cn3', 'servicenode=sn2,sn1', 'xcatmaster=sn2', 'conserver=sn2'],
-		['chdef', '-t', 'node', '-o', 'cn5', 'servicenode=sn2,sn1', 'xcatmaster=sn2'],
-		['makeconservercf', 'cn1,cn3'],
-		['nodeset', 'cn1', 'netboot'],
-		['nodeset', 'cn3,cn5', 'osimage=img'],
-		['xdsh', 'cn1', '-v', 'route add default gw 10.0.0.2'],
-		['updatenode', 'cn1,cn3,cn5', '-s'],
-		['updatenode', 'cn1,cn3,cn5', '-P', 'syslog,setupntp'],
-	]);
+	assert.equal(
+		steps.map((s) => s.name),
+		['database', 'consoles', 'nodeset', 'routes', 'postscripts'],
+	);
+	assert.equal(
+		steps.flatMap((s) => s.commands),
+		[
+			['chdef', '-t', 'node', '-o', 'cn1,cn3', 'servicenode=sn2,sn1', 'xcatmaster=sn2', 'conserver=sn2'],
+			['chdef', '-t', 'node', '-o', 'cn5', 'servicenode=sn2,sn1', 'xcatmaster=sn2'],
+			['makeconservercf', 'cn1,cn3'],
+			['nodeset', 'cn1', 'netboot'],
+			['nodeset', 'cn3,cn5', 'osimage=img'],
+			['xdsh', 'cn1', '-v', 'route add default gw 10.0.0.2'],
+			['updatenode', 'cn1,cn3,cn5', '-s'],
+			['updatenode', 'cn1,cn3,cn5', '-P', 'syslog,setupntp'],
+		],
+	);
 	assert.equal(commandsFor(ACTIONS, 'goconserver')[1]!.commands, [['makegocons', 'cn1,cn3']]);
 	assert.equal(commandsFor({ writes: [], consoles: [], nodeset: [], routes: [], postscripts: [] }, ''), [], 'nothing to do, no step');
 });
@@ -113,7 +172,10 @@ test('commands: 20,000 nodes moving alike are one write, split into argv-sized c
 	const database = commandsFor({ ...ACTIONS, writes: [{ nodes, attributes: { xcatmaster: 'sn2' } }] }, '')[0]!;
 	assert.is(database.commands.length, 3); // 20,000 × 11 characters
 	assert.ok(database.commands.every((argv) => argv[4]!.length < 128 * 1024));
-	assert.equal(database.commands.flatMap((argv) => argv[4]!.split(',')), nodes);
+	assert.equal(
+		database.commands.flatMap((argv) => argv[4]!.split(',')),
+		nodes,
+	);
 });
 
 test('findings: at most ten nodes named, with the count', () => {
@@ -124,34 +186,70 @@ test('findings: at most ten nodes named, with the count', () => {
 });
 
 test('a plan from the lab cluster as the module probes it gives the commands the e2e test expects', () => {
-	const node = { servicenode: 'sn1,sn2', xcatmaster: 'sn1', tftpserver: 'sn1', nfsserver: 'sn1', monserver: 'sn1,sn1', conserver: 'sn1', provmethod: 'rhels9.4-x86_64-netboot-compute', postscripts: 'syslog,setupntp', address: '198.51.100.31' };
+	const node = {
+		servicenode: 'sn1,sn2',
+		xcatmaster: 'sn1',
+		tftpserver: 'sn1',
+		nfsserver: 'sn1',
+		monserver: 'sn1,sn1',
+		conserver: 'sn1',
+		provmethod: 'rhels9.4-x86_64-netboot-compute',
+		postscripts: 'syslog,setupntp',
+		address: '198.51.100.31',
+	};
 	const p = plan({
 		request: { source: 'sn1' },
 		cluster: {
-			nodes: new Map([['cn1', node], ['cn2', { ...node, servicenode: 'sn2,sn1', xcatmaster: 'sn2' }]]),
+			nodes: new Map([
+				['cn1', node],
+				['cn2', { ...node, servicenode: 'sn2,sn1', xcatmaster: 'sn2' }],
+			]),
 			networks: [{ net: '198.51.100.0', mask: '255.255.255.0' }],
 			serviceNodeAddresses: new Map([['sn2', [{ address: '198.51.100.22', hostname: 'sn2' }]]]),
-			hostAddresses: new Map([['sn1', '198.51.100.21'], ['sn2', '198.51.100.22']]),
+			hostAddresses: new Map([
+				['sn1', '198.51.100.21'],
+				['sn2', '198.51.100.22'],
+			]),
 			serviceNodes: new Set(['sn1', 'sn2']),
 			xcatdefaults: { postscripts: 'syslog,remoteshell,syncfiles', postbootscripts: 'otherpkgs' },
 		},
 	});
 	assert.is(p.ok, true);
-	assert.equal(commandsFor(p.actions, '').flatMap((s) => s.commands), [
-		['chdef', '-t', 'node', '-o', 'cn1', 'servicenode=sn2,sn1', 'xcatmaster=sn2', 'tftpserver=sn2', 'nfsserver=sn2', 'monserver=sn2,sn2', 'conserver=sn2'],
-		['makeconservercf', 'cn1'],
-		['nodeset', 'cn1', 'osimage=rhels9.4-x86_64-netboot-compute'],
-		['updatenode', 'cn1', '-s'],
-		['updatenode', 'cn1', '-P', 'syslog,setupntp'],
-	]);
+	assert.equal(
+		commandsFor(p.actions, '').flatMap((s) => s.commands),
+		[
+			[
+				'chdef',
+				'-t',
+				'node',
+				'-o',
+				'cn1',
+				'servicenode=sn2,sn1',
+				'xcatmaster=sn2',
+				'tftpserver=sn2',
+				'nfsserver=sn2',
+				'monserver=sn2,sn2',
+				'conserver=sn2',
+			],
+			['makeconservercf', 'cn1'],
+			['nodeset', 'cn1', 'osimage=rhels9.4-x86_64-netboot-compute'],
+			['updatenode', 'cn1', '-s'],
+			['updatenode', 'cn1', '-P', 'syslog,setupntp'],
+		],
+	);
 });
 
-
 test('computed values: lsdef -i answers merged; a node lsdef did not show (hidden, or gone) is named, not left with its expression', () => {
-	const nodes = new Map([['cn1', { xcatmaster: '|cn(\\d+)|sn1|' }], ['cn2', { xcatmaster: '|cn(\\d+)|sn1|' }]]) as unknown as Parameters<typeof mergeComputed>[0];
+	const nodes = new Map([
+		['cn1', { xcatmaster: '|cn(\\d+)|sn1|' }],
+		['cn2', { xcatmaster: '|cn(\\d+)|sn1|' }],
+	]) as unknown as Parameters<typeof mergeComputed>[0];
 	assert.is(mergeComputed(nodes, ['cn1', 'cn2'], ['xcatmaster'], 'Object name: cn1\n    xcatmaster=sn1\nObject name: cn2\n    xcatmaster=sn1\n'), undefined);
 	assert.is((nodes.get('cn2') as unknown as Record<string, string>).xcatmaster, 'sn1');
-	const again = new Map([['cn1', { xcatmaster: '|x|y|' }], ['cn2', { xcatmaster: '|x|y|' }]]) as unknown as Parameters<typeof mergeComputed>[0];
+	const again = new Map([
+		['cn1', { xcatmaster: '|x|y|' }],
+		['cn2', { xcatmaster: '|x|y|' }],
+	]) as unknown as Parameters<typeof mergeComputed>[0];
 	assert.match(mergeComputed(again, ['cn1', 'cn2'], ['xcatmaster'], 'Object name: cn1\n    xcatmaster=sn1\n') ?? '', /^lsdef showed no values for cn2, /);
 	assert.match(mergeComputed(again, ['cn1'], ['xcatmaster'], 'No object definitions have been found\n') ?? '', /no values for cn1/);
 });

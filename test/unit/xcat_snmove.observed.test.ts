@@ -9,8 +9,10 @@ import { plan } from '../../modules/xcat_snmove/plan';
 import { nodeStatesFromTables } from '../../modules/xcat_snmove/state';
 import type { ClusterState, MoveRequest, Plan } from '../../modules/xcat_snmove/types';
 
-const NODERES_HEADER = '#node,servicenode,netboot,tftpserver,tftpdir,nfsserver,monserver,nfsdir,installnic,primarynic,discoverynics,cmdinterface,xcatmaster,current_osimage,next_osimage,nimserver,routenames,nameservers,proxydhcp,syslog,comments,disable';
-const NODEHM_HEADER = '#node,power,mgt,cons,termserver,termport,conserver,serialport,serialspeed,serialflow,getmac,cmdmapping,consoleondemand,consoleenabled,comments,disable';
+const NODERES_HEADER =
+	'#node,servicenode,netboot,tftpserver,tftpdir,nfsserver,monserver,nfsdir,installnic,primarynic,discoverynics,cmdinterface,xcatmaster,current_osimage,next_osimage,nimserver,routenames,nameservers,proxydhcp,syslog,comments,disable';
+const NODEHM_HEADER =
+	'#node,power,mgt,cons,termserver,termport,conserver,serialport,serialspeed,serialflow,getmac,cmdmapping,consoleondemand,consoleenabled,comments,disable';
 
 const NODERES_BEFORE = `${NODERES_HEADER}
 "cn1","sn1,sn2",,"sn1",,"sn1","sn1,sn1",,,,,,"sn1",,,,,,,,,
@@ -32,8 +34,10 @@ const NODERES_AFTER_MOVE = `${NODERES_HEADER}
 "cn4","sn2,sn1",,"sn2",,"sn2","sn2,sn2",,,,,,"sn2",,,,,,,,,
 `;
 // "in nodehm, cn1 and cn2 have conserver sn2, cn3 keeps xcatmn, cn4 keeps sn2"
-const NODEHM_AFTER_MOVE = NODEHM_BEFORE.replace('"cn1",,"ipmi","ipmi",,,"sn1"', '"cn1",,"ipmi","ipmi",,,"sn2"')
-	.replace('"cn2",,"ipmi","ipmi",,,"sn1"', '"cn2",,"ipmi","ipmi",,,"sn2"');
+const NODEHM_AFTER_MOVE = NODEHM_BEFORE.replace('"cn1",,"ipmi","ipmi",,,"sn1"', '"cn1",,"ipmi","ipmi",,,"sn2"').replace(
+	'"cn2",,"ipmi","ipmi",,,"sn1"',
+	'"cn2",,"ipmi","ipmi",,,"sn2"',
+);
 // Then `snmove cn1 -d sn1 -D 198.51.100.41`: only cn1 changes
 const CN1_AFTER_MOVE_BACK = '"cn1","sn1,sn2",,"198.51.100.41",,"198.51.100.41","sn1,198.51.100.41",,,,,,"198.51.100.41",,,,,,,,,';
 
@@ -52,7 +56,10 @@ function parsed(text: string): Tabdump {
 	return result.table;
 }
 
-interface Tables { noderes: Tabdump; nodehm: Tabdump }
+interface Tables {
+	noderes: Tabdump;
+	nodehm: Tabdump;
+}
 
 function clusterOf(tables: Tables): ClusterState {
 	const states = nodeStatesFromTables({ nodelist: parsed(NODELIST), ...tables });
@@ -60,7 +67,11 @@ function clusterOf(tables: Tables): ClusterState {
 	return {
 		nodes: states.nodes,
 		siteMaster: '198.51.100.31',
-		hostAddresses: new Map([['sn1', '198.51.100.41'], ['sn2', '198.51.100.42'], ['xcatmn', '198.51.100.31']]),
+		hostAddresses: new Map([
+			['sn1', '198.51.100.41'],
+			['sn2', '198.51.100.42'],
+			['xcatmn', '198.51.100.31'],
+		]),
 	};
 }
 
@@ -110,7 +121,10 @@ test("snmove -s sn1: cn3's one-field monserver gives xCAT's warning and stays", 
 test('then snmove cn1 -d sn1 -D 198.51.100.41: only cn1 changes, back as observed', () => {
 	const moved = run(BEFORE, { source: 'sn1', destNodeFacing: '198.51.100.42' }).after;
 	const { result, after } = run(moved, { nodes: ['cn1'], dest: 'sn1', destNodeFacing: '198.51.100.41' });
-	assert.equal(result.moves.map((m) => m.node), ['cn1']);
+	assert.equal(
+		result.moves.map((m) => m.node),
+		['cn1'],
+	);
 	const expected = NODERES_AFTER_MOVE.replace(/^"cn1".*$/m, CN1_AFTER_MOVE_BACK);
 	assert.is(formatTabdump(after.noderes), expected);
 	assert.is(formatTabdump(after.nodehm), NODEHM_AFTER_MOVE.replace('"cn1",,"ipmi","ipmi",,,"sn2"', '"cn1",,"ipmi","ipmi",,,"sn1"'));

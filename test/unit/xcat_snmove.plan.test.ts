@@ -7,10 +7,22 @@ import type { ClusterState, ErrorKind, MovedAttribute, MoveRequest, NodeState, P
 
 /** A netboot node served by sn1 (backup sn2), known to the nodes as sn1, unless overridden. */
 const node = (p: Partial<NodeState> = {}): NodeState => ({
-	servicenode: 'sn1,sn2', xcatmaster: 'sn1', tftpserver: '', nfsserver: '', monserver: '', conserver: '', provmethod: 'netboot', ...p,
+	servicenode: 'sn1,sn2',
+	xcatmaster: 'sn1',
+	tftpserver: '',
+	nfsserver: '',
+	monserver: '',
+	conserver: '',
+	provmethod: 'netboot',
+	...p,
 });
 
-const HOSTS = new Map([['sn1', '10.1.0.1'], ['sn2', '10.1.0.2'], ['sn3', '10.1.0.3'], ['sn2-eth1', '10.2.0.2']]);
+const HOSTS = new Map([
+	['sn1', '10.1.0.1'],
+	['sn2', '10.1.0.2'],
+	['sn3', '10.1.0.3'],
+	['sn2-eth1', '10.2.0.2'],
+]);
 
 function cluster(nodes: Record<string, Partial<NodeState>>, extra: Partial<ClusterState> = {}): ClusterState {
 	return { nodes: new Map(Object.entries(nodes).map(([name, p]) => [name, node(p)])), hostAddresses: HOSTS, ...extra };
@@ -130,7 +142,10 @@ const CASES: Case[] = [
 		nodes: { a: { address: '10.2.0.11' }, b: { address: '10.3.0.12' } },
 		request: { source: 'sn1' },
 		extra: {
-			networks: [{ net: '10.2.0.0', mask: '255.255.255.0' }, { net: '10.3.0.0', mask: '255.255.255.0' }],
+			networks: [
+				{ net: '10.2.0.0', mask: '255.255.255.0' },
+				{ net: '10.3.0.0', mask: '255.255.255.0' },
+			],
 			serviceNodeAddresses: new Map([['sn2', [{ address: '10.1.0.2' }, { address: '10.2.0.2', hostname: 'sn2-eth1' }, { address: '10.3.0.2' }]]]),
 		},
 		after: { a: { xcatmaster: 'sn2-eth1' }, b: { xcatmaster: '10.3.0.2' } },
@@ -140,7 +155,10 @@ const CASES: Case[] = [
 		nodes: { a: { address: '10.2.0.11' } },
 		request: { source: 'sn1' },
 		extra: {
-			networks: [{ net: '10.0.0.0', mask: '255.0.0.0' }, { net: '10.2.0.0', mask: '255.255.255.0' }],
+			networks: [
+				{ net: '10.0.0.0', mask: '255.0.0.0' },
+				{ net: '10.2.0.0', mask: '255.255.255.0' },
+			],
 			serviceNodeAddresses: new Map([['sn2', [{ address: '10.1.0.2' }, { address: '10.2.0.2' }]]]),
 		},
 		after: { a: { xcatmaster: '10.2.0.2' } },
@@ -181,7 +199,12 @@ for (const c of CASES) {
 		assert.equal(kinds(result.errors), c.errors ?? [], 'errors');
 		assert.is(result.ok, (c.errors ?? []).length === 0);
 		assert.equal(kinds(result.warnings), c.warnings ?? [], 'warnings');
-		if (c.moved) assert.equal(result.moves.map((m) => m.node), c.moved, 'moved');
+		if (c.moved)
+			assert.equal(
+				result.moves.map((m) => m.node),
+				c.moved,
+				'moved',
+			);
 		if (c.after) assert.equal(afterOf(result, state, c.after), c.after);
 	});
 }
@@ -195,13 +218,39 @@ interface Refusal {
 }
 
 const REFUSALS: Refusal[] = [
-	{ name: 'no backup: reported, nothing changes', nodes: { ok1: {}, lone: { servicenode: 'sn1' } }, request: { source: 'sn1', destNodeFacing: D }, errors: [['no-backup', ['lone']]] },
-	{ name: 'empty servicenode under site.master without dest: no backup', nodes: { cn1: { servicenode: '' } }, request: { source: 'mn', destNodeFacing: D }, extra: { siteMaster: 'mn' }, errors: [['no-backup', ['cn1']]] },
-	{ name: 'the same SN listed twice', nodes: { cn1: { servicenode: 'sn1,sn1' } }, request: { source: 'sn1', destNodeFacing: D }, errors: [['invalid-servicenode', ['cn1']]] },
-	{ name: 'an empty entry in servicenode', nodes: { cn1: { servicenode: 'sn1,,sn2' } }, request: { source: 'sn1', destNodeFacing: D }, errors: [['invalid-servicenode', ['cn1']]] },
+	{
+		name: 'no backup: reported, nothing changes',
+		nodes: { ok1: {}, lone: { servicenode: 'sn1' } },
+		request: { source: 'sn1', destNodeFacing: D },
+		errors: [['no-backup', ['lone']]],
+	},
+	{
+		name: 'empty servicenode under site.master without dest: no backup',
+		nodes: { cn1: { servicenode: '' } },
+		request: { source: 'mn', destNodeFacing: D },
+		extra: { siteMaster: 'mn' },
+		errors: [['no-backup', ['cn1']]],
+	},
+	{
+		name: 'the same SN listed twice',
+		nodes: { cn1: { servicenode: 'sn1,sn1' } },
+		request: { source: 'sn1', destNodeFacing: D },
+		errors: [['invalid-servicenode', ['cn1']]],
+	},
+	{
+		name: 'an empty entry in servicenode',
+		nodes: { cn1: { servicenode: 'sn1,,sn2' } },
+		request: { source: 'sn1', destNodeFacing: D },
+		errors: [['invalid-servicenode', ['cn1']]],
+	},
 	{ name: 'an unknown node', nodes: { cn1: {} }, request: { nodes: ['cn1', 'cn9'], dest: 'sn2', destNodeFacing: D }, errors: [['unknown-node', ['cn9']]] },
 	{ name: 'an AIX node', nodes: { cn1: { os: 'AIX' } }, request: { source: 'sn1', destNodeFacing: D }, errors: [['unsupported-os', ['cn1']]] },
-	{ name: 'dest is the node itself', nodes: { sn3: { servicenode: 'sn1,sn2' } }, request: { nodes: ['sn3'], dest: 'sn3', destNodeFacing: D }, errors: [['destination-is-node', ['sn3']]] },
+	{
+		name: 'dest is the node itself',
+		nodes: { sn3: { servicenode: 'sn1,sn2' } },
+		request: { nodes: ['sn3'], dest: 'sn3', destNodeFacing: D },
+		errors: [['destination-is-node', ['sn3']]],
+	},
 	{
 		name: 'dest (or a backup) that is not a defined service node',
 		nodes: { cn1: {}, cn2: { servicenode: 'sn1,cn7' } },
@@ -253,13 +302,25 @@ const INVALID_REQUESTS: [string, MoveRequest, string][] = [
 	['neither nodes nor source', { dest: 'sn2' }, 'one of the following is required: nodes, source'],
 	['empty nodes', { nodes: [] }, 'nodes is empty'],
 	['dest equal to the source', { source: 'sn1', dest: 'sn1' }, 'dest must differ from source, both are sn1'],
-	['postscripts with ignore_nodes', { source: 'sn1', postscripts: ['syslog'], ignoreNodes: true }, 'postscripts cannot be combined with ignore_nodes: ignore_nodes runs nothing on the nodes'],
-	['a dest with shell syntax', { source: 'sn1', dest: 'sn2;reboot' }, `value of dest must be a host name or IPv4 address (letters, digits, '.', '_', '-'), got: "sn2;reboot"`],
+	[
+		'postscripts with ignore_nodes',
+		{ source: 'sn1', postscripts: ['syslog'], ignoreNodes: true },
+		'postscripts cannot be combined with ignore_nodes: ignore_nodes runs nothing on the nodes',
+	],
+	[
+		'a dest with shell syntax',
+		{ source: 'sn1', dest: 'sn2;reboot' },
+		`value of dest must be a host name or IPv4 address (letters, digits, '.', '_', '-'), got: "sn2;reboot"`,
+	],
 	['a dest with a comma (would corrupt servicenode)', { source: 'sn1', dest: 'sn2,sn3' }, 'value of dest must be a host name'],
 	['a source with a newline', { source: 'sn1\nx' }, 'value of source must be a host name'],
 	['a dest_node_facing with a space', { source: 'sn1', destNodeFacing: 'a b' }, 'value of dest_node_facing must be a host name'],
 	['a node name with $()', { nodes: ['cn$(id)'], dest: 'sn2' }, 'not a node name'],
-	["'all' with other scripts", { source: 'sn1', postscripts: ['all', 'syslog'] }, "postscripts: all stands alone (it runs every script in the nodes' lists), got: all,syslog"],
+	[
+		"'all' with other scripts",
+		{ source: 'sn1', postscripts: ['all', 'syslog'] },
+		"postscripts: all stands alone (it runs every script in the nodes' lists), got: all,syslog",
+	],
 	['a script name with a slash', { source: 'sn1', postscripts: ['../x'] }, 'value of postscripts[0] must be a postscript name'],
 	['no script at all', { source: 'sn1', postscripts: [] }, 'postscripts must have at least 1 item(s), got: []'],
 ];
@@ -268,7 +329,10 @@ for (const [name, request, message] of INVALID_REQUESTS) {
 	test(`invalid request: ${name}`, () => {
 		const result = plan({ request, cluster: cluster({ cn1: {} }) });
 		assert.is(result.ok, false);
-		assert.equal(result.errors.map((e) => e.kind), ['invalid-request']);
+		assert.equal(
+			result.errors.map((e) => e.kind),
+			['invalid-request'],
+		);
 		assert.ok(result.errors[0]!.message.includes(message), result.errors[0]!.message);
 		assert.equal(result.selected, []);
 	});
@@ -277,7 +341,10 @@ for (const [name, request, message] of INVALID_REQUESTS) {
 test('no backup for one node: the others are previewed but nothing may change', () => {
 	const result = plan({ request: { source: 'sn1', destNodeFacing: D }, cluster: cluster({ a: {}, lone: { servicenode: 'sn1' } }) });
 	assert.is(result.ok, false);
-	assert.equal(result.moves.map((m) => m.node), ['a']);
+	assert.equal(
+		result.moves.map((m) => m.node),
+		['a'],
+	);
 	assert.equal(result.errors[0]!.message, 'Could not determine a backup service node: servicenode has no second entry and no dest was given');
 	assert.equal(result.actions.writes, []);
 });
@@ -305,7 +372,10 @@ test('idempotent: a second plan over the post-move state moves nothing (source, 
 		b: { servicenode: 'sn1,sn2,sn3', monserver: 'sn1' },
 		c: { servicenode: 'sn2,sn1', xcatmaster: 'sn2' },
 	});
-	for (const request of [{ source: 'sn1', destNodeFacing: D }, { nodes: ['a', 'b', 'c'], dest: 'sn2', destNodeFacing: D }] as MoveRequest[]) {
+	for (const request of [
+		{ source: 'sn1', destNodeFacing: D },
+		{ nodes: ['a', 'b', 'c'], dest: 'sn2', destNodeFacing: D },
+	] as MoveRequest[]) {
 		const first = plan({ request, cluster: state });
 		assert.ok(first.moves.length >= 2);
 		const second = plan({ request, cluster: { ...state, nodes: applyWrites(state.nodes, first.actions.writes) } });
@@ -313,18 +383,35 @@ test('idempotent: a second plan over the post-move state moves nothing (source, 
 		assert.equal(second.moves, []);
 		assert.equal(second.actions, { writes: [], consoles: [], nodeset: [], routes: [], postscripts: [] });
 	}
-	const again = plan({ request: { source: 'sn1', destNodeFacing: D }, cluster: { ...state, nodes: applyWrites(state.nodes, plan({ request: { source: 'sn1', destNodeFacing: D }, cluster: state }).actions.writes) } });
+	const again = plan({
+		request: { source: 'sn1', destNodeFacing: D },
+		cluster: { ...state, nodes: applyWrites(state.nodes, plan({ request: { source: 'sn1', destNodeFacing: D }, cluster: state }).actions.writes) },
+	});
 	assert.equal(again.selected, []);
 	assert.equal(kinds(again.warnings), [['nothing-selected', []]]);
 });
 
 test('a node already at its destination is unchanged and gets no node-side step', () => {
-	const state = cluster({ there: { servicenode: 'sn2,sn1', xcatmaster: D, provmethod: 'install', postscripts: 'syslog' }, moving: { provmethod: 'install', postscripts: 'syslog' } });
+	const state = cluster({
+		there: { servicenode: 'sn2,sn1', xcatmaster: D, provmethod: 'install', postscripts: 'syslog' },
+		moving: { provmethod: 'install', postscripts: 'syslog' },
+	});
 	const result = plan({ request: { nodes: ['there', 'moving'], dest: 'sn2', destNodeFacing: D }, cluster: state });
 	assert.equal(result.unchanged, ['there']);
 	assert.equal(result.actions.nodeset, [{ provmethod: 'install', argument: 'install', nodes: ['moving'] }]);
 	assert.equal(result.actions.postscripts, [{ scripts: ['syslog'], nodes: ['moving'] }]);
-	assert.equal(result.counts, { selected: 2, moved: 1, unchanged: 1, servicenode: 1, xcatmaster: 1, tftpserver: 0, nfsserver: 0, monserver: 0, conserver: 0, inheritedOverrides: 0 });
+	assert.equal(result.counts, {
+		selected: 2,
+		moved: 1,
+		unchanged: 1,
+		servicenode: 1,
+		xcatmaster: 1,
+		tftpserver: 0,
+		nfsserver: 0,
+		monserver: 0,
+		conserver: 0,
+		inheritedOverrides: 0,
+	});
 });
 
 test('bulk writes: 1,000 nodes moving alike are one write; distinct assignments one write each', () => {
@@ -344,7 +431,10 @@ test('bulk writes: 1,000 nodes moving alike are one write; distinct assignments 
 });
 
 test('consoles: only the nodes whose conserver changed', () => {
-	const result = plan({ request: { source: 'sn1', destNodeFacing: D }, cluster: cluster({ a: { conserver: 'sn1' }, b: { conserver: 'xcatmn' }, c: { conserver: 'sn1' } }) });
+	const result = plan({
+		request: { source: 'sn1', destNodeFacing: D },
+		cluster: cluster({ a: { conserver: 'sn1' }, b: { conserver: 'xcatmn' }, c: { conserver: 'sn1' } }),
+	});
 	assert.equal(result.actions.consoles, ['a', 'c']);
 });
 
@@ -360,7 +450,10 @@ test('nodeset: grouped by provmethod; nodes without one skipped with a warning; 
 });
 
 test('nodeset still runs with ignore_nodes (as xCAT); routes and postscripts do not', () => {
-	const state = cluster({ a: { provmethod: 'install', postscripts: 'syslog', address: '10.1.0.11' } }, { networks: [{ net: '10.1.0.0', mask: '255.255.255.0', gateway: '<xcatmaster>' }] });
+	const state = cluster(
+		{ a: { provmethod: 'install', postscripts: 'syslog', address: '10.1.0.11' } },
+		{ networks: [{ net: '10.1.0.0', mask: '255.255.255.0', gateway: '<xcatmaster>' }] },
+	);
 	const result = plan({ request: { source: 'sn1', destNodeFacing: D, ignoreNodes: true }, cluster: state });
 	assert.is(result.actions.nodeset.length, 1);
 	assert.equal(result.actions.routes, []);
@@ -378,14 +471,26 @@ test('postscripts: grouped by script list, extras appended, all', () => {
 		{ scripts: ['syslog'], nodes: ['b'] },
 		{ scripts: ['syslog', 'mkresolvconf'], nodes: ['c'] },
 	]);
-	assert.equal(plan({ request: { ...request, postscripts: ['confignetwork'] }, cluster: state }).actions.postscripts[1], { scripts: ['syslog', 'confignetwork'], nodes: ['b'] });
-	assert.equal(plan({ request: { ...request, postscripts: 'all' }, cluster: state }).actions.postscripts[1], { scripts: ['syslog', 'remoteshell', 'syncfiles', 'otherpkgs'], nodes: ['b'] });
-	assert.equal(plan({ request: { ...request, postscripts: ['all'] }, cluster: state }).actions.postscripts[1], { scripts: ['syslog', 'remoteshell', 'syncfiles', 'otherpkgs'], nodes: ['b'] });
+	assert.equal(plan({ request: { ...request, postscripts: ['confignetwork'] }, cluster: state }).actions.postscripts[1], {
+		scripts: ['syslog', 'confignetwork'],
+		nodes: ['b'],
+	});
+	assert.equal(plan({ request: { ...request, postscripts: 'all' }, cluster: state }).actions.postscripts[1], {
+		scripts: ['syslog', 'remoteshell', 'syncfiles', 'otherpkgs'],
+		nodes: ['b'],
+	});
+	assert.equal(plan({ request: { ...request, postscripts: ['all'] }, cluster: state }).actions.postscripts[1], {
+		scripts: ['syslog', 'remoteshell', 'syncfiles', 'otherpkgs'],
+		nodes: ['b'],
+	});
 	assert.equal(plan({ request, cluster: cluster({ a: {} }) }).actions.postscripts, []); // nothing to run: no updatenode
 });
 
 test('routes: nodes in a network whose gateway is <xcatmaster> get their new master as gateway', () => {
-	const networks = [{ net: '10.1.0.0', mask: '255.255.255.0', gateway: '<xcatmaster>' }, { net: '10.4.0.0', mask: '255.255.255.0', gateway: '10.4.0.254' }];
+	const networks = [
+		{ net: '10.1.0.0', mask: '255.255.255.0', gateway: '<xcatmaster>' },
+		{ net: '10.4.0.0', mask: '255.255.255.0', gateway: '10.4.0.254' },
+	];
 	const state = cluster({ a: { address: '10.1.0.11' }, b: { address: '10.4.0.12' } }, { networks });
 	assert.equal(plan({ request: { source: 'sn1', destNodeFacing: D }, cluster: state }).actions.routes, [{ gateway: D, nodes: ['a'] }]);
 	assert.equal(plan({ request: { source: 'sn1', destNodeFacing: 'sn2-eth1' }, cluster: state }).actions.routes, [{ gateway: '10.2.0.2', nodes: ['a'] }]);
@@ -397,20 +502,47 @@ test('routes: nodes in a network whose gateway is <xcatmaster> get their new mas
 test('destinations: every distinct destination SN, for apply to check before changing anything', () => {
 	const result = plan({ request: { source: 'sn1', destNodeFacing: D }, cluster: cluster({ a: {}, b: { servicenode: 'sn1,sn3' }, c: {} }) });
 	assert.equal(result.destinations, ['sn2', 'sn3']);
-	assert.equal(result.moves.map((m) => [m.node, m.from, m.to]), [['a', 'sn1', 'sn2'], ['b', 'sn1', 'sn3'], ['c', 'sn1', 'sn2']]);
+	assert.equal(
+		result.moves.map((m) => [m.node, m.from, m.to]),
+		[
+			['a', 'sn1', 'sn2'],
+			['b', 'sn1', 'sn3'],
+			['c', 'sn1', 'sn2'],
+		],
+	);
 });
 
 test('counts per change kind', () => {
-	const result = plan({ request: { source: 'sn1', destNodeFacing: D }, cluster: cluster({ a: { tftpserver: 'sn1', conserver: 'sn1' }, b: { monserver: 'sn1,x' } }) });
-	assert.equal(result.counts, { selected: 2, moved: 2, unchanged: 0, servicenode: 2, xcatmaster: 2, tftpserver: 1, nfsserver: 0, monserver: 1, conserver: 1, inheritedOverrides: 0 });
+	const result = plan({
+		request: { source: 'sn1', destNodeFacing: D },
+		cluster: cluster({ a: { tftpserver: 'sn1', conserver: 'sn1' }, b: { monserver: 'sn1,x' } }),
+	});
+	assert.equal(result.counts, {
+		selected: 2,
+		moved: 2,
+		unchanged: 0,
+		servicenode: 2,
+		xcatmaster: 2,
+		tftpserver: 1,
+		nfsserver: 0,
+		monserver: 1,
+		conserver: 1,
+		inheritedOverrides: 0,
+	});
 });
 
 test('node names that are Object.prototype keys are ordinary names', () => {
 	const names = ['constructor', 'toString', 'hasOwnProperty'];
 	const result = plan({ request: { nodes: names, dest: 'sn2', destNodeFacing: D }, cluster: cluster({ constructor: {}, toString: {}, hasOwnProperty: {} }) });
 	assert.is(result.ok, true);
-	assert.equal(result.moves.map((m) => m.node), names);
-	assert.equal(plan({ request: { nodes: ['valueOf'], dest: 'sn2' }, cluster: cluster({}) }).errors.map((e) => e.kind), ['unknown-node']);
+	assert.equal(
+		result.moves.map((m) => m.node),
+		names,
+	);
+	assert.equal(
+		plan({ request: { nodes: ['valueOf'], dest: 'sn2' }, cluster: cluster({}) }).errors.map((e) => e.kind),
+		['unknown-node'],
+	);
 });
 
 test.run();

@@ -3,8 +3,15 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-	backupServiceNode, nodesetArgument, postscriptsToRun, reorderServicenode, rewriteConserver, rewriteMonserver,
-	rewriteServer, servicenodeListProblem, type PostscriptLists,
+	backupServiceNode,
+	nodesetArgument,
+	postscriptsToRun,
+	reorderServicenode,
+	rewriteConserver,
+	rewriteMonserver,
+	rewriteServer,
+	servicenodeListProblem,
+	type PostscriptLists,
 } from '../../modules/xcat_snmove/rules';
 
 test('servicenode: the destination to the front, the others in their order', () => {
@@ -72,7 +79,11 @@ test('conserver: only an exact match with the old SN; host:nodehost is left (and
 });
 
 test('postscripts: syslog, setupntp, mkresolvconf in that order when listed, then the extras', () => {
-	const lists = (p: Partial<PostscriptLists>): PostscriptLists => ({ defaultPostscripts: 'syslog,remoteshell,syncfiles', defaultPostbootscripts: 'otherpkgs', ...p });
+	const lists = (p: Partial<PostscriptLists>): PostscriptLists => ({
+		defaultPostscripts: 'syslog,remoteshell,syncfiles',
+		defaultPostbootscripts: 'otherpkgs',
+		...p,
+	});
 	const cases: [PostscriptLists, readonly string[] | 'all' | undefined, string[]][] = [
 		[lists({}), undefined, ['syslog']], // xcatconfig's defaults: only syslog
 		[lists({ postscripts: 'mkresolvconf,setupntp' }), undefined, ['syslog', 'setupntp', 'mkresolvconf']],

@@ -11,7 +11,14 @@ const Parse = suite('xcat_vip parsers');
 
 Parse('ip -j addr: interfaces, state, MAC and IPv4 addresses with labels', () => {
 	const ifs = parseIpAddr(IP_J);
-	assert.equal(ifs.map((i) => [i.name, i.up, i.mac]), [['lo', true, '00:00:00:00:00:00'], ['host0', true, '72:0b:da:29:fc:64'], ['eth1', false, '02:00:00:00:00:01']]);
+	assert.equal(
+		ifs.map((i) => [i.name, i.up, i.mac]),
+		[
+			['lo', true, '00:00:00:00:00:00'],
+			['host0', true, '72:0b:da:29:fc:64'],
+			['eth1', false, '02:00:00:00:00:01'],
+		],
+	);
 	assert.equal(ifs[1]!.addresses, [
 		{ address: '198.51.100.11', prefix: 24, label: 'host0', secondary: false },
 		{ address: '198.51.100.10', prefix: 24, label: 'host0:0', secondary: true },
@@ -19,14 +26,16 @@ Parse('ip -j addr: interfaces, state, MAC and IPv4 addresses with labels', () =>
 });
 
 Parse('arping -D: the MAC that answered, or null', () => {
-	const held = 'ARPING 198.51.100.10 from 0.0.0.0 host0\nUnicast reply from 198.51.100.10 [72:0B:DA:29:FC:64]  0.590ms\nSent 1 probes (1 broadcast(s))\nReceived 1 response(s)\n';
+	const held =
+		'ARPING 198.51.100.10 from 0.0.0.0 host0\nUnicast reply from 198.51.100.10 [72:0B:DA:29:FC:64]  0.590ms\nSent 1 probes (1 broadcast(s))\nReceived 1 response(s)\n';
 	assert.is(parseArpingReply(held), '72:0b:da:29:fc:64');
 	assert.is(parseArpingReply('ARPING 198.51.100.10 from 0.0.0.0 host0\nSent 1 probes (1 broadcast(s))\nReceived 0 response(s)\n'), null);
 });
 
 Parse('arping -D: an announcement (gratuitous request) from another MAC is a claim too, with its MAC', () => {
 	// literal output of iputils 20221126 while another host's `arping -U` repeats announced the address
-	const announced = 'ARPING 198.51.100.10 from 0.0.0.0 v0\nBroadcast request from 198.51.100.10 [92:78:CC:0F:37:93] for 198.51.100.10 [FF:FF:FF:FF:FF:FF] 664.997ms\nSent 1 probes (1 broadcast(s))\nReceived 1 response(s)\n';
+	const announced =
+		'ARPING 198.51.100.10 from 0.0.0.0 v0\nBroadcast request from 198.51.100.10 [92:78:CC:0F:37:93] for 198.51.100.10 [FF:FF:FF:FF:FF:FF] 664.997ms\nSent 1 probes (1 broadcast(s))\nReceived 1 response(s)\n';
 	assert.is(parseArpingReply(announced), '92:78:cc:0f:37:93');
 	assert.is(parseArpingReply('ARPING 198.51.100.10 from 0.0.0.0 v0\nBroadcast reply from 198.51.100.10 [02:00:00:00:00:AA]  1.0ms\n'), '02:00:00:00:00:aa');
 	assert.is(parseArpingReply('ARPING 198.51.100.10 from 0.0.0.0 v0\nUnicast request from 198.51.100.10 [02:00:00:00:00:AB]  1.0ms\n'), '02:00:00:00:00:ab');
@@ -39,7 +48,7 @@ Parse('/proc/<pid>/cmdline: NUL-separated arguments', () => {
 
 Parse.run();
 
-const args = (a: Partial<Args>): Args => ({ address: '198.51.100.10', interface: 'host0', state: 'present', arp_check: true, gratuitous_arp: 3, ...a } as Args);
+const args = (a: Partial<Args>): Args => ({ address: '198.51.100.10', interface: 'host0', state: 'present', arp_check: true, gratuitous_arp: 3, ...a }) as Args;
 const Check = suite('xcat_vip argument checks');
 
 Check('good arguments pass; defaults are /24 and <interface>:0', () => {
@@ -68,7 +77,17 @@ Check.run();
 const host0 = (addresses: Interface['addresses'], up = true): Interface => ({ name: 'host0', up, mac: '02:00:00:00:00:11', addresses });
 const base = { address: '198.51.100.11', prefix: 24, label: 'host0', secondary: false };
 const vip = { address: '198.51.100.10', prefix: 24, label: 'host0:0', secondary: true };
-const want = (d: Partial<Desired> = {}): Desired => ({ address: '198.51.100.10', prefix: 24, interface: 'host0', label: 'host0:0', state: 'present', arpCheck: true, arpWaitMs: 1000, garpCount: 3, ...d });
+const want = (d: Partial<Desired> = {}): Desired => ({
+	address: '198.51.100.10',
+	prefix: 24,
+	interface: 'host0',
+	label: 'host0:0',
+	state: 'present',
+	arpCheck: true,
+	arpWaitMs: 1000,
+	garpCount: 3,
+	...d,
+});
 const argvs = (p: ReturnType<typeof plan>) => (p.kind === 'act' ? p.steps.map((s) => s.argv.join(' ')) : p.kind);
 
 const Plan = suite('xcat_vip plan');
@@ -83,16 +102,26 @@ Plan('present and free: probe first, then add with brd + and label, then gratuit
 	const p = plan({ ...current, holderMac: null }, want());
 	assert.equal(argvs(p), ['ip addr add 198.51.100.10/24 brd + dev host0 label host0:0', 'arping -q -U -c 3 -I host0 -s 198.51.100.10 198.51.100.10']);
 	assert.ok(p.kind === 'act' && p.steps[1]!.background && p.garpSent === 3);
-	assert.ok(p.kind === 'act' && p.before === 'inet 198.51.100.11/24 label host0\n' && p.after === 'inet 198.51.100.11/24 label host0\ninet 198.51.100.10/24 label host0:0\n');
+	assert.ok(
+		p.kind === 'act' &&
+			p.before === 'inet 198.51.100.11/24 label host0\n' &&
+			p.after === 'inet 198.51.100.11/24 label host0\ninet 198.51.100.10/24 label host0:0\n',
+	);
 });
 
 Plan('present and held by another host: refused with its MAC', () => {
 	const p = plan({ interfaces: [host0([base])], holderMac: '52:54:00:aa:bb:cc' }, want());
-	assert.equal(p, { kind: 'refuse', holderMac: '52:54:00:aa:bb:cc', msg: '198.51.100.10 is already in use on the network: the host with MAC 52:54:00:aa:bb:cc claimed it over ARP (an answer or an announcement); nothing was changed' });
+	assert.equal(p, {
+		kind: 'refuse',
+		holderMac: '52:54:00:aa:bb:cc',
+		msg: '198.51.100.10 is already in use on the network: the host with MAC 52:54:00:aa:bb:cc claimed it over ARP (an answer or an announcement); nothing was changed',
+	});
 });
 
 Plan('arp_check false skips the probe; gratuitous_arp 0 sends none', () => {
-	assert.equal(argvs(plan({ interfaces: [host0([base])] }, want({ arpCheck: false, garpCount: 0 }))), ['ip addr add 198.51.100.10/24 brd + dev host0 label host0:0']);
+	assert.equal(argvs(plan({ interfaces: [host0([base])] }, want({ arpCheck: false, garpCount: 0 }))), [
+		'ip addr add 198.51.100.10/24 brd + dev host0 label host0:0',
+	]);
 });
 
 Plan('an interface that is down cannot be probed', () => {
@@ -102,7 +131,9 @@ Plan('an interface that is down cannot be probed', () => {
 
 Plan('held with another prefix or label: replaced, without a probe', () => {
 	assert.equal(argvs(plan({ interfaces: [host0([base, { ...vip, prefix: 25 }])] }, want())), [
-		'ip addr del 198.51.100.10/25 dev host0', 'ip addr add 198.51.100.10/24 brd + dev host0 label host0:0', 'arping -q -U -c 3 -I host0 -s 198.51.100.10 198.51.100.10',
+		'ip addr del 198.51.100.10/25 dev host0',
+		'ip addr add 198.51.100.10/24 brd + dev host0 label host0:0',
+		'arping -q -U -c 3 -I host0 -s 198.51.100.10 198.51.100.10',
 	]);
 });
 
@@ -134,13 +165,18 @@ Plan('relabelling a primary address deletes it first: refused the same way while
 	const other = { address: '198.51.100.20', prefix: 24, label: 'host0:1', secondary: true };
 	const interfaces = [host0([primaryVip, other])];
 	const p = plan({ interfaces }, want());
-	assert.ok(p.kind === 'refuse' && /198.51.100.10 is the primary address of its subnet on host0: removing it would also remove 198.51.100.20/.test(p.msg), JSON.stringify(p));
+	assert.ok(
+		p.kind === 'refuse' && /198.51.100.10 is the primary address of its subnet on host0: removing it would also remove 198.51.100.20/.test(p.msg),
+		JSON.stringify(p),
+	);
 	// a secondary of another subnet does not depend on it
 	assert.equal(argvs(plan({ interfaces: [host0([primaryVip, { ...other, address: '192.168.7.20' }])] }, want({ garpCount: 0 }))), [
-		'ip addr del 198.51.100.10/24 dev host0', 'ip addr add 198.51.100.10/24 brd + dev host0 label host0:0',
+		'ip addr del 198.51.100.10/24 dev host0',
+		'ip addr add 198.51.100.10/24 brd + dev host0 label host0:0',
 	]);
 	assert.equal(argvs(plan({ interfaces, promoteSecondaries: true }, want({ garpCount: 0 }))), [
-		'ip addr del 198.51.100.10/24 dev host0', 'ip addr add 198.51.100.10/24 brd + dev host0 label host0:0',
+		'ip addr del 198.51.100.10/24 dev host0',
+		'ip addr add 198.51.100.10/24 brd + dev host0 label host0:0',
 	]);
 });
 
@@ -148,8 +184,14 @@ Plan('hostname: set when different; restored from /etc/hostname on absent; never
 	const held = { interfaces: [host0([base, vip])] };
 	assert.equal(argvs(plan({ ...held, hostname: { transient: 'mn1', static: 'mn1' } }, want({ hostname: 'xcatmn' }))), ['hostname xcatmn']);
 	assert.equal(argvs(plan({ ...held, hostname: { transient: 'xcatmn', static: 'mn1' } }, want({ hostname: 'xcatmn' }))), []);
-	assert.equal(argvs(plan({ ...held, hostname: { transient: 'xcatmn', static: 'mn1' } }, want({ hostname: 'xcatmn', state: 'absent' }))), ['ip addr del 198.51.100.10/24 dev host0', 'hostname mn1']);
-	assert.equal(argvs(plan({ interfaces: [host0([base])], hostname: { transient: 'mn1', static: 'mn1' } }, want({ hostname: 'xcatmn', state: 'absent' }))), []);
+	assert.equal(argvs(plan({ ...held, hostname: { transient: 'xcatmn', static: 'mn1' } }, want({ hostname: 'xcatmn', state: 'absent' }))), [
+		'ip addr del 198.51.100.10/24 dev host0',
+		'hostname mn1',
+	]);
+	assert.equal(
+		argvs(plan({ interfaces: [host0([base])], hostname: { transient: 'mn1', static: 'mn1' } }, want({ hostname: 'xcatmn', state: 'absent' }))),
+		[],
+	);
 	const p = plan({ ...held, hostname: { transient: 'xcatmn' } }, want({ hostname: 'xcatmn', state: 'absent' }));
 	assert.ok(p.kind === 'refuse' && /\/etc\/hostname is empty or missing/.test(p.msg));
 });
@@ -190,7 +232,11 @@ Announce('a pid that is not our arping for this address, interface and namespace
 		{ pid: 4242, argv: GARP, netns: '4026532000' },
 	];
 	for (const announcer of others) {
-		assert.equal(argvs(plan({ interfaces: [host0([base, vip])], netns: '4026531840', announcer }, want({ state: 'absent' }))), ['ip addr del 198.51.100.10/24 dev host0'], JSON.stringify(announcer));
+		assert.equal(
+			argvs(plan({ interfaces: [host0([base, vip])], netns: '4026531840', announcer }, want({ state: 'absent' }))),
+			['ip addr del 198.51.100.10/24 dev host0'],
+			JSON.stringify(announcer),
+		);
 	}
 });
 

@@ -28,7 +28,8 @@ function labRunning(): boolean {
 export function ensureLab(): void {
 	if (!labRunning()) return labUp();
 	const hook = spawnSync('bash', [join(ROOT, 'test/lab/provision.d/50-xcat.sh')], {
-		encoding: 'utf8', env: { ...labEnv, LAB: labScript, LAB_HOSTS: LAB_HOSTS.join(' ') },
+		encoding: 'utf8',
+		env: { ...labEnv, LAB: labScript, LAB_HOSTS: LAB_HOSTS.join(' ') },
 	});
 	if (hook.status !== 0) throw new Error(`provision hook failed: ${hook.stderr}${hook.stdout}`);
 }
@@ -45,7 +46,11 @@ function labUp(): void {
 	if (up.status !== 0) throw new Error('the lab could not be brought up (bash test/lab/lab up failed); these tests need it');
 }
 
-export interface Out { stdout: string; stderr: string; status: number }
+export interface Out {
+	stdout: string;
+	stderr: string;
+	status: number;
+}
 
 /** a bash script on HOST over ssh (the lab's own master connection) */
 export async function on(host: string, script: string, timeoutMs = 180_000): Promise<Out> {
@@ -60,7 +65,13 @@ export async function ok(host: string, script: string, timeoutMs = 180_000): Pro
 	return r.stdout;
 }
 
-export interface HostModuleRun { result: Record<string, any>; stdout: string; stderr: string; exitCode: number; ms: number }
+export interface HostModuleRun {
+	result: Record<string, any>;
+	stdout: string;
+	stderr: string;
+	exitCode: number;
+	ms: number;
+}
 
 /** the bundled module run on HOST the way Ansible runs it with pipelining: the program on node's stdin */
 export async function runModuleOn(host: string, name: string, args: Record<string, unknown>, o: RunOpts = {}): Promise<HostModuleRun> {
@@ -71,11 +82,20 @@ export async function runModuleOn(host: string, name: string, args: Record<strin
 	const ms = Date.now() - started;
 	const stdout = String(r.stdout ?? '');
 	let result: Record<string, any>;
-	try { result = JSON.parse(stdout); } catch { throw new Error(`module ${name} on ${host} printed no JSON (exit ${r.exitCode}):\n${stdout}\n${String(r.stderr)}`); }
+	try {
+		result = JSON.parse(stdout);
+	} catch {
+		throw new Error(`module ${name} on ${host} printed no JSON (exit ${r.exitCode}):\n${stdout}\n${String(r.stderr)}`);
+	}
 	return { result, stdout, stderr: String(r.stderr ?? ''), exitCode: r.exitCode ?? -1, ms };
 }
 
-export interface PlaybookRun { stdout: string; stderr: string; status: number; ms: number }
+export interface PlaybookRun {
+	stdout: string;
+	stderr: string;
+	status: number;
+	ms: number;
+}
 
 /**
  * Where playbook() takes the playbooks from: the checkout (playbooks/<name>.yml, ansible.cfg), or,
@@ -85,7 +105,10 @@ export interface PlaybookRun { stdout: string; stderr: string; status: number; m
  */
 export const PLAYBOOKS_FROM: 'checkout' | 'installed' = process.env.XCAT_HA_PLAYBOOKS === 'installed' ? 'installed' : 'checkout';
 
-interface Installed { dir: string; config: string }
+interface Installed {
+	dir: string;
+	config: string;
+}
 let installed: Promise<Installed> | null = null;
 
 async function installCollection(): Promise<Installed> {
@@ -104,11 +127,22 @@ async function installCollection(): Promise<Installed> {
 	// what a user's ansible.cfg needs for xcat.ha (README): pipelining, the audit's callback; the temp
 	// and control files in the temp directory
 	const config = join(dir, 'ansible.cfg');
-	await writeFile(config, [
-		'[defaults]', `collections_path = ${join(dir, 'collections')}`, 'callbacks_enabled = xcat.ha.xcat_ha_audit',
-		'retry_files_enabled = False', 'interpreter_python = auto_silent', `local_tmp = ${join(dir, 'tmp')}`,
-		'[ssh_connection]', `control_path_dir = ${join(dir, 'cp')}`, '[connection]', 'pipelining = True', '',
-	].join('\n'));
+	await writeFile(
+		config,
+		[
+			'[defaults]',
+			`collections_path = ${join(dir, 'collections')}`,
+			'callbacks_enabled = xcat.ha.xcat_ha_audit',
+			'retry_files_enabled = False',
+			'interpreter_python = auto_silent',
+			`local_tmp = ${join(dir, 'tmp')}`,
+			'[ssh_connection]',
+			`control_path_dir = ${join(dir, 'cp')}`,
+			'[connection]',
+			'pipelining = True',
+			'',
+		].join('\n'),
+	);
 	return { dir, config };
 }
 
@@ -125,11 +159,16 @@ export async function playbook(path: string, args: string[] = [], env: Record<st
 		installed ??= installCollection();
 		const { dir, config } = await installed;
 		argv = [`xcat.ha.${name}`];
-		where = { cwd: dir, env: { ...labEnv, ANSIBLE_CONFIG: config, ANSIBLE_HOME: join(dir, 'ansible-home'), ANSIBLE_NOCOLOR: '1', ANSIBLE_FORCE_COLOR: '0', ...env } };
+		where = {
+			cwd: dir,
+			env: { ...labEnv, ANSIBLE_CONFIG: config, ANSIBLE_HOME: join(dir, 'ansible-home'), ANSIBLE_NOCOLOR: '1', ANSIBLE_FORCE_COLOR: '0', ...env },
+		};
 	}
 	const started = Date.now();
 	const r = await execa('ansible-playbook', ['-i', join(ROOT, 'inventory/lab/hosts.yml'), ...argv, ...args], {
-		reject: false, timeout: timeoutMs, ...where,
+		reject: false,
+		timeout: timeoutMs,
+		...where,
 	});
 	return { stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), status: r.exitCode ?? -1, ms: Date.now() - started };
 }

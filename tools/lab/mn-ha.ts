@@ -12,7 +12,9 @@ const WATCH_STOP = '/tmp/xcat-ha-watch.stop';
 /** cn1 asks xcatd on the VIP every 100 ms (each probe in the background, so a silent VIP does not
  *  slow the others) and notes, with each answer, the MAC cn1 sent it to (so we know which MN answered) */
 export async function startWatcher(): Promise<void> {
-	await ok('cn1', `rm -f ${WATCH_LOG} ${WATCH_STOP}
+	await ok(
+		'cn1',
+		`rm -f ${WATCH_LOG} ${WATCH_STOP}
 nohup setsid bash -c '
 while [ ! -e ${WATCH_STOP} ]; do
   ( t=$(date +%s%3N)
@@ -20,20 +22,33 @@ while [ ! -e ${WATCH_STOP} ]; do
     m=$(ip neigh show ${VIP} | awk "{print \\$5}")
     echo "$t \${a:+$m}" >> ${WATCH_LOG} ) &
   sleep 0.1
-done' >/dev/null 2>&1 < /dev/null &`);
+done' >/dev/null 2>&1 < /dev/null &`,
+	);
 }
 
-export interface Watch { probes: number; answers: Array<{ t: number; mac: string }>; }
+export interface Watch {
+	probes: number;
+	answers: Array<{ t: number; mac: string }>;
+}
 
 export async function stopWatcher(): Promise<Watch> {
 	await ok('cn1', `touch ${WATCH_STOP}; sleep 1.2`);
 	const text = await ok('cn1', `cat ${WATCH_LOG}`);
-	const lines = text.trim().split('\n').map((l) => l.split(' ')).map(([t, mac]) => ({ t: Number(t), mac: mac ?? '' }));
+	const lines = text
+		.trim()
+		.split('\n')
+		.map((l) => l.split(' '))
+		.map(([t, mac]) => ({ t: Number(t), mac: mac ?? '' }));
 	lines.sort((a, b) => a.t - b.t);
 	return { probes: lines.length, answers: lines.filter((l) => l.mac !== '') };
 }
 
-export interface Outage { ms: number; lastOld: number; firstNew: number; bothAnswered: boolean }
+export interface Outage {
+	ms: number;
+	lastOld: number;
+	firstNew: number;
+	bothAnswered: boolean;
+}
 
 /** client-visible outage: last answer from the old MN → first answer from the new one; and
  *  whether the old one answered again after the new one had (two MNs answering) */
@@ -61,13 +76,23 @@ export async function tables(host: string): Promise<Record<string, string[]>> {
 
 /** path, type, mode, owner, size and checksum of every file under DIRS (links not followed at the top) */
 export async function files(host: string, dirs: string[]): Promise<string[]> {
-	const out = await ok(host, `for d in ${dirs.join(' ')}; do cd "$d/" && find . -printf '%y %m %u:%g %s %p -> %l\\n' | sort | sed "s|^|$d |"; find . -type f -print0 | sort -z | xargs -0r sha256sum | sed "s|^|$d |"; done`);
+	const out = await ok(
+		host,
+		`for d in ${dirs.join(' ')}; do cd "$d/" && find . -printf '%y %m %u:%g %s %p -> %l\\n' | sort | sed "s|^|$d |"; find . -type f -print0 | sort -z | xargs -0r sha256sum | sed "s|^|$d |"; done`,
+	);
 	return out.trim().split('\n');
 }
 
 /** lease: the lease file as JSON text, without the heartbeat fields the active MN's guard renews
  *  every second (so two states of an untouched pair compare equal) */
-export interface MnState { vip: boolean; hostname: string; xcatd: string; enabledUnits: string[]; lease: string; links: string[] }
+export interface MnState {
+	vip: boolean;
+	hostname: string;
+	xcatd: string;
+	enabledUnits: string[];
+	lease: string;
+	links: string[];
+}
 
 function withoutHeartbeat(text: string): string {
 	if (!text) return text;
@@ -83,12 +108,22 @@ export async function inside(host: string, script: string, timeoutMs = 60_000): 
 
 /** an MN's HA state; `via: 'exec'` reads it without the network (a host whose link is cut) */
 export async function mnState(host: string, via: 'ssh' | 'exec' = 'ssh'): Promise<MnState> {
-	const r = await (via === 'ssh' ? on : inside)(host, `ip -4 -o addr show to ${VIP}/32 | wc -l; hostname; systemctl is-active xcatd; \
+	const r = await (via === 'ssh' ? on : inside)(
+		host,
+		`ip -4 -o addr show to ${VIP}/32 | wc -l; hostname; systemctl is-active xcatd; \
 for u in postgresql xcatd named isc-dhcp-server conserver-server; do [ "$(systemctl is-enabled $u 2>/dev/null)" = enabled ] && printf '%s ' $u; done; echo; \
 cat /HA/.xcat-ha/lease 2>/dev/null | tr -d '\\n'; echo; \
-for d in /install /etc/xcat /root/.xcat /var/lib/pgsql /tftpboot; do printf '%s ' "$(readlink $d)"; done; echo`);
+for d in /install /etc/xcat /root/.xcat /var/lib/pgsql /tftpboot; do printf '%s ' "$(readlink $d)"; done; echo`,
+	);
 	const [vip = '', hostname = '', xcatd = '', enabled = '', lease = '', links = ''] = r.stdout.split('\n');
-	return { vip: vip.trim() !== '0', hostname, xcatd, enabledUnits: enabled.trim().split(' ').filter(Boolean), lease: withoutHeartbeat(lease), links: links.trim().split(' ') };
+	return {
+		vip: vip.trim() !== '0',
+		hostname,
+		xcatd,
+		enabledUnits: enabled.trim().split(' ').filter(Boolean),
+		lease: withoutHeartbeat(lease),
+		links: links.trim().split(' '),
+	};
 }
 
 export function leaseHolder(s: MnState): string | null {
@@ -113,4 +148,8 @@ export async function audit(args: string[] = []): Promise<{ run: PlaybookRun; re
 }
 
 /** `host: task` of every drifted item of an audit report, sorted */
-export const driftOf = (report: any) => report.items.filter((i: any) => i.status === 'drift').map((i: any) => `${i.host}: ${i.check}`).sort() as string[];
+export const driftOf = (report: any) =>
+	report.items
+		.filter((i: any) => i.status === 'drift')
+		.map((i: any) => `${i.host}: ${i.check}`)
+		.sort() as string[];

@@ -1,8 +1,17 @@
 // Two peers on one link, each in its own network namespace, created and removed by the test.
 import { execa } from 'execa';
 
-export interface Peer { ns: string; ifname: string; address: string; mac: string }
-export interface Pair { a: Peer; b: Peer; remove(): Promise<void> }
+export interface Peer {
+	ns: string;
+	ifname: string;
+	address: string;
+	mac: string;
+}
+export interface Pair {
+	a: Peer;
+	b: Peer;
+	remove(): Promise<void>;
+}
 
 export const ip = async (...argv: string[]) => (await execa('ip', argv)).stdout;
 
@@ -10,13 +19,17 @@ export const ip = async (...argv: string[]) => (await execa('ip', argv)).stdout;
 export async function makePair(tag: string): Promise<Pair> {
 	if (process.getuid?.() !== 0) throw new Error('network namespace tests need root');
 	const name = (side: string) => `xh${tag}${process.pid % 10000}${side}`;
-	const a = name('a'), b = name('b');
+	const a = name('a'),
+		b = name('b');
 	await removeNs(a, b);
 	await ip('netns', 'add', a);
 	await ip('netns', 'add', b);
 	await ip('link', 'add', 'v0', 'netns', a, 'type', 'veth', 'peer', 'name', 'v0', 'netns', b);
 	const peers: Peer[] = [];
-	for (const [ns, addr] of [[a, '198.51.100.201'], [b, '198.51.100.202']] as const) {
+	for (const [ns, addr] of [
+		[a, '198.51.100.201'],
+		[b, '198.51.100.202'],
+	] as const) {
 		await ip('-n', ns, 'addr', 'add', `${addr}/24`, 'dev', 'v0');
 		await ip('-n', ns, 'link', 'set', 'lo', 'up');
 		await ip('-n', ns, 'link', 'set', 'v0', 'up');

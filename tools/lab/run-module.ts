@@ -8,23 +8,43 @@ import { join } from 'node:path';
 export const MARKER = '<<INCLUDE_ANSIBLE_MODULE_JSON_ARGS>>';
 
 export interface RunOpts {
-	check?: boolean; diff?: boolean; verbosity?: number; via?: 'stdin' | 'file'; libDir?: string;
+	check?: boolean;
+	diff?: boolean;
+	verbosity?: number;
+	via?: 'stdin' | 'file';
+	libDir?: string;
 	/** run inside this network namespace */
 	netns?: string;
 	/** run in a private UTS namespace, so a hostname change dies with the process */
 	uts?: boolean;
 }
-export interface ModuleRun { result: Record<string, any>; stdout: string; stderr: string; exitCode: number; ms: number }
+export interface ModuleRun {
+	result: Record<string, any>;
+	stdout: string;
+	stderr: string;
+	exitCode: number;
+	ms: number;
+}
 
 /** What ansible-core 2.14 adds to every module's arguments. */
 export function ansibleArgs(name: string, args: Record<string, unknown>, o: RunOpts = {}): Record<string, unknown> {
 	return {
 		...args,
-		_ansible_check_mode: o.check ?? false, _ansible_no_log: false, _ansible_debug: false, _ansible_diff: o.diff ?? false,
-		_ansible_verbosity: o.verbosity ?? 0, _ansible_version: '2.14.18', _ansible_module_name: name,
-		_ansible_syslog_facility: 'LOG_USER', _ansible_selinux_special_fs: ['fuse', 'nfs', 'vboxsf', 'ramfs', '9p', 'vfat'],
-		_ansible_string_conversion_action: 'warn', _ansible_socket: null, _ansible_shell_executable: '/bin/sh',
-		_ansible_keep_remote_files: false, _ansible_tmpdir: null, _ansible_remote_tmp: '~/.ansible/tmp',
+		_ansible_check_mode: o.check ?? false,
+		_ansible_no_log: false,
+		_ansible_debug: false,
+		_ansible_diff: o.diff ?? false,
+		_ansible_verbosity: o.verbosity ?? 0,
+		_ansible_version: '2.14.18',
+		_ansible_module_name: name,
+		_ansible_syslog_facility: 'LOG_USER',
+		_ansible_selinux_special_fs: ['fuse', 'nfs', 'vboxsf', 'ramfs', '9p', 'vfat'],
+		_ansible_string_conversion_action: 'warn',
+		_ansible_socket: null,
+		_ansible_shell_executable: '/bin/sh',
+		_ansible_keep_remote_files: false,
+		_ansible_tmpdir: null,
+		_ansible_remote_tmp: '~/.ansible/tmp',
 	};
 }
 
@@ -52,6 +72,10 @@ export async function runModule(name: string, args: Record<string, unknown>, o: 
 	const ms = Date.now() - started;
 	const stdout = String(r.stdout);
 	let result: Record<string, any>;
-	try { result = JSON.parse(stdout); } catch { throw new Error(`module ${name} printed no JSON (exit ${r.exitCode}):\n${stdout}\n${String(r.stderr)}`); }
+	try {
+		result = JSON.parse(stdout);
+	} catch {
+		throw new Error(`module ${name} printed no JSON (exit ${r.exitCode}):\n${stdout}\n${String(r.stderr)}`);
+	}
 	return { result, stdout, stderr: String(r.stderr), exitCode: r.exitCode ?? -1, ms };
 }

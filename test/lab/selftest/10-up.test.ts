@@ -19,7 +19,9 @@ async function otherLabsBridge(): Promise<void> {
 // a cgroup whose last process was just reaped can refuse rmdir (EBUSY) for a moment
 async function removeCgroup(dir: string): Promise<void> {
 	for (let tries = 50; ; tries--) {
-		try { return rmdirSync(dir); } catch (e) {
+		try {
+			return rmdirSync(dir);
+		} catch (e) {
 			if ((e as NodeJS.ErrnoException).code !== 'EBUSY' || tries === 0) throw e;
 			await new Promise((r) => setTimeout(r, 100));
 		}
@@ -66,7 +68,12 @@ U('brings every host up, printing each phase, after removing a bridge left by a 
 	for (const phase of ['prereq', 'base', 'network', 'shared', 'hosts', 'provision']) {
 		assert.match(r.stderr, new RegExp(`^lab: phase ${phase}\\s+\\d+\\.\\d+ s`, 'm'), `phase ${phase} timed`);
 	}
-	console.log(r.stderr.split('\n').filter((l) => /phase|up:/.test(l)).join('\n'));
+	console.log(
+		r.stderr
+			.split('\n')
+			.filter((l) => /phase|up:/.test(l))
+			.join('\n'),
+	);
 });
 
 U('up again changes nothing and is fast', async () => {

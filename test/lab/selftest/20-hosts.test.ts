@@ -15,10 +15,16 @@ H('each host answers ssh and systemctl is-system-running says running', async ()
 
 H('each host is reached by address too, and names every host and the VIP', async () => {
 	const names = await Promise.all(HOSTS.map((h) => ssh(h.ip, 'hostname')));
-	assert.equal(names.map((r) => r.stdout.trim()), HOSTS.map((h) => h.name));
+	assert.equal(
+		names.map((r) => r.stdout.trim()),
+		HOSTS.map((h) => h.name),
+	);
 	for (const h of HOSTS) {
 		const out = await inHostOk(h.name, `getent hosts ${[...HOSTS.map((x) => x.name), 'xcatmn-vip'].join(' ')}`);
-		const resolved = out.trim().split('\n').map((l) => l.split(/\s+/).slice(0, 2).join(' '));
+		const resolved = out
+			.trim()
+			.split('\n')
+			.map((l) => l.split(/\s+/).slice(0, 2).join(' '));
 		assert.equal(resolved, [...HOSTS.map((x) => `${x.ip} ${x.name}`), `${VIP} xcatmn-vip`], `/etc/hosts in ${h.name}`);
 	}
 });
@@ -32,7 +38,10 @@ H('hosts reach each other over the bridge', async () => {
 H('Node 18, python3 and the base tools are there; HA services installed but disabled and stopped', async () => {
 	const h = HOSTS[0]!.name;
 	assert.match(await inHostOk(h, 'node --version'), /^v18\./);
-	await inHostOk(h, 'python3 -c "import apt" && command -v arping psql mysql mariadbd sqlite3 rsync setfacl getfattr curl nc dig named dhcpd conserver chronyd >/dev/null');
+	await inHostOk(
+		h,
+		'python3 -c "import apt" && command -v arping psql mysql mariadbd sqlite3 rsync setfacl getfattr curl nc dig named dhcpd conserver chronyd >/dev/null',
+	);
 	for (const unit of ['postgresql', 'mariadb', 'named', 'isc-dhcp-server', 'conserver-server']) {
 		for (const host of HOSTS) {
 			const out = (await run('bash', ['test/lab/lab', 'exec', host.name, 'systemctl', 'is-enabled', unit])).stdout.trim().split('\n').pop();

@@ -16,10 +16,13 @@ S('is a mount point on every MN and absent elsewhere', async () => {
 
 S('what one MN writes, the other reads at once, ACLs and xattrs included', async () => {
 	const token = `written on ${first} at ${Date.now()}`;
-	await inHostOk(first, `mkdir -p /HA/selftest && echo '${token}' > /HA/selftest/file && setfacl -m u:nobody:r /HA/selftest/file && setfattr -n user.lab -v yes /HA/selftest/file`);
+	await inHostOk(
+		first,
+		`mkdir -p /HA/selftest && echo '${token}' > /HA/selftest/file && setfacl -m u:nobody:r /HA/selftest/file && setfattr -n user.lab -v yes /HA/selftest/file`,
+	);
 	assert.is((await inHostOk(second, 'cat /HA/selftest/file')).trim(), token);
 	assert.match(await inHostOk(second, 'getfacl -p /HA/selftest/file'), /^user:nobody:r--$/m);
-	assert.is((await inHostOk(second, 'getfattr --only-values -n user.lab /HA/selftest/file')), 'yes');
+	assert.is(await inHostOk(second, 'getfattr --only-values -n user.lab /HA/selftest/file'), 'yes');
 	await inHostOk(second, 'rm -rf /HA/selftest');
 	assert.is((await inHost(first, 'test -e /HA/selftest')).exitCode, 1, 'removal seen on the other MN');
 });

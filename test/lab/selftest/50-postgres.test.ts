@@ -12,8 +12,12 @@ const psql = (sql: string) => `runuser -u postgres -- psql -h /run/postgresql -p
 
 // A transient unit, so the server belongs to the host's systemd and stops cleanly (SIGINT: fast shutdown).
 const start = (host: string) =>
-	inHostOk(host, `systemd-run --quiet --unit=lab-pgtest -p User=postgres -p KillSignal=SIGINT -p CollectMode=inactive-or-failed ${bin}/postgres -D /HA/pgtest/data -p ${port} -k /run/postgresql -c listen_addresses=''`);
-const ready = (host: string) => waitFor(`PostgreSQL on ${host}`, async () => (await inHost(host, `${bin}/pg_isready -q -h /run/postgresql -p ${port}`)).exitCode === 0, 30_000);
+	inHostOk(
+		host,
+		`systemd-run --quiet --unit=lab-pgtest -p User=postgres -p KillSignal=SIGINT -p CollectMode=inactive-or-failed ${bin}/postgres -D /HA/pgtest/data -p ${port} -k /run/postgresql -c listen_addresses=''`,
+	);
+const ready = (host: string) =>
+	waitFor(`PostgreSQL on ${host}`, async () => (await inHost(host, `${bin}/pg_isready -q -h /run/postgresql -p ${port}`)).exitCode === 0, 30_000);
 const stop = async (host: string) => {
 	await inHostOk(host, 'systemctl stop lab-pgtest');
 	assert.is((await inHost(host, 'test -e /HA/pgtest/data/postmaster.pid')).exitCode, 1, `clean shutdown on ${host}`);

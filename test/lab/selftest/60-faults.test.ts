@@ -15,11 +15,15 @@ const running = async (host: string) => (await systemState(host)) === 'running';
 F(`reboot inside ${a} comes back by itself`, async () => {
 	const before = await bootId(a);
 	await inHost(a, 'systemctl reboot');
-	const ms = await waitFor(`${a} rebooted and running`, async () => {
-		const r = await inHost(a, 'cat /proc/sys/kernel/random/boot_id; systemctl is-system-running', 5_000);
-		const [id, state] = r.stdout.trim().split('\n');
-		return id !== before && state === 'running';
-	}, 60_000);
+	const ms = await waitFor(
+		`${a} rebooted and running`,
+		async () => {
+			const r = await inHost(a, 'cat /proc/sys/kernel/random/boot_id; systemctl is-system-running', 5_000);
+			const [id, state] = r.stdout.trim().split('\n');
+			return id !== before && state === 'running';
+		},
+		60_000,
+	);
 	console.log(`${a} rebooted in ${ms} ms`);
 	assert.is((await ssh(a, 'hostname')).stdout.trim(), a);
 });

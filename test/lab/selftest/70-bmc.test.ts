@@ -17,12 +17,15 @@ const victim = HOSTS.find((h) => h.groups.includes('xcat_sn'))?.name ?? 'sn2';
 
 /** ipmitool from this machine, the password in its environment (-E), never in argv */
 const ipmitool = (name: string, args: string[], pw = password()) =>
-	run('env', [`IPMI_PASSWORD=${pw}`, 'ipmitool', '-I', 'lanplus', '-C', '3', '-H', bmcIp(name), '-p', '623', '-U', user(), '-E', '-N', '1', '-R', '2', ...args], { timeoutMs: 20_000 });
+	run(
+		'env',
+		[`IPMI_PASSWORD=${pw}`, 'ipmitool', '-I', 'lanplus', '-C', '3', '-H', bmcIp(name), '-p', '623', '-U', user(), '-E', '-N', '1', '-R', '2', ...args],
+		{ timeoutMs: 20_000 },
+	);
 /** fence_ipmilan's options as key=value lines on stdin, the way it reads them without arguments */
 const fenceInput = (name: string, action: string, pw = password()) =>
 	[`action=${action}`, `ip=${bmcIp(name)}`, 'ipport=623', `username=${user()}`, `password=${pw}`, 'lanplus=1', 'cipher=3', ''].join('\n');
-const fence = (name: string, action: string, pw?: string) =>
-	run('fence_ipmilan', [], { input: fenceInput(name, action, pw), timeoutMs: 60_000 });
+const fence = (name: string, action: string, pw?: string) => run('fence_ipmilan', [], { input: fenceInput(name, action, pw), timeoutMs: 60_000 });
 const bmcLine = async (name: string) => (await labOk(['status'], 60_000)).split('\n').find((l) => l.startsWith(`bmc ${name} `)) ?? '';
 
 B('lab status lists every BMC, up, at 198.51.100.(100+octet):623, reporting the power of its running host', async () => {

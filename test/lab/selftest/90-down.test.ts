@@ -21,7 +21,10 @@ D('no bridge, no veth', async () => {
 
 D('no mount and no loop device of the lab', async () => {
 	const mounts = (await run('findmnt', ['-rn', '-o', 'TARGET,SOURCE'])).stdout;
-	assert.not.ok(mounts.split('\n').some((l) => l.includes(labDir)), mounts);
+	assert.not.ok(
+		mounts.split('\n').some((l) => l.includes(labDir)),
+		mounts,
+	);
 	assert.is((await run('losetup', ['-j', `${labDir}/shared.img`])).stdout, '');
 });
 
@@ -33,7 +36,10 @@ D('no process of the lab: hosts, launchers, ssh masters', async () => {
 
 D('no virtual BMC left: no ipmi_sim of the lab, no BMC address on any interface', async () => {
 	const ps = (await run('ps', ['-eo', 'pid,args'])).stdout.split('\n');
-	assert.equal(ps.filter((l) => /ipmi_sim/.test(l) && l.includes(labDir)), []);
+	assert.equal(
+		ps.filter((l) => /ipmi_sim/.test(l) && l.includes(labDir)),
+		[],
+	);
 	const addrs = (await run('ip', ['-4', '-o', 'addr', 'show'])).stdout;
 	for (const h of HOSTS) assert.not.ok(addrs.includes(` 198.51.100.${100 + Number(h.ip.split('.')[3])}/`), h.name);
 });

@@ -13,7 +13,11 @@ export const VIP = '198.51.100.10';
 /** the cgroup parent of this state directory's hosts (lib/common.sh) */
 export const labCgroup = `xcat-ha-lab-${createHash('sha256').update(labDir).digest('hex').slice(0, 8)}`;
 
-export interface LabHost { name: string; ip: string; groups: string[] }
+export interface LabHost {
+	name: string;
+	ip: string;
+	groups: string[];
+}
 
 /** hosts.conf, parsed the way lib/hosts-conf.sh does */
 export const HOSTS: LabHost[] = readFileSync(join(repo, 'test/lab/hosts.conf'), 'utf8')
@@ -26,7 +30,12 @@ export const HOSTS: LabHost[] = readFileSync(join(repo, 'test/lab/hosts.conf'), 
 	});
 export const MNS = HOSTS.filter((h) => h.groups.includes('xcat_mn')).map((h) => h.name);
 
-export interface Run { stdout: string; stderr: string; exitCode: number; ms: number }
+export interface Run {
+	stdout: string;
+	stderr: string;
+	exitCode: number;
+	ms: number;
+}
 
 export async function run(cmd: string, args: string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<Run> {
 	const started = Date.now();
@@ -59,17 +68,14 @@ export const lab = (args: string[], timeoutMs = 600_000) => run('bash', [labScri
 export const labOk = (args: string[], timeoutMs = 600_000) => ok('bash', [labScript, ...args], { timeoutMs });
 
 /** a shell script inside HOST through `lab exec` (no ssh) */
-export const inHost = (host: string, script: string, timeoutMs = 60_000) =>
-	run('bash', [labScript, 'exec', host, 'sh', '-c', script], { timeoutMs });
-export const inHostOk = (host: string, script: string, timeoutMs = 60_000) =>
-	ok('bash', [labScript, 'exec', host, 'sh', '-c', script], { timeoutMs });
+export const inHost = (host: string, script: string, timeoutMs = 60_000) => run('bash', [labScript, 'exec', host, 'sh', '-c', script], { timeoutMs });
+export const inHostOk = (host: string, script: string, timeoutMs = 60_000) => ok('bash', [labScript, 'exec', host, 'sh', '-c', script], { timeoutMs });
 
 /** ssh to HOST with the lab's config; a fresh connection unless told to reuse the master */
 export const ssh = (host: string, command: string, timeoutMs = 20_000) =>
 	run('ssh', ['-F', sshConfig, '-o', 'ControlPath=none', '-o', 'ConnectTimeout=3', host, command], { timeoutMs });
 
-export const fault = (name: string, args: string[], timeoutMs = 120_000) =>
-	run('bash', [join(repo, 'test/lab/faults', name), ...args], { timeoutMs });
+export const fault = (name: string, args: string[], timeoutMs = 120_000) => run('bash', [join(repo, 'test/lab/faults', name), ...args], { timeoutMs });
 
 /** polls CHECK every 200 ms until it returns true; throws WHAT after TIMEOUT */
 export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<number> {

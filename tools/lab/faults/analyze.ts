@@ -5,7 +5,11 @@
 
 /** one ARP packet seen on the lab bridge: our own probe (request from the bridge), or a claim
  *  on the VIP by MAC (a reply, or an announcement whose sender address is the VIP) */
-export interface ArpPacket { t: number; kind: 'probe' | 'claim'; mac?: string }
+export interface ArpPacket {
+	t: number;
+	kind: 'probe' | 'claim';
+	mac?: string;
+}
 
 /** what one MN answered about itself at time t; 'off' comes from the lab machine (the host has
  *  no processes left), 'unknown' when the MN did not answer in time */
@@ -20,10 +24,19 @@ export interface HostSample {
 	xcatd: boolean;
 }
 
-export interface LeaseSample { t: number; holder: string | null | undefined; generation?: number }
+export interface LeaseSample {
+	t: number;
+	holder: string | null | undefined;
+	generation?: number;
+}
 
 /** one insert through the VIP: when it was sent, and when it was acknowledged or refused */
-export interface Write { id: number; sent: number; acked?: number; failed?: number }
+export interface Write {
+	id: number;
+	sent: number;
+	acked?: number;
+	failed?: number;
+}
 
 export interface Samples {
 	start: number;
@@ -36,7 +49,11 @@ export interface Samples {
 	writes: Write[];
 }
 
-export interface Interval { from: number; to: number; why: string }
+export interface Interval {
+	from: number;
+	to: number;
+	why: string;
+}
 
 /**
  * ARP rounds with more than one MAC claiming the VIP. A round is the time from one of our probes
@@ -85,7 +102,9 @@ export function postmasterConflicts(hosts: readonly HostSample[], end: number): 
 /** total length of the union of INTERVALS, in ms */
 export function unionMs(intervals: readonly Interval[]): number {
 	const sorted = [...intervals].sort((a, b) => a.from - b.from);
-	let total = 0, curFrom = -Infinity, curTo = -Infinity;
+	let total = 0,
+		curFrom = -Infinity,
+		curTo = -Infinity;
 	for (const iv of sorted) {
 		if (iv.from > curTo) {
 			if (curTo > curFrom) total += curTo - curFrom;
@@ -112,7 +131,10 @@ export function recoveryMs(writes: readonly Write[], fault: number): number | nu
 
 /** ids that were acknowledged and are missing from PRESENT (read back through the VIP) */
 export function lostRows(writes: readonly Write[], present: ReadonlySet<number>): number[] {
-	return writes.filter((w) => w.acked !== undefined && !present.has(w.id)).map((w) => w.id).sort((a, b) => a - b);
+	return writes
+		.filter((w) => w.acked !== undefined && !present.has(w.id))
+		.map((w) => w.id)
+		.sort((a, b) => a - b);
 }
 
 /**
@@ -164,8 +186,19 @@ export function analyze(s: Samples, present: ReadonlySet<number>): Figures {
 		lost: lostRows(s.writes, present),
 		recoveryMs: recoveryMs(s.writes, s.fault),
 		maxGapMs: {
-			arp: maxGap(s.arp.filter((p) => p.kind === 'probe').map((p) => p.t), s.end),
-			hosts: Object.fromEntries(hostNames.map((h) => [h, maxGap(s.hosts.filter((x) => x.host === h && x.state !== 'unknown').map((x) => x.t), s.end)])),
+			arp: maxGap(
+				s.arp.filter((p) => p.kind === 'probe').map((p) => p.t),
+				s.end,
+			),
+			hosts: Object.fromEntries(
+				hostNames.map((h) => [
+					h,
+					maxGap(
+						s.hosts.filter((x) => x.host === h && x.state !== 'unknown').map((x) => x.t),
+						s.end,
+					),
+				]),
+			),
 		},
 		holders,
 	};
@@ -176,7 +209,13 @@ const median = (xs: number[]) => {
 	return v.length === 0 ? NaN : v.length % 2 ? v[(v.length - 1) / 2]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
 };
 
-export interface RunFigures { scenario: string; ok: boolean; dualMs: number; lost: number; recoveryMs: number | null }
+export interface RunFigures {
+	scenario: string;
+	ok: boolean;
+	dualMs: number;
+	lost: number;
+	recoveryMs: number | null;
+}
 
 /** the bench's table: per scenario and in total, runs, ms with two MNs serving, rows lost, recovery */
 export function table(runs: readonly RunFigures[]): string {
@@ -190,7 +229,12 @@ export function table(runs: readonly RunFigures[]): string {
 	return [
 		'| scenario | runs | failed | time with two MNs serving | acknowledged rows lost | median recovery | worst recovery |',
 		'|---|---|---|---|---|---|---|',
-		...names.map((n) => row(n, runs.filter((r) => r.scenario === n))),
+		...names.map((n) =>
+			row(
+				n,
+				runs.filter((r) => r.scenario === n),
+			),
+		),
 		row('**all**', runs),
 	].join('\n');
 }

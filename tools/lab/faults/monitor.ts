@@ -37,7 +37,13 @@ const labEnv = { ...process.env, XCAT_HA_LAB_DIR: labDir, LC_ALL: 'C.UTF-8' };
 
 /** `lab exec HOST argv…` with a time limit; never throws */
 export async function labExec(host: string, argv: string[], o: { input?: string; timeoutMs?: number } = {}) {
-	const r = await execa('bash', [labScript, 'exec', host, ...argv], { env: labEnv, reject: false, timeout: o.timeoutMs ?? 10_000, input: o.input ?? '', stripFinalNewline: false });
+	const r = await execa('bash', [labScript, 'exec', host, ...argv], {
+		env: labEnv,
+		reject: false,
+		timeout: o.timeoutMs ?? 10_000,
+		input: o.input ?? '',
+		stripFinalNewline: false,
+	});
 	return { status: r.exitCode ?? -1, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), timedOut: r.timedOut };
 }
 
@@ -130,7 +136,9 @@ class HostWatch {
 			this.samples.push({ t, host: this.host, state: 'up', postmasters: n, vip: v === 1, xcatd: x === 1 });
 		});
 		child.stdin!.on('error', () => {});
-		child.on('exit', () => { if (this.child === child) this.child = null; });
+		child.on('exit', () => {
+			if (this.child === child) this.child = null;
+		});
 	}
 
 	private async tick(): Promise<void> {
@@ -145,7 +153,9 @@ class HostWatch {
 		try {
 			if (await hostRunning(this.host)) this.spawn();
 			else this.samples.push({ t: Date.now(), host: this.host, state: 'off', postmasters: 0, vip: false, xcatd: false });
-		} finally { this.restarting = false; }
+		} finally {
+			this.restarting = false;
+		}
 	}
 
 	async stop(): Promise<void> {
@@ -155,8 +165,14 @@ class HostWatch {
 		if (!c) return;
 		c.stdin!.end();
 		await new Promise<void>((res) => {
-			const t = setTimeout(() => { c.kill('SIGKILL'); res(); }, 2000);
-			c.on('exit', () => { clearTimeout(t); res(); });
+			const t = setTimeout(() => {
+				c.kill('SIGKILL');
+				res();
+			}, 2000);
+			c.on('exit', () => {
+				clearTimeout(t);
+				res();
+			});
 		});
 	}
 }
@@ -164,7 +180,11 @@ class HostWatch {
 // ---------------------------------------------------------------------------------------------
 // The writer on cn1
 
-export interface DbAccess { db: string; user: string; password: string }
+export interface DbAccess {
+	db: string;
+	user: string;
+	password: string;
+}
 
 /** the database, user and password xCAT uses (its cfgloc on the shared storage) */
 function dbAccess(): DbAccess {
@@ -201,7 +221,23 @@ export async function prepareWriter(active: string): Promise<void> {
 
 /** SQL through the VIP from cn1 */
 export async function psql(sql: string, timeoutMs = 15_000) {
-	return labExec(CLIENT, ['env', `PGPASSFILE=${PGPASS}`, 'timeout', String(Math.ceil(timeoutMs / 1000)), 'psql', '-qAtX', '-v', 'ON_ERROR_STOP=1', connInfo(dbAccess()), '-c', sql], { timeoutMs: timeoutMs + 2000 });
+	return labExec(
+		CLIENT,
+		[
+			'env',
+			`PGPASSFILE=${PGPASS}`,
+			'timeout',
+			String(Math.ceil(timeoutMs / 1000)),
+			'psql',
+			'-qAtX',
+			'-v',
+			'ON_ERROR_STOP=1',
+			connInfo(dbAccess()),
+			'-c',
+			sql,
+		],
+		{ timeoutMs: timeoutMs + 2000 },
+	);
 }
 
 /** the ids of RUN present in the table, read through the VIP (null if the read failed) */
@@ -248,12 +284,29 @@ class Writer {
 		this.startedAt = Date.now();
 		// nsenter stays the parent of what it runs in the host: psql prints its own pid first, so a
 		// hung one can be killed inside cn1 (killing our child would leave it there)
-		const child = spawn('bash', [labScript, 'exec', CLIENT, 'sh', '-c', 'echo "pid $$"; exec env PGPASSFILE="$1" psql -qAtX -v ON_ERROR_STOP=0 "$2"', 'writer', PGPASS, connInfo(dbAccess())], { env: labEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+		const child = spawn(
+			'bash',
+			[
+				labScript,
+				'exec',
+				CLIENT,
+				'sh',
+				'-c',
+				'echo "pid $$"; exec env PGPASSFILE="$1" psql -qAtX -v ON_ERROR_STOP=0 "$2"',
+				'writer',
+				PGPASS,
+				connInfo(dbAccess()),
+			],
+			{ env: labEnv, stdio: ['pipe', 'pipe', 'pipe'] },
+		);
 		this.child = child;
 		child.stdin!.on('error', () => {});
 		lines(child, (l) => {
 			const pid = /^pid (\d+)$/.exec(l.trim());
-			if (pid) { this.pids.set(child, pid[1]!); return; }
+			if (pid) {
+				this.pids.set(child, pid[1]!);
+				return;
+			}
 			const id = Number(l.trim());
 			if (this.child === child && this.inflight && this.inflight.id === id) {
 				this.inflight.acked = Date.now();
@@ -261,7 +314,9 @@ class Writer {
 				this.inflight = null;
 			}
 		});
-		createInterface({ input: child.stderr! }).on('line', (l) => { if (this.child === child && /ERROR|FATAL|PANIC|lost/.test(l)) this.fail(); });
+		createInterface({ input: child.stderr! }).on('line', (l) => {
+			if (this.child === child && /ERROR|FATAL|PANIC|lost/.test(l)) this.fail();
+		});
 		child.on('exit', () => {
 			if (this.child !== child) return;
 			this.fail();
@@ -307,8 +362,14 @@ class Writer {
 		if (!c || c.exitCode !== null) return;
 		c.stdin!.end();
 		await new Promise<void>((res) => {
-			const t = setTimeout(() => { this.kill(c); res(); }, 2000);
-			c.on('exit', () => { clearTimeout(t); res(); });
+			const t = setTimeout(() => {
+				this.kill(c);
+				res();
+			}, 2000);
+			c.on('exit', () => {
+				clearTimeout(t);
+				res();
+			});
 		});
 	}
 }
@@ -343,7 +404,10 @@ export async function startMonitor(run: string): Promise<Monitor> {
 	const start = Date.now();
 	const arp: ArpPacket[] = [];
 	const dump = spawn('tcpdump', ['-i', BRIDGE, '-n', '-l', '-e', '-tt', '--immediate-mode', 'arp'], { stdio: ['ignore', 'pipe', 'ignore'] });
-	lines(dump, (l) => { const p = parseArpLine(l); if (p) arp.push(p); });
+	lines(dump, (l) => {
+		const p = parseArpLine(l);
+		if (p) arp.push(p);
+	});
 	// tcpdump needs a moment to open its socket before the first probe
 	await new Promise((res) => setTimeout(res, 300));
 	// one broadcast request every 200 ms (this arping takes whole seconds as its interval); it
@@ -364,8 +428,11 @@ export async function startMonitor(run: string): Promise<Monitor> {
 		try {
 			const l = JSON.parse(await readFile(LEASE_FILE, 'utf8'));
 			lease.push({ t, holder: l.holder ?? null, generation: l.generation });
-		} catch { lease.push({ t, holder: undefined }); }
-		finally { reading = false; }
+		} catch {
+			lease.push({ t, holder: undefined });
+		} finally {
+			reading = false;
+		}
 	}, 200);
 
 	const writer = new Writer(run);
@@ -387,10 +454,19 @@ export async function startMonitor(run: string): Promise<Monitor> {
 			clearInterval(arping);
 			await new Promise((res) => setTimeout(res, 300));
 			dump.kill('SIGTERM');
-			await new Promise<void>((res) => { if (dump.exitCode !== null) res(); else dump.on('exit', () => res()); setTimeout(res, 2000); });
+			await new Promise<void>((res) => {
+				if (dump.exitCode !== null) res();
+				else dump.on('exit', () => res());
+				setTimeout(res, 2000);
+			});
 			return {
-				start, end, fault: Number.isFinite(faultAt) ? faultAt : start,
-				arp: arp.filter((p) => p.t <= end), hosts: watches.flatMap((w) => w.samples), lease, writes: [...writer.writes.values()].sort((a, b) => a.id - b.id),
+				start,
+				end,
+				fault: Number.isFinite(faultAt) ? faultAt : start,
+				arp: arp.filter((p) => p.t <= end),
+				hosts: watches.flatMap((w) => w.samples),
+				lease,
+				writes: [...writer.writes.values()].sort((a, b) => a.id - b.id),
 			};
 		},
 	};

@@ -55,12 +55,30 @@ echo "enabled=$(for u in postgresql xcatd named isc-dhcp-server conserver-server
 export async function mnFacts(host: string): Promise<MnFacts> {
 	if (!(await hostRunning(host))) return { running: false, vip: false, hostname: '', postmasters: 0, xcatd: false, enabled: [] };
 	const r = await labExec(host, ['bash', '-c', FACTS], { timeoutMs: 15_000 });
-	const kv = Object.fromEntries(r.stdout.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1).trim()]));
-	if (r.status !== 0 || kv.vip === undefined) throw new Error(`could not ask ${host} (lab exec exited ${r.status}${r.timedOut ? ', timed out' : ''}): ${r.stderr}`);
-	return { running: true, vip: kv.vip !== '0', hostname: kv.hostname ?? '', postmasters: Number(kv.postmasters), xcatd: kv.xcatd !== '0', enabled: (kv.enabled ?? '').split(' ').filter(Boolean) };
+	const kv = Object.fromEntries(
+		r.stdout
+			.split('\n')
+			.filter((l) => l.includes('='))
+			.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1).trim()]),
+	);
+	if (r.status !== 0 || kv.vip === undefined)
+		throw new Error(`could not ask ${host} (lab exec exited ${r.status}${r.timedOut ? ', timed out' : ''}): ${r.stderr}`);
+	return {
+		running: true,
+		vip: kv.vip !== '0',
+		hostname: kv.hostname ?? '',
+		postmasters: Number(kv.postmasters),
+		xcatd: kv.xcatd !== '0',
+		enabled: (kv.enabled ?? '').split(' ').filter(Boolean),
+	};
 }
 
-export interface PairState { holder: string | null | undefined; facts: Record<string, MnFacts>; active: string | null; problems: string[] }
+export interface PairState {
+	holder: string | null | undefined;
+	facts: Record<string, MnFacts>;
+	active: string | null;
+	problems: string[];
+}
 
 const VIP_NAME = 'xcatmn-vip';
 
@@ -74,7 +92,10 @@ export async function pairState(offOk: string[] = []): Promise<PairState> {
 	if (!active) problems.push(`the lease names ${JSON.stringify(holder)}, not an MN`);
 	for (const mn of MNS) {
 		const f = facts[mn]!;
-		if (!f.running) { if (!offOk.includes(mn)) problems.push(`${mn} is off`); continue; }
+		if (!f.running) {
+			if (!offOk.includes(mn)) problems.push(`${mn} is off`);
+			continue;
+		}
 		if (f.enabled.length) problems.push(`${mn} enables at boot: ${f.enabled.join(' ')}`);
 		if (mn === active) {
 			if (!f.vip) problems.push(`${mn} (lease holder) has no VIP`);
@@ -113,17 +134,30 @@ export async function buildPair(): Promise<void> {
 }
 
 function spawnLab(cmd: string): number {
-	try { execFileSync('bash', [labScript, cmd], { env: labEnv, stdio: 'ignore', timeout: 180_000 }); return 0; } catch { return 1; }
+	try {
+		execFileSync('bash', [labScript, cmd], { env: labEnv, stdio: 'ignore', timeout: 180_000 });
+		return 0;
+	} catch {
+		return 1;
+	}
 }
 
 /** leftovers a scenario may leave when it fails half-way, undone whatever happened */
 async function undoLeftovers(): Promise<void> {
-	try { execFileSync('fsfreeze', ['-u', SHARED], { stdio: 'ignore', timeout: 10_000 }); } catch { /* not frozen */ }
+	try {
+		execFileSync('fsfreeze', ['-u', SHARED], { stdio: 'ignore', timeout: 10_000 });
+	} catch {
+		/* not frozen */
+	}
 	if (existsSync(join(SHARED, '.lab-fill-fs'))) await fault('fill-fs', 'mn1', '/HA', '--undo');
 	for (const mn of MNS) {
 		if (!(await hostRunning(mn))) continue;
 		if (existsSync(join(ROOT, 'test/lab/faults/storage-restore'))) await fault('storage-restore', mn);
-		await labExec(mn, ['sh', '-c', 'rm -rf /run/systemd/system/postgresql.service.d/xcat-ha-faults.conf; systemctl daemon-reload; systemctl is-active --quiet ssh || systemctl start ssh']);
+		await labExec(mn, [
+			'sh',
+			'-c',
+			'rm -rf /run/systemd/system/postgresql.service.d/xcat-ha-faults.conf; systemctl daemon-reload; systemctl is-active --quiet ssh || systemctl start ssh',
+		]);
 	}
 }
 
@@ -131,11 +165,16 @@ async function undoLeftovers(): Promise<void> {
 function labStatus(): Array<{ host: string; state: string; link: string }> {
 	try {
 		const out = execFileSync('bash', [labScript, 'status'], { env: labEnv, encoding: 'utf8', timeout: 60_000 });
-		return out.split('\n').filter((l) => /^(mn|sn|cn)\d+\s/.test(l)).map((l) => {
-			const f = l.trim().split(/\s+/);
-			return { host: f[0]!, state: f[1]!, link: f[f.length - 2]! };
-		});
-	} catch { return []; }
+		return out
+			.split('\n')
+			.filter((l) => /^(mn|sn|cn)\d+\s/.test(l))
+			.map((l) => {
+				const f = l.trim().split(/\s+/);
+				return { host: f[0]!, state: f[1]!, link: f[f.length - 2]! };
+			});
+	} catch {
+		return [];
+	}
 }
 
 /**
@@ -150,9 +189,19 @@ export async function restorePair(keepOff: string[] = []): Promise<{ ms: number;
 	const done: string[] = [];
 	for (const h of labStatus()) {
 		if (keepOff.includes(h.host)) continue;
-		if (h.state === 'stopped' || h.state === 'crashed') { await fault('power-on', h.host); done.push(`power-on ${h.host}`); continue; }
-		if (h.state === 'paused') { await fault('resume', h.host); done.push(`resume ${h.host}`); }
-		if (h.link === 'cut') { await fault('restore-link', h.host); done.push(`restore-link ${h.host}`); }
+		if (h.state === 'stopped' || h.state === 'crashed') {
+			await fault('power-on', h.host);
+			done.push(`power-on ${h.host}`);
+			continue;
+		}
+		if (h.state === 'paused') {
+			await fault('resume', h.host);
+			done.push(`resume ${h.host}`);
+		}
+		if (h.link === 'cut') {
+			await fault('restore-link', h.host);
+			done.push(`restore-link ${h.host}`);
+		}
 	}
 	const s = await pairState(keepOff);
 	if (s.problems.length) {
@@ -172,7 +221,13 @@ export async function restorePair(keepOff: string[] = []): Promise<{ ms: number;
 export function fenceAvailable(): boolean {
 	const dir = join(ROOT, 'inventory/lab');
 	const texts: string[] = [];
-	const walk = (d: string) => { for (const e of readdirSync(d, { withFileTypes: true })) { const p = join(d, e.name); if (e.isDirectory()) walk(p); else if (/\.ya?ml$/.test(e.name)) texts.push(readFileSync(p, 'utf8')); } };
+	const walk = (d: string) => {
+		for (const e of readdirSync(d, { withFileTypes: true })) {
+			const p = join(d, e.name);
+			if (e.isDirectory()) walk(p);
+			else if (/\.ya?ml$/.test(e.name)) texts.push(readFileSync(p, 'utf8'));
+		}
+	};
 	walk(dir);
 	if (!texts.some((t) => /^\s*xcat_ha_bmc_address:\s*\S/m.test(t))) return false;
 	// and the lab runs them (`lab status` lists the BMCs)
@@ -180,7 +235,9 @@ export function fenceAvailable(): boolean {
 		const st = execFileSync('bash', [labScript, 'status'], { env: labEnv, encoding: 'utf8', timeout: 60_000 });
 		const line = st.split('\n').find((l) => /^bmcs?:/.test(l)) ?? '';
 		return line !== '' && !/none/.test(line);
-	} catch { return false; }
+	} catch {
+		return false;
+	}
 }
 
 /** the role installs the lease guard */
@@ -224,7 +281,10 @@ let logNo = 0;
 async function pb(path: string, args: string[] = [], env: Record<string, string> = {}, timeoutMs = 900_000): Promise<PlaybookRun> {
 	const r = await playbook(path, args, env, timeoutMs);
 	mkdirSync(LOG_DIR, { recursive: true });
-	writeFileSync(join(LOG_DIR, `${logPrefix}.${++logNo}.${basename(path, '.yml')}.log`), `${path} ${args.join(' ')}\nexit ${r.status} after ${r.ms} ms\n${r.stdout}\n${r.stderr}`);
+	writeFileSync(
+		join(LOG_DIR, `${logPrefix}.${++logNo}.${basename(path, '.yml')}.log`),
+		`${path} ${args.join(' ')}\nexit ${r.status} after ${r.ms} ms\n${r.stdout}\n${r.stderr}`,
+	);
 	return r;
 }
 
@@ -242,7 +302,13 @@ async function healthyRefusalMs(target: string): Promise<number> {
 	return (await unplanned(target, NO_FENCE)).ms;
 }
 const SICK_MN_BUDGET_MS = 15_000;
-const tail = (r: PlaybookRun) => r.stdout.split('\n').filter((l) => /fatal|FAILED|msg/.test(l)).slice(-4).join(' | ').slice(0, 600);
+const tail = (r: PlaybookRun) =>
+	r.stdout
+		.split('\n')
+		.filter((l) => /fatal|FAILED|msg/.test(l))
+		.slice(-4)
+		.join(' | ')
+		.slice(0, 600);
 
 function samplesOf(c: Ctx, host: string, from: number): HostSample[] {
 	return c.mon.hosts().filter((s) => s.host === host && s.t >= from && s.state === 'up');
@@ -294,7 +360,10 @@ async function writesBack(c: Ctx, ms: number): Promise<boolean> {
 
 /** let the services come back by themselves for a few seconds, else activate the lease holder again (an operator's repair) */
 async function repairActive(c: Ctx, host: string, waitMs = 5000): Promise<string[]> {
-	if (await writesBack(c, waitMs)) { c.note.push('came back by itself'); return []; }
+	if (await writesBack(c, waitMs)) {
+		c.note.push('came back by itself');
+		return [];
+	}
 	const r = await pb('playbooks/activate.yml', ['-e', `xcat_ha_target=${host}`]);
 	c.note.push(`activate ${host} ${(r.ms / 1000).toFixed(1)} s`);
 	return r.status === 0 ? [] : [`activate.yml ${host} failed: ${tail(r)}`];
@@ -323,7 +392,7 @@ export const SCENARIOS: Scenario[] = [
 			const off = MNS.filter((m) => m !== c.active);
 			c.mon.fault();
 			const out: string[] = [];
-			for (const m of off) if (!(await hostRunning(m))) out.push(...await powerOnStandby(c, m));
+			for (const m of off) if (!(await hostRunning(m))) out.push(...(await powerOnStandby(c, m)));
 			await sleep(2000);
 			return out;
 		},
@@ -331,7 +400,7 @@ export const SCENARIOS: Scenario[] = [
 	{
 		name: 'partition, no fence',
 		ci: true,
-		expect: 'the active MN\'s link is cut; an unplanned failover without a fence is refused within 15 s; nothing starts on the target; the old MN keeps VIP, database, xcatd and lease',
+		expect: "the active MN's link is cut; an unplanned failover without a fence is refused within 15 s; nothing starts on the target; the old MN keeps VIP, database, xcatd and lease",
 		async run(c) {
 			const base = await healthyRefusalMs(c.standby);
 			const t = c.mon.fault();
@@ -340,8 +409,10 @@ export const SCENARIOS: Scenario[] = [
 			const r = await unplanned(c.standby, NO_FENCE);
 			const out: string[] = [];
 			if (r.status === 0) out.push('the failover went through without a fence');
-			else if (!new RegExp(`nothing can prove that ${c.active} stopped: it has no BMC`).test(r.stdout)) out.push(`refused, but not for want of proof: ${tail(r)}`);
-			if (r.ms - base > SICK_MN_BUDGET_MS) out.push(`the partitioned MN cost the refusal ${((r.ms - base) / 1000).toFixed(1)} s (> 15 s; ${(r.ms / 1000).toFixed(1)} s in all)`);
+			else if (!new RegExp(`nothing can prove that ${c.active} stopped: it has no BMC`).test(r.stdout))
+				out.push(`refused, but not for want of proof: ${tail(r)}`);
+			if (r.ms - base > SICK_MN_BUDGET_MS)
+				out.push(`the partitioned MN cost the refusal ${((r.ms - base) / 1000).toFixed(1)} s (> 15 s; ${(r.ms / 1000).toFixed(1)} s in all)`);
 			c.note.push(`refused in ${(r.ms / 1000).toFixed(1)} s (${(base / 1000).toFixed(1)} s with every MN answering)`);
 			out.push(...nothingStartedOn(c, c.standby, t), ...untouched(c, c.active, t));
 			const back = await fault('restore-link', c.active);
@@ -353,7 +424,7 @@ export const SCENARIOS: Scenario[] = [
 	{
 		name: 'partition, fence',
 		ci: true,
-		expect: 'the active MN\'s link is cut; the unplanned failover fences it (its BMC reports it off) and the standby becomes active; the old MN boots again as a standby',
+		expect: "the active MN's link is cut; the unplanned failover fences it (its BMC reports it off) and the standby becomes active; the old MN boots again as a standby",
 		needs: () => (fenceAvailable() ? null : 'BMCs in the lab inventory (xcat_ha_bmc_address)'),
 		async run(c) {
 			c.mon.fault();
@@ -361,13 +432,25 @@ export const SCENARIOS: Scenario[] = [
 			if (cut.status !== 0) return [`cut-link: ${cut.out}`];
 			const r = await unplanned(c.standby);
 			const out = await failoverOk(c, r, c.standby, c.active);
-			const rep = await lastReport(c.standby).catch(() => ({} as Record<string, unknown>));
-			if (rep.kind !== 'unplanned' || rep.active_after !== c.standby || rep.fenced !== true) out.push(`the failover report says ${JSON.stringify(rep).slice(0, 300)}`);
-			out.push(...await powerOnStandby(c, c.active));
+			const rep = await lastReport(c.standby).catch(() => ({}) as Record<string, unknown>);
+			if (rep.kind !== 'unplanned' || rep.active_after !== c.standby || rep.fenced !== true)
+				out.push(`the failover report says ${JSON.stringify(rep).slice(0, 300)}`);
+			out.push(...(await powerOnStandby(c, c.active)));
 			// what an operator looks at next: the new active MN's guard renews, the rebooted MN is a ready standby
 			const st = await pb('playbooks/status.yml');
-			const want = [new RegExp(`${c.standby}\\s+active\\s+holds the VIP\\s+guard active\\s+ok`), new RegExp(`${c.active}\\s+standby\\s+guard inactive\\s+ok`), new RegExp(`failover safe now: yes, to ${c.active}`)];
-			if (st.status !== 0 || want.some((w) => !w.test(st.stdout))) out.push(`status.yml after the failover: ${st.stdout.split('\n').filter((l) => /active MN|guard|failover safe|  - /.test(l)).join(' | ').slice(0, 600)}`);
+			const want = [
+				new RegExp(`${c.standby}\\s+active\\s+holds the VIP\\s+guard active\\s+ok`),
+				new RegExp(`${c.active}\\s+standby\\s+guard inactive\\s+ok`),
+				new RegExp(`failover safe now: yes, to ${c.active}`),
+			];
+			if (st.status !== 0 || want.some((w) => !w.test(st.stdout)))
+				out.push(
+					`status.yml after the failover: ${st.stdout
+						.split('\n')
+						.filter((l) => /active MN|guard|failover safe|  - /.test(l))
+						.join(' | ')
+						.slice(0, 600)}`,
+				);
 			return out;
 		},
 	},
@@ -382,7 +465,7 @@ export const SCENARIOS: Scenario[] = [
 			const r = await unplanned(c.standby);
 			const out = await failoverOk(c, r, c.standby, c.active);
 			if (await hostRunning(c.active)) await fault('resume', c.active);
-			else out.push(...await powerOnStandby(c, c.active));
+			else out.push(...(await powerOnStandby(c, c.active)));
 			return out;
 		},
 	},
@@ -394,7 +477,10 @@ export const SCENARIOS: Scenario[] = [
 			const k = await labExec(c.active, ['sh', '-c', "kill -9 $(pgrep -f '[/]xcatd( |$)')"]);
 			if (k.status !== 0) return [`kill xcatd: ${k.stderr}`];
 			await sleep(3000);
-			if ((await mnFacts(c.active)).xcatd) { c.note.push('xcatd restarted by itself'); return []; }
+			if ((await mnFacts(c.active)).xcatd) {
+				c.note.push('xcatd restarted by itself');
+				return [];
+			}
 			const r = await pb('playbooks/activate.yml', ['-e', `xcat_ha_target=${c.active}`]);
 			c.note.push(`activate ${(r.ms / 1000).toFixed(1)} s`);
 			return r.status === 0 ? [] : [`activate.yml failed: ${tail(r)}`];
@@ -455,7 +541,7 @@ export const SCENARIOS: Scenario[] = [
 	},
 	{
 		name: 'target off mid-activation',
-		expect: 'a planned failover\'s target loses power once it took the lease; nothing serves two-fold; an unplanned failover back (fencing the dead target) restores the old MN; the target boots as a standby',
+		expect: "a planned failover's target loses power once it took the lease; nothing serves two-fold; an unplanned failover back (fencing the dead target) restores the old MN; the target boots as a standby",
 		needs: () => (fenceAvailable() ? null : 'BMCs in the lab inventory (xcat_ha_bmc_address)'),
 		async run(c) {
 			const planned = pb('playbooks/failover.yml', ['-e', `xcat_ha_target=${c.standby}`], {}, 180_000);
@@ -468,7 +554,7 @@ export const SCENARIOS: Scenario[] = [
 			if (off.status !== 0) out.push(`power-off ${c.standby}: ${off.out}`);
 			if (r.status === 0) c.note.push('the planned failover finished before the power-off');
 			const back = await unplanned(c.active);
-			out.push(...await failoverOk(c, back, c.active, c.standby), ...await powerOnStandby(c, c.standby));
+			out.push(...(await failoverOk(c, back, c.active, c.standby)), ...(await powerOnStandby(c, c.standby)));
 			return out;
 		},
 	},
@@ -476,7 +562,11 @@ export const SCENARIOS: Scenario[] = [
 		name: 'DB start failure on the target',
 		expect: 'PostgreSQL cannot start on the target of a planned failover; the activation rolls back (no VIP, nothing running there); activating the old MN again restores service with every acknowledged row',
 		async run(c) {
-			const d = await labExec(c.standby, ['sh', '-c', 'mkdir -p /run/systemd/system/postgresql.service.d && printf "[Service]\\nExecStartPre=/bin/false\\n" > /run/systemd/system/postgresql.service.d/xcat-ha-faults.conf && systemctl daemon-reload']);
+			const d = await labExec(c.standby, [
+				'sh',
+				'-c',
+				'mkdir -p /run/systemd/system/postgresql.service.d && printf "[Service]\\nExecStartPre=/bin/false\\n" > /run/systemd/system/postgresql.service.d/xcat-ha-faults.conf && systemctl daemon-reload',
+			]);
 			if (d.status !== 0) return [`drop-in: ${d.stderr}`];
 			const t = c.mon.fault();
 			const r = await pb('playbooks/failover.yml', ['-e', `xcat_ha_target=${c.standby}`]);
@@ -484,7 +574,8 @@ export const SCENARIOS: Scenario[] = [
 			if (r.status === 0) out.push('the failover succeeded although PostgreSQL cannot start on the target');
 			await labExec(c.standby, ['sh', '-c', 'rm -f /run/systemd/system/postgresql.service.d/xcat-ha-faults.conf; systemctl daemon-reload']);
 			const f = await mnFacts(c.standby);
-			if (f.vip || f.postmasters || f.xcatd) out.push(`${c.standby} kept something after the rollback (VIP ${f.vip}, postmasters ${f.postmasters}, xcatd ${f.xcatd})`);
+			if (f.vip || f.postmasters || f.xcatd)
+				out.push(`${c.standby} kept something after the rollback (VIP ${f.vip}, postmasters ${f.postmasters}, xcatd ${f.xcatd})`);
 			void t;
 			const holder = readLeaseNow().holder;
 			const again = await pb('playbooks/activate.yml', ['-e', `xcat_ha_target=${typeof holder === 'string' ? holder : c.active}`]);
@@ -495,11 +586,15 @@ export const SCENARIOS: Scenario[] = [
 	},
 	{
 		name: 'ssh down on the active',
-		expect: 'sshd stops on the active MN while its services run; writes go on; an unplanned failover with the operator\'s word but no fence is refused (its heartbeat is fresh, it answers ARP) within 15 s; nothing changes',
+		expect: "sshd stops on the active MN while its services run; writes go on; an unplanned failover with the operator's word but no fence is refused (its heartbeat is fresh, it answers ARP) within 15 s; nothing changes",
 		async run(c) {
 			const base = await healthyRefusalMs(c.standby);
 			const t = c.mon.fault();
-			const s = await labExec(c.active, ['sh', '-c', 'systemctl stop ssh.socket ssh.service 2>/dev/null; for p in $(pgrep -x sshd); do kill $p; done; true']);
+			const s = await labExec(c.active, [
+				'sh',
+				'-c',
+				'systemctl stop ssh.socket ssh.service 2>/dev/null; for p in $(pgrep -x sshd); do kill $p; done; true',
+			]);
 			if (s.status !== 0) return [`stop sshd: ${s.stderr}`];
 			const r = await unplanned(c.standby, [...NO_FENCE, '-e', `xcat_ha_confirm_down=${c.active}`]);
 			const out: string[] = [];
@@ -533,7 +628,11 @@ export const SCENARIOS: Scenario[] = [
 		async run(c) {
 			c.mon.fault();
 			execFileSync('fsfreeze', ['-f', SHARED], { timeout: 10_000 });
-			try { await sleep(8000); } finally { execFileSync('fsfreeze', ['-u', SHARED], { timeout: 10_000 }); }
+			try {
+				await sleep(8000);
+			} finally {
+				execFileSync('fsfreeze', ['-u', SHARED], { timeout: 10_000 });
+			}
 			const holder = readLeaseNow().holder;
 			return repairActive(c, typeof holder === 'string' ? holder : c.active);
 		},
@@ -565,7 +664,12 @@ export async function runScenario(s: Scenario, o: { tag?: string } = {}): Promis
 		const from = (await pairState()).active!;
 		await fault('power-off', from);
 		const r = await unplanned(other(from));
-		if (r.status !== 0) return { scenario: s.name, failures: [`preparing: the failover from ${from} (powered off) failed: ${tail(r)}`], line: `FAIL ${s.name}: could not prepare` };
+		if (r.status !== 0)
+			return {
+				scenario: s.name,
+				failures: [`preparing: the failover from ${from} (powered off) failed: ${tail(r)}`],
+				line: `FAIL ${s.name}: could not prepare`,
+			};
 		keepOff = [from];
 	}
 	const restoredIn = await restorePair(keepOff);
@@ -589,7 +693,13 @@ export async function runScenario(s: Scenario, o: { tag?: string } = {}): Promis
 	if (!present) failures.push('the rows could not be read back through the VIP');
 	// rows that could not be read back are not counted as lost: the failure above says so
 	const figures = analyze(samples, present ?? new Set(samples.writes.map((w) => w.id)));
-	if (figures.dualMs > 0) failures.push(`${figures.dualMs} ms with two MNs serving: ${figures.dual.slice(0, 3).map((d) => d.why).join('; ')}`);
+	if (figures.dualMs > 0)
+		failures.push(
+			`${figures.dualMs} ms with two MNs serving: ${figures.dual
+				.slice(0, 3)
+				.map((d) => d.why)
+				.join('; ')}`,
+		);
 	if (figures.lost.length) failures.push(`${figures.lost.length} acknowledged rows lost (ids ${figures.lost.slice(0, 10).join(', ')})`);
 	if (figures.acked === 0) failures.push('no write was acknowledged: the writer did not work');
 	const fin = await pairState(c.offOk);

@@ -31,8 +31,13 @@ export function askXcatd(host: string, port: number, request: object, timeoutMs 
 		const timer = setTimeout(() => sock.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })), timeoutMs);
 		sock.setEncoding('utf8');
 		sock.on('connect', () => sock.write(`${JSON.stringify(request)}\n`));
-		sock.on('data', (d: string) => { buf += d; });
-		sock.on('error', (e) => { clearTimeout(timer); reject(e); });
+		sock.on('data', (d: string) => {
+			buf += d;
+		});
+		sock.on('error', (e) => {
+			clearTimeout(timer);
+			reject(e);
+		});
 		sock.on('close', () => {
 			clearTimeout(timer);
 			const lines = buf.split('\n').filter((l) => l !== '');
@@ -57,7 +62,10 @@ export async function requireXcatd(command: string, args: readonly string[]): Pr
 	} catch (e) {
 		const code = (e as NodeJS.ErrnoException).code ?? '';
 		const [errno, text] = ERRNO[code] ?? [104, 'Connection reset by peer'];
-		writeAll(1, `Unable to open socket connection to xcatd daemon on ${addr.text}.\nVerify that the xcatd daemon is running and that your SSL setup is correct.\n`);
+		writeAll(
+			1,
+			`Unable to open socket connection to xcatd daemon on ${addr.text}.\nVerify that the xcatd daemon is running and that your SSL setup is correct.\n`,
+		);
 		writeAll(2, `Connection failure: IO::Socket::INET: connect: ${text} at /opt/xcat/lib/perl/xCAT/Client.pm line 248.\n`);
 		return errno;
 	}

@@ -26,7 +26,11 @@ export function macOf(k: number): string {
 
 export function clusterRows(spec: ClusterSpec): Map<string, Values[]> {
 	const t = new Map<string, Values[]>();
-	const add = (table: string, row: Values) => { const l = t.get(table) ?? []; l.push(row); t.set(table, l); };
+	const add = (table: string, row: Values) => {
+		const l = t.get(table) ?? [];
+		l.push(row);
+		t.set(table, l);
+	};
 	const [a, b] = spec.sns;
 	if (!a || !b) throw new Error('two service nodes are needed');
 	for (const [sn, ip] of spec.sns) {

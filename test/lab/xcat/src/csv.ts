@@ -24,7 +24,11 @@ export function parseRecord(text: string, width: number): Row {
 				const q = text.indexOf('"', i);
 				if (q < 0) throw new CsvError('unmatched "');
 				value += text.slice(i, q);
-				if (text[q + 1] === '"') { value += '"'; i = q + 2; continue; }
+				if (text[q + 1] === '"') {
+					value += '"';
+					i = q + 2;
+					continue;
+				}
 				i = q + 1;
 				break;
 			}
@@ -39,7 +43,10 @@ export function parseRecord(text: string, width: number): Row {
 		if (i >= text.length) break;
 		if (text[i] !== ',') throw new CsvError(`unexpected character ${JSON.stringify(text[i])}`);
 		i++;
-		if (i === text.length) { out.push(null); break; }
+		if (i === text.length) {
+			out.push(null);
+			break;
+		}
 	}
 	if (out.length > width) throw new CsvError('too many fields');
 	while (out.length < width) out.push(null);
@@ -57,7 +64,10 @@ export function splitDump(content: string): { cols: string[]; records: string[] 
 	let pending: string | null = null;
 	for (const line of lines) {
 		const text: string = pending === null ? line : `${pending}\n${line}`;
-		if (quotesOpen(text)) { pending = text; continue; }
+		if (quotesOpen(text)) {
+			pending = text;
+			continue;
+		}
 		pending = null;
 		if (text.trim() !== '') records.push(text);
 	}

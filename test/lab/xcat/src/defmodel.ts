@@ -9,30 +9,40 @@ import type { Snapshot } from './store.js';
 export function tablesFor(type: ObjType): string[] {
 	if (type === 'site') return ['site'];
 	const set = new Set((attrsOf(type) ?? []).map((d) => d.table));
-	if (type === 'node' || type === 'group') { set.add('nodelist'); set.add('nodegroup'); }
+	if (type === 'node' || type === 'group') {
+		set.add('nodelist');
+		set.add('nodegroup');
+	}
 	if (type === 'node') set.add('postscripts');
 	return [...set];
 }
 
 export function objectsOfType(snap: Snapshot, type: ObjType): string[] {
 	switch (type) {
-		case 'node': return snap.nodes();
-		case 'site': return ['clustersite'];
+		case 'node':
+			return snap.nodes();
+		case 'site':
+			return ['clustersite'];
 		case 'group': {
 			const seen = new Set<string>();
 			for (const groups of snap.groupsOf().values()) for (const g of groups) seen.add(g);
 			for (const g of snap.definedGroups()) seen.add(g);
 			return [...seen];
 		}
-		case 'network': return enabledColumn(snap, 'networks', 'netname');
-		case 'policy': return enabledColumn(snap, 'policy', 'priority');
+		case 'network':
+			return enabledColumn(snap, 'networks', 'netname');
+		case 'policy':
+			return enabledColumn(snap, 'policy', 'priority');
 	}
 }
 
 function enabledColumn(snap: Snapshot, table: string, col: string): string[] {
 	const spec = tableSpec(table)!;
 	const i = spec.cols.indexOf(col);
-	return snap.rows(table).filter((r) => rowEnabled(spec, r) && r[i]).map((r) => r[i]!);
+	return snap
+		.rows(table)
+		.filter((r) => rowEnabled(spec, r) && r[i])
+		.map((r) => r[i]!);
 }
 
 function rowWhere(snap: Snapshot, table: string, col: string, value: string): (string | null)[] | undefined {
@@ -44,7 +54,9 @@ function rowWhere(snap: Snapshot, table: string, col: string, value: string): (s
 /** The attribute values of one object, as lsdef shows them (before the xcatdefaults merge). */
 export function objectAttrs(snap: Snapshot, type: ObjType, name: string): Map<string, string> {
 	const out = new Map<string, string>();
-	const put = (k: string, v: string | null | undefined) => { if (v !== null && v !== undefined && v !== '') out.set(k, v); };
+	const put = (k: string, v: string | null | undefined) => {
+		if (v !== null && v !== undefined && v !== '') out.set(k, v);
+	};
 	if (type === 'site') {
 		const spec = TABLES.site!;
 		for (const r of snap.rows('site')) if (rowEnabled(spec, r) && r[0] && !out.has(r[0])) put(r[0], r[1]);

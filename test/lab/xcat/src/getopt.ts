@@ -31,7 +31,10 @@ export function getopt(argv: readonly string[], specs: readonly OptSpec[]): Pars
 	};
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i]!;
-		if (arg === '--') { operands.push(...argv.slice(i + 1)); break; }
+		if (arg === '--') {
+			operands.push(...argv.slice(i + 1));
+			break;
+		}
 		if (arg.startsWith('--') && arg.length > 2) {
 			const eq = arg.indexOf('=');
 			const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);

@@ -5,7 +5,11 @@ import { rowEnabled, type Row, type TableSpec } from './schema.js';
 
 export class KeyedTable {
 	private readonly byKey = new Map<string, Row>();
-	constructor(readonly spec: TableSpec, rows: readonly Row[], keyCol = spec.keys[0] ?? 'node') {
+	constructor(
+		readonly spec: TableSpec,
+		rows: readonly Row[],
+		keyCol = spec.keys[0] ?? 'node',
+	) {
 		const k = spec.cols.indexOf(keyCol);
 		for (const row of rows) {
 			const key = row[k];

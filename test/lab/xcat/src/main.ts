@@ -37,7 +37,9 @@ async function main(): Promise<number> {
 }
 
 main().then(
-	(code) => { process.exitCode = code; },
+	(code) => {
+		process.exitCode = code;
+	},
 	(e: unknown) => {
 		writeAll(2, `${e instanceof Error ? e.message : String(e)}\n`);
 		process.exitCode = 1;

@@ -13,11 +13,14 @@ export function ipv4Interfaces(): Iface[] {
 	// test-only: XCAT_DOUBLE_IFACES="host0=198.51.100.11/24,host0:0=198.51.100.10/24"
 	const fake = process.env.XCAT_DOUBLE_IFACES;
 	if (fake !== undefined) {
-		return fake.split(',').filter(Boolean).map((spec) => {
-			const [label = '', cidr = ''] = spec.split('=');
-			const [address = '', prefix = '24'] = cidr.split('/');
-			return { name: label.split(':')[0]!, address, prefix: Number(prefix), label, secondary: label.includes(':') };
-		});
+		return fake
+			.split(',')
+			.filter(Boolean)
+			.map((spec) => {
+				const [label = '', cidr = ''] = spec.split('=');
+				const [address = '', prefix = '24'] = cidr.split('/');
+				return { name: label.split(':')[0]!, address, prefix: Number(prefix), label, secondary: label.includes(':') };
+			});
 	}
 	const r = run('ip', ['-j', '-4', 'addr', 'show']);
 	if (r.status !== 0) return [];
@@ -52,7 +55,7 @@ export function networkOf(ip: string, mask: string): string {
 }
 
 export function inNetwork(ip: string, net: string, mask: string): boolean {
-	return ((toInt(ip) & toInt(mask)) >>> 0) === toInt(net);
+	return (toInt(ip) & toInt(mask)) >>> 0 === toInt(net);
 }
 
 /** xCAT's network object names: 198_51_100_0-255_255_255_0 */

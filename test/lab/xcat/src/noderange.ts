@@ -32,7 +32,10 @@ export function expandNoderange(range: string, universe: NodeUniverse, verify = 
 class Context {
 	readonly missing: string[] = [];
 	private readonly nodeSet: Set<string>;
-	constructor(private readonly u: NodeUniverse, private readonly verify: boolean) {
+	constructor(
+		private readonly u: NodeUniverse,
+		private readonly verify: boolean,
+	) {
 		this.nodeSet = new Set(u.nodes);
 	}
 
@@ -46,7 +49,10 @@ class Context {
 			let atom = elems.shift()!;
 			if (atom === '') break; // Perl's `while (my $atom = shift @elems)` stops at an empty atom
 			if (atom === ',') continue;
-			if (atom.startsWith('-')) { atom = atom.slice(1); op += '-'; }
+			if (atom.startsWith('-')) {
+				atom = atom.slice(1);
+				op += '-';
+			}
 			if (atom.startsWith('^')) {
 				for (const line of this.u.readFile?.(atom.slice(1)) ?? []) {
 					if (/^[\^#]/.test(line)) continue;
@@ -92,7 +98,10 @@ class Context {
 	}
 
 	private miss(atom: string, verify: boolean): string[] {
-		if (verify) { this.missing.push(atom); return []; }
+		if (verify) {
+			this.missing.push(atom);
+			return [];
+		}
 		return [atom];
 	}
 
@@ -125,7 +134,10 @@ class Context {
 		const end = Number(startnum) + Number(incText);
 		let endnum = String(end);
 		if (startnum.length > endnum.length) endnum = endnum.padStart(startnum.length, '0');
-		if (pref === '' && suf === '') { pref = 'node'; suf = ''; }
+		if (pref === '' && suf === '') {
+			pref = 'node';
+			suf = '';
+		}
 		const out: string[] = [];
 		for (const n of perlRange(startnum, endnum)) out.push(...this.expandAtom(`${pref}${n}${suf}`, verify));
 		return out;
@@ -203,7 +215,11 @@ function incrementDigits(s: string): string {
 	const digits = s.split('');
 	let i = digits.length - 1;
 	while (i >= 0) {
-		if (digits[i] === '9') { digits[i] = '0'; i--; continue; }
+		if (digits[i] === '9') {
+			digits[i] = '0';
+			i--;
+			continue;
+		}
 		digits[i] = String(Number(digits[i]) + 1);
 		return digits.join('');
 	}

@@ -10,7 +10,14 @@ export async function xcatdAnswers(host: string, port = 3001, timeoutMs = 3000):
 		return { ok: true };
 	} catch (e) {
 		const err = e as NodeJS.ErrnoException;
-		const text = err.code === 'ECONNREFUSED' ? 'Connection refused' : err.code === 'EHOSTUNREACH' ? 'No route to host' : err.code === 'ETIMEDOUT' ? 'Connection timed out' : err.message;
+		const text =
+			err.code === 'ECONNREFUSED'
+				? 'Connection refused'
+				: err.code === 'EHOSTUNREACH'
+					? 'No route to host'
+					: err.code === 'ETIMEDOUT'
+						? 'Connection timed out'
+						: err.message;
 		return { ok: false, error: text };
 	}
 }
@@ -22,8 +29,18 @@ export interface SshResult {
 	stderr: string;
 }
 
-export const SSH_OPTIONS = ['-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null',
-	'-o', 'ConnectTimeout=5', '-o', 'LogLevel=ERROR'];
+export const SSH_OPTIONS = [
+	'-o',
+	'BatchMode=yes',
+	'-o',
+	'StrictHostKeyChecking=no',
+	'-o',
+	'UserKnownHostsFile=/dev/null',
+	'-o',
+	'ConnectTimeout=5',
+	'-o',
+	'LogLevel=ERROR',
+];
 
 /** ssh root@host <remote command words>, stdin from `input`. */
 export function ssh(host: string, remote: readonly string[], input = ''): Promise<SshResult> {
@@ -31,11 +48,17 @@ export function ssh(host: string, remote: readonly string[], input = ''): Promis
 		const child = spawn('ssh', [...SSH_OPTIONS, `root@${host}`, ...remote], { stdio: ['pipe', 'pipe', 'pipe'] });
 		let stdout = '';
 		let stderr = '';
-		child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-		child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+		child.stdout.setEncoding('utf8').on('data', (d: string) => {
+			stdout += d;
+		});
+		child.stderr.setEncoding('utf8').on('data', (d: string) => {
+			stderr += d;
+		});
 		child.on('error', (e) => resolve({ host, status: 255, stdout, stderr: `${stderr}${e.message}\n` }));
 		child.on('close', (code) => resolve({ host, status: code ?? 255, stdout, stderr }));
-		child.stdin.on('error', () => { /* the remote side may not read its input */ });
+		child.stdin.on('error', () => {
+			/* the remote side may not read its input */
+		});
 		child.stdin.end(input);
 	});
 }

@@ -71,7 +71,11 @@ export class Snapshot {
 
 	definedGroups(): Set<string> {
 		const spec = TABLES.nodegroup!;
-		return new Set(this.rows('nodegroup').map((r) => r[spec.cols.indexOf('groupname')]).filter((g): g is string => !!g));
+		return new Set(
+			this.rows('nodegroup')
+				.map((r) => r[spec.cols.indexOf('groupname')])
+				.filter((g): g is string => !!g),
+		);
 	}
 
 	/** table.column value a node sees, with group inheritance */
@@ -81,13 +85,17 @@ export class Snapshot {
 	}
 
 	expand(range: string, verify = true): Expansion {
-		return expandNoderange(range, {
-			nodes: this.nodes(),
-			groups: this.groupMembers(),
-			definedGroups: this.definedGroups(),
-			criteria: (atom, nodes) => this.criteria(atom, nodes),
-			readFile: (p) => readFileSync(hostPath(p), 'utf8').split('\n'),
-		}, verify);
+		return expandNoderange(
+			range,
+			{
+				nodes: this.nodes(),
+				groups: this.groupMembers(),
+				definedGroups: this.definedGroups(),
+				criteria: (atom, nodes) => this.criteria(atom, nodes),
+				readFile: (p) => readFileSync(hostPath(p), 'utf8').split('\n'),
+			},
+			verify,
+		);
 	}
 
 	/** noderange selections like noderes.servicenode==sn1 (NodeRange.pm nodesbycriteria) */
@@ -123,12 +131,27 @@ export function parseSelection(text: string): Selection | undefined {
 	let op: Selection['op'];
 	let left: string;
 	let value: string;
-	if ((m = /^([^=]*)!=(.*)$/s.exec(text))) { op = '!='; left = m[1]!; value = m[2]!; }
-	else if ((m = /^([^=]*)=~(.*)$/s.exec(text))) { op = '=~'; left = m[1]!; value = m[2]!.replace(/^\//, '').replace(/\/$/, ''); }
-	else if ((m = /^(.*?)==(.*)$/s.exec(text))) { op = '=='; left = m[1]!; value = m[2]!; }
-	else if ((m = /^(.*?)!~(.*)$/s.exec(text))) { op = '!~'; left = m[1]!; value = m[2]!.replace(/^\//, '').replace(/\/$/, ''); }
-	else if ((m = /^(.*?)=(.*)$/s.exec(text))) { op = '=='; left = m[1]!; value = m[2]!; }
-	else return undefined;
+	if ((m = /^([^=]*)!=(.*)$/s.exec(text))) {
+		op = '!=';
+		left = m[1]!;
+		value = m[2]!;
+	} else if ((m = /^([^=]*)=~(.*)$/s.exec(text))) {
+		op = '=~';
+		left = m[1]!;
+		value = m[2]!.replace(/^\//, '').replace(/\/$/, '');
+	} else if ((m = /^(.*?)==(.*)$/s.exec(text))) {
+		op = '==';
+		left = m[1]!;
+		value = m[2]!;
+	} else if ((m = /^(.*?)!~(.*)$/s.exec(text))) {
+		op = '!~';
+		left = m[1]!;
+		value = m[2]!.replace(/^\//, '').replace(/\/$/, '');
+	} else if ((m = /^(.*?)=(.*)$/s.exec(text))) {
+		op = '==';
+		left = m[1]!;
+		value = m[2]!;
+	} else return undefined;
 	const tc = resolveColumn(left);
 	if (!tc) return undefined;
 	return { table: tc[0], col: tc[1], op, value, label: left };
@@ -136,9 +159,13 @@ export function parseSelection(text: string): Selection | undefined {
 
 export function matches(sel: { op: Selection['op']; value: string }, actual: string): boolean {
 	switch (sel.op) {
-		case '==': return actual === sel.value;
-		case '!=': return actual !== sel.value;
-		case '=~': return new RegExp(sel.value).test(actual);
-		case '!~': return !new RegExp(sel.value).test(actual);
+		case '==':
+			return actual === sel.value;
+		case '!=':
+			return actual !== sel.value;
+		case '=~':
+			return new RegExp(sel.value).test(actual);
+		case '!~':
+			return !new RegExp(sel.value).test(actual);
 	}
 }

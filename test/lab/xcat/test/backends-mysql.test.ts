@@ -66,7 +66,10 @@ const all = (cmd: string, ...args: string[]) => {
 B('lsxcatd -d names the engine', () => {
 	assert.is(lite.ok('lsxcatd', '-d'), 'dbengine=SQLite\n');
 	assert.is(post.ok('lsxcatd', '-d'), 'cfgloc=Pg:dbname=xcatdb;host=127.0.0.1|xcatadm\ndbengine=Pg\ndbname=xcatdb\ndbhost=127.0.0.1\ndbadmin=xcatadm\n');
-	assert.is(maria.ok('lsxcatd', '-d'), 'cfgloc=mysql:dbname=xcatdb;host=127.0.0.1|xcatadmin\ndbengine=mysql\ndbname=xcatdb\ndbhost=127.0.0.1\ndbadmin=xcatadmin\n');
+	assert.is(
+		maria.ok('lsxcatd', '-d'),
+		'cfgloc=mysql:dbname=xcatdb;host=127.0.0.1|xcatadmin\ndbengine=mysql\ndbname=xcatdb\ndbhost=127.0.0.1\ndbadmin=xcatadmin\n',
+	);
 });
 
 B('tables are made as Table.pm makes them on mysql', () => {
@@ -91,7 +94,14 @@ B('the same commands give the same outputs', () => {
 	all('mkdef', '-t', 'group', '-o', 'rack2', 'members=cn1,cn2');
 	all('chdef', '-t', 'policy', '1.3', 'name=mn2', 'rule=trusted');
 	all('chdef', '-t', 'network', '198_51_100_0-255_255_255_0', 'tftpserver=198.51.100.10');
-	for (const args of [['-l'], ['-t', 'group', '-l'], ['-t', 'site'], ['-t', 'policy', '-i', 'name,rule'], ['cn1', '-i', 'servicenode,xcatmaster,postscripts']]) all('lsdef', ...args);
+	for (const args of [
+		['-l'],
+		['-t', 'group', '-l'],
+		['-t', 'site'],
+		['-t', 'policy', '-i', 'name,rule'],
+		['cn1', '-i', 'servicenode,xcatmaster,postscripts'],
+	])
+		all('lsdef', ...args);
 	all('nodels', 'compute,-cn[1-5]', 'noderes.servicenode', 'nodehm.conserver');
 	all('nodels', 'rack1@compute');
 	all('gettab', 'node=cn5', 'noderes.servicenode');
@@ -107,8 +117,15 @@ B('the same commands give the same outputs', () => {
 });
 
 B('MariaDB rows come in key order; == and LIKE ignore case there (latin1_swedish_ci)', () => {
-	const keys = maria.ok('tabdump', 'site').split('\n').slice(1, -1).map((l) => l.split(',')[0]!.replace(/"/g, ''));
-	assert.equal(keys, [...keys].sort((x, y) => x.toLowerCase().localeCompare(y.toLowerCase())));
+	const keys = maria
+		.ok('tabdump', 'site')
+		.split('\n')
+		.slice(1, -1)
+		.map((l) => l.split(',')[0]!.replace(/"/g, ''));
+	assert.equal(
+		keys,
+		[...keys].sort((x, y) => x.toLowerCase().localeCompare(y.toLowerCase())),
+	);
 	assert.is(maria.ok('tabdump', '-w', 'key==MASTER', 'site'), '#key,value,comments,disable\n"master","198.51.100.11",,\n');
 	assert.is(post.ok('tabdump', '-w', 'key==MASTER', 'site'), '#key,value,comments,disable\n');
 });
@@ -137,7 +154,10 @@ B('MariaDB unreachable: DBI line on stderr, the header, exit 0; xcatd will not s
 	try {
 		const t = down.run('tabdump', ['site']);
 		assert.is(t.stdout, 'ERROR: Unable to open basic site table for configuration\n#key,value,comments,disable\n');
-		assert.match(t.stderr, /^DBI connect\('dbname=xcatdb;host=127\.0\.0\.1','xcatadmin',\.\.\.\) failed: Can't connect to server on '127\.0\.0\.1' \(\d+\)\n$/);
+		assert.match(
+			t.stderr,
+			/^DBI connect\('dbname=xcatdb;host=127\.0\.0\.1','xcatadmin',\.\.\.\) failed: Can't connect to server on '127\.0\.0\.1' \(\d+\)\n$/,
+		);
 		assert.is(t.status, 0);
 		const d = down.run('xcatd', ['-f']);
 		assert.is(d.status, 1);
@@ -147,12 +167,15 @@ B('MariaDB unreachable: DBI line on stderr, the header, exit 0; xcatd will not s
 	}
 });
 
-B('wrong password: the server\'s Access denied through DBI', () => {
+B("wrong password: the server's Access denied through DBI", () => {
 	const bad = new Root('mybadpw', { MYSQL_TCP_PORT: '53306' });
 	try {
 		writeFileSync(bad.file('etc/xcat/cfgloc'), 'mysql:dbname=xcatdb;host=127.0.0.1|xcatadmin|wrong\n');
 		const t = bad.run('tabdump', ['site']);
-		assert.match(t.stderr, /^DBI connect\('dbname=xcatdb;host=127\.0\.0\.1','xcatadmin',\.\.\.\) failed: Access denied for user 'xcatadmin'@'127\.0\.0\.1' \(using password: YES\)\n$/);
+		assert.match(
+			t.stderr,
+			/^DBI connect\('dbname=xcatdb;host=127\.0\.0\.1','xcatadmin',\.\.\.\) failed: Access denied for user 'xcatadmin'@'127\.0\.0\.1' \(using password: YES\)\n$/,
+		);
 	} finally {
 		bad.remove();
 	}

@@ -59,7 +59,14 @@ B('the same commands give the same outputs', () => {
 	both('mkdef', '-t', 'group', '-o', 'rack2', 'members=cn1,cn2');
 	both('chdef', '-t', 'policy', '1.3', 'name=mn2', 'rule=trusted');
 	both('chdef', '-t', 'network', '198_51_100_0-255_255_255_0', 'tftpserver=198.51.100.10');
-	for (const args of [['-l'], ['-t', 'group', '-l'], ['-t', 'site'], ['-t', 'policy', '-i', 'name,rule'], ['cn1', '-i', 'servicenode,xcatmaster,postscripts']]) both('lsdef', ...args);
+	for (const args of [
+		['-l'],
+		['-t', 'group', '-l'],
+		['-t', 'site'],
+		['-t', 'policy', '-i', 'name,rule'],
+		['cn1', '-i', 'servicenode,xcatmaster,postscripts'],
+	])
+		both('lsdef', ...args);
 	both('nodels', 'compute,-cn[1-5]', 'noderes.servicenode', 'nodehm.conserver');
 	both('nodels', 'rack1@compute');
 	both('gettab', 'node=cn5', 'noderes.servicenode');

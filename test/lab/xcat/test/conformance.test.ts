@@ -8,7 +8,9 @@ const viaXcatd = { XCATBYPASS: '', XCAT_DOUBLE_NOXCATD: '1' }; // errors carry "
 
 const Observed = suite('observed outputs');
 let r: Root;
-Observed.before(() => { r = new Root('observed'); });
+Observed.before(() => {
+	r = new Root('observed');
+});
 Observed.after(() => r.remove());
 
 Observed('lsxcatd -a on SQLite', () => {
@@ -28,11 +30,26 @@ Observed('site after initialisation: header, the observed rows, in the observed 
 	r.ok('xcatconfig', '-d');
 	const lines = r.ok('tabdump', 'site').split('\n');
 	assert.is(lines[0], '#key,value,comments,disable');
-	const want = ['"blademaxp","64",,', '"installdir","/install",,', '"master","198.51.100.11",,', '"nameservers","198.51.100.11",,',
-		'"xcatdport","3001",,', '"xcatiport","3002",,', '"dnshandler","ddns",,', '"xcattlspolicy","modern",,'];
+	const want = [
+		'"blademaxp","64",,',
+		'"installdir","/install",,',
+		'"master","198.51.100.11",,',
+		'"nameservers","198.51.100.11",,',
+		'"xcatdport","3001",,',
+		'"xcatiport","3002",,',
+		'"dnshandler","ddns",,',
+		'"xcattlspolicy","modern",,',
+	];
 	const at = want.map((w) => lines.indexOf(w));
-	assert.ok(at.every((i) => i > 0), `missing: ${want.filter((_, k) => at[k]! < 0).join(' ')}`);
-	assert.equal([...at].sort((a, b) => a - b), at, 'order');
+	assert.ok(
+		at.every((i) => i > 0),
+		`missing: ${want.filter((_, k) => at[k]! < 0).join(' ')}`,
+	);
+	assert.equal(
+		[...at].sort((a, b) => a - b),
+		at,
+		'order',
+	);
 	assert.is(lines[1], '"blademaxp","64",,');
 });
 
@@ -62,7 +79,10 @@ Observed('chdef / lsdef / nodels round trips', () => {
 
 Observed('an attribute that is not valid for nodes: three errors, exit 1, the valid ones applied', () => {
 	const x = r.run('chdef', ['cn3', 'comments=x', 'monserver=sn1,sn1'], viaXcatd);
-	assert.is(x.stderr, "Error: [xcatmn]: 'comments' is not a valid attribute name for an object type of 'node'.\nError: [xcatmn]: Skipping to the next attribute.\nError: [xcatmn]: One or more errors occured when attempting to create or modify xCAT object definitions.\n");
+	assert.is(
+		x.stderr,
+		"Error: [xcatmn]: 'comments' is not a valid attribute name for an object type of 'node'.\nError: [xcatmn]: Skipping to the next attribute.\nError: [xcatmn]: One or more errors occured when attempting to create or modify xCAT object definitions.\n",
+	);
 	assert.is(x.stdout, '');
 	assert.is(x.status, 1);
 	const l = r.run('lsdef', ['cn3', '-i', 'monserver,comments'], viaXcatd);
@@ -74,27 +94,49 @@ Observed('the snmove "before" tables, byte for byte', () => {
 	const set = (node: string, ...kv: string[]) => r.ok('chtab', `node=${node}`, ...kv);
 	for (const n of ['cn1', 'cn2', 'cn3']) r.ok('rmdef', n);
 	set('cn1', 'noderes.servicenode=sn1,sn2', 'noderes.tftpserver=sn1', 'noderes.nfsserver=sn1', 'noderes.monserver=sn1,sn1', 'noderes.xcatmaster=sn1');
-	set('cn2', 'noderes.servicenode=sn1,sn2', 'noderes.tftpserver=198.51.100.41', 'noderes.nfsserver=198.51.100.31', 'noderes.monserver=sn1,198.51.100.41', 'noderes.xcatmaster=198.51.100.41');
+	set(
+		'cn2',
+		'noderes.servicenode=sn1,sn2',
+		'noderes.tftpserver=198.51.100.41',
+		'noderes.nfsserver=198.51.100.31',
+		'noderes.monserver=sn1,198.51.100.41',
+		'noderes.xcatmaster=198.51.100.41',
+	);
 	set('cn3', 'noderes.servicenode=sn1,sn2', 'noderes.tftpserver=sn2', 'noderes.nfsserver=sn1', 'noderes.monserver=sn1', 'noderes.xcatmaster=sn1');
 	set('cn4', 'noderes.servicenode=sn2,sn1', 'noderes.tftpserver=sn2', 'noderes.nfsserver=sn2', 'noderes.monserver=sn2,sn2', 'noderes.xcatmaster=sn2');
-	for (const [n, c] of [['cn1', 'sn1'], ['cn2', 'sn1'], ['cn3', 'xcatmn'], ['cn4', 'sn2']]) set(n!, 'nodehm.mgt=ipmi', 'nodehm.cons=ipmi', `nodehm.conserver=${c}`);
-	assert.is(r.ok('tabdump', 'noderes'), `#node,servicenode,netboot,tftpserver,tftpdir,nfsserver,monserver,nfsdir,installnic,primarynic,discoverynics,cmdinterface,xcatmaster,current_osimage,next_osimage,nimserver,routenames,nameservers,proxydhcp,syslog,comments,disable
+	for (const [n, c] of [
+		['cn1', 'sn1'],
+		['cn2', 'sn1'],
+		['cn3', 'xcatmn'],
+		['cn4', 'sn2'],
+	])
+		set(n!, 'nodehm.mgt=ipmi', 'nodehm.cons=ipmi', `nodehm.conserver=${c}`);
+	assert.is(
+		r.ok('tabdump', 'noderes'),
+		`#node,servicenode,netboot,tftpserver,tftpdir,nfsserver,monserver,nfsdir,installnic,primarynic,discoverynics,cmdinterface,xcatmaster,current_osimage,next_osimage,nimserver,routenames,nameservers,proxydhcp,syslog,comments,disable
 "cn1","sn1,sn2",,"sn1",,"sn1","sn1,sn1",,,,,,"sn1",,,,,,,,,
 "cn2","sn1,sn2",,"198.51.100.41",,"198.51.100.31","sn1,198.51.100.41",,,,,,"198.51.100.41",,,,,,,,,
 "cn3","sn1,sn2",,"sn2",,"sn1","sn1",,,,,,"sn1",,,,,,,,,
 "cn4","sn2,sn1",,"sn2",,"sn2","sn2,sn2",,,,,,"sn2",,,,,,,,,
-`);
-	assert.is(r.ok('tabdump', 'nodehm'), `#node,power,mgt,cons,termserver,termport,conserver,serialport,serialspeed,serialflow,getmac,cmdmapping,consoleondemand,consoleenabled,comments,disable
+`,
+	);
+	assert.is(
+		r.ok('tabdump', 'nodehm'),
+		`#node,power,mgt,cons,termserver,termport,conserver,serialport,serialspeed,serialflow,getmac,cmdmapping,consoleondemand,consoleenabled,comments,disable
 "cn1",,"ipmi","ipmi",,,"sn1",,,,,,,,,
 "cn2",,"ipmi","ipmi",,,"sn1",,,,,,,,,
 "cn3",,"ipmi","ipmi",,,"xcatmn",,,,,,,,,
 "cn4",,"ipmi","ipmi",,,"sn2",,,,,,,,,
-`);
+`,
+	);
 });
 
-Observed('xcatd down: Client.pm\'s lines and the connect errno as exit status', () => {
+Observed("xcatd down: Client.pm's lines and the connect errno as exit status", () => {
 	const x = r.run('tabdump', ['site'], { XCATBYPASS: '', XCATHOST: 'localhost:1' });
-	assert.is(x.stdout, 'Unable to open socket connection to xcatd daemon on localhost:1.\nVerify that the xcatd daemon is running and that your SSL setup is correct.\n');
+	assert.is(
+		x.stdout,
+		'Unable to open socket connection to xcatd daemon on localhost:1.\nVerify that the xcatd daemon is running and that your SSL setup is correct.\n',
+	);
 	assert.is(x.stderr, 'Connection failure: IO::Socket::INET: connect: Connection refused at /opt/xcat/lib/perl/xCAT/Client.pm line 248.\n');
 	assert.is(x.status, 111);
 	assert.is(r.run('chtab', ['key=a', 'site.value=b'], { XCATBYPASS: '', XCATHOST: 'localhost:1' }).status, 0, 'chtab does not need xcatd');
@@ -102,7 +144,10 @@ Observed('xcatd down: Client.pm\'s lines and the connect errno as exit status', 
 
 const Texts = suite('error texts and exit codes');
 let t: Root;
-Texts.before(() => { t = new Root('texts'); t.ok('mkdef', 'cn[1-2]', 'groups=compute,all'); });
+Texts.before(() => {
+	t = new Root('texts');
+	t.ok('mkdef', 'cn[1-2]', 'groups=compute,all');
+});
 Texts.after(() => t.remove());
 
 const check = (args: [string, string[]], stderr: string, status: number, stdout = '') => {
@@ -120,18 +165,37 @@ Texts('tabdump', () => {
 Texts('nodels', () => {
 	check(['nodels', ['cn1,foo']], 'Error: Invalid nodes and/or groups in noderange: foo\n', 1);
 	check(['nodels', ['cn1', 'foo.bar']], 'Error: [xcatmn]: foo.bar not a valid table.column description\n', 1);
-	check(['nodels', ['cn[1-2]', 'noderes.servicenode', 'groups']], '', 0, 'cn1: noderes.servicenode: \ncn1: groups: compute,all\ncn2: noderes.servicenode: \ncn2: groups: compute,all\n');
+	check(
+		['nodels', ['cn[1-2]', 'noderes.servicenode', 'groups']],
+		'',
+		0,
+		'cn1: noderes.servicenode: \ncn1: groups: compute,all\ncn2: noderes.servicenode: \ncn2: groups: compute,all\n',
+	);
 	check(['nodels', ['-H', 'cn1', 'groups']], '', 0, 'cn1: groups: compute,all\n');
 	check(['nodels', ['all', 'groups==compute,all']], '', 0, 'cn1\ncn2\n');
 });
 
 Texts('lsdef, chdef, mkdef, rmdef', () => {
 	check(['lsdef', ['cn9']], "Error: [xcatmn]: Could not find an object named 'cn9' of type 'node'.\n", 1, 'No object definitions have been found\n');
-	check(['mkdef', ['cn1', 'groups=all']], "Warning: [xcatmn]: A definition for 'cn1' already exists. No changes will be made.  Run again with '-f' option to force replace.\nError: [xcatmn]: 0 object definitions have been created or modified.\n", 1);
-	check(['chdef', ['cn5', 'xcatmaster=sn1', 'groups=all']], '', 0, "1 object definitions have been created or modified.\nNew object definitions 'cn5' have been created.\n");
+	check(
+		['mkdef', ['cn1', 'groups=all']],
+		"Warning: [xcatmn]: A definition for 'cn1' already exists. No changes will be made.  Run again with '-f' option to force replace.\nError: [xcatmn]: 0 object definitions have been created or modified.\n",
+		1,
+	);
+	check(
+		['chdef', ['cn5', 'xcatmaster=sn1', 'groups=all']],
+		'',
+		0,
+		"1 object definitions have been created or modified.\nNew object definitions 'cn5' have been created.\n",
+	);
 	check(['chdef', ['-t', 'foo', 'x']], "Error: [xcatmn]: \nType 'foo' is not a valid xCAT object type.\n", 1);
 	check(['rmdef', ['cn5']], '', 0, '1 object definitions have been removed.\n');
-	check(['rmdef', ['cn5']], "Error: [xcatmn]: Could not find an object named 'cn5' of type 'node'.\n", 1, 'No objects have been removed from the xCAT database.\n');
+	check(
+		['rmdef', ['cn5']],
+		"Error: [xcatmn]: Could not find an object named 'cn5' of type 'node'.\n",
+		1,
+		'No objects have been removed from the xCAT database.\n',
+	);
 });
 
 Texts('chtab: NULL versus empty, += without duplicates, blank inserts skipped', () => {

@@ -21,7 +21,7 @@ Cost('a call and an xcatd start are floors on the whole process; writes and cons
 	assert.equal(Object.keys(MODEL).sort(), ['call', 'console', 'define-object', 'regenerate', 'xcatd-start', 'xcatd-stop']);
 });
 
-Cost('on unless switched off, by the environment first, else by the lab\'s file', () => {
+Cost("on unless switched off, by the environment first, else by the lab's file", () => {
 	const dir = mkdtempSync(join(tmpdir(), 'xcat-cost-'));
 	const file = join(dir, 'cost-model');
 	assert.is(modelOn({}, file), true, 'no file, no variable: on');
@@ -33,7 +33,7 @@ Cost('on unless switched off, by the environment first, else by the lab\'s file'
 	assert.is(modelOn({}, file), true);
 });
 
-Cost('a client command takes at least real xCAT\'s 160 ms with the model on', () => {
+Cost("a client command takes at least real xCAT's 160 ms with the model on", () => {
 	const root = new Root('cost');
 	try {
 		root.ok('xcatconfig', '-i');

@@ -22,7 +22,13 @@ export function ensureBundle(): string {
 export function requireTool(name: string): void {
 	// mariadbd lives in /usr/sbin, which a non-login PATH may lack
 	if (spawnSync('sh', ['-c', `PATH="$PATH:/usr/sbin:/sbin" command -v ${name}`]).status !== 0) {
-		const pkg: Record<string, string> = { psql: 'postgresql', initdb: 'postgresql', mariadb: 'mariadb-client-core', mariadbd: 'mariadb-server-core', 'mariadb-install-db': 'mariadb-server-core' };
+		const pkg: Record<string, string> = {
+			psql: 'postgresql',
+			initdb: 'postgresql',
+			mariadb: 'mariadb-client-core',
+			mariadbd: 'mariadb-server-core',
+			'mariadb-install-db': 'mariadb-server-core',
+		};
 		throw new Error(`${name} is missing on this machine: apt-get install -y --no-install-recommends ${pkg[name] ?? name}`);
 	}
 }
@@ -96,12 +102,24 @@ export class LocalPostgres {
 		this.asPostgres('initdb', ['-D', join(this.dir, 'data'), '-A', 'trust', '-U', 'postgres']);
 		writeFileSync(join(this.dir, 'data', 'pg_hba.conf'), 'local all all trust\nhost all postgres 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 md5\n');
 		execFileSync('chown', ['postgres:postgres', join(this.dir, 'data', 'pg_hba.conf')]);
-		this.asPostgres('pg_ctl', ['-D', join(this.dir, 'data'), '-w', '-l', join(this.dir, 'log'),
-			'-o', `-p ${this.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${this.dir} -c fsync=off`, 'start']);
+		this.asPostgres('pg_ctl', [
+			'-D',
+			join(this.dir, 'data'),
+			'-w',
+			'-l',
+			join(this.dir, 'log'),
+			'-o',
+			`-p ${this.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${this.dir} -c fsync=off`,
+			'start',
+		]);
 	}
 
 	private asPostgres(tool: string, args: string[]): string {
-		return execFileSync('runuser', ['-u', 'postgres', '--', `${this.bin}/${tool}`, ...args], { cwd: '/tmp', encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+		return execFileSync('runuser', ['-u', 'postgres', '--', `${this.bin}/${tool}`, ...args], {
+			cwd: '/tmp',
+			encoding: 'utf8',
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 	}
 
 	sql(db: string, statement: string): string {
@@ -132,11 +150,28 @@ export class LocalMariadb {
 		requireTool('mariadb');
 		this.dir = mkdtempSync(join(tmpdir(), 'xcat-double-mariadb-'));
 		this.socket = join(this.dir, 'mysqld.sock');
-		execFileSync('mariadb-install-db', ['--no-defaults', '--user=root', `--datadir=${join(this.dir, 'data')}`, '--auth-root-authentication-method=socket',
-			'--skip-test-db'], { stdio: 'pipe' });
-		this.proc = spawn('/usr/sbin/mariadbd', ['--no-defaults', '--user=root', `--datadir=${join(this.dir, 'data')}`, `--socket=${this.socket}`,
-			'--bind-address=127.0.0.1', `--port=${this.port}`, `--pid-file=${join(this.dir, 'mariadbd.pid')}`, `--log-error=${join(this.dir, 'log')}`,
-			'--skip-log-bin', '--innodb-flush-log-at-trx-commit=0', '--skip-name-resolve'], { stdio: 'ignore' });
+		execFileSync(
+			'mariadb-install-db',
+			['--no-defaults', '--user=root', `--datadir=${join(this.dir, 'data')}`, '--auth-root-authentication-method=socket', '--skip-test-db'],
+			{ stdio: 'pipe' },
+		);
+		this.proc = spawn(
+			'/usr/sbin/mariadbd',
+			[
+				'--no-defaults',
+				'--user=root',
+				`--datadir=${join(this.dir, 'data')}`,
+				`--socket=${this.socket}`,
+				'--bind-address=127.0.0.1',
+				`--port=${this.port}`,
+				`--pid-file=${join(this.dir, 'mariadbd.pid')}`,
+				`--log-error=${join(this.dir, 'log')}`,
+				'--skip-log-bin',
+				'--innodb-flush-log-at-trx-commit=0',
+				'--skip-name-resolve',
+			],
+			{ stdio: 'ignore' },
+		);
 		for (let i = 0; i < 300; i++) {
 			if (spawnSync('mariadb', ['--no-defaults', `--socket=${this.socket}`, '-u', 'root', '-e', 'SELECT 1']).status === 0) return;
 			spawnSync('sleep', ['0.1']);
@@ -147,8 +182,11 @@ export class LocalMariadb {
 
 	/** Runs SQL as root over the socket; returns the tab-separated rows. */
 	sql(statement: string, db = ''): string {
-		return execFileSync('mariadb', ['--no-defaults', `--socket=${this.socket}`, '-u', 'root', '--batch', '--raw', '--skip-column-names', ...(db ? [db] : [])],
-			{ input: statement, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+		return execFileSync(
+			'mariadb',
+			['--no-defaults', `--socket=${this.socket}`, '-u', 'root', '--batch', '--raw', '--skip-column-names', ...(db ? [db] : [])],
+			{ input: statement, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] },
+		);
 	}
 
 	stop(): void {

@@ -21,18 +21,38 @@ export function mkdef(ctx: Ctx): void {
 function define(ctx: Ctx, command: 'chdef' | 'mkdef'): void {
 	const { out } = ctx;
 	const a = processArgs(ctx);
-	if (a === 'usage') { usage(ctx); return; }
+	if (a === 'usage') {
+		usage(ctx);
+		return;
+	}
 	if (a === 'error' || a === 'done') return;
 	const { p } = a;
 	const type = a.types[0] as ObjType;
-	if (command === 'chdef' && flag(p, 'f')) { out.error("The '-f' option is not valid for the chdef command."); usage(ctx); return; }
-	if (command === 'mkdef' && (flag(p, 'p') || flag(p, 'm'))) { out.error("The '-p' and '-m' options are not valid for the mkdef command."); usage(ctx); return; }
-	if (flag(p, 'n')) { out.error("The '-n' option (changing object name) is not supported by the lab's xCAT double."); return; }
+	if (command === 'chdef' && flag(p, 'f')) {
+		out.error("The '-f' option is not valid for the chdef command.");
+		usage(ctx);
+		return;
+	}
+	if (command === 'mkdef' && (flag(p, 'p') || flag(p, 'm'))) {
+		out.error("The '-p' and '-m' options are not valid for the mkdef command.");
+		usage(ctx);
+		return;
+	}
+	if (flag(p, 'n')) {
+		out.error("The '-n' option (changing object name) is not supported by the lab's xCAT double.");
+		return;
+	}
 
 	const snap = load(ctx, tablesFor(type));
-	if (!snap) { out.error(ERRORS_SUMMARY); return; }
+	if (!snap) {
+		out.error(ERRORS_SUMMARY);
+		return;
+	}
 	const names = a.range ? snap.expand(a.range.text, a.range.verify).nodes : a.names;
-	if (!names.length) { out.error(`No node in '${a.range?.text ?? ''}', check the noderange syntax.`); return; }
+	if (!names.length) {
+		out.error(`No node in '${a.range?.text ?? ''}', check the noderange syntax.`);
+		return;
+	}
 	if (command === 'mkdef' && type === 'node') {
 		const upper = names.filter((n) => /[A-Z]/.test(n));
 		if (upper.length) out.warning(`The node name '${upper.join(',')}' contains capital letters which may not be resolved correctly by the dns server.`);
@@ -71,7 +91,11 @@ function define(ctx: Ctx, command: 'chdef' | 'mkdef'): void {
 		}
 		if (type === 'network' && !defined) {
 			const problem = newNetworkProblem(name, mine, networks);
-			if (problem) { out.error(problem); error = true; continue; }
+			if (problem) {
+				out.error(problem);
+				error = true;
+				continue;
+			}
 		}
 		// defmk asks it of every node, defch of a node it would create; an empty value is no value
 		if (type === 'node' && !mine.get('groups') && (command === 'mkdef' || !defined)) {
@@ -88,7 +112,8 @@ function define(ctx: Ctx, command: 'chdef' | 'mkdef'): void {
 			}
 			if (command === 'chdef') created.push(name);
 			if (type === 'group' && !mine.has('grouptype')) mine.set('grouptype', 'static');
-			if (command === 'mkdef' && type === 'group' && !mine.get('members') && !mine.get('wherevals')) out.warning(`Cannot determine a member list for group '${name}'.`);
+			if (command === 'mkdef' && type === 'group' && !mine.get('members') && !mine.get('wherevals'))
+				out.warning(`Cannot determine a member list for group '${name}'.`);
 		}
 		let members: string[] | undefined;
 		if (type === 'group' && mine.has('members')) {
@@ -97,14 +122,21 @@ function define(ctx: Ctx, command: 'chdef' | 'mkdef'): void {
 		}
 		const current = defined && mode !== 'set' ? objectAttrs(snap, type, name) : new Map<string, string>();
 		const problem = writer.set(type, name, mine, mode, current);
-		if (problem) { out.error(problem); error = true; continue; }
+		if (problem) {
+			out.error(problem);
+			error = true;
+			continue;
+		}
 		if (members) pre.push(...memberOps(ctx, snap, name, members, mode, defined));
 		written++;
 	}
 	// defch and defmk write what passed their checks before they report the errors of the rest
 	charge('define-object', written);
 	const ok = write(ctx, [...pre, ...writer.ops()]);
-	if (!ok || error) { out.error(ERRORS_SUMMARY); return; }
+	if (!ok || error) {
+		out.error(ERRORS_SUMMARY);
+		return;
+	}
 	if (command === 'mkdef') {
 		// defmk reports "0 … created" as an error
 		if (written) out.data(`${written} object definitions have been created or modified.`);
@@ -116,12 +148,18 @@ function define(ctx: Ctx, command: 'chdef' | 'mkdef'): void {
 }
 
 /** defch/defmk for a network that does not exist yet: net and mask given, and no other network with both. */
-function newNetworkProblem(name: string, attrs: ReadonlyMap<string, string>, networks: ReadonlyArray<{ name: string; attrs: ReadonlyMap<string, string> }>): string | undefined {
+function newNetworkProblem(
+	name: string,
+	attrs: ReadonlyMap<string, string>,
+	networks: ReadonlyArray<{ name: string; attrs: ReadonlyMap<string, string> }>,
+): string | undefined {
 	const net = attrs.get('net');
 	const mask = attrs.get('mask');
 	if (!net || !mask) return `Net or mask value should not be empty for xCAT network object '${name}'.`;
 	const same = networks.find((n) => n.attrs.get('net') === net && n.attrs.get('mask') === mask);
-	return same ? `A network definition called '${same.name}' already exists that contains the same net and mask values. Cannot create a definition for '${name}'.` : undefined;
+	return same
+		? `A network definition called '${same.name}' already exists that contains the same net and mask values. Cannot create a definition for '${name}'.`
+		: undefined;
 }
 
 /** A static group's members live in each node's nodelist.groups. */
@@ -130,14 +168,26 @@ function memberOps(ctx: Ctx, snap: import('../store.js').Snapshot, group: string
 	const rows: Values[] = [];
 	const target = new Map<string, string[]>();
 	for (const m of members) {
-		if (!nodes.has(m)) { ctx.out.error(`Could not find a node named '${m}', skipping to the next node.`); continue; }
+		if (!nodes.has(m)) {
+			ctx.out.error(`Could not find a node named '${m}', skipping to the next node.`);
+			continue;
+		}
 	}
 	const valid = members.filter((m) => nodes.has(m));
 	const groupsOf = (n: string) => target.get(n) ?? [...(snap.groupsOf().get(n) ?? [])];
-	if (mode === 'set' && defined) for (const n of groupMembers(snap, group)) target.set(n, groupsOf(n).filter((g) => g !== group));
+	if (mode === 'set' && defined)
+		for (const n of groupMembers(snap, group))
+			target.set(
+				n,
+				groupsOf(n).filter((g) => g !== group),
+			);
 	for (const n of valid) {
 		const g = groupsOf(n);
-		if (mode === 'minus') target.set(n, g.filter((x) => x !== group));
+		if (mode === 'minus')
+			target.set(
+				n,
+				g.filter((x) => x !== group),
+			);
 		else target.set(n, g.includes(group) ? g : [...g, group]);
 	}
 	for (const [node, groups] of target) rows.push({ node, groups: groups.join(',') });

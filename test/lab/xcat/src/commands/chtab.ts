@@ -22,13 +22,31 @@ const USAGE = `Usage:
 
 export function chtab(ctx: Ctx): void {
 	const { out } = ctx;
-	const p = getopt(ctx.args, [{ names: ['d', 'delete'], key: 'd' }, { names: ['h', 'help'], key: 'h' }, { names: ['v', 'version'], key: 'v' }]);
-	if (p.bad) { out.data(USAGE); out.code(1); return; }
-	if (flag(p, 'h')) { out.data(USAGE); return; }
-	if (flag(p, 'v')) { out.data(`chtab ${VERSION_LINE}`); return; }
+	const p = getopt(ctx.args, [
+		{ names: ['d', 'delete'], key: 'd' },
+		{ names: ['h', 'help'], key: 'h' },
+		{ names: ['v', 'version'], key: 'v' },
+	]);
+	if (p.bad) {
+		out.data(USAGE);
+		out.code(1);
+		return;
+	}
+	if (flag(p, 'h')) {
+		out.data(USAGE);
+		return;
+	}
+	if (flag(p, 'v')) {
+		out.data(`chtab ${VERSION_LINE}`);
+		return;
+	}
 	const args = [...p.operands];
 	const target = args.shift();
-	if (!target) { out.data(USAGE); out.code(1); return; }
+	if (!target) {
+		out.data(USAGE);
+		out.code(1);
+		return;
+	}
 	if (process.getuid?.() !== 0 && !process.env.XCAT_DOUBLE_ROOT) {
 		out.data('WARNING: chtab bypasses xcatd and does not enforce xCAT policy tables. Consider using tabch instead.');
 	}
@@ -37,7 +55,11 @@ export function chtab(ctx: Ctx): void {
 	if (!/([^.=]+)\.([^.=]+)=(.+)/.test(pairs[0] ?? '')) {
 		for (const kv of pairs) {
 			const m = /^(.*)=(.*)$/s.exec(kv);
-			if (!m) { out.data(`Incorrect argument "${kv}".`, USAGE); out.code(1); return; }
+			if (!m) {
+				out.data(`Incorrect argument "${kv}".`, USAGE);
+				out.code(1);
+				return;
+			}
 			keys[m[1]!] = m[2]!;
 		}
 	} else {
@@ -45,7 +67,11 @@ export function chtab(ctx: Ctx): void {
 	}
 
 	if (flag(p, 'd')) {
-		if (!args.length) { out.data('Missing table name.', USAGE); out.code(1); return; }
+		if (!args.length) {
+			out.data('Missing table name.', USAGE);
+			out.code(1);
+			return;
+		}
 		const ops: WriteOp[] = [];
 		for (const t of args) {
 			if (!tableSpec(t)) {
@@ -65,7 +91,11 @@ export function chtab(ctx: Ctx): void {
 		const dot = a.indexOf('.');
 		const table = dot < 0 ? a : a.slice(0, dot);
 		const rest = dot < 0 ? '' : a.slice(dot + 1);
-		if (!tableSpec(table)) { out.data(`Table ${table} does not exist.`); out.code(1); return; }
+		if (!tableSpec(table)) {
+			out.data(`Table ${table} does not exist.`);
+			out.code(1);
+			return;
+		}
 		const set = updates.get(table) ?? {};
 		updates.set(table, set);
 		if (rest.includes('+=')) {
@@ -91,7 +121,10 @@ export function chtab(ctx: Ctx): void {
 	if (appends.length) {
 		// "+=": merge with the current value, de-duplicated, current items first
 		const snap = load(ctx, [...new Set(appends.map((x) => x.table))]);
-		if (!snap) { out.code(1); return; }
+		if (!snap) {
+			out.code(1);
+			return;
+		}
 		for (const ap of appends) {
 			const spec = tableSpec(ap.table)!;
 			const row = snap.rows(ap.table).find((r) => Object.entries(keys).every(([c, v]) => r[spec.cols.indexOf(c)] === v));

@@ -15,13 +15,22 @@ import { load, write, type Ctx } from './common.js';
 const DATA_VERSION = 'xcat-lab-data 1';
 
 export function clusterData(ctx: Ctx): void {
-	const p = getopt(ctx.args, [{ names: ['computes'], value: true, key: 'n' }, { names: ['no-files'], key: 'nofiles' }]);
+	const p = getopt(ctx.args, [
+		{ names: ['computes'], value: true, key: 'n' },
+		{ names: ['no-files'], key: 'nofiles' },
+	]);
 	const computes = Number(str(p, 'n') ?? '8');
-	if (!Number.isInteger(computes) || computes < 1) { ctx.out.error('--computes must be a positive integer'); return; }
+	if (!Number.isInteger(computes) || computes < 1) {
+		ctx.out.error('--computes must be a positive integer');
+		return;
+	}
 	const sns: [string, string][] = [];
 	for (const sn of ['sn1', 'sn2']) {
 		const ip = resolveIPv4(sn);
-		if (!ip) { ctx.out.error(`cannot resolve ${sn}`); return; }
+		if (!ip) {
+			ctx.out.error(`cannot resolve ${sn}`);
+			return;
+		}
 		sns.push([sn, ip]);
 	}
 	const base = sns[0]![1].split('.').slice(0, 3).join('.');
@@ -41,14 +50,19 @@ export function clusterData(ctx: Ctx): void {
 		const current = new Map<string, Values>();
 		for (const r of snap.rows(table)) {
 			const v: Values = {};
-			spec.cols.forEach((c, i) => { v[c] = r[i] ?? null; });
+			spec.cols.forEach((c, i) => {
+				v[c] = r[i] ?? null;
+			});
 			current.set(key(v), v);
 		}
 		const changed = changedRows(wanted, current, key);
 		if (changed.length) ops.push({ kind: 'upsert', table, rows: changed });
 		count += changed.length;
 	}
-	if (!write(ctx, ops)) { ctx.out.error('cluster-data: could not write the database'); return; }
+	if (!write(ctx, ops)) {
+		ctx.out.error('cluster-data: could not write the database');
+		return;
+	}
 	const files = p.opts.has('nofiles') ? 0 : writeFiles();
 	ctx.out.data(`xcat-double cluster-data: ${count} row(s) written, ${files} file(s) written, ${computes} compute node(s)`);
 }
@@ -59,7 +73,11 @@ function bytes(seed: string, size: number): Buffer {
 	for (const ch of seed) x = Math.imul(x ^ ch.charCodeAt(0), 16777619) >>> 0;
 	const buf = Buffer.alloc(size);
 	for (let i = 0; i < size; i += 4) {
-		x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+		x ^= x << 13;
+		x >>>= 0;
+		x ^= x >>> 17;
+		x ^= x << 5;
+		x >>>= 0;
 		buf.writeUInt32LE(x, Math.min(i, size - 4));
 	}
 	return buf;
@@ -81,19 +99,36 @@ function writeFiles(): number {
 	const symlink = (path: string, target: string) => {
 		const p = hostPath(path);
 		mkdirSync(dirname(p), { recursive: true });
-		try { statSync(p); } catch { try { symlinkSync(target, p); n++; } catch { /* dangling link already there */ } }
+		try {
+			statSync(p);
+		} catch {
+			try {
+				symlinkSync(target, p);
+				n++;
+			} catch {
+				/* dangling link already there */
+			}
+		}
 	};
 	for (const s of POSTSCRIPTS) {
-		file(`/install/postscripts/${s}`, `#!/bin/sh\n# xCAT postscript ${s} (lab double): records that it ran\necho "$(date -u +%FT%TZ) ${s} MASTER=\${MASTER:-}" >> /var/log/xcat/postscripts.log\n`, 0o755);
+		file(
+			`/install/postscripts/${s}`,
+			`#!/bin/sh\n# xCAT postscript ${s} (lab double): records that it ran\necho "$(date -u +%FT%TZ) ${s} MASTER=\${MASTER:-}" >> /var/log/xcat/postscripts.log\n`,
+			0o755,
+		);
 	}
 	const img = `/install/netboot/rhels9.4/x86_64/compute`;
 	file(`${img}/rootimg.cpio.gz`, bytes('rootimg', 4 << 20), 0o644);
 	file(`${img}/kernel`, bytes('kernel', 1 << 20), 0o644);
 	file(`${img}/initrd-stateless.gz`, bytes('initrd', 1 << 20), 0o644);
-	for (let i = 1; i <= 20; i++) file(`/install/rhels9.4/x86_64/Packages/pkg-${String(i).padStart(2, '0')}.rpm`, bytes(`pkg${i}`, 64 << 10), 0o640, [1001, 1001]);
+	for (let i = 1; i <= 20; i++)
+		file(`/install/rhels9.4/x86_64/Packages/pkg-${String(i).padStart(2, '0')}.rpm`, bytes(`pkg${i}`, 64 << 10), 0o640, [1001, 1001]);
 	const first = hostPath('/install/rhels9.4/x86_64/Packages/pkg-01.rpm');
 	const hard = hostPath('/install/rhels9.4/x86_64/Packages/pkg-01-hardlink.rpm');
-	if (!existsSync(hard)) { linkSync(first, hard); n++; }
+	if (!existsSync(hard)) {
+		linkSync(first, hard);
+		n++;
+	}
 	symlink('/install/rhels9.4/x86_64/latest', 'Packages');
 	file('/install/custom/netboot/rhel/compute.pkglist', 'bash\nopenssh-server\nchrony\n', 0o644);
 	file('/tftpboot/pxelinux.0', bytes('pxelinux', 40 << 10), 0o644);

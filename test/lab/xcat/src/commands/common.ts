@@ -77,6 +77,9 @@ export async function inProcess(name: string, args: string[], fn: (c: Ctx) => vo
 		await fn(sub);
 		return sub.out.exitCode;
 	} finally {
-		for (const [k, v] of Object.entries(saved)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
+		for (const [k, v] of Object.entries(saved)) {
+			if (v === undefined) delete process.env[k];
+			else process.env[k] = v;
+		}
 	}
 }

@@ -74,11 +74,26 @@ export function applyConsoles(set: Map<string, string>, remove: string[], truste
 export async function makeconservercf(ctx: Ctx): Promise<void> {
 	const { out } = ctx;
 	const p = getopt(ctx.args, [
-		{ names: ['d', 'delete'], key: 'd' }, { names: ['l', 'local'], key: 'l' }, { names: ['t', 'trust'], value: true, key: 't' },
-		{ names: ['V', 'verbose'], key: 'V' }, { names: ['C', 'cleanup'], key: 'C' }, { names: ['c', 'conserver'], key: 'c' }, { names: ['h', 'help'], key: 'h' },
+		{ names: ['d', 'delete'], key: 'd' },
+		{ names: ['l', 'local'], key: 'l' },
+		{ names: ['t', 'trust'], value: true, key: 't' },
+		{ names: ['V', 'verbose'], key: 'V' },
+		{ names: ['C', 'cleanup'], key: 'C' },
+		{ names: ['c', 'conserver'], key: 'c' },
+		{ names: ['h', 'help'], key: 'h' },
 	]);
-	if (p.bad || flag(p, 'h')) { out.data('Usage: makeconservercf [-V|--verbose] [-d|--delete] [-l|--local] [-c|--conserver] [noderange] [-t|--trust hosts]', '       makeconservercf [-C|--cleanup]'); if (p.bad) out.code(1); return; }
-	if (goconserverRunning()) { out.error('goconserver is being used as the console service, did you mean: makegocons <noderange>? If not, stop goconserver and retry.'); return; }
+	if (p.bad || flag(p, 'h')) {
+		out.data(
+			'Usage: makeconservercf [-V|--verbose] [-d|--delete] [-l|--local] [-c|--conserver] [noderange] [-t|--trust hosts]',
+			'       makeconservercf [-C|--cleanup]',
+		);
+		if (p.bad) out.code(1);
+		return;
+	}
+	if (goconserverRunning()) {
+		out.error('goconserver is being used as the console service, did you mean: makegocons <noderange>? If not, stop goconserver and retry.');
+		return;
+	}
 	const snap = load(ctx, ['nodehm', 'site']);
 	if (!snap) return;
 	const master = siteValue(snap.rows('site'), 'master');
@@ -86,7 +101,10 @@ export async function makeconservercf(ctx: Ctx): Promise<void> {
 	let nodes = snap.nodes();
 	if (!all) {
 		const exp = snap.expand(p.operands[0]!);
-		if (exp.missing.length) { out.invalidNoderange(exp.missing); return; }
+		if (exp.missing.length) {
+			out.invalidNoderange(exp.missing);
+			return;
+		}
 		nodes = exp.nodes;
 	}
 	const trusted = (str(p, 't') ?? '').split(',').filter(Boolean);
@@ -98,10 +116,17 @@ export async function makeconservercf(ctx: Ctx): Promise<void> {
 		const cons = snap.nodeValue('nodehm', 'cons', n)!;
 		const server = snap.nodeValue('nodehm', 'conserver', n);
 		const exec = `console ${n} { exec /opt/xcat/share/xcat/cons/${cons} ${n}; }`;
-		if (isLocal(server, master)) { here.set(n, exec); continue; }
+		if (isLocal(server, master)) {
+			here.set(n, exec);
+			continue;
+		}
 		const sn = server!.split(':')[0]!;
 		here.set(n, `console ${n} { type exec; master ${sn}; }`);
-		if (!flag(p, 'l')) { const m = bySn.get(sn) ?? new Map<string, string>(); m.set(n, exec); bySn.set(sn, m); }
+		if (!flag(p, 'l')) {
+			const m = bySn.get(sn) ?? new Map<string, string>();
+			m.set(n, exec);
+			bySn.set(sn, m);
+		}
 	}
 	const remove = flag(p, 'd') ? nodes : [];
 	const problem = applyConsoles(flag(p, 'd') ? new Map() : here, remove, trusted, all && !flag(p, 'd'));
@@ -109,14 +134,18 @@ export async function makeconservercf(ctx: Ctx): Promise<void> {
 	for (const [sn, consoles] of bySn) {
 		const ans = await xcatdAnswers(sn);
 		if (!ans.ok) {
-			out.data(`Unable to dispatch hierarchical sub-command to ${sn}:3001.  Error: Connection failure: IO::Socket::INET: connect: ${ans.error} at /opt/xcat/lib/perl/xCAT/Client.pm line 248.\n.`);
+			out.data(
+				`Unable to dispatch hierarchical sub-command to ${sn}:3001.  Error: Connection failure: IO::Socket::INET: connect: ${ans.error} at /opt/xcat/lib/perl/xCAT/Client.pm line 248.\n.`,
+			);
 			out.code(1);
 			continue;
 		}
 		const payload = JSON.stringify({ set: flag(p, 'd') ? {} : Object.fromEntries(consoles), remove: flag(p, 'd') ? [...consoles.keys()] : [], trusted });
 		const r = await ssh(sn, ['/opt/xcat/sbin/xcat-double', 'conserver-apply'], payload);
 		if (r.stdout.trim()) out.data(...r.stdout.trim().split('\n'));
-		if (r.status !== 0) { out.error(`${sn}: ${(r.stderr || 'makeconservercf failed').trim()}`); }
+		if (r.status !== 0) {
+			out.error(`${sn}: ${(r.stderr || 'makeconservercf failed').trim()}`);
+		}
 	}
 }
 
@@ -129,14 +158,27 @@ export function conserverApply(ctx: Ctx): void {
 
 export function makegocons(ctx: Ctx): void {
 	const { out } = ctx;
-	const p = getopt(ctx.args, [{ names: ['d', 'delete'], key: 'd' }, { names: ['q', 'query'], key: 'q' }, { names: ['C', 'cleanup'], key: 'C' }, { names: ['V', 'verbose'], key: 'V' }, { names: ['h', 'help'], key: 'h' }]);
-	if (p.bad || flag(p, 'h')) { out.data('Usage: makegocons [-V|--verbose] [-d|--delete] [-q|--query] [noderange]', '       makegocons [-C|--cleanup]'); if (p.bad) out.code(1); return; }
+	const p = getopt(ctx.args, [
+		{ names: ['d', 'delete'], key: 'd' },
+		{ names: ['q', 'query'], key: 'q' },
+		{ names: ['C', 'cleanup'], key: 'C' },
+		{ names: ['V', 'verbose'], key: 'V' },
+		{ names: ['h', 'help'], key: 'h' },
+	]);
+	if (p.bad || flag(p, 'h')) {
+		out.data('Usage: makegocons [-V|--verbose] [-d|--delete] [-q|--query] [noderange]', '       makegocons [-C|--cleanup]');
+		if (p.bad) out.code(1);
+		return;
+	}
 	const snap = load(ctx, ['nodehm']);
 	if (!snap) return;
 	let nodes = snap.nodes();
 	if (p.operands.length) {
 		const exp = snap.expand(p.operands[0]!);
-		if (exp.missing.length) { out.invalidNoderange(exp.missing); return; }
+		if (exp.missing.length) {
+			out.invalidNoderange(exp.missing);
+			return;
+		}
 		nodes = exp.nodes;
 	}
 	const path = hostPath(GOCONS);
@@ -149,7 +191,11 @@ export function makegocons(ctx: Ctx): void {
 	for (const n of nodes) {
 		const cons = snap.nodeValue('nodehm', 'cons', n);
 		if (!cons) continue;
-		if (flag(p, 'd')) { delete sessions[n]; out.data(`${n}: Deleted`); continue; }
+		if (flag(p, 'd')) {
+			delete sessions[n];
+			out.data(`${n}: Deleted`);
+			continue;
+		}
 		sessions[n] = { host: snap.nodeValue('nodehm', 'conserver', n) ?? shortHostname(), cons };
 		out.data(`${n}: Created`);
 	}

@@ -13,20 +13,43 @@ const SKIPPED_BY_DEFAULT = ['auditlog', 'eventlog'];
 
 function parse(ctx: Ctx, usage: string[]) {
 	const p = getopt(ctx.args, [
-		{ names: ['a'], key: 'a' }, { names: ['b'], key: 'b' }, { names: ['V', 'verbose'], key: 'V' },
-		{ names: ['p', 'path'], value: true, key: 'p' }, { names: ['h', 'help'], key: 'h' }, { names: ['v', 'version'], key: 'v' },
+		{ names: ['a'], key: 'a' },
+		{ names: ['b'], key: 'b' },
+		{ names: ['V', 'verbose'], key: 'V' },
+		{ names: ['p', 'path'], value: true, key: 'p' },
+		{ names: ['h', 'help'], key: 'h' },
+		{ names: ['v', 'version'], key: 'v' },
 		{ names: ['t', 'timestamp'], value: true, key: 't' },
 	]);
-	if (p.bad || flag(p, 'h')) { ctx.out.data(...usage); if (p.bad) ctx.out.code(1); return undefined; }
-	if (flag(p, 'v')) { ctx.out.data(VERSION_LINE); return undefined; }
-	if (flag(p, 'b')) { ctx.out.error('Binary backup and restore are not supported by the lab\'s xCAT double.'); return undefined; }
+	if (p.bad || flag(p, 'h')) {
+		ctx.out.data(...usage);
+		if (p.bad) ctx.out.code(1);
+		return undefined;
+	}
+	if (flag(p, 'v')) {
+		ctx.out.data(VERSION_LINE);
+		return undefined;
+	}
+	if (flag(p, 'b')) {
+		ctx.out.error("Binary backup and restore are not supported by the lab's xCAT double.");
+		return undefined;
+	}
 	const path = str(p, 'p');
-	if (!path) { ctx.out.error('Missing -p flag.'); ctx.out.data(...usage); return undefined; }
+	if (!path) {
+		ctx.out.error('Missing -p flag.');
+		ctx.out.data(...usage);
+		return undefined;
+	}
 	return { path, all: flag(p, 'a') };
 }
 
 export function dumpxCATdb(ctx: Ctx): void {
-	const opts = parse(ctx, ['Usage:', 'dumpxCATdb [-a] [-V] [{-p|--path} path]', 'dumpxCATdb [-b] [-V] [{-p|--path} path]', 'dumpxCATdb [-h|--help] [-v|--version]']);
+	const opts = parse(ctx, [
+		'Usage:',
+		'dumpxCATdb [-a] [-V] [{-p|--path} path]',
+		'dumpxCATdb [-b] [-V] [{-p|--path} path]',
+		'dumpxCATdb [-h|--help] [-v|--version]',
+	]);
 	if (!opts) return;
 	const dir = hostPath(opts.path);
 	if (!existsSync(dir)) {
@@ -50,11 +73,21 @@ export function dumpxCATdb(ctx: Ctx): void {
 }
 
 export function restorexCATdb(ctx: Ctx): void {
-	const opts = parse(ctx, ['Usage:', 'restorexCATdb [-a] [-V] [{-p|--path} path]', 'restorexCATdb [-b] [-V] [{-t|--timestamp} timestamp] [{-p|--path} path]', 'restorexCATdb [-h|--help] [-v|--version]']);
+	const opts = parse(ctx, [
+		'Usage:',
+		'restorexCATdb [-a] [-V] [{-p|--path} path]',
+		'restorexCATdb [-b] [-V] [{-t|--timestamp} timestamp] [{-p|--path} path]',
+		'restorexCATdb [-h|--help] [-v|--version]',
+	]);
 	if (!opts) return;
 	const dir = hostPath(opts.path);
-	if (!existsSync(dir)) { ctx.out.error(`Directory ${opts.path} does not exist.`); return; }
-	const files = readdirSync(dir).filter((f) => f.endsWith('.csv')).sort();
+	if (!existsSync(dir)) {
+		ctx.out.error(`Directory ${opts.path} does not exist.`);
+		return;
+	}
+	const files = readdirSync(dir)
+		.filter((f) => f.endsWith('.csv'))
+		.sort();
 	for (const f of files) {
 		const table = f.slice(0, -4);
 		if (!opts.all && SKIPPED_BY_DEFAULT.includes(table)) continue;
@@ -64,10 +97,16 @@ export function restorexCATdb(ctx: Ctx): void {
 		try {
 			const { cols, records } = splitDump(readFileSync(`${dir}/${f}`, 'utf8'));
 			const bad = cols.find((c) => !spec.cols.includes(c));
-			if (bad) { ctx.out.raw(`Error: The header line indicates that column '${bad}' should exist, which is not defined in the schema for '${table}'`); continue; }
+			if (bad) {
+				ctx.out.raw(`Error: The header line indicates that column '${bad}' should exist, which is not defined in the schema for '${table}'`);
+				continue;
+			}
 			rows = records.map((r) => {
 				const values = parseRecord(r, cols.length);
-				return spec.cols.map((c) => { const i = cols.indexOf(c); return i < 0 ? null : values[i] ?? null; });
+				return spec.cols.map((c) => {
+					const i = cols.indexOf(c);
+					return i < 0 ? null : (values[i] ?? null);
+				});
 			});
 		} catch (e) {
 			ctx.out.raw(`Error: ${table}: ${(e as Error).message}`);

@@ -21,11 +21,25 @@ const DEFAULTS = '/etc/default/isc-dhcp-server';
 export async function makedhcp(ctx: Ctx): Promise<void> {
 	const { out } = ctx;
 	const p = getopt(ctx.args, [
-		{ names: ['n', 'new'], key: 'n' }, { names: ['a', 'all'], key: 'a' }, { names: ['d', 'delete'], key: 'd' }, { names: ['q', 'query'], key: 'q' },
-		{ names: ['l', 'localonly'], key: 'l' }, { names: ['s'], value: true, key: 's' }, { names: ['h', 'help'], key: 'h' }, { names: ['V'], key: 'V' },
+		{ names: ['n', 'new'], key: 'n' },
+		{ names: ['a', 'all'], key: 'a' },
+		{ names: ['d', 'delete'], key: 'd' },
+		{ names: ['q', 'query'], key: 'q' },
+		{ names: ['l', 'localonly'], key: 'l' },
+		{ names: ['s'], value: true, key: 's' },
+		{ names: ['h', 'help'], key: 'h' },
+		{ names: ['V'], key: 'V' },
 	]);
 	if (p.bad || flag(p, 'h') || (!flag(p, 'n') && !flag(p, 'a') && !p.operands.length)) {
-		out.data('Usage: makedhcp <noderange> [-s statements] [-V]', '       makedhcp [-n] [-l | --localonly] [-V]', '       makedhcp -a [-V]', '       makedhcp -a -d [-V]', '       makedhcp -d <noderange> [-V]', '       makedhcp -q <noderange>', '       makedhcp [-h|--help]');
+		out.data(
+			'Usage: makedhcp <noderange> [-s statements] [-V]',
+			'       makedhcp [-n] [-l | --localonly] [-V]',
+			'       makedhcp -a [-V]',
+			'       makedhcp -a -d [-V]',
+			'       makedhcp -d <noderange> [-V]',
+			'       makedhcp -q <noderange>',
+			'       makedhcp [-h|--help]',
+		);
 		if (!flag(p, 'h')) out.code(1);
 		return;
 	}
@@ -40,7 +54,10 @@ export async function makedhcp(ctx: Ctx): Promise<void> {
 	let nodes = snap.nodes();
 	if (p.operands.length) {
 		const exp = snap.expand(p.operands[0]!);
-		if (exp.missing.length) { out.invalidNoderange(exp.missing); return; }
+		if (exp.missing.length) {
+			out.invalidNoderange(exp.missing);
+			return;
+		}
 		nodes = exp.nodes;
 	}
 	const entries = readHosts();
@@ -57,7 +74,10 @@ export async function makedhcp(ctx: Ctx): Promise<void> {
 			const mac = snap.nodeValue('mac', 'mac', n)?.split('|')[0]?.split('!')[0];
 			if (!mac) continue;
 			const ip = resolveIPv4(n);
-			if (!ip) { out.errorNoCode(`Unable to find the IP address of ${n}`); continue; }
+			if (!ip) {
+				out.errorNoCode(`Unable to find the IP address of ${n}`);
+				continue;
+			}
 			entries.set(n, { ip, mac });
 		}
 	}
@@ -96,19 +116,26 @@ function writeConf(ctx: Ctx, site: (string | null)[][], networks: (string | null
 			const range = col(r, 'dynamicrange');
 			if (!range) out.warning(`No dynamic range specified for ${net}. If hardware discovery is being used, a dynamic range is required.`);
 			const ns = col(r, 'nameservers') || siteValue(site, 'nameservers') || iface.address;
-			subnets.push([
-				`  subnet ${net} netmask ${mask} {`,
-				'    authoritative;',
-				`    max-lease-time ${lease};`, `    min-lease-time ${lease};`, `    default-lease-time ${lease};`,
-				`    option routers  ${col(r, 'gateway') && col(r, 'gateway') !== '<xcatmaster>' ? col(r, 'gateway') : iface.address};`,
-				`    next-server  ${col(r, 'tftpserver') || iface.address};`,
-				...(domain ? [`    option domain-name "${domain}";`, `    option domain-search  "${domain}";`] : []),
-				`    option domain-name-servers  ${ns.replace(/<xcatmaster>/g, iface.address)};`,
-				...(range ? [`    range dynamic-bootp ${range.replace('-', ' ')};`] : []),
-				`  } # ${net}/${mask} subnet_end`,
-			].join('\n'));
+			subnets.push(
+				[
+					`  subnet ${net} netmask ${mask} {`,
+					'    authoritative;',
+					`    max-lease-time ${lease};`,
+					`    min-lease-time ${lease};`,
+					`    default-lease-time ${lease};`,
+					`    option routers  ${col(r, 'gateway') && col(r, 'gateway') !== '<xcatmaster>' ? col(r, 'gateway') : iface.address};`,
+					`    next-server  ${col(r, 'tftpserver') || iface.address};`,
+					...(domain ? [`    option domain-name "${domain}";`, `    option domain-search  "${domain}";`] : []),
+					`    option domain-name-servers  ${ns.replace(/<xcatmaster>/g, iface.address)};`,
+					...(range ? [`    range dynamic-bootp ${range.replace('-', ' ')};`] : []),
+					`  } # ${net}/${mask} subnet_end`,
+				].join('\n'),
+			);
 		}
-		if (subnets.length) { blocks.push(`shared-network ${iface.name} {\n${subnets.join('\n')}\n} # ${iface.name} nic_end`); used.add(iface.name); }
+		if (subnets.length) {
+			blocks.push(`shared-network ${iface.name} {\n${subnets.join('\n')}\n} # ${iface.name} nic_end`);
+			used.add(iface.name);
+		}
 	}
 	const conf = hostPath(CONF);
 	if (existsSync(conf)) {
@@ -116,17 +143,20 @@ function writeConf(ctx: Ctx, site: (string | null)[][], networks: (string | null
 		out.data(`Renamed existing dhcp configuration file to  ${CONF}.xcatbak\n`);
 	}
 	if (!existsSync(hostPath(HOSTS))) writeFileSync(hostPath(HOSTS), '');
-	writeFileSync(conf, [
-		'#xCAT generated dhcp configuration (lab double)',
-		'',
-		'authoritative;',
-		'ddns-update-style none;',
-		'option client-architecture code 93 = unsigned integer 16;',
-		'',
-		...blocks,
-		`include "${HOSTS}";`,
-		'',
-	].join('\n'));
+	writeFileSync(
+		conf,
+		[
+			'#xCAT generated dhcp configuration (lab double)',
+			'',
+			'authoritative;',
+			'ddns-update-style none;',
+			'option client-architecture code 93 = unsigned integer 16;',
+			'',
+			...blocks,
+			`include "${HOSTS}";`,
+			'',
+		].join('\n'),
+	);
 	const dflt = hostPath(DEFAULTS);
 	const old = existsSync(dflt) ? readFileSync(dflt, 'utf8') : '';
 	const kept = old.split('\n').filter((l) => l !== '' && !/^INTERFACES(v4)?=/.test(l));
@@ -143,7 +173,9 @@ async function dispatchToServiceNodes(ctx: Ctx, rows: (string | null)[][]): Prom
 		if (!r[0] || !v || !/^(1|yes)$/i.test(v)) continue;
 		const ans = await xcatdAnswers(r[0]);
 		if (!ans.ok) {
-			ctx.out.data(`Unable to dispatch hierarchical sub-command to ${r[0]}:3001.  Error: Connection failure: IO::Socket::INET: connect: ${ans.error} at /opt/xcat/lib/perl/xCAT/Client.pm line 248.\n.`);
+			ctx.out.data(
+				`Unable to dispatch hierarchical sub-command to ${r[0]}:3001.  Error: Connection failure: IO::Socket::INET: connect: ${ans.error} at /opt/xcat/lib/perl/xCAT/Client.pm line 248.\n.`,
+			);
 			ctx.out.code(1);
 		}
 	}
@@ -161,6 +193,8 @@ function readHosts(): Map<string, { ip: string; mac: string }> {
 }
 
 function writeHosts(entries: Map<string, { ip: string; mac: string }>): void {
-	const lines = [...entries].sort(([a], [b]) => (a < b ? -1 : 1)).map(([n, e]) => `host ${n} { hardware ethernet ${e.mac}; fixed-address ${e.ip}; option host-name "${n}"; }`);
+	const lines = [...entries]
+		.sort(([a], [b]) => (a < b ? -1 : 1))
+		.map(([n, e]) => `host ${n} { hardware ethernet ${e.mac}; fixed-address ${e.ip}; option host-name "${n}"; }`);
 	writeFileSync(hostPath(HOSTS), lines.length ? `${lines.join('\n')}\n` : '');
 }

@@ -18,7 +18,10 @@ export function makehosts(ctx: Ctx): void {
 	let nodes = snap.nodes();
 	if (range) {
 		const exp = snap.expand(range);
-		if (exp.missing.length) { ctx.out.invalidNoderange(exp.missing); return; }
+		if (exp.missing.length) {
+			ctx.out.invalidNoderange(exp.missing);
+			return;
+		}
 		nodes = exp.nodes;
 	}
 	const path = hostPath('/etc/hosts');
@@ -46,19 +49,41 @@ export function siteValue(rows: (string | null)[][], key: string): string | unde
 
 export function makedns(ctx: Ctx): void {
 	const { out } = ctx;
-	const p = getopt(ctx.args, [{ names: ['n'], key: 'n' }, { names: ['V'], key: 'V' }, { names: ['e'], key: 'e' }, { names: ['d'], key: 'd' }, { names: ['h', 'help'], key: 'h' }]);
-	if (p.bad || flag(p, 'h')) { out.data('Usage: makedns [-h|--help ] [-V|--verbose] [-e|--external] [-n|--new ] [noderange]', 'makedns [-h|--help ] [-V|--verbose] [-e|--external] [-d|--delete noderange]'); if (p.bad) out.code(1); return; }
+	const p = getopt(ctx.args, [
+		{ names: ['n'], key: 'n' },
+		{ names: ['V'], key: 'V' },
+		{ names: ['e'], key: 'e' },
+		{ names: ['d'], key: 'd' },
+		{ names: ['h', 'help'], key: 'h' },
+	]);
+	if (p.bad || flag(p, 'h')) {
+		out.data(
+			'Usage: makedns [-h|--help ] [-V|--verbose] [-e|--external] [-n|--new ] [noderange]',
+			'makedns [-h|--help ] [-V|--verbose] [-e|--external] [-d|--delete noderange]',
+		);
+		if (p.bad) out.code(1);
+		return;
+	}
 	const snap = load(ctx, ['site', 'networks']);
 	if (!snap) return;
 	const site = snap.rows('site');
 	const domain = siteValue(site, 'domain');
-	if (!domain) { out.error('domain not defined in site table'); return; }
+	if (!domain) {
+		out.error('domain not defined in site table');
+		return;
+	}
 	const nameservers = siteValue(site, 'nameservers');
-	if (!nameservers) { out.error('nameservers not defined in site table'); return; }
+	if (!nameservers) {
+		out.error('nameservers not defined in site table');
+		return;
+	}
 	const forwarders = (siteValue(site, 'forwarders') ?? '').split(',').filter(Boolean);
 	const master = siteValue(site, 'master') ?? '';
 	const nspec = TABLES.networks!;
-	const nets = snap.rows('networks').filter((r) => rowEnabled(nspec, r) && r[1] && r[2] && !r[1].includes(':')).map((r) => ({ net: r[1]!, mask: r[2]! }));
+	const nets = snap
+		.rows('networks')
+		.filter((r) => rowEnabled(nspec, r) && r[1] && r[2] && !r[1].includes(':'))
+		.map((r) => ({ net: r[1]!, mask: r[2]! }));
 	const records: { name: string; ip: string }[] = [];
 	for (const e of readEtcHosts()) {
 		const name = e.names.map((n) => (n.endsWith(`.${domain}`) ? n.slice(0, -domain.length - 1) : n)).find((n) => !n.includes('.')) ?? e.names[0]!;
@@ -73,14 +98,17 @@ export function makedns(ctx: Ctx): void {
 	const nsName = records.find((r) => r.ip === master)?.name ?? 'ns';
 	const zoneDir = hostPath('/var/lib/bind');
 	mkdirSync(zoneDir, { recursive: true });
-	const soa = (origin: string) => `$TTL 86400\n@ IN SOA ${nsName}.${domain}. root.${domain}. ( ${serial} 10800 3600 604800 86400 )\n@ IN NS ${nsName}.${domain}.\n`;
+	const soa = (origin: string) =>
+		`$TTL 86400\n@ IN SOA ${nsName}.${domain}. root.${domain}. ( ${serial} 10800 3600 604800 86400 )\n@ IN NS ${nsName}.${domain}.\n`;
 	const fwd = soa(domain) + records.map((r) => `${r.name} IN A ${r.ip}\n`).join('');
 	writeFileSync(`${zoneDir}/db.${domain}`, fwd);
 	const zones = [`zone "${domain}" in {\n\ttype master;\n\tallow-update { key xcat_key; };\n\tfile "/var/lib/bind/db.${domain}";\n};`];
 	for (const n of nets) {
 		const octets = n.net.split('.').slice(0, Math.max(1, Math.floor(prefixOf(n.mask) / 8)));
 		const rev = `${[...octets].reverse().join('.')}.IN-ADDR.ARPA`;
-		const ptrs = records.filter((r) => inNetwork(r.ip, n.net, n.mask)).map((r) => `${r.ip.split('.').slice(octets.length).reverse().join('.')} IN PTR ${r.name}.${domain}.\n`);
+		const ptrs = records
+			.filter((r) => inNetwork(r.ip, n.net, n.mask))
+			.map((r) => `${r.ip.split('.').slice(octets.length).reverse().join('.')} IN PTR ${r.name}.${domain}.\n`);
 		writeFileSync(`${zoneDir}/db.${rev}`, soa(rev) + ptrs.join(''));
 		zones.push(`zone "${rev}" in {\n\ttype master;\n\tallow-update { key xcat_key; };\n\tfile "/var/lib/bind/db.${rev}";\n};`);
 	}
@@ -101,12 +129,22 @@ export function makedns(ctx: Ctx): void {
 		'};',
 		...zones,
 		'',
-	].filter((l) => l !== '').join('\n');
+	]
+		.filter((l) => l !== '')
+		.join('\n');
 	writeFileSync(hostPath('/etc/bind/named.conf'), `${conf}\n`);
 	// Debian's unit is bind9: the first line names it, the second says named (observed)
 	out.data('Restarting bind9');
 	out.flush();
 	const r = systemctl('restart', 'named');
-	if (r.status !== 0) { out.error(`failed to restart named: ${(r.stderr || r.stdout).trim()}`); return; }
-	out.data('Restarting named complete', 'Updating DNS records, this may take several minutes for a large cluster.', 'Completed updating DNS records.', 'DNS setup is completed');
+	if (r.status !== 0) {
+		out.error(`failed to restart named: ${(r.stderr || r.stdout).trim()}`);
+		return;
+	}
+	out.data(
+		'Restarting named complete',
+		'Updating DNS records, this may take several minutes for a large cluster.',
+		'Completed updating DNS records.',
+		'DNS setup is completed',
+	);
 }

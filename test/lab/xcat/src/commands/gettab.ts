@@ -7,10 +7,24 @@ const USAGE = ['Usage: gettab [-H|--with-fieldname] key=value,...  table.attribu
 
 export function gettab(ctx: Ctx): void {
 	const { out } = ctx;
-	const p = getopt(ctx.args, [{ names: ['h', '?', 'help'], key: 'h' }, { names: ['H', 'with-fieldname'], key: 'H' }]);
-	if (p.bad || !ctx.args.length) { out.data(...USAGE); out.code(1); return; }
-	if (flag(p, 'h')) { out.data(...USAGE); return; }
-	if (p.operands.length < 2) { out.data(...USAGE); out.code(1); return; }
+	const p = getopt(ctx.args, [
+		{ names: ['h', '?', 'help'], key: 'h' },
+		{ names: ['H', 'with-fieldname'], key: 'H' },
+	]);
+	if (p.bad || !ctx.args.length) {
+		out.data(...USAGE);
+		out.code(1);
+		return;
+	}
+	if (flag(p, 'h')) {
+		out.data(...USAGE);
+		return;
+	}
+	if (p.operands.length < 2) {
+		out.data(...USAGE);
+		out.code(1);
+		return;
+	}
 	const [keyspec = '', ...wanted] = p.operands;
 	const keys = new Map<string, string>();
 	for (const kv of keyspec.split(',')) {
@@ -28,7 +42,11 @@ export function gettab(ctx: Ctx): void {
 	for (const t of byTable.keys()) {
 		const spec = tableSpec(t);
 		for (const k of keys.keys()) {
-			if (!spec || !spec.cols.includes(k)) { out.errorNoCode(`Unkown key ${k} to ${t}`); out.code(1); return; }
+			if (!spec || !spec.cols.includes(k)) {
+				out.errorNoCode(`Unkown key ${k} to ${t}`);
+				out.code(1);
+				return;
+			}
 		}
 	}
 	const snap = load(ctx, [...byTable.keys()]);

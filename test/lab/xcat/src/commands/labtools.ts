@@ -77,9 +77,15 @@ export function ensureFile(path: string, content: string, mode = 0o644): number 
 
 /** A service node: /etc/xCATSN, a local SQLite site table naming the MN, xcatd running. */
 export function snInit(ctx: Ctx): void {
-	const p = getopt(ctx.args, [{ names: ['master'], value: true, key: 'master' }, { names: ['no-start'], key: 'nostart' }]);
+	const p = getopt(ctx.args, [
+		{ names: ['master'], value: true, key: 'master' },
+		{ names: ['no-start'], key: 'nostart' },
+	]);
 	const master = str(p, 'master');
-	if (!master) { ctx.out.error('xcat-double sn-init: --master <MN address> is required'); return; }
+	if (!master) {
+		ctx.out.error('xcat-double sn-init: --master <MN address> is required');
+		return;
+	}
 	let changed = ensureFile('/etc/xCATSN', '');
 	mkdirSync(hostPath('/etc/xcat'), { recursive: true });
 	const ok = write(ctx, [
@@ -88,12 +94,18 @@ export function snInit(ctx: Ctx): void {
 		{ kind: 'set', table: 'site', where: { key: 'xcatiport' }, set: { value: '3002' } },
 	]);
 	if (!ok) return;
-	if (installXcatdUnit()) { changed++; systemctl('daemon-reload'); }
+	if (installXcatdUnit()) {
+		changed++;
+		systemctl('daemon-reload');
+	}
 	if (!flag(p, 'nostart')) {
 		systemctl('enable', '--quiet', 'xcatd');
 		if (systemctl('is-active', '--quiet', 'xcatd').status !== 0) {
 			const r = systemctl('start', 'xcatd');
-			if (r.status !== 0) { ctx.out.error(`xcatd did not start: ${r.stderr.trim()}`); return; }
+			if (r.status !== 0) {
+				ctx.out.error(`xcatd did not start: ${r.stderr.trim()}`);
+				return;
+			}
 			changed++;
 		}
 	}

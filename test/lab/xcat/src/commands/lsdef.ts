@@ -10,13 +10,19 @@ import { processArgs, usage } from './defargs.js';
 export function lsdef(ctx: Ctx): void {
 	const { out } = ctx;
 	const a = processArgs(ctx);
-	if (a === 'usage') { usage(ctx); return; }
+	if (a === 'usage') {
+		usage(ctx);
+		return;
+	}
 	if (a === 'error' || a === 'done') return;
 	const { p } = a;
 	const where = list(p, 'w').map(parseWhere);
-	if (where.some((w) => !w)) { out.error('Incorrect selection string specified with -w flag.'); return; }
+	if (where.some((w) => !w)) {
+		out.error('Incorrect selection string specified with -w flag.');
+		return;
+	}
 	const requested = str(p, 'i')?.split(',');
-	let long = flag(p, 'l') || a.from === 'nr' || flag(p, 'o') || !!requested || (a.from === 'args');
+	let long = flag(p, 'l') || a.from === 'nr' || flag(p, 'o') || !!requested || a.from === 'args';
 	if (a.types.length === 1 && a.types[0] === 'site') long = true;
 	if (flag(p, 's')) long = false;
 
@@ -34,12 +40,20 @@ export function lsdef(ctx: Ctx): void {
 		let names: string[];
 		let explicit = false;
 		if (a.from === 't' || a.from === 'a') names = existing;
-		else if (a.range) { names = snap.expand(a.range.text, a.range.verify).nodes; explicit = true; }
-		else { names = a.names; explicit = true; }
+		else if (a.range) {
+			names = snap.expand(a.range.text, a.range.verify).nodes;
+			explicit = true;
+		} else {
+			names = a.names;
+			explicit = true;
+		}
 		named += names.length;
 		if (type === 'node' && !flag(p, 'S')) names = names.filter((n) => snap.keyedTable('nodelist').own(n, 'hidden') !== '1');
 		if (!names.length && !explicit) continue;
-		if (explicit && !existing.length) { out.data(`Could not find any objects of type '${type}'.`); continue; }
+		if (explicit && !existing.length) {
+			out.data(`Could not find any objects of type '${type}'.`);
+			continue;
+		}
 		if (requested && type !== 'site') {
 			for (const attr of requested) {
 				if (!attrsOf(type)!.some((d) => d.attr === attr)) out.error(`'${attr}' is not a valid attribute name for an object type of '${type}'.`);
@@ -49,7 +63,10 @@ export function lsdef(ctx: Ctx): void {
 		const defaults = type === 'node' && !flag(p, 'z') ? xcatDefaults(snap) : undefined;
 		for (const name of [...new Set(names)].sort()) {
 			considered++;
-			if (!known.has(name)) { out.error(`Could not find an object named '${name}' of type '${type}'.`); continue; }
+			if (!known.has(name)) {
+				out.error(`Could not find an object named '${name}' of type '${type}'.`);
+				continue;
+			}
 			const attrs = objectAttrs(snap, type, name);
 			if (defaults) mergeDefaults(attrs, defaults);
 			if (where.length && !where.every((w) => matches(w!, attrs.get(w!.label) ?? ''))) continue;

@@ -6,7 +6,13 @@ import { hostPath, VERSION_LINE } from '../env.js';
 import { getopt, flag } from '../getopt.js';
 import type { Ctx } from './common.js';
 
-const USAGE = ['       lsxcatd [-v|--version]', '       lsxcatd [-h|--help]', '       lsxcatd [-d|--database]', '       lsxcatd [-t|--nodetype]', '       lsxcatd [-a|--all]'];
+const USAGE = [
+	'       lsxcatd [-v|--version]',
+	'       lsxcatd [-h|--help]',
+	'       lsxcatd [-d|--database]',
+	'       lsxcatd [-t|--nodetype]',
+	'       lsxcatd [-a|--all]',
+];
 
 export function nodeRoleLines(): string[] {
 	const lines: string[] = [];
@@ -17,13 +23,27 @@ export function nodeRoleLines(): string[] {
 
 export function lsxcatd(ctx: Ctx): void {
 	const { out } = ctx;
-	if (!ctx.args.length) { out.data(...USAGE); out.code(1); return; }
+	if (!ctx.args.length) {
+		out.data(...USAGE);
+		out.code(1);
+		return;
+	}
 	const p = getopt(ctx.args, [
-		{ names: ['h', '?', 'help'], key: 'h' }, { names: ['v', 'version'], key: 'v' }, { names: ['a', 'all'], key: 'a' },
-		{ names: ['t', 'type'], key: 't' }, { names: ['d', 'database'], key: 'd' },
+		{ names: ['h', '?', 'help'], key: 'h' },
+		{ names: ['v', 'version'], key: 'v' },
+		{ names: ['a', 'all'], key: 'a' },
+		{ names: ['t', 'type'], key: 't' },
+		{ names: ['d', 'database'], key: 'd' },
 	]);
-	if (p.bad) { out.data(...USAGE); out.code(1); return; }
-	if (flag(p, 'h')) { out.data(...USAGE); return; }
+	if (p.bad) {
+		out.data(...USAGE);
+		out.code(1);
+		return;
+	}
+	if (flag(p, 'h')) {
+		out.data(...USAGE);
+		return;
+	}
 	const all = flag(p, 'a');
 	if (flag(p, 'v') || all) {
 		out.data(VERSION_LINE);

@@ -8,7 +8,12 @@ import { matches, resolveColumn, type Selection } from '../store.js';
 import { load, type Ctx } from './common.js';
 import { splitNoderangeArgs } from './noderangeargs.js';
 
-const USAGE = ['Usage:', '  nodels [noderange] [-b|--blame] [-H|--with-fieldname] [table.attribute | shortname] [-S][...]', '  nodels {-v|--version}', '  nodels [-?|-h|--help]'];
+const USAGE = [
+	'Usage:',
+	'  nodels [noderange] [-b|--blame] [-H|--with-fieldname] [table.attribute | shortname] [-S][...]',
+	'  nodels {-v|--version}',
+	'  nodels [-?|-h|--help]',
+];
 
 interface Item {
 	table: string;
@@ -23,12 +28,25 @@ export function nodels(ctx: Ctx): void {
 	const { out } = ctx;
 	const { range, args } = splitNoderangeArgs(ctx.args);
 	const p = getopt(args, [
-		{ names: ['h', '?', 'help'], key: 'h' }, { names: ['H', 'with-fieldname'], key: 'H' }, { names: ['b', 'blame'], key: 'b' },
-		{ names: ['v', 'version'], key: 'v' }, { names: ['S'], key: 'S' },
+		{ names: ['h', '?', 'help'], key: 'h' },
+		{ names: ['H', 'with-fieldname'], key: 'H' },
+		{ names: ['b', 'blame'], key: 'b' },
+		{ names: ['v', 'version'], key: 'v' },
+		{ names: ['S'], key: 'S' },
 	]);
-	if (p.bad) { out.data(...USAGE); out.code(1); return; }
-	if (flag(p, 'h')) { out.data(...USAGE); return; }
-	if (flag(p, 'v')) { out.data(VERSION_LINE); return; }
+	if (p.bad) {
+		out.data(...USAGE);
+		out.code(1);
+		return;
+	}
+	if (flag(p, 'h')) {
+		out.data(...USAGE);
+		return;
+	}
+	if (flag(p, 'v')) {
+		out.data(VERSION_LINE);
+		return;
+	}
 
 	let terse = flag(p, 'H') ? 0 : 2;
 	const items: Item[] = [];
@@ -37,10 +55,23 @@ export function nodels(ctx: Ctx): void {
 		let op: Selection['op'] | undefined;
 		let value: string | undefined;
 		let m: RegExpExecArray | null;
-		if ((m = /^([^=]*)!=(.*)$/s.exec(text))) { op = '!='; text = m[1]!; value = m[2]!; }
-		else if ((m = /^([^=]*)=~(.*)$/s.exec(text))) { op = '=~'; text = m[1]!; value = m[2]!.replace(/^\//, '').replace(/\/$/, ''); }
-		else if ((m = /^(.*?)==(.*)$/s.exec(text))) { op = '=='; text = m[1]!; value = m[2]!; }
-		else if ((m = /^(.*?)!~(.*)$/s.exec(text))) { op = '!~'; text = m[1]!; value = m[2]!.replace(/^\//, '').replace(/\/$/, ''); }
+		if ((m = /^([^=]*)!=(.*)$/s.exec(text))) {
+			op = '!=';
+			text = m[1]!;
+			value = m[2]!;
+		} else if ((m = /^([^=]*)=~(.*)$/s.exec(text))) {
+			op = '=~';
+			text = m[1]!;
+			value = m[2]!.replace(/^\//, '').replace(/\/$/, '');
+		} else if ((m = /^(.*?)==(.*)$/s.exec(text))) {
+			op = '==';
+			text = m[1]!;
+			value = m[2]!;
+		} else if ((m = /^(.*?)!~(.*)$/s.exec(text))) {
+			op = '!~';
+			text = m[1]!;
+			value = m[2]!.replace(/^\//, '').replace(/\/$/, '');
+		}
 		const tc = resolveColumn(text);
 		if (tc) terse--;
 		else if (tableSpec(text)) {
@@ -63,12 +94,22 @@ export function nodels(ctx: Ctx): void {
 		const existing = items.find((i) => i.table === tc[0] && i.col === tc[1]);
 		if (existing) {
 			if (op === undefined) existing.force = true;
-			else if (existing.sel !== undefined) { out.errorNoCode(`Multiple selection critera for ${existing.label}`); out.flush(); return; }
-			else { existing.sel = op; existing.value = value!; existing.force = true; }
+			else if (existing.sel !== undefined) {
+				out.errorNoCode(`Multiple selection critera for ${existing.label}`);
+				out.flush();
+				return;
+			} else {
+				existing.sel = op;
+				existing.value = value!;
+				existing.force = true;
+			}
 			continue;
 		}
 		const item: Item = { table: tc[0], col: tc[1], label: text };
-		if (op !== undefined) { item.sel = op; item.value = value!; }
+		if (op !== undefined) {
+			item.sel = op;
+			item.value = value!;
+		}
 		items.push(item);
 	}
 
@@ -77,14 +118,23 @@ export function nodels(ctx: Ctx): void {
 	const hidden = (n: string) => snap.keyedTable('nodelist').own(n, 'hidden') === '1';
 	let nodes: string[];
 	if (range === undefined) {
-		nodes = snap.nodes().filter((n) => flag(p, 'S') || !hidden(n)).sort();
+		nodes = snap
+			.nodes()
+			.filter((n) => flag(p, 'S') || !hidden(n))
+			.sort();
 		out.data(...nodes);
 		return;
 	}
 	const exp = snap.expand(range);
-	if (exp.missing.length) { out.invalidNoderange(exp.missing); return; }
+	if (exp.missing.length) {
+		out.invalidNoderange(exp.missing);
+		return;
+	}
 	nodes = exp.nodes.filter((n) => flag(p, 'S') || !hidden(n));
-	if (!p.operands.length) { out.data(...[...nodes].sort()); return; }
+	if (!p.operands.length) {
+		out.data(...[...nodes].sort());
+		return;
+	}
 
 	for (const node of [...nodes].sort()) {
 		const lines: string[] = [];
@@ -94,7 +144,10 @@ export function nodels(ctx: Ctx): void {
 			const own = snap.keyedTable(it.table).own(node, it.col);
 			const value = snap.nodeValue(it.table, it.col, node) ?? '';
 			if (it.sel !== undefined) {
-				if (!matches({ op: it.sel, value: it.value! }, value)) { filtered = true; continue; }
+				if (!matches({ op: it.sel, value: it.value! }, value)) {
+					filtered = true;
+					continue;
+				}
 				mustDisplay = true;
 				if (!it.force) continue;
 			}

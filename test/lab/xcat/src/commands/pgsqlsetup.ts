@@ -17,13 +17,17 @@ import { dumpxCATdb, restorexCATdb } from './dbdump.js';
 export const DATA_DIR = '/var/lib/pgsql/data';
 export const PG_UNIT_PATH = '/etc/systemd/system/postgresql.service';
 
-const USAGE = ['Usage:\npgsqlsetup - Performs the setup of PostgreSQL for xCAT to use as its database. See man pgsqlsetup for more information.',
-	'pgsqlsetup <-h|--help>\n           <-v|--version>\n           <-i|--init> [-N|--nostart] [-l|--listen address] [-a|--access address] [-P|--PCM] [-o|--odbc] [-V|--verbose]\n           <-o|--odbc> [-V|--verbose]'];
+const USAGE = [
+	'Usage:\npgsqlsetup - Performs the setup of PostgreSQL for xCAT to use as its database. See man pgsqlsetup for more information.',
+	'pgsqlsetup <-h|--help>\n           <-v|--version>\n           <-i|--init> [-N|--nostart] [-l|--listen address] [-a|--access address] [-P|--PCM] [-o|--odbc] [-V|--verbose]\n           <-o|--odbc> [-V|--verbose]',
+];
 
 function pgBinDir(): string | undefined {
 	const base = '/usr/lib/postgresql';
 	if (!existsSync(base)) return undefined;
-	const versions = readdirSync(base).filter((v) => existsSync(`${base}/${v}/bin/postgres`)).sort((a, b) => Number(b) - Number(a));
+	const versions = readdirSync(base)
+		.filter((v) => existsSync(`${base}/${v}/bin/postgres`))
+		.sort((a, b) => Number(b) - Number(a));
 	return versions[0] ? `${base}/${versions[0]}/bin` : undefined;
 }
 
@@ -52,18 +56,47 @@ WantedBy=multi-user.target
 export async function pgsqlsetup(ctx: Ctx): Promise<void> {
 	const { out } = ctx;
 	const p = getopt(ctx.args, [
-		{ names: ['i', 'init'], key: 'i' }, { names: ['o', 'odbc'], key: 'o' }, { names: ['l', 'listen'], value: true, multi: true, key: 'l' },
-		{ names: ['a', 'access'], value: true, multi: true, key: 'a' }, { names: ['N', 'nostart'], key: 'N' }, { names: ['P', 'PCM'], key: 'P' },
-		{ names: ['h', 'help'], key: 'h' }, { names: ['v', 'version'], key: 'v' }, { names: ['V', 'verbose'], key: 'V' },
+		{ names: ['i', 'init'], key: 'i' },
+		{ names: ['o', 'odbc'], key: 'o' },
+		{ names: ['l', 'listen'], value: true, multi: true, key: 'l' },
+		{ names: ['a', 'access'], value: true, multi: true, key: 'a' },
+		{ names: ['N', 'nostart'], key: 'N' },
+		{ names: ['P', 'PCM'], key: 'P' },
+		{ names: ['h', 'help'], key: 'h' },
+		{ names: ['v', 'version'], key: 'v' },
+		{ names: ['V', 'verbose'], key: 'V' },
 	]);
 	const say = (t: string) => out.data(t);
-	const fail = (t: string) => { out.raw(t); out.code(1); };
-	if (p.bad) { USAGE.forEach(say); out.code(1); return; }
-	if (flag(p, 'h')) { USAGE.forEach(say); return; }
-	if (flag(p, 'v')) { say(VERSION_LINE); return; }
-	if (!flag(p, 'i') && !flag(p, 'o')) { say('Either -i  or -o flag must be chosen'); USAGE.forEach(say); out.code(1); return; }
+	const fail = (t: string) => {
+		out.raw(t);
+		out.code(1);
+	};
+	if (p.bad) {
+		USAGE.forEach(say);
+		out.code(1);
+		return;
+	}
+	if (flag(p, 'h')) {
+		USAGE.forEach(say);
+		return;
+	}
+	if (flag(p, 'v')) {
+		say(VERSION_LINE);
+		return;
+	}
+	if (!flag(p, 'i') && !flag(p, 'o')) {
+		say('Either -i  or -o flag must be chosen');
+		USAGE.forEach(say);
+		out.code(1);
+		return;
+	}
 	const bin = pgBinDir();
-	if (!bin || !existsSync(hostPath(PG_UNIT_PATH))) { fail(' rpm -qa | grep postgresql | grep server failed. \nPostgreSQL is not installed.  If on AIX, it should be first obtained from the xcat dependency tarballs and installed before running this command.\n If on Linux, install from the OS CDs.'); return; }
+	if (!bin || !existsSync(hostPath(PG_UNIT_PATH))) {
+		fail(
+			' rpm -qa | grep postgresql | grep server failed. \nPostgreSQL is not installed.  If on AIX, it should be first obtained from the xcat dependency tarballs and installed before running this command.\n If on Linux, install from the OS CDs.',
+		);
+		return;
+	}
 	const pgRunning = run('pgrep', ['-x', 'postgres']).status === 0;
 	const cfglocPath = hostPath('/etc/xcat/cfgloc');
 	const onPg = existsSync(cfglocPath) && readFileSync(cfglocPath, 'utf8').includes('Pg');
@@ -72,9 +105,17 @@ export async function pgsqlsetup(ctx: Ctx): Promise<void> {
 	if (!onPg) {
 		const env = process.env.XCATPGPW;
 		if (env) password = env;
-		else { say('Input the password for xcatadm id: '); out.flush(); password = readFileSync(0, 'utf8').split('\n')[0] ?? ''; }
+		else {
+			say('Input the password for xcatadm id: ');
+			out.flush();
+			password = readFileSync(0, 'utf8').split('\n')[0] ?? '';
+		}
 		if (/[^a-zA-Z0-9]/.test(password)) {
-			fail(env ? 'The password in the env variable XCATPGPW is not alpha-numeric.' : 'The input password  is not alpha-numeric. Rerun the command an input an alpha-numeric password.');
+			fail(
+				env
+					? 'The password in the env variable XCATPGPW is not alpha-numeric.'
+					: 'The input password  is not alpha-numeric. Rerun the command an input an alpha-numeric password.',
+			);
 			return;
 		}
 	}
@@ -88,15 +129,23 @@ export async function pgsqlsetup(ctx: Ctx): Promise<void> {
 			mkdirSync(dir, { recursive: true });
 			for (const f of readdirSync(dir)) rmSync(`${dir}/${f}`, { force: true, recursive: false });
 			const sub = await inProcess('dumpxCATdb', ['-p', backupdir], dumpxCATdb);
-			if (sub !== 0) { fail(` XCATBYPASS=1 dumpxCATdb -p ${backupdir} failed.`); return; }
+			if (sub !== 0) {
+				fail(` XCATBYPASS=1 dumpxCATdb -p ${backupdir} failed.`);
+				return;
+			}
 			say('Shutting down the xcatd daemon during database migration.');
 			out.flush();
 			systemctl('stop', 'xcatd');
-			const master = readFileSync(`${dir}/site.csv`, 'utf8').split('\n').find((l) => l.startsWith('"master'));
+			const master = readFileSync(`${dir}/site.csv`, 'utf8')
+				.split('\n')
+				.find((l) => l.startsWith('"master'));
 			if (master) hname = (master.split(',')[1] ?? '').split('"')[1] ?? hname;
 		}
 		const mn = resolveIPv4(hname);
-		if (!mn) { fail(`Hostname resolution for ${hname} failed.`); return; }
+		if (!mn) {
+			fail(`Hostname resolution for ${hname} failed.`);
+			return;
+		}
 
 		// initpgdb (the unit and the manual Debian clusters are the package's part: `xcat-double pg-unit`)
 		mkdirSync(hostPath('/var/lib/pgsql'), { recursive: true });
@@ -124,9 +173,15 @@ export async function pgsqlsetup(ctx: Ctx): Promise<void> {
 
 		// setupxcatdb: the database belongs to postgres; xcatadm and root only get a login
 		const created = run('runuser', ['-u', 'postgres', '--', `${bin}/createdb`, 'xcatdb'], { cwd: '/tmp' });
-		for (const line of `${created.stdout}${created.stderr}`.split('\n')) if (line) { say(line); say(' '); }
+		for (const line of `${created.stdout}${created.stderr}`.split('\n'))
+			if (line) {
+				say(line);
+				say(' ');
+			}
 		for (const user of ['xcatadm', 'root']) {
-			run('runuser', ['-u', 'postgres', '--', `${bin}/psql`, '-X', '-q', '-d', 'xcatdb', '-c', `CREATE USER ${user} WITH PASSWORD '${password}';`], { cwd: '/tmp' });
+			run('runuser', ['-u', 'postgres', '--', `${bin}/psql`, '-X', '-q', '-d', 'xcatdb', '-c', `CREATE USER ${user} WITH PASSWORD '${password}';`], {
+				cwd: '/tmp',
+			});
 		}
 
 		// createcfgloc
@@ -137,10 +192,16 @@ export async function pgsqlsetup(ctx: Ctx): Promise<void> {
 
 		if (!nostart) {
 			say(`Restoring the xCAT Database with ${backupdir} to PostgreSQL database.\nThis could take several minutes.`);
-			if (!existsSync(hostPath(backupdir))) { fail(` ${backupdir} is missing. Cannot retore the database.`); return; }
+			if (!existsSync(hostPath(backupdir))) {
+				fail(` ${backupdir} is missing. Cannot retore the database.`);
+				return;
+			}
 			const cfg = readFileSync(cfglocPath, 'utf8').split('\n')[0] ?? '';
 			const rc = await inProcess('restorexCATdb', ['-p', backupdir], restorexCATdb, { XCATCFG: cfg });
-			if (rc !== 0) { fail(` restorexCATdb -p ${backupdir} failed.`); return; }
+			if (rc !== 0) {
+				fail(` restorexCATdb -p ${backupdir} failed.`);
+				return;
+			}
 			out.flush();
 			systemctl('start', 'xcatd'); // its result is ignored, as xCAT::Utils->startservice's is
 			say('xCAT is running on the PostgreSQL database.\n');
@@ -148,7 +209,7 @@ export async function pgsqlsetup(ctx: Ctx): Promise<void> {
 			say('xCAT PostgreSQL database is setup.\n');
 		}
 	}
-	if (flag(p, 'o')) out.raw('Setup of the ODBC is not supported by the lab\'s xCAT double.');
+	if (flag(p, 'o')) out.raw("Setup of the ODBC is not supported by the lab's xCAT double.");
 }
 
 /**
@@ -158,7 +219,10 @@ export async function pgsqlsetup(ctx: Ctx): Promise<void> {
  */
 export function pgUnitInstall(ctx: Ctx): void {
 	const bin = pgBinDir();
-	if (!bin) { ctx.out.error('xcat-double pg-unit: no PostgreSQL server in /usr/lib/postgresql'); return; }
+	if (!bin) {
+		ctx.out.error('xcat-double pg-unit: no PostgreSQL server in /usr/lib/postgresql');
+		return;
+	}
 	const path = hostPath(PG_UNIT_PATH);
 	let changed = debianClustersManual();
 	if (!existsSync(path) || readFileSync(path, 'utf8') !== pgUnit(bin)) {
@@ -189,7 +253,9 @@ export function debianClustersManual(): number {
 }
 
 function postgresIds(): { uid: number; gid: number } {
-	const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
+	const line = readFileSync('/etc/passwd', 'utf8')
+		.split('\n')
+		.find((l) => l.startsWith('postgres:'));
 	const f = line?.split(':') ?? [];
 	return { uid: Number(f[2] ?? 0), gid: Number(f[3] ?? 0) };
 }
@@ -197,7 +263,11 @@ function postgresIds(): { uid: number; gid: number } {
 function pgStart(out: Output, restart: boolean): boolean {
 	out.data('Starting the PosgreSQL Server');
 	out.flush();
-	if (systemctl(restart ? 'restart' : 'start', 'postgresql').status !== 0) { out.raw(' failed to start postgresql.'); out.code(1); return false; }
+	if (systemctl(restart ? 'restart' : 'start', 'postgresql').status !== 0) {
+		out.raw(' failed to start postgresql.');
+		out.code(1);
+		return false;
+	}
 	for (let i = 0; i < 30; i++) {
 		if (systemctl('is-active', '--quiet', 'postgresql').status === 0) return true;
 		run('sleep', ['1']);

@@ -7,9 +7,16 @@ import { processArgs, usage } from './defargs.js';
 export function rmdef(ctx: Ctx): void {
 	const { out } = ctx;
 	const a = processArgs(ctx);
-	if (a === 'usage') { usage(ctx); return; }
+	if (a === 'usage') {
+		usage(ctx);
+		return;
+	}
 	if (a === 'error' || a === 'done') return;
-	if (flag(a.p, 'a') && !flag(a.p, 'f')) { out.error("You must use the '-f' option when using the '-a' option."); usage(ctx); return; }
+	if (flag(a.p, 'a') && !flag(a.p, 'f')) {
+		out.error("You must use the '-f' option when using the '-a' option.");
+		usage(ctx);
+		return;
+	}
 	const type = a.types[0]!;
 	const snap = load(ctx, tablesFor(type));
 	if (!snap) return;

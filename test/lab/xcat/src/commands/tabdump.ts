@@ -21,30 +21,56 @@ const USAGE = [
 export function tabdump(ctx: Ctx): void {
 	const { out } = ctx;
 	const p = getopt(ctx.args, [
-		{ names: ['h', '?', 'help'], key: 'h' }, { names: ['v', 'version'], key: 'v' },
-		{ names: ['n', 'lines'], value: true, key: 'n' }, { names: ['d'], key: 'd' },
-		{ names: ['f'], value: true, key: 'f' }, { names: ['w'], value: true, multi: true, key: 'w' },
+		{ names: ['h', '?', 'help'], key: 'h' },
+		{ names: ['v', 'version'], key: 'v' },
+		{ names: ['n', 'lines'], value: true, key: 'n' },
+		{ names: ['d'], key: 'd' },
+		{ names: ['f'], value: true, key: 'f' },
+		{ names: ['w'], value: true, multi: true, key: 'w' },
 	]);
-	if (p.bad) { out.data(...USAGE); out.code(1); return; }
-	if (flag(p, 'v')) { out.data(VERSION_LINE); return; }
-	if (flag(p, 'h')) { out.data(...USAGE); return; }
+	if (p.bad) {
+		out.data(...USAGE);
+		out.code(1);
+		return;
+	}
+	if (flag(p, 'v')) {
+		out.data(VERSION_LINE);
+		return;
+	}
+	if (flag(p, 'h')) {
+		out.data(...USAGE);
+		return;
+	}
 	const filters = list(p, 'w');
 	const file = str(p, 'f');
-	if (p.operands.length > 1) { out.data(...USAGE); out.code(1); return; }
+	if (p.operands.length > 1) {
+		out.data(...USAGE);
+		out.code(1);
+		return;
+	}
 	const table = p.operands[0];
 	if (table === undefined) {
-		if (file) { out.error('table name missing from the command input. '); return; }
-		if (flag(p, 'd')) { out.error('Table descriptions are not available in the lab\'s xCAT double.'); return; }
+		if (file) {
+			out.error('table name missing from the command input. ');
+			return;
+		}
+		if (flag(p, 'd')) {
+			out.error("Table descriptions are not available in the lab's xCAT double.");
+			return;
+		}
 		out.data(...TABLE_NAMES);
 		return;
 	}
 	const spec = tableSpec(table);
 	if (flag(p, 'd')) {
 		if (!spec) out.error(`table ${table} does not exist.`);
-		else out.error('Table descriptions are not available in the lab\'s xCAT double.');
+		else out.error("Table descriptions are not available in the lab's xCAT double.");
 		return;
 	}
-	if (!spec) { out.error(`No such table: ${table}`); return; }
+	if (!spec) {
+		out.error(`No such table: ${table}`);
+		return;
+	}
 	let rows: Row[];
 	try {
 		rows = ctx.db().read([table]).get(table) ?? [];
@@ -57,7 +83,10 @@ export function tabdump(ctx: Ctx): void {
 	if (filters.length) {
 		const preds = filters.map((w) => parseWhere(w, spec, ctx.db().engine));
 		const bad = preds.findIndex((x) => x === undefined);
-		if (bad >= 0) { out.error(`Incorrect selection string specified with -w flag: ${filters[bad]}`); return; }
+		if (bad >= 0) {
+			out.error(`Incorrect selection string specified with -w flag: ${filters[bad]}`);
+			return;
+		}
 		// getAllAttribsWhere: enabled rows only, empty strings come back undefined
 		const kept = rows.filter((r) => rowEnabled(spec, r) && preds.every((f) => f!(r)));
 		lines = [headerLine(spec.cols), ...kept.map((r) => rowLine(r.map((v) => (v === '' ? null : v))))];
@@ -90,19 +119,30 @@ export function parseWhere(term: string, spec: TableSpec, engine: 'SQLite' | 'Pg
 		const v = r[idx];
 		if (v === null || v === undefined) return false;
 		switch (op) {
-			case '==': return eq(v);
-			case '!=': return !eq(v);
-			case '>': return v > val;
-			case '>=': return v >= val;
-			case '<': return v < val;
-			case '<=': return v <= val;
-			case '=~': return like(v);
-			default: return !like(v);
+			case '==':
+				return eq(v);
+			case '!=':
+				return !eq(v);
+			case '>':
+				return v > val;
+			case '>=':
+				return v >= val;
+			case '<':
+				return v < val;
+			case '<=':
+				return v <= val;
+			case '=~':
+				return like(v);
+			default:
+				return !like(v);
 		}
 	};
 }
 
 function likeRegex(pattern: string, caseInsensitive: boolean): RegExp {
-	const body = pattern.split('').map((c) => (c === '%' ? '.*' : c === '_' ? '.' : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
+	const body = pattern
+		.split('')
+		.map((c) => (c === '%' ? '.*' : c === '_' ? '.' : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+		.join('');
 	return new RegExp(`^${body}$`, caseInsensitive ? 'is' : 's');
 }

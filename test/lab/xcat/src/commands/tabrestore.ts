@@ -12,16 +12,39 @@ import { flag, getopt } from '../getopt.js';
 import { tableSpec, type Row } from '../schema.js';
 import type { Ctx } from './common.js';
 
-const USAGE = ['Usage: tabrestore <tablename>.csv', '       tabrestore -a <tablename>.csv', '       tabrestore [-?|-h|--help]', '       tabrestore [-v|--version]'];
+const USAGE = [
+	'Usage: tabrestore <tablename>.csv',
+	'       tabrestore -a <tablename>.csv',
+	'       tabrestore [-?|-h|--help]',
+	'       tabrestore [-v|--version]',
+];
 
 export function tabrestore(ctx: Ctx): void {
 	const { out } = ctx;
-	const p = getopt(ctx.args, [{ names: ['h', '?', 'help'], key: 'h' }, { names: ['v', 'version'], key: 'v' }, { names: ['a', 'addrows'], key: 'a' }]);
-	if (p.bad) { out.data(...USAGE); out.code(1); return; }
-	if (flag(p, 'v')) { out.data(VERSION_LINE); return; }
-	if (flag(p, 'h')) { out.data(...USAGE); return; }
+	const p = getopt(ctx.args, [
+		{ names: ['h', '?', 'help'], key: 'h' },
+		{ names: ['v', 'version'], key: 'v' },
+		{ names: ['a', 'addrows'], key: 'a' },
+	]);
+	if (p.bad) {
+		out.data(...USAGE);
+		out.code(1);
+		return;
+	}
+	if (flag(p, 'v')) {
+		out.data(VERSION_LINE);
+		return;
+	}
+	if (flag(p, 'h')) {
+		out.data(...USAGE);
+		return;
+	}
 	const file = p.operands[0];
-	if (!file) { out.data(...USAGE); out.code(2); return; }
+	if (!file) {
+		out.data(...USAGE);
+		out.code(2);
+		return;
+	}
 	let content: string;
 	try {
 		content = readFileSync(hostPath(file), 'utf8');
@@ -31,28 +54,48 @@ export function tabrestore(ctx: Ctx): void {
 		return;
 	}
 	const table = basename(file).replace(/\..*/s, '');
-	if (/^x_teal/.test(table)) { out.error(`${table} is not supported in tabrestore. Use Teal maintenance commands. `); return; }
+	if (/^x_teal/.test(table)) {
+		out.error(`${table} is not supported in tabrestore. Use Teal maintenance commands. `);
+		return;
+	}
 	const spec = tableSpec(table);
-	if (!spec) { out.errorNoCode(`Unable to open ${table}`); out.code(4); return; }
+	if (!spec) {
+		out.errorNoCode(`Unable to open ${table}`);
+		out.code(4);
+		return;
+	}
 	// the client sends the file line by line (Perl's <$fh>), xcatd reads the first as the header
 	const lines = content.split(/(?<=\n)/);
 	const header = lines.shift() ?? '';
-	if (!header.startsWith('#')) { out.error('Data missing header line starting with #'); return; }
+	if (!header.startsWith('#')) {
+		out.error('Data missing header line starting with #');
+		return;
+	}
 	const cols = header.replace(/"/g, '').slice(1).replace(/\s+$/, '').split(',');
 	const bad = cols.find((c) => !spec.cols.includes(c));
-	if (bad !== undefined) { out.error(`The header line indicates that column '${bad}' should exist, which is not defined in the schema for '${table}'`); return; }
+	if (bad !== undefined) {
+		out.error(`The header line indicates that column '${bad}' should exist, which is not defined in the schema for '${table}'`);
+		return;
+	}
 
 	const rows: Row[] = [];
 	const lineOf: number[] = [];
 	const origOf: string[] = [];
 	let rollback = false;
-	const fail = (text: string) => { out.errorNoCode(text); out.code(4); rollback = true; };
+	const fail = (text: string) => {
+		out.errorNoCode(text);
+		out.code(4);
+		rollback = true;
+	};
 	for (let n = 0; n < lines.length; n++) {
 		let line = lines[n]!.replace(/\s+$/, '');
 		const origline = line;
 		// a quoted value may hold newlines: the record goes on over the next lines
 		while (quotesOpen(line) && n + 1 < lines.length) line = `${line}\n${lines[++n]!.replace(/\s+$/, '')}`;
-		if (quotesOpen(line)) { fail(`CSV unmatched " in record on line ${n}, character 0: ${origline}`); continue; }
+		if (quotesOpen(line)) {
+			fail(`CSV unmatched " in record on line ${n}, character 0: ${origline}`);
+			continue;
+		}
 		let values: Row;
 		try {
 			values = line === '' ? cols.map(() => null) : parseRecord(line, cols.length);
@@ -63,7 +106,12 @@ export function tabrestore(ctx: Ctx): void {
 		}
 		// setAttribs does not insert a line whose values are all blank
 		if (values.every((v) => v === null || v === '')) continue;
-		rows.push(spec.cols.map((c) => { const i = cols.indexOf(c); return i < 0 ? null : values[i] ?? null; }));
+		rows.push(
+			spec.cols.map((c) => {
+				const i = cols.indexOf(c);
+				return i < 0 ? null : (values[i] ?? null);
+			}),
+		);
 		lineOf.push(n);
 		origOf.push(origline);
 	}

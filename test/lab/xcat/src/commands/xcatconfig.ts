@@ -15,15 +15,33 @@ import { installXcatdUnit } from './units.js';
 
 export function xcatconfig(ctx: Ctx): void {
 	const { out } = ctx;
-	if (!ctx.args.length) { out.error('No parameters were supplied on the xcatconfig command. Run xcatconfig -h'); return; }
+	if (!ctx.args.length) {
+		out.error('No parameters were supplied on the xcatconfig command. Run xcatconfig -h');
+		return;
+	}
 	const p = getopt(ctx.args, [
-		{ names: ['f', 'force'], key: 'f' }, { names: ['i', 'initinstall'], key: 'i' }, { names: ['u', 'updateinstall'], key: 'u' },
-		{ names: ['k', 'sshkeys'], key: 'k' }, { names: ['m', 'mgtnode'], key: 'm' }, { names: ['s', 'sshnodehostkeys'], key: 's' },
-		{ names: ['t', 'tunables'], key: 't' }, { names: ['c', 'credentials'], key: 'c' }, { names: ['d', 'database'], key: 'd' },
-		{ names: ['h', 'help'], key: 'h' }, { names: ['v', 'version'], key: 'v' }, { names: ['V', 'verbose'], key: 'V' },
+		{ names: ['f', 'force'], key: 'f' },
+		{ names: ['i', 'initinstall'], key: 'i' },
+		{ names: ['u', 'updateinstall'], key: 'u' },
+		{ names: ['k', 'sshkeys'], key: 'k' },
+		{ names: ['m', 'mgtnode'], key: 'm' },
+		{ names: ['s', 'sshnodehostkeys'], key: 's' },
+		{ names: ['t', 'tunables'], key: 't' },
+		{ names: ['c', 'credentials'], key: 'c' },
+		{ names: ['d', 'database'], key: 'd' },
+		{ names: ['h', 'help'], key: 'h' },
+		{ names: ['v', 'version'], key: 'v' },
+		{ names: ['V', 'verbose'], key: 'V' },
 	]);
-	if (p.bad || flag(p, 'h')) { out.data('Usage: xcatconfig [-i|-u|-f|-k|-s|-c|-d|-m] [-V]   (the lab\'s xCAT double implements -i, -c, -d, -k)'); if (p.bad) out.code(1); return; }
-	if (flag(p, 'v')) { out.data(VERSION_LINE); return; }
+	if (p.bad || flag(p, 'h')) {
+		out.data("Usage: xcatconfig [-i|-u|-f|-k|-s|-c|-d|-m] [-V]   (the lab's xCAT double implements -i, -c, -d, -k)");
+		if (p.bad) out.code(1);
+		return;
+	}
+	if (flag(p, 'v')) {
+		out.data(VERSION_LINE);
+		return;
+	}
 	const init = flag(p, 'i') || flag(p, 'f');
 	for (const d of ['/etc/xcat', '/install/postscripts', '/tftpboot', '/var/log/xcat', '/var/log/consoles']) mkdirSync(hostPath(d), { recursive: true });
 	if (init || flag(p, 'k')) sshRootKeys(ctx);
@@ -51,11 +69,38 @@ const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes
 function issue(dir: string, prefix: string, cn: string): void {
 	const ca = hostPath('/etc/xcat/ca');
 	openssl(['req', ...EC, '-keyout', `${dir}/${prefix}-key.pem`, '-out', `${dir}/${prefix}-req.pem`, '-subj', `/CN=${cn}`]);
-	openssl(['x509', '-req', '-in', `${dir}/${prefix}-req.pem`, '-CA', `${ca}/ca-cert.pem`, '-CAkey', `${ca}/ca-key.pem`,
-		'-set_serial', String(Date.now()), '-days', '7300', '-out', `${dir}/${prefix}-cert.tmp`]);
-	openssl(['x509', '-in', `${dir}/${prefix}-cert.tmp`, '-text', '-nameopt', 'compat', '-certopt', 'no_pubkey,no_sigdump', '-out', `${dir}/${prefix}-cert.pem`]);
+	openssl([
+		'x509',
+		'-req',
+		'-in',
+		`${dir}/${prefix}-req.pem`,
+		'-CA',
+		`${ca}/ca-cert.pem`,
+		'-CAkey',
+		`${ca}/ca-key.pem`,
+		'-set_serial',
+		String(Date.now()),
+		'-days',
+		'7300',
+		'-out',
+		`${dir}/${prefix}-cert.tmp`,
+	]);
+	openssl([
+		'x509',
+		'-in',
+		`${dir}/${prefix}-cert.tmp`,
+		'-text',
+		'-nameopt',
+		'compat',
+		'-certopt',
+		'no_pubkey,no_sigdump',
+		'-out',
+		`${dir}/${prefix}-cert.pem`,
+	]);
 	run('rm', ['-f', `${dir}/${prefix}-req.pem`, `${dir}/${prefix}-cert.tmp`]);
-	writeFileSync(`${dir}/${prefix}-cred.pem`, readFileSync(`${dir}/${prefix}-key.pem`, 'utf8') + readFileSync(`${dir}/${prefix}-cert.pem`, 'utf8'), { mode: 0o600 });
+	writeFileSync(`${dir}/${prefix}-cred.pem`, readFileSync(`${dir}/${prefix}-key.pem`, 'utf8') + readFileSync(`${dir}/${prefix}-cert.pem`, 'utf8'), {
+		mode: 0o600,
+	});
 	copyFileSync(`${ca}/ca-cert.pem`, `${dir}/ca.pem`);
 }
 
@@ -88,7 +133,10 @@ function sshRootKeys(ctx: Ctx): void {
 	mkdirSync(ssh, { recursive: true, mode: 0o700 });
 	if (!existsSync(`${ssh}/id_rsa`)) {
 		const r = run('ssh-keygen', ['-q', '-t', 'rsa', '-b', '2048', '-N', '', '-C', `root@${fqdn()}`, '-f', `${ssh}/id_rsa`]);
-		if (r.status !== 0) { ctx.out.error('Could not generate the root ssh key.'); return; }
+		if (r.status !== 0) {
+			ctx.out.error('Could not generate the root ssh key.');
+			return;
+		}
 	}
 	mkdirSync(hostPath('/install/postscripts/_ssh'), { recursive: true, mode: 0o755 });
 	copyFileSync(`${ssh}/id_rsa.pub`, hostPath('/install/postscripts/_ssh/authorized_keys'));
@@ -97,14 +145,42 @@ function sshRootKeys(ctx: Ctx): void {
 /** site defaults in xcatconfig's order; a blank value (e.g. no domain) is skipped like chtab does. */
 export function siteDefaults(master: string, domain: string, forwarders: string, timezone: string): [string, string][] {
 	return [
-		['blademaxp', '64'], ['domain', domain], ['fsptimeout', '0'], ['installdir', '/install'], ['ipmimaxp', '64'],
-		['ipmiretries', '3'], ['ipmitimeout', '2'], ['consoleondemand', 'no'], ['master', master], ['forwarders', forwarders],
-		['nameservers', master], ['maxssh', '8'], ['ppcmaxp', '64'], ['ppcretry', '3'], ['ppctimeout', '0'],
-		['powerinterval', '0'], ['syspowerinterval', '0'], ['sharedtftp', '1'], ['SNsyncfiledir', '/var/xcat/syncfiles'],
-		['nodesyncfiledir', '/var/xcat/node/syncfiles'], ['tftpdir', '/tftpboot'], ['xcatdport', '3001'], ['xcatiport', '3002'],
-		['xcatconfdir', '/etc/xcat'], ['timezone', timezone], ['useNmapfromMN', 'no'], ['enableASMI', 'no'],
-		['db2installloc', '/mntdb2'], ['databaseloc', '/var/lib'], ['sshbetweennodes', 'ALLGROUPS'], ['dnshandler', 'ddns'],
-		['vsftp', 'n'], ['cleanupxcatpost', 'no'], ['dhcplease', '43200'], ['auditnosyslog', '0'], ['auditskipcmds', 'ALL'],
+		['blademaxp', '64'],
+		['domain', domain],
+		['fsptimeout', '0'],
+		['installdir', '/install'],
+		['ipmimaxp', '64'],
+		['ipmiretries', '3'],
+		['ipmitimeout', '2'],
+		['consoleondemand', 'no'],
+		['master', master],
+		['forwarders', forwarders],
+		['nameservers', master],
+		['maxssh', '8'],
+		['ppcmaxp', '64'],
+		['ppcretry', '3'],
+		['ppctimeout', '0'],
+		['powerinterval', '0'],
+		['syspowerinterval', '0'],
+		['sharedtftp', '1'],
+		['SNsyncfiledir', '/var/xcat/syncfiles'],
+		['nodesyncfiledir', '/var/xcat/node/syncfiles'],
+		['tftpdir', '/tftpboot'],
+		['xcatdport', '3001'],
+		['xcatiport', '3002'],
+		['xcatconfdir', '/etc/xcat'],
+		['timezone', timezone],
+		['useNmapfromMN', 'no'],
+		['enableASMI', 'no'],
+		['db2installloc', '/mntdb2'],
+		['databaseloc', '/var/lib'],
+		['sshbetweennodes', 'ALLGROUPS'],
+		['dnshandler', 'ddns'],
+		['vsftp', 'n'],
+		['cleanupxcatpost', 'no'],
+		['dhcplease', '43200'],
+		['auditnosyslog', '0'],
+		['auditskipcmds', 'ALL'],
 		['xcattlspolicy', 'modern'],
 	].filter(([, v]) => v !== '') as [string, string][];
 }
@@ -114,9 +190,17 @@ export function policyDefaults(mnName: string): Values[] {
 	return [
 		{ priority: '1', name: 'root', rule: 'allow' },
 		...(mnName ? [{ priority: '1.2', name: mnName, rule: 'trusted' }] : []),
-		allow('2', 'getbmcconfig'), allow('2.1', 'remoteimmsetup'), allow('2.3', 'lsxcatd'), allow('3', 'nextdestiny'),
-		allow('4', 'getdestiny'), allow('4.4', 'getpostscript'), allow('4.5', 'getcredentials'), allow('4.6', 'syncfiles'),
-		allow('4.7', 'litefile'), allow('4.8', 'litetree'), allow('4.9', 'getadapter'),
+		allow('2', 'getbmcconfig'),
+		allow('2.1', 'remoteimmsetup'),
+		allow('2.3', 'lsxcatd'),
+		allow('3', 'nextdestiny'),
+		allow('4', 'getdestiny'),
+		allow('4.4', 'getpostscript'),
+		allow('4.5', 'getcredentials'),
+		allow('4.6', 'syncfiles'),
+		allow('4.7', 'litefile'),
+		allow('4.8', 'litetree'),
+		allow('4.9', 'getadapter'),
 	];
 }
 
@@ -128,13 +212,18 @@ function initDb(ctx: Ctx, force: boolean): void {
 		const host = fqdn();
 		let master = resolveIPv4(host) ?? resolveIPv4(host.split('.')[0]!);
 		if (!master) {
-			ctx.out.raw(`Hostname resolution for ${host} failed, setting the site.master to NORESOLUTION for now, after the xCAT installation is finished, fix this hostname resolution problem, change the site.master to the correct value and then resart xcatd.`);
+			ctx.out.raw(
+				`Hostname resolution for ${host} failed, setting the site.master to NORESOLUTION for now, after the xCAT installation is finished, fix this hostname resolution problem, change the site.master to the correct value and then resart xcatd.`,
+			);
 			master = 'NORESOLUTION';
 		}
 		const mine = new Set(ipv4Interfaces().map((i) => i.address));
-		const forwarders = resolvConfNameservers().filter((ip) => !mine.has(ip)).join(',');
+		const forwarders = resolvConfNameservers()
+			.filter((ip) => !mine.has(ip))
+			.join(',');
 		const domain = process.env.XCAT_DOUBLE_ROOT ? '' : run('hostname', ['-d']).stdout.trim();
-		for (const [key, value] of siteDefaults(master, domain, forwarders, timezone())) ops.push({ kind: 'set', table: 'site', where: { key }, set: { value } });
+		for (const [key, value] of siteDefaults(master, domain, forwarders, timezone()))
+			ops.push({ kind: 'set', table: 'site', where: { key }, set: { value } });
 	}
 	if (missing('postscripts')) {
 		ops.push({ kind: 'set', table: 'postscripts', where: { node: 'xcatdefaults' }, set: { postbootscripts: 'otherpkgs' } });
@@ -161,7 +250,10 @@ function certCN(): string {
 
 function resolvConfNameservers(): string[] {
 	try {
-		return readFileSync(hostPath('/etc/resolv.conf'), 'utf8').split('\n').map((l) => /^\s*nameserver\s+(\S+)/.exec(l)?.[1]).filter((x): x is string => !!x);
+		return readFileSync(hostPath('/etc/resolv.conf'), 'utf8')
+			.split('\n')
+			.map((l) => /^\s*nameserver\s+(\S+)/.exec(l)?.[1])
+			.filter((x): x is string => !!x);
 	} catch {
 		return [];
 	}
@@ -180,7 +272,12 @@ function makenetworks(ctx: Ctx): void {
 	const snap = load(ctx, ['networks']);
 	if (!snap) return;
 	const spec = TABLES.networks!;
-	const have = new Set(snap.rows('networks').filter((r) => rowEnabled(spec, r)).map((r) => `${r[1]}/${r[2]}`));
+	const have = new Set(
+		snap
+			.rows('networks')
+			.filter((r) => rowEnabled(spec, r))
+			.map((r) => `${r[1]}/${r[2]}`),
+	);
 	const ops: WriteOp[] = [];
 	for (const i of ipv4Interfaces()) {
 		if (i.name === 'lo' || i.secondary) continue;
@@ -189,8 +286,16 @@ function makenetworks(ctx: Ctx): void {
 		if (have.has(`${net}/${mask}`)) continue;
 		have.add(`${net}/${mask}`);
 		let mtu = '';
-		try { mtu = readFileSync(`/sys/class/net/${i.name}/mtu`, 'utf8').trim(); } catch { /* no mtu */ }
-		ops.push({ kind: 'upsert', table: 'networks', rows: [{ netname: netname(net, mask), net, mask, mgtifname: i.name, tftpserver: i.address, ...(mtu ? { mtu } : {}) }] });
+		try {
+			mtu = readFileSync(`/sys/class/net/${i.name}/mtu`, 'utf8').trim();
+		} catch {
+			/* no mtu */
+		}
+		ops.push({
+			kind: 'upsert',
+			table: 'networks',
+			rows: [{ netname: netname(net, mask), net, mask, mgtifname: i.name, tftpserver: i.address, ...(mtu ? { mtu } : {}) }],
+		});
 	}
 	write(ctx, ops);
 }

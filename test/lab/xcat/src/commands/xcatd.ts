@@ -53,7 +53,10 @@ export async function xcatd(ctx: Ctx): Promise<void> {
 		port = Number(row[1]);
 	} catch (e) {
 		const msg = e instanceof DbUnavailable ? e.dbiMessage : e instanceof DbError ? e.message : String(e);
-		for (const l of [msg, 'Need xcatdport defined in site table', 'Died at /usr/sbin/xcatd line 201.']) { log(l); out.raw(l); }
+		for (const l of [msg, 'Need xcatdport defined in site table', 'Died at /usr/sbin/xcatd line 201.']) {
+			log(l);
+			out.raw(l);
+		}
 		out.code(1);
 		return;
 	}
@@ -67,11 +70,20 @@ export async function xcatd(ctx: Ctx): Promise<void> {
 			if (first[0] === 0x16 && tlsOptions) {
 				// a TLS client: feed what was already read, then the rest, through a JS stream
 				const wire = new Duplex({
-					read() { sock.resume(); },
-					write(chunk, _enc, cb) { sock.write(chunk, cb); },
-					final(cb) { sock.end(); cb(); },
+					read() {
+						sock.resume();
+					},
+					write(chunk, _enc, cb) {
+						sock.write(chunk, cb);
+					},
+					final(cb) {
+						sock.end();
+						cb();
+					},
 				});
-				sock.on('data', (d: Buffer) => { if (!wire.push(d)) sock.pause(); });
+				sock.on('data', (d: Buffer) => {
+					if (!wire.push(d)) sock.pause();
+				});
 				sock.on('end', () => wire.push(null));
 				wire.push(first);
 				serve(new TLSSocket(wire as unknown as Socket, { isServer: true, ...tlsOptions }), identity, 'tls');
@@ -97,7 +109,12 @@ export async function xcatd(ctx: Ctx): Promise<void> {
 	log(`xcatd started on port ${port}, database ${cfg.engine === 'SQLite' ? 'SQLite' : `${cfg.engine} on ${(cfg as { host: string }).host}`}`);
 	notifyReady();
 	await new Promise<void>((resolve) => {
-		const stop = (sig: string) => { log(`xcatd stopping on ${sig}`); charge('xcatd-stop'); server.close(); resolve(); };
+		const stop = (sig: string) => {
+			log(`xcatd stopping on ${sig}`);
+			charge('xcatd-stop');
+			server.close();
+			resolve();
+		};
 		process.once('SIGTERM', () => stop('SIGTERM'));
 		process.once('SIGINT', () => stop('SIGINT'));
 	});
@@ -114,7 +131,9 @@ function serve(sock: Socket | TLSSocket, identity: () => string[], transport: st
 		const lines = identity();
 		if (/^(GET|HEAD) /.test(line)) {
 			const body = `${lines.join('\n')}\n`;
-			sock.end(`HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${line.startsWith('HEAD') ? '' : body}`);
+			sock.end(
+				`HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${line.startsWith('HEAD') ? '' : body}`,
+			);
 			log(`${transport} ${peer}: http ${line.split(' ')[1] ?? ''}`);
 			return;
 		}

@@ -13,10 +13,12 @@ export function parseCfgloc(text: string | undefined): DbConfig {
 	const [dsnPart = '', user = '', password = ''] = withEngine.split('|');
 	const engine = dsnPart.slice(0, dsnPart.indexOf(':'));
 	const dsn = dsnPart.slice(dsnPart.indexOf(':') + 1);
-	const fields = new Map(dsn.split(';').map((kv) => {
-		const i = kv.indexOf('=');
-		return [kv.slice(0, i), kv.slice(i + 1)] as [string, string];
-	}));
+	const fields = new Map(
+		dsn.split(';').map((kv) => {
+			const i = kv.indexOf('=');
+			return [kv.slice(0, i), kv.slice(i + 1)] as [string, string];
+		}),
+	);
 	const e = engine === 'Pg' || engine === 'mysql' || engine === 'DB2' ? engine : 'Pg';
 	return { engine: e, raw: withEngine, dsn, dbname: fields.get('dbname') ?? '', host: fields.get('host') ?? '', user, password };
 }

@@ -16,10 +16,7 @@ export interface MysqlTarget {
 
 // ANSI_QUOTES: "col" is an identifier (sql.ts quotes that way); NO_BACKSLASH_ESCAPES: '' is the
 // only escape, as lit() assumes. JSON_ARRAYAGG is built on GROUP_CONCAT and is cut at its limit.
-const SESSION = [
-	"SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES,NO_BACKSLASH_ESCAPES');",
-	'SET SESSION group_concat_max_len = 4294967295;',
-];
+const SESSION = ["SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES,NO_BACKSLASH_ESCAPES');", 'SET SESSION group_concat_max_len = 4294967295;'];
 
 export class MysqlBackend implements Backend {
 	readonly engine = 'mysql' as const;
@@ -33,15 +30,21 @@ export class MysqlBackend implements Backend {
 			// CREATE TABLE commits implicitly: this runs before any transaction starts
 			lines.push(
 				`SET @xd_sql = IF(EXISTS(SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ${lit(t)}), 'DO 0', ${lit(createTable(t, spec, 'mysql'))});`,
-				'PREPARE xd_st FROM @xd_sql;', 'EXECUTE xd_st;', 'DEALLOCATE PREPARE xd_st;',
+				'PREPARE xd_st FROM @xd_sql;',
+				'EXECUTE xd_st;',
+				'DEALLOCATE PREPARE xd_st;',
 			);
 		}
 		return lines;
 	}
 
 	read(tables: readonly string[]): Map<string, Row[]> {
-		return readTables((script) => this.run(script), [...SESSION, ...this.ensure(tables)], tables,
-			(cols) => `CONCAT('R', COALESCE(JSON_ARRAYAGG(JSON_ARRAY(${cols})), '[]'))`);
+		return readTables(
+			(script) => this.run(script),
+			[...SESSION, ...this.ensure(tables)],
+			tables,
+			(cols) => `CONCAT('R', COALESCE(JSON_ARRAYAGG(JSON_ARRAY(${cols})), '[]'))`,
+		);
 	}
 
 	write(ops: readonly WriteOp[]): void {
@@ -63,7 +66,9 @@ export class MysqlBackend implements Backend {
 			const msg = (r.stderr || r.stdout).trim();
 			// the CLI names the script line for statement errors, never for connection errors
 			if (!/^ERROR \d+ \([0-9A-Z]+\) at line \d+/m.test(msg)) {
-				throw new DbUnavailable(`DBI connect('dbname=${t.dbname};host=${t.host}','${t.user}',...) failed: ${msg.replace(/^ERROR \d+ \([0-9A-Z]+\): /, '')}`);
+				throw new DbUnavailable(
+					`DBI connect('dbname=${t.dbname};host=${t.host}','${t.user}',...) failed: ${msg.replace(/^ERROR \d+ \([0-9A-Z]+\): /, '')}`,
+				);
 			}
 			throw new DbError(`DBD::mysql::db do failed: ${msg.replace(/^ERROR \d+ \([0-9A-Z]+\) at line \d+: /gm, '')}`);
 		}
@@ -73,6 +78,16 @@ export class MysqlBackend implements Backend {
 
 /** The client's argv: no secrets (the password travels in MYSQL_PWD). */
 export function mariadbArgs(t: Omit<MysqlTarget, 'password'>): string[] {
-	return ['--no-defaults', '--protocol=TCP', `--host=${t.host}`, `--user=${t.user}`, `--database=${t.dbname}`,
-		'--connect-timeout=5', '--batch', '--raw', '--skip-column-names', '--max-allowed-packet=1G'];
+	return [
+		'--no-defaults',
+		'--protocol=TCP',
+		`--host=${t.host}`,
+		`--user=${t.user}`,
+		`--database=${t.dbname}`,
+		'--connect-timeout=5',
+		'--batch',
+		'--raw',
+		'--skip-column-names',
+		'--max-allowed-packet=1G',
+	];
 }

@@ -29,8 +29,12 @@ export class PgBackend implements Backend {
 	}
 
 	read(tables: readonly string[]): Map<string, Row[]> {
-		return readTables((script) => this.run(script), this.ensure(tables), tables,
-			(cols) => `'R' || coalesce(jsonb_agg(jsonb_build_array(${cols}))::text, '[]')`);
+		return readTables(
+			(script) => this.run(script),
+			this.ensure(tables),
+			tables,
+			(cols) => `'R' || coalesce(jsonb_agg(jsonb_build_array(${cols}))::text, '[]')`,
+		);
 	}
 
 	write(ops: readonly WriteOp[]): void {

@@ -50,28 +50,39 @@ export function renderWrite(op: WriteOp, qualified: string, spec: TableSpec, dia
 			const stmts: string[] = [];
 			if (!Object.keys(op.where).length) {
 				// no key given: chtab inserts a new row
-				if (sets.some(([, v]) => !blank(v))) stmts.push(`INSERT INTO ${qualified} (${sets.map(([c]) => ident(c)).join(', ')}) VALUES (${sets.map(([, v]) => lit(v)).join(', ')})`);
+				if (sets.some(([, v]) => !blank(v)))
+					stmts.push(`INSERT INTO ${qualified} (${sets.map(([c]) => ident(c)).join(', ')}) VALUES (${sets.map(([, v]) => lit(v)).join(', ')})`);
 				return stmts;
 			}
 			const updated = (v: string | null) => (op.nullWord && v === 'NULL' ? null : v);
-			if (sets.length) stmts.push(`UPDATE ${qualified} SET ${sets.map(([c, v]) => `${ident(c)} = ${lit(updated(v))}`).join(', ')} WHERE ${whereSql(op.where)}`);
+			if (sets.length)
+				stmts.push(`UPDATE ${qualified} SET ${sets.map(([c, v]) => `${ident(c)} = ${lit(updated(v))}`).join(', ')} WHERE ${whereSql(op.where)}`);
 			if (sets.some(([, v]) => !blank(v))) {
 				const all: Values = { ...op.where, ...op.set };
 				const cols = Object.keys(all);
-				stmts.push(`INSERT INTO ${qualified} (${cols.map(ident).join(', ')}) SELECT ${cols.map((c) => lit(all[c] ?? null)).join(', ')}${dialect === 'mysql' ? ' FROM DUAL' : ''} WHERE NOT EXISTS (SELECT 1 FROM ${qualified} WHERE ${whereSql(op.where)})`);
+				stmts.push(
+					`INSERT INTO ${qualified} (${cols.map(ident).join(', ')}) SELECT ${cols.map((c) => lit(all[c] ?? null)).join(', ')}${dialect === 'mysql' ? ' FROM DUAL' : ''} WHERE NOT EXISTS (SELECT 1 FROM ${qualified} WHERE ${whereSql(op.where)})`,
+				);
 			}
 			return stmts;
 		}
-		case 'upsert': return renderUpsert(op.rows, qualified, spec, dialect);
+		case 'upsert':
+			return renderUpsert(op.rows, qualified, spec, dialect);
 		case 'update': {
 			const sets = Object.entries(op.set);
 			return sets.length ? [`UPDATE ${qualified} SET ${sets.map(([c, v]) => `${ident(c)} = ${lit(v)}`).join(', ')} WHERE ${whereSql(op.where)}`] : [];
 		}
-		case 'delete': return [`DELETE FROM ${qualified} WHERE ${whereSql(op.where)}`];
+		case 'delete':
+			return [`DELETE FROM ${qualified} WHERE ${whereSql(op.where)}`];
 		case 'deleteKeys': {
 			const out: string[] = [];
 			for (let i = 0; i < op.keys.length; i += 500) {
-				out.push(`DELETE FROM ${qualified} WHERE ${ident(op.col)} IN (${op.keys.slice(i, i + 500).map(lit).join(', ')})`);
+				out.push(
+					`DELETE FROM ${qualified} WHERE ${ident(op.col)} IN (${op.keys
+						.slice(i, i + 500)
+						.map(lit)
+						.join(', ')})`,
+				);
 			}
 			return out;
 		}
@@ -79,7 +90,9 @@ export function renderWrite(op: WriteOp, qualified: string, spec: TableSpec, dia
 			const out = [`DELETE FROM ${qualified}`];
 			for (let i = 0; i < op.rows.length; i += 500) {
 				const chunk = op.rows.slice(i, i + 500);
-				out.push(`INSERT INTO ${qualified} (${spec.cols.map(ident).join(', ')}) VALUES ${chunk.map((r) => `(${spec.cols.map((_, j) => lit(r[j] ?? null)).join(', ')})`).join(', ')}`);
+				out.push(
+					`INSERT INTO ${qualified} (${spec.cols.map(ident).join(', ')}) VALUES ${chunk.map((r) => `(${spec.cols.map((_, j) => lit(r[j] ?? null)).join(', ')})`).join(', ')}`,
+				);
 			}
 			return out;
 		}
@@ -99,14 +112,17 @@ function renderUpsert(rows: Values[], qualified: string, spec: TableSpec, dialec
 	for (const [key, list] of groups) {
 		const cols = key.split(',');
 		const nonKey = cols.filter((c) => !spec.keys.includes(c));
-		const conflict = dialect === 'mysql'
-			? `ON DUPLICATE KEY UPDATE ${(nonKey.length ? nonKey : spec.keys.slice(0, 1)).map((c) => `${ident(c)} = VALUES(${ident(c)})`).join(', ')}`
-			: nonKey.length
-			? `ON CONFLICT (${spec.keys.map(ident).join(', ')}) DO UPDATE SET ${nonKey.map((c) => `${ident(c)} = excluded.${ident(c)}`).join(', ')}`
-			: `ON CONFLICT (${spec.keys.map(ident).join(', ')}) DO NOTHING`;
+		const conflict =
+			dialect === 'mysql'
+				? `ON DUPLICATE KEY UPDATE ${(nonKey.length ? nonKey : spec.keys.slice(0, 1)).map((c) => `${ident(c)} = VALUES(${ident(c)})`).join(', ')}`
+				: nonKey.length
+					? `ON CONFLICT (${spec.keys.map(ident).join(', ')}) DO UPDATE SET ${nonKey.map((c) => `${ident(c)} = excluded.${ident(c)}`).join(', ')}`
+					: `ON CONFLICT (${spec.keys.map(ident).join(', ')}) DO NOTHING`;
 		for (let i = 0; i < list.length; i += 500) {
 			const chunk = list.slice(i, i + 500);
-			out.push(`INSERT INTO ${qualified} (${cols.map(ident).join(', ')}) VALUES ${chunk.map((r) => `(${cols.map((c) => lit(r[c] ?? null)).join(', ')})`).join(', ')} ${conflict}`);
+			out.push(
+				`INSERT INTO ${qualified} (${cols.map(ident).join(', ')}) VALUES ${chunk.map((r) => `(${cols.map((c) => lit(r[c] ?? null)).join(', ')})`).join(', ')} ${conflict}`,
+			);
 		}
 	}
 	return out;
@@ -122,10 +138,17 @@ export function parseRows(json: string): Row[] {
  * Whole tables through one client script: PROLOGUE, then per table a query printing one line, 'R' and
  * the JSON array of its rows (ROWS_JSON builds it from the quoted column list), read back in order.
  */
-export function readTables(run: (script: string) => string, prologue: string[], tables: readonly string[], rowsJson: (cols: string) => string): Map<string, Row[]> {
+export function readTables(
+	run: (script: string) => string,
+	prologue: string[],
+	tables: readonly string[],
+	rowsJson: (cols: string) => string,
+): Map<string, Row[]> {
 	const lines = [...prologue];
 	for (const t of tables) lines.push(`SELECT ${rowsJson(tableSpec(t)!.cols.map(ident).join(', '))} FROM ${ident(t)};`);
-	const rows = run(lines.join('\n')).split('\n').filter((l) => l.startsWith('R'));
+	const rows = run(lines.join('\n'))
+		.split('\n')
+		.filter((l) => l.startsWith('R'));
 	return new Map(tables.map((t, k) => [t, parseRows(rows[k]?.slice(1) ?? '[]')]));
 }
 

@@ -34,7 +34,9 @@ export class SqliteBackend implements Backend {
 			const lines = this.preamble(chunk);
 			for (const t of chunk) {
 				const spec = tableSpec(t)!;
-				lines.push(`SELECT 'R' || json_group_array(json_array(${spec.cols.map(ident).join(', ')})) FROM (SELECT * FROM ${ident(t)}.${ident(t)} ORDER BY rowid);`);
+				lines.push(
+					`SELECT 'R' || json_group_array(json_array(${spec.cols.map(ident).join(', ')})) FROM (SELECT * FROM ${ident(t)}.${ident(t)} ORDER BY rowid);`,
+				);
 			}
 			const out = run(lines.join('\n'));
 			const rows = out.split('\n').filter((l) => l.startsWith('R'));
