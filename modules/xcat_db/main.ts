@@ -22,7 +22,7 @@ defineModule({
 		const d = toDesired(ctx.args);
 		// before the probe: a data directory that is a file reads as absent, and check mode would approve a
 		// switch whose real run stops xcatd and runs pgsqlsetup before failing
-		const dirs: [string, string | undefined][] = [['path', ctx.args.path], ['pg_data', d.type === 'postgresql' ? ctx.args.pg_data : undefined], ['mysql_data', d.type === 'mysql' ? ctx.args.mysql_data : undefined]];
+		const dirs: [string, string | undefined][] = [['path', ctx.args.path], ['pg_data', d.type === 'postgresql' ? ctx.args.pg_data : undefined], ['pg_conf', d.type === 'postgresql' ? ctx.args.pg_conf : undefined], ['mysql_data', d.type === 'mysql' ? ctx.args.mysql_data : undefined]];
 		const kinds = dirs.flatMap(([option, value]) => (value === undefined ? [] : [pathKindProblem(option, value, ['directory', 'absent'])]).filter((m): m is string => m !== undefined));
 		if (kinds.length) throw new ModuleError(kinds.join('. '), { type: d.type, switched: false, changed: false });
 		const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
@@ -32,7 +32,9 @@ defineModule({
 		p.warnings.forEach((w) => ctx.warn(w));
 		const edits = [...p.ensure.edits];
 		if (p.switch?.to === 'mysql') edits.push(...openingEdits(current.mysql.optionFiles));
-		if (p.switch?.to === 'postgresql') {
+		if (p.switch?.access) edits.push(...p.switch.access);
+		else if (p.switch?.to === 'postgresql') {
+			// pgsqlsetup writes these files into the data directory it initialises
 			const ips = [d.vip, ...d.addresses];
 			edits.push({ path: `${d.pgData}/pg_hba.conf`, what: 'pg_hba.conf', before: '', after: `${ips.map(hbaLine).join('\n')}\n` });
 			edits.push({ path: `${d.pgData}/postgresql.conf`, what: 'postgresql.conf', before: '', after: `listen_addresses = '${['localhost', ...ips].join(',')}'\n` });
@@ -42,7 +44,7 @@ defineModule({
 			changed, msg: p.msg, type_before: p.typeBefore, type: d.type, switched: false, mode: p.mode,
 			files: edits.map((e) => e.path), rows: {} as Record<string, number>,
 			commands: planCommands(p).map(shown),
-			diff: edits.map((e) => textDiff(p.switch && e.what !== 'cfgloc' && e.what !== 'my.cnf' ? `${e.path} (the lines for xCAT, written by pgsqlsetup and xcat_db)` : e.path, shownText(e, e.before), shownText(e, e.after))),
+			diff: edits.map((e) => textDiff(p.switch && !p.switch.access && e.what !== 'cfgloc' && e.what !== 'my.cnf' ? `${e.path} (the lines for xCAT, written by pgsqlsetup and xcat_db)` : e.path, shownText(e, e.before), shownText(e, e.after))),
 		};
 		if (!changed || ctx.check) return result;
 		const r: Runner = { ctx, log: [], written: [] };

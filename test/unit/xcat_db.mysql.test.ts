@@ -103,7 +103,7 @@ const cur = (c: Partial<Current> = {}): Current => ({
 });
 const want = (d: Partial<Desired> = {}): Desired => ({
 	type: 'mysql', vip: VIP, addresses: [MN1, MN2], password: 's3cret',
-	pgData: '/var/lib/pgsql/data', pgService: 'postgresql', mysqlData: '/var/lib/mysql', mysqlService: 'mariadb', ...d,
+	pgData: '/var/lib/pgsql/data', pgConf: '/var/lib/pgsql/data', pgSetup: 'pgsqlsetup', pgService: 'postgresql', mysqlData: '/var/lib/mysql', mysqlService: 'mariadb', ...d,
 });
 const act = (p: Plan) => { if (p.kind !== 'act') throw new Error(`refused: ${p.msg}`); return p; };
 

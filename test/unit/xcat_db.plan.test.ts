@@ -29,7 +29,7 @@ const cur = (c: Partial<Current> = {}): Current => ({
 	tools: { pgsqlsetup: true, mysqlsetup: true },
 	...c,
 });
-const want = (d: Partial<Desired> = {}): Desired => ({ type: 'postgresql', vip: VIP, addresses: [MN1, MN2], password: 's3cret', pgData: '/var/lib/pgsql/data', pgService: 'postgresql', mysqlData: '/var/lib/mysql', mysqlService: 'mariadb', ...d });
+const want = (d: Partial<Desired> = {}): Desired => ({ type: 'postgresql', vip: VIP, addresses: [MN1, MN2], password: 's3cret', pgData: '/var/lib/pgsql/data', pgConf: '/var/lib/pgsql/data', pgSetup: 'pgsqlsetup', pgService: 'postgresql', mysqlData: '/var/lib/mysql', mysqlService: 'mariadb', ...d });
 const act = (p: Plan) => { if (p.kind !== 'act') throw new Error(`refused: ${p.msg}`); return p; };
 const refused = (p: Plan) => { if (p.kind !== 'refuse') throw new Error(`not refused: ${p.msg}`); return p.msg; };
 
@@ -195,7 +195,7 @@ const args = (a: Partial<Args>): Args => ({ type: 'postgresql', vip: VIP, addres
 
 A('good arguments pass and normalise', () => {
 	assert.equal(checkArgs(args({ password: 'Abc123', path: '/HA' })), []);
-	assert.equal(toDesired(args({ path: '/HA' })), { type: 'postgresql', vip: VIP, addresses: [MN1, MN2], pgData: '/var/lib/pgsql/data', pgService: 'postgresql', mysqlData: '/var/lib/mysql', mysqlService: 'mariadb', path: '/HA' });
+	assert.equal(toDesired(args({ path: '/HA' })), { type: 'postgresql', vip: VIP, addresses: [MN1, MN2], pgData: '/var/lib/pgsql/data', pgConf: '/var/lib/pgsql/data', pgSetup: 'pgsqlsetup', pgService: 'postgresql', mysqlData: '/var/lib/mysql', mysqlService: 'mariadb', path: '/HA' });
 });
 
 A('each bad value is named with what is allowed; the password is never echoed', () => {
