@@ -49,7 +49,7 @@ const EXTRA: BadCase[] = [
 	...([['a FIFO', 'fifo'], ['a directory', 'dir'], ['a symbolic link loop', 'loop'], ['under a file', 'file/lease'], ['too long a name', 'x'.repeat(300)],
 		['a relative path', '../lease'], ['a .. component', 'dir/../lease']] as const)
 		.map(([label, rel]) => ({ module: 'xcat_lease', option: 'path', label, args: { ...base('xcat_lease'), path: rel.startsWith('..') ? rel : p(rel) } })),
-	...(['pg_data', 'mysql_data', 'path'] as const).flatMap((option) => ([['a FIFO', 'fifo'], ['a file', 'file'], ['a symbolic link loop', 'loop'], ['a relative path', 'dir'], ['a .. component', 'dir/../dir']] as const)
+	...(['pg_data', 'pg_conf', 'mysql_data', 'path'] as const).flatMap((option) => ([['a FIFO', 'fifo'], ['a file', 'file'], ['a symbolic link loop', 'loop'], ['a relative path', 'dir'], ['a .. component', 'dir/../dir']] as const)
 		.map(([label, rel]) => ({ module: 'xcat_db', option, label, args: { ...base('xcat_db'), ...(option === 'mysql_data' ? { type: 'mysql' } : {}), [option]: label === 'a relative path' ? rel : p(rel) } }))),
 	...(['path', 'directories'] as const).flatMap((option) => ([['a relative path', 'HA'], ['a .. component', 'HA/../l'], ['a trailing ..', 'l/..']] as const)
 		.map(([label, rel]) => ({ module: 'xcat_shared_data', option, label, args: { ...base('xcat_shared_data'), [option]: option === 'path' ? (label === 'a relative path' ? rel : p(rel)) : [label === 'a relative path' ? rel : p(rel)] } }))),
