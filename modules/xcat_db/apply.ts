@@ -23,9 +23,11 @@ export async function run(r: Runner, cmd: Cmd, timeoutMs = 1_800_000) {
 	return r.ctx.change(cmd.argv, { env: xcatEnv(cmd.env), timeoutMs, ...(cmd.input !== undefined ? { input: cmd.input } : {}) });
 }
 
-export async function write(r: Runner, path: string, text: string, mode?: number, keepOriginal = !r.fresh): Promise<void> {
-	await atomicWrite(path, text, mode, keepOriginal);
+/** Writes PATH (see atomicWrite); returns the <file>.xcat-ha.orig this write made, if any. */
+export async function write(r: Runner, path: string, text: string, mode?: number, keepOriginal = !r.fresh): Promise<string | undefined> {
+	const backup = await atomicWrite(path, text, mode, keepOriginal);
 	r.written.push(path);
+	return backup;
 }
 
 /** The edits of E written, and the database and xcatd told; fails with what was seen. */

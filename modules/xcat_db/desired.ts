@@ -13,10 +13,24 @@ export interface Desired {
 	addresses: string[];
 	password?: string;
 	path?: string;
+	/** PostgreSQL's data directory (PG_VERSION, postgresql.auto.conf) */
 	pgData: string;
+	/** the directory of pg_hba.conf and postgresql.conf: pgData on EL, /etc/postgresql/<ver>/main on Debian */
+	pgConf: string;
+	/**
+	 * Who sets up the PostgreSQL database in a switch: pgsqlsetup (it runs initdb into an empty pg_data: EL),
+	 * or the module itself in the cluster that already runs (Debian's package creates and starts one, and
+	 * real pgsqlsetup fails there on any PostgreSQL but 9.x).
+	 */
+	pgSetup: 'pgsqlsetup' | 'module';
 	pgService: string;
 	mysqlData: string;
 	mysqlService: string;
+}
+
+/** Where the PostgreSQL files are under ROOT ('' for this host): the config is on the shared root only when it is in the data directory (EL); Debian's /etc/postgresql is each host's own. */
+export function pgDirs(root: string, d: Pick<Desired, 'pgData' | 'pgConf'>): { data: string; conf: string } {
+	return { data: `${root}${d.pgData}`, conf: d.pgConf === d.pgData ? `${root}${d.pgData}` : d.pgConf };
 }
 
 /** The unit of the database server TYPE needs (none for SQLite). */
@@ -47,6 +61,7 @@ export function checkArgs(a: Args): string[] {
 	for (const [name, value] of [
 		['path', a.path],
 		['pg_data', a.pg_data],
+		['pg_conf', a.pg_conf],
 		['mysql_data', a.mysql_data],
 	] as const) {
 		if (value === undefined) continue;
@@ -72,6 +87,8 @@ export function toDesired(a: Args): Desired {
 		vip: a.vip,
 		addresses: [...a.addresses],
 		pgData: a.pg_data,
+		pgConf: a.pg_conf ?? a.pg_data,
+		pgSetup: a.pg_setup ?? ((a.pg_conf ?? a.pg_data) === a.pg_data ? 'pgsqlsetup' : 'module'),
 		pgService: a.pg_service,
 		mysqlData: a.mysql_data,
 		mysqlService: a.mysql_service,

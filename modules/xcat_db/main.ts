@@ -25,6 +25,7 @@ defineModule({
 		const dirs: [string, string | undefined][] = [
 			['path', ctx.args.path],
 			['pg_data', d.type === 'postgresql' ? ctx.args.pg_data : undefined],
+			['pg_conf', d.type === 'postgresql' ? ctx.args.pg_conf : undefined],
 			['mysql_data', d.type === 'mysql' ? ctx.args.mysql_data : undefined],
 		];
 		const kinds = dirs.flatMap(([option, value]) =>
@@ -38,7 +39,9 @@ defineModule({
 		p.warnings.forEach((w) => ctx.warn(w));
 		const edits = [...p.ensure.edits];
 		if (p.switch?.to === 'mysql') edits.push(...openingEdits(current.mysql.optionFiles));
-		if (p.switch?.to === 'postgresql') {
+		if (p.switch?.access) edits.push(...p.switch.access);
+		else if (p.switch?.to === 'postgresql') {
+			// pgsqlsetup writes these files into the data directory it initialises
 			const ips = [d.vip, ...d.addresses];
 			edits.push({ path: `${d.pgData}/pg_hba.conf`, what: 'pg_hba.conf', before: '', after: `${ips.map(hbaLine).join('\n')}\n` });
 			edits.push({
@@ -61,7 +64,9 @@ defineModule({
 			commands: planCommands(p).map(shown),
 			diff: edits.map((e) =>
 				textDiff(
-					p.switch && e.what !== 'cfgloc' && e.what !== 'my.cnf' ? `${e.path} (the lines for xCAT, written by pgsqlsetup and xcat_db)` : e.path,
+					p.switch && !p.switch.access && e.what !== 'cfgloc' && e.what !== 'my.cnf'
+						? `${e.path} (the lines for xCAT, written by pgsqlsetup and xcat_db)`
+						: e.path,
 					shownText(e, e.before),
 					shownText(e, e.after),
 				),

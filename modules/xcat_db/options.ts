@@ -10,6 +10,10 @@ export const options = {
 	password: str({ secret: true }),
 	path: str({ pattern: ABSOLUTE }),
 	pg_data: str({ default: '/var/lib/pgsql/data', pattern: ABSOLUTE }),
+	/** where pg_hba.conf and postgresql.conf are; unset: pg_data (EL). Debian: /etc/postgresql/<ver>/main */
+	pg_conf: str({ pattern: ABSOLUTE }),
+	/** who sets the database up in a switch; unset: pgsqlsetup when pg_conf is pg_data, else the module */
+	pg_setup: str({ choices: ['pgsqlsetup', 'module'] as const }),
 	pg_service: str({ default: 'postgresql', pattern: UNIT }),
 	mysql_data: str({ default: '/var/lib/mysql', pattern: ABSOLUTE }),
 	mysql_service: str({ default: 'mariadb', pattern: UNIT }),

@@ -1,10 +1,10 @@
 // Decides what to do from what the host has and what was asked (pure): keep the database type
 // and fix access (ensure), fix the shared files for a standby (shared), or switch type (switch).
 import { cfglocHost, formatCfgloc, parseCfgloc, withCfglocHost, type DbType } from '../xcat/cfgloc';
-import { dbService, type Desired } from './desired';
+import { dbService, pgDirs, type Desired } from './desired';
 import { grantSqlFor, openNetwork, ungranted, type OptionFile } from './mycnf';
 import { ensureHba, ensureListen, parseListen } from './pgconf';
-import type { Current, DbFiles } from './probe';
+import { PSQL_AS_POSTGRES, type Current, type DbFiles } from './probe';
 
 /** A command; INPUT goes to its stdin and is never shown (it may hold a password). */
 export interface Cmd {
@@ -35,7 +35,14 @@ export interface SwitchSteps {
 	backupDir: string;
 	stopXcatd?: Cmd;
 	dump: Cmd;
+	/** pg_setup module: the access edits in pg_conf, made before the setup (the distribution's files: originals kept) */
+	access?: Edit[];
+	/** pg_setup module: the running server told of ACCESS (a reload for pg_hba.conf, a restart for listen_addresses) */
+	prepareDb?: Cmd;
+	/** pgsqlsetup or mysqlsetup; pg_setup module: the role and the database, created by psql (SQL on stdin) */
 	setup: Cmd;
+	/** pg_setup module: cfgloc is written by the module after the setup (pgsqlsetup and mysqlsetup write their own) */
+	writeCfgloc?: boolean;
 	/** mysqlsetup's -f file: the hosts to grant, one a line */
 	hostFile?: { path: string; text: string };
 	grant?: Cmd;
@@ -163,6 +170,7 @@ function switchProblem(cur: Current, d: Desired, from: DbType, check: boolean): 
 	if (d.password === undefined) return `password is required for ${what} (the password of the database's xCAT admin user); nothing was changed`;
 	if (!cur.vipHere && !check)
 		return `${what} needs the vip ${d.vip} on this host (the database will run here and cfgloc will name the VIP): add it first (xcat_vip); nothing was changed`;
+	if (d.type === 'postgresql' && d.pgSetup === 'module') return moduleSetupProblem(cur, d, what);
 	if (d.type === 'postgresql') {
 		if (!cur.tools.pgsqlsetup) return `${what} needs pgsqlsetup (xCAT-client), found neither on PATH nor in /opt/xcat; nothing was changed`;
 		if (cur.pg.load !== 'loaded')
@@ -183,6 +191,46 @@ function switchProblem(cur: Current, d: Desired, from: DbType, check: boolean): 
 	return undefined;
 }
 
+/** Why the cluster that runs here cannot take xcatdb (pg_setup module), or undefined. */
+function moduleSetupProblem(cur: Current, d: Desired, what: string): string | undefined {
+	const how = `${what} with pg_setup module (xcatdb set up in the cluster that runs here)`;
+	if (cur.pg.load !== 'loaded')
+		return `${how} needs the PostgreSQL server: there is no ${d.pgService} unit here (install postgresql, or name the cluster's unit in pg_service, e.g. postgresql@15-main); nothing was changed`;
+	if (cur.local.pgData !== 'cluster')
+		return `${how} needs the cluster in ${d.pgData}, which ${cur.local.pgData === 'absent' ? 'does not exist' : cur.local.pgData === 'empty' ? 'is empty' : 'holds no PG_VERSION'} (Debian's package creates one: pg_createcluster <version> main; or give pg_data, or pg_setup pgsqlsetup for a new one); nothing was changed`;
+	if (cur.pg.active !== 'active')
+		return `${how}: ${d.pgService} is ${cur.pg.active || 'not running'}; start it first (what the cluster holds is read from it before anything changes); nothing was changed`;
+	const { conf } = pgDirs('', d);
+	for (const [name, text] of [
+		['pg_hba.conf', cur.local.hba],
+		['postgresql.conf', cur.local.conf],
+	] as const) {
+		if (text === undefined)
+			return `${how}: there is no ${conf}/${name} (give pg_conf, the directory of the cluster's configuration: /etc/postgresql/<version>/main on Debian); nothing was changed`;
+	}
+	const c = cur.cluster;
+	if (c === undefined) return `${how}: what the cluster holds was not read; nothing was changed`;
+	if ('unreadable' in c) return `${how}: what the cluster holds cannot be read (${c.unreadable}); nothing was changed`;
+	if (c.databases.includes('xcatdb'))
+		return `${how}: the cluster of ${d.pgService} already holds a database named xcatdb (left by an earlier setup?); drop it (and the role xcatadm) or move the cluster aside first; nothing was changed`;
+	const others = c.databases.filter((n) => n !== 'postgres');
+	if (others.length)
+		return `${how}: the cluster of ${d.pgService} holds other databases (${others.join(', ')}), and xcat_db uses only a cluster without user data; use another cluster (pg_data, pg_conf, pg_service); nothing was changed`;
+	if (c.roles.includes('xcatadm'))
+		return `${how}: the cluster of ${d.pgService} already has the role xcatadm, whose password xcat_db would have to change; drop it first; nothing was changed`;
+	return undefined;
+}
+
+/** The statements that create xCAT's role and database as pgsqlsetup does (xcatdb owned by postgres, xcatadm with the password). */
+export function setupSql(password: string): string {
+	// checkArgs lets only letters and digits through: nothing to quote
+	if (!/^[A-Za-z0-9]+$/.test(password)) throw new Error('the password must be letters and digits only');
+	return `CREATE ROLE xcatadm LOGIN PASSWORD '${password}';\nCREATE DATABASE xcatdb;\n`;
+}
+
+/** What a failed module setup drops: only what it created (the plan refused a cluster that had either). */
+export const DROP_SQL = 'DROP DATABASE IF EXISTS xcatdb;\nDROP ROLE IF EXISTS xcatadm;\n';
+
 function switchSteps(cur: Current, d: Desired, ctx: Context): SwitchSteps {
 	const backupDir = `${ctx.backupRoot}/${ctx.stamp}-sqlite`;
 	const running = cur.xcatd.active === 'active';
@@ -190,6 +238,44 @@ function switchSteps(cur: Current, d: Desired, ctx: Context): SwitchSteps {
 	const startXcatd: Cmd = { argv: ['systemctl', 'start', 'xcatd'] };
 	const after = running ? {} : { stopXcatdAfter: { argv: ['systemctl', 'stop', 'xcatd'] } };
 	const hosts = [...d.addresses, d.vip];
+	const pgCfgloc = formatCfgloc({
+		engine: 'Pg',
+		fields: [
+			['dbname', 'xcatdb'],
+			['host', d.vip],
+		],
+		user: 'xcatadm',
+		password: d.password ?? '',
+	});
+	if (d.type === 'postgresql' && d.pgSetup === 'module') {
+		// what pgsqlsetup -i -N does, in the cluster that runs here: access first (the restore reaches it through the VIP)
+		const ips = [d.vip, ...d.addresses];
+		const { conf } = pgDirs('', d);
+		const hba = ensureHba(cur.local.hba ?? '', ips),
+			listen = ensureListen(cur.local.conf ?? '', ips);
+		const access: Edit[] = [
+			...(hba !== cur.local.hba ? [{ path: `${conf}/pg_hba.conf`, what: 'pg_hba.conf' as const, before: cur.local.hba ?? '', after: hba }] : []),
+			...(listen !== cur.local.conf
+				? [{ path: `${conf}/postgresql.conf`, what: 'postgresql.conf' as const, before: cur.local.conf ?? '', after: listen }]
+				: []),
+		];
+		const verb = access.some((e) => e.what === 'postgresql.conf') ? 'restart' : access.length ? 'reload' : undefined;
+		return {
+			to: 'postgresql',
+			backupDir,
+			...(running ? { stopXcatd: { argv: ['systemctl', 'stop', 'xcatd'] } } : {}),
+			dump: { argv: ['dumpxCATdb', '-p', backupDir], env: bypass },
+			access,
+			...(verb ? { prepareDb: { argv: ['systemctl', verb, d.pgService] } } : {}),
+			setup: { argv: [...PSQL_AS_POSTGRES, '-d', 'postgres'], input: setupSql(d.password ?? '') },
+			writeCfgloc: true,
+			grant: { argv: [...PSQL_AS_POSTGRES, '-d', 'xcatdb', '-c', grantSql('xcatadm')] },
+			restore: { argv: ['restorexCATdb', '-p', backupDir], env: bypass },
+			startXcatd,
+			...after,
+			cfgloc: pgCfgloc,
+		};
+	}
 	if (d.type === 'postgresql') {
 		return {
 			to: 'postgresql',
@@ -205,15 +291,7 @@ function switchSteps(cur: Current, d: Desired, ctx: Context): SwitchSteps {
 			restartDb: { argv: ['systemctl', 'restart', d.pgService] },
 			startXcatd,
 			...after,
-			cfgloc: formatCfgloc({
-				engine: 'Pg',
-				fields: [
-					['dbname', 'xcatdb'],
-					['host', d.vip],
-				],
-				user: 'xcatadm',
-				password: d.password ?? '',
-			}),
+			cfgloc: pgCfgloc,
 		};
 	}
 	const hostFile = `${backupDir}/mysql-access-hosts`;
@@ -255,13 +333,20 @@ export function ensure(files: DbFiles, cur: Current, d: Desired, here: boolean):
 	const warnings: string[] = [];
 	const ips = [d.vip, ...d.addresses];
 	if (type === 'postgresql') {
-		const dir = `${files.root}${d.pgData}`;
+		const { conf: dir, data } = pgDirs(files.root, d);
+		const separate = d.pgConf !== d.pgData;
 		for (const [name, text] of [
 			['pg_hba.conf', files.hba],
 			['postgresql.conf', files.conf],
 		] as const) {
-			if (text === undefined)
-				return `cfgloc (${files.root}/etc/xcat/cfgloc) names a PostgreSQL database, but there is no ${dir}/${name}${files.root ? '' : `: the database files are not on this host (link ${d.pgData} to the shared data, or give pg_data)`}; nothing was changed`;
+			if (text === undefined) {
+				const hint = separate
+					? ": give pg_conf, the directory of this host's PostgreSQL configuration (/etc/postgresql/<version>/main on Debian)"
+					: files.root
+						? ''
+						: `: the database files are not on this host (link ${d.pgData} to the shared data, or give pg_data)`;
+				return `cfgloc (${files.root}/etc/xcat/cfgloc) names a PostgreSQL database, but there is no ${dir}/${name}${hint}; nothing was changed`;
+			}
 		}
 		const hba = ensureHba(files.hba!, ips);
 		if (hba !== files.hba) edits.push({ path: `${dir}/pg_hba.conf`, what: 'pg_hba.conf', before: files.hba!, after: hba });
@@ -269,7 +354,7 @@ export function ensure(files: DbFiles, cur: Current, d: Desired, here: boolean):
 		if (conf !== files.conf) edits.push({ path: `${dir}/postgresql.conf`, what: 'postgresql.conf', before: files.conf!, after: conf });
 		if (files.autoConf !== undefined && parseListen(files.autoConf).line >= 0) {
 			warnings.push(
-				`${dir}/postgresql.auto.conf sets listen_addresses (ALTER SYSTEM), which wins over postgresql.conf: check it names ${ips.join(', ')}`,
+				`${data}/postgresql.auto.conf sets listen_addresses (ALTER SYSTEM), which wins over postgresql.conf: check it names ${ips.join(', ')}`,
 			);
 		}
 	}
@@ -329,5 +414,7 @@ export function shown(cmd: Cmd): string[] {
 export function planCommands(p: Extract<Plan, { kind: 'act' }>): Cmd[] {
 	const s = p.switch;
 	if (!s) return p.ensure.commands;
-	return [s.stopXcatd, s.dump, s.setup, s.grant, s.restore, s.restartDb, s.startXcatd, s.stopXcatdAfter].filter((c): c is Cmd => c !== undefined);
+	return [s.stopXcatd, s.dump, s.prepareDb, s.setup, s.grant, s.restore, s.restartDb, s.startXcatd, s.stopXcatdAfter].filter(
+		(c): c is Cmd => c !== undefined,
+	);
 }

@@ -4,8 +4,8 @@
 import { access, constants, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { commandFailed, ModuleError, type Read } from '../runtime';
-import { lsxcatdHost, lsxcatdType, type DbType } from '../xcat/cfgloc';
-import type { Desired } from './desired';
+import { lsxcatdHost, lsxcatdType, parseCfgloc, type DbType } from '../xcat/cfgloc';
+import { pgDirs, type Desired } from './desired';
 import { GRANTS_QUERY, SERVER_OPTION_FILES, type OptionFile } from './mycnf';
 import { xcatEnv } from '../xcat/env';
 
@@ -16,8 +16,10 @@ export interface DbFiles {
 	/** <root>/etc/xcat exists, and holds *.sqlite tables */
 	xcatDir: boolean;
 	sqliteTables: boolean;
+	/** pg_hba.conf and postgresql.conf, from pg_conf (under root only when it is pg_data: see pgDirs) */
 	hba?: string;
 	conf?: string;
+	/** from the data directory, wherever the config is */
 	autoConf?: string;
 	/** <root><pg_data>: absent, empty, or holding a cluster (PG_VERSION) or other files */
 	pgData: 'absent' | 'empty' | 'cluster' | 'other';
@@ -48,8 +50,30 @@ export interface Current {
 	shared?: DbFiles & { linked: boolean };
 	xcatd: Unit & { engine?: DbType; host?: string };
 	pg: Unit;
+	/** pg_setup module, before a switch, the server running: what the cluster already holds */
+	cluster?: PgCluster;
 	vipHere: boolean;
 	tools: { pgsqlsetup: boolean; mysqlsetup: boolean };
+}
+
+/** The databases (not templates) and the xCAT roles of a running PostgreSQL cluster, or why unreadable. */
+export type PgCluster = { databases: string[]; roles: string[] } | { unreadable: string };
+
+/** psql as postgres through the local socket (peer authentication, as on every distribution's package). */
+export const PSQL_AS_POSTGRES = ['runuser', '-u', 'postgres', '--', 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1'];
+
+const CLUSTER_QUERY =
+	"SELECT 'database ' || datname FROM pg_database WHERE NOT datistemplate UNION ALL SELECT 'role ' || rolname FROM pg_roles WHERE rolname IN ('xcatadm')";
+
+export async function probeCluster(read: Read): Promise<PgCluster> {
+	const r = await read([...PSQL_AS_POSTGRES, '-A', '-t', '-d', 'postgres', '-c', CLUSTER_QUERY], { timeoutMs: 30_000 });
+	if (r.rc !== 0) return { unreadable: `psql failed (rc ${r.rc}): ${r.stderr.trim().split('\n').slice(-1)[0] ?? ''}` };
+	const lines = r.stdout
+		.split('\n')
+		.map((l) => l.trim())
+		.filter(Boolean);
+	const of = (kind: string) => lines.filter((l) => l.startsWith(`${kind} `)).map((l) => l.slice(kind.length + 1));
+	return { databases: of('database'), roles: of('role') };
 }
 
 /** What a run for another database type knows of MariaDB: nothing. */
@@ -62,9 +86,9 @@ const exists = (p: string) =>
 		() => false,
 	);
 
-export async function readDbFiles(root: string, pgData: string): Promise<DbFiles> {
+export async function readDbFiles(root: string, d: Pick<Desired, 'pgData' | 'pgConf'>): Promise<DbFiles> {
 	const etc = `${root}/etc/xcat`;
-	const data = `${root}${pgData}`;
+	const { data, conf: confDir } = pgDirs(root, d);
 	const entries = await readdir(etc).catch(() => undefined);
 	const pgEntries = await readdir(data).catch(() => undefined);
 	const files: DbFiles = {
@@ -75,8 +99,8 @@ export async function readDbFiles(root: string, pgData: string): Promise<DbFiles
 	};
 	const [cfgloc, hba, conf, autoConf] = await Promise.all([
 		text(`${etc}/cfgloc`),
-		text(`${data}/pg_hba.conf`),
-		text(`${data}/postgresql.conf`),
+		text(`${confDir}/pg_hba.conf`),
+		text(`${confDir}/postgresql.conf`),
 		text(`${data}/postgresql.auto.conf`),
 	]);
 	return {
@@ -157,12 +181,12 @@ export async function probeMysql(read: Read, d: Desired): Promise<MysqlHere> {
 export async function probe(read: Read, d: Desired): Promise<Current> {
 	if (d.path !== undefined && !(await exists(d.path)))
 		throw new ModuleError(`path ${d.path} does not exist: give the shared root (e.g. /HA), mounted`, { path: d.path });
-	const local = await readDbFiles('', d.pgData);
+	const local = await readDbFiles('', d);
 	let shared: Current['shared'];
 	if (d.path !== undefined) {
 		const mine = await realpath('/etc/xcat').catch(() => '/etc/xcat');
 		const theirs = await realpath(`${d.path}/etc/xcat`).catch(() => `${d.path}/etc/xcat`);
-		shared = mine === theirs ? { ...local, root: d.path, linked: true } : { ...(await readDbFiles(d.path, d.pgData)), linked: false };
+		shared = mine === theirs ? { ...local, root: d.path, linked: true } : { ...(await readDbFiles(d.path, d)), linked: false };
 	}
 	const [xcatdUnit, pg, addrs, pgsqlsetup, mysqlsetup, mysql] = await Promise.all([
 		unit(read, 'xcatd'),
@@ -178,9 +202,13 @@ export async function probe(read: Read, d: Desired): Promise<Current> {
 		const l = await lsxcatd(read);
 		xcatd = { ...xcatdUnit, ...(l.engine ? { engine: l.engine } : {}), ...(l.host ? { host: l.host } : {}) };
 	}
+	// only where a switch would set up xcatdb in the running cluster: reads its catalogue, changes nothing
+	const switching = d.type === 'postgresql' && d.pgSetup === 'module' && parseCfgloc(local.cfgloc).type === 'sqlite' && pg.active === 'active';
+	const cluster = switching ? await probeCluster(read) : undefined;
 	return {
 		local,
 		mysql,
+		...(cluster ? { cluster } : {}),
 		...(shared ? { shared } : {}),
 		xcatd,
 		pg,

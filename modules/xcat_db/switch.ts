@@ -1,14 +1,14 @@
 // Switches xCAT from SQLite to PostgreSQL (or MySQL): back up every table, set up the new database,
 // restore, give it access for the VIP and every MN, start xcatd on it, and prove that every row
 // survived and that the database and xcatd answer. Any failure puts the previous configuration back.
-import { mkdir, readdir, readFile, rename, stat, chown, chmod } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, chown, chmod } from 'node:fs/promises';
 import { ModuleError } from '../runtime';
 import { parseCfgloc } from '../xcat/cfgloc';
 import { siteRows, xcatdAnswers } from './answers';
 import { applyEnsure, run, write, type Runner } from './apply';
 import type { Desired } from './desired';
-import { ensure, grantSql, type Edit, type SwitchSteps } from './plan';
-import { probeMysql, readDbFiles, type Current } from './probe';
+import { DROP_SQL, ensure, grantSql, type Edit, type SwitchSteps } from './plan';
+import { probeMysql, PSQL_AS_POSTGRES, readDbFiles, type Current } from './probe';
 import { compareRows, counts, rowsOfDump, type Rows } from './rows';
 
 const CFGLOC = '/etc/xcat/cfgloc';
@@ -26,6 +26,7 @@ export interface Switched {
 
 export async function runSwitch(r: Runner, s: SwitchSteps, cur: Current, d: Desired, stamp: string): Promise<Switched> {
 	// the files a switch writes are new (pgsqlsetup's), or the originals put back: no .xcat-ha.orig of those
+	// (but of the configuration files of a running cluster, pg_setup module, which are the distribution's)
 	r.fresh = true;
 	await mkdir(s.backupDir.slice(0, s.backupDir.lastIndexOf('/')), { recursive: true, mode: 0o700 });
 	await mkdir(s.backupDir, { mode: 0o700 });
@@ -50,9 +51,23 @@ export async function runSwitch(r: Runner, s: SwitchSteps, cur: Current, d: Desi
 	}
 
 	let optionEdits: Edit[] = [];
+	/** what rollback must undo of a module setup: access files written, the server told, the setup tried */
+	const undo: Undo = { access: [], backups: [], setup: false };
 	try {
 		if (s.hostFile) await write(r, s.hostFile.path, s.hostFile.text, 0o600);
+		for (const edit of s.access ?? []) {
+			// the distribution's files, not new: their originals are kept
+			undo.access.push(edit);
+			const backup = await write(r, edit.path, edit.after, undefined, true);
+			if (backup) undo.backups.push(backup);
+		}
+		if (s.prepareDb) {
+			undo.prepareDb = s.prepareDb;
+			await run(r, s.prepareDb);
+		}
+		undo.setup = true;
 		await run(r, s.setup);
+		if (s.writeCfgloc) await write(r, CFGLOC, `${s.cfgloc}\n`, 0o600);
 		const cfg = parseCfgloc(await readFile(CFGLOC, 'utf8').catch(() => ''));
 		if (cfg.type !== s.to) throw new Error(`${s.setup.argv[0]} exited 0 but ${CFGLOC} does not name ${s.to}`);
 		if (s.grant) {
@@ -60,7 +75,7 @@ export async function runSwitch(r: Runner, s: SwitchSteps, cur: Current, d: Desi
 			await run(r, { ...s.grant, argv: [...s.grant.argv.slice(0, -1), sql] });
 		}
 		if (s.restore) await run(r, s.restore);
-		const files = await readDbFiles('', d.pgData);
+		const files = await readDbFiles('', d);
 		const mysql = s.to === 'mysql' ? await probeMysql(r.ctx.read, d) : cur.mysql;
 		const e = ensure(files, { ...cur, local: files, mysql, pg: { ...cur.pg, active: 'inactive' }, xcatd: { ...cur.xcatd, active: 'inactive' } }, d, true);
 		if (typeof e === 'string') throw new Error(e);
@@ -80,7 +95,7 @@ export async function runSwitch(r: Runner, s: SwitchSteps, cur: Current, d: Desi
 		return { rows: counts(before), backupDir: s.backupDir };
 	} catch (err) {
 		const cause = err instanceof Error ? err.message : String(err);
-		const restored = await rollback(r, cur, d, stamp, optionEdits);
+		const restored = await rollback(r, cur, d, stamp, optionEdits, undo);
 		const how = restored.problems.length
 			? `Restoring the previous configuration did not fully work: ${restored.problems.join('; ')}. Done: ${restored.done.join(', ') || 'nothing'}`
 			: `The previous configuration is back: ${restored.done.join(', ')}`;
@@ -94,8 +109,15 @@ export async function runSwitch(r: Runner, s: SwitchSteps, cur: Current, d: Desi
 	}
 }
 
+interface Undo {
+	access: Edit[];
+	backups: string[];
+	prepareDb?: { argv: string[] };
+	setup: boolean;
+}
+
 /** Back to the configuration before the switch, step by step, each failure noted and the rest still done. */
-async function rollback(r: Runner, cur: Current, d: Desired, stamp: string, optionEdits: Edit[]): Promise<{ done: string[]; problems: string[] }> {
+async function rollback(r: Runner, cur: Current, d: Desired, stamp: string, optionEdits: Edit[], undo: Undo): Promise<{ done: string[]; problems: string[] }> {
 	const done: string[] = [],
 		problems: string[] = [];
 	const attempt = async (what: string, fn: () => Promise<unknown>) => {
@@ -118,7 +140,19 @@ async function rollback(r: Runner, cur: Current, d: Desired, stamp: string, opti
 		const aside = `${CFGLOC}.xcat-ha-failed-${stamp}`;
 		await attempt(`${CFGLOC} moved aside to ${aside} (xCAT is on SQLite without it)`, () => rename(CFGLOC, aside));
 	}
-	if (cur.pg.active !== 'active' && d.type === 'postgresql') {
+	if (d.type === 'postgresql' && d.pgSetup === 'module') {
+		// the cluster ran before and runs after: only what the setup added goes (the plan refused a cluster that had xcatdb or xcatadm)
+		if (undo.setup)
+			await attempt('the new database xcatdb and role xcatadm dropped', () => run(r, { argv: [...PSQL_AS_POSTGRES, '-d', 'postgres'], input: DROP_SQL }));
+		for (const edit of [...undo.access].reverse()) await attempt(`${edit.path} as it was`, () => write(r, edit.path, edit.before, undefined, false));
+		// the originals this run kept are the files just put back: nothing of the attempt stays
+		for (const backup of undo.backups) await attempt(`${backup} removed`, () => rm(backup, { force: true }));
+		if (undo.prepareDb)
+			await attempt(`${d.pgService} ${undo.prepareDb.argv[1] === 'restart' ? 'restarted' : 'reloaded'} on its previous configuration`, () =>
+				run(r, undo.prepareDb!),
+			);
+	}
+	if (cur.pg.active !== 'active' && d.type === 'postgresql' && d.pgSetup === 'pgsqlsetup') {
 		await attempt(`${d.pgService} stopped`, () => run(r, { argv: ['systemctl', 'stop', d.pgService] }));
 		if (cur.pg.enabled !== 'enabled') await attempt(`${d.pgService} disabled`, () => run(r, { argv: ['systemctl', 'disable', '--quiet', d.pgService] }));
 		const now = await readdir(d.pgData).catch(() => undefined);

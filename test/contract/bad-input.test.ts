@@ -93,7 +93,7 @@ const EXTRA: BadCase[] = [
 			['a .. component', 'dir/../lease'],
 		] as const
 	).map(([label, rel]) => ({ module: 'xcat_lease', option: 'path', label, args: { ...base('xcat_lease'), path: rel.startsWith('..') ? rel : p(rel) } })),
-	...(['pg_data', 'mysql_data', 'path'] as const).flatMap((option) =>
+	...(['pg_data', 'pg_conf', 'mysql_data', 'path'] as const).flatMap((option) =>
 		(
 			[
 				['a FIFO', 'fifo'],

@@ -13,7 +13,7 @@ const Bad = suite('xcat_db bad input: fails before anything, naming the option')
 const BAD: Array<[Record<string, unknown>, string]> = [
 	[
 		{ colour: 'red' },
-		'Unsupported parameters for (xcat_db) module: colour. Supported parameters include: addresses, mysql_data, mysql_service, password, path, pg_data, pg_service, type, vip.',
+		'Unsupported parameters for (xcat_db) module: colour. Supported parameters include: addresses, mysql_data, mysql_service, password, path, pg_conf, pg_data, pg_service, pg_setup, type, vip.',
 	],
 	[{ type: null, vip: null, addresses: null }, 'missing required arguments: addresses, type, vip'],
 	[{ type: 'db2' }, 'value of type must be one of: postgresql, mysql, sqlite, got: db2'],
@@ -28,6 +28,9 @@ const BAD: Array<[Record<string, unknown>, string]> = [
 	[{ path: '/HA/../etc' }, `value of path must be an absolute path without '.' or '..' components, got: "/HA/../etc"`],
 	[{ pg_data: 'var/lib/pgsql/data' }, 'value of pg_data must be an absolute path, got: "var/lib/pgsql/data"'],
 	[{ pg_service: 'postgresql;reboot' }, 'value of pg_service must be a systemd unit name (letters, digits, @ . _ -), got: "postgresql;reboot"'],
+	[{ pg_conf: 'etc/postgresql/15/main' }, 'value of pg_conf must be an absolute path, got: "etc/postgresql/15/main"'],
+	[{ pg_conf: '/etc/postgresql/15/main/' }, `value of pg_conf must not end with '/', got: "/etc/postgresql/15/main/"`],
+	[{ pg_setup: 'initdb' }, 'value of pg_setup must be one of: pgsqlsetup, module, got: initdb'],
 	[{ mysql_data: 'var/lib/mysql' }, 'value of mysql_data must be an absolute path, got: "var/lib/mysql"'],
 	[{ mysql_data: '/var/lib/../mysql' }, `value of mysql_data must be an absolute path without '.' or '..' components, got: "/var/lib/../mysql"`],
 	[{ mysql_service: 'maria db' }, 'value of mysql_service must be a systemd unit name (letters, digits, @ . _ -), got: "maria db"'],

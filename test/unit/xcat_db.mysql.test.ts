@@ -132,6 +132,8 @@ const want = (d: Partial<Desired> = {}): Desired => ({
 	addresses: [MN1, MN2],
 	password: 's3cret',
 	pgData: '/var/lib/pgsql/data',
+	pgConf: '/var/lib/pgsql/data',
+	pgSetup: 'pgsqlsetup',
 	pgService: 'postgresql',
 	mysqlData: '/var/lib/mysql',
 	mysqlService: 'mariadb',
