@@ -11,7 +11,8 @@ const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/fake-x
 const COMMANDS = ['systemctl', 'ip', 'lsxcatd', 'tabdump', 'dumpxCATdb', 'restorexCATdb', 'pgsqlsetup', 'runuser'];
 
 export const SITE = '#key,value,comments,disable\n"master","198.51.100.11",,\n"domain","xcat.lab",,\n';
-export const NODELIST = '#node,groups,status,statustime,appstatus,appstatustime,primarysn,hidden,updatestatus,updatestatustime,zonename,comments,disable\n"cn1","compute",,,,,,,,,,,\n';
+export const NODELIST =
+	'#node,groups,status,statustime,appstatus,appstatustime,primarysn,hidden,updatestatus,updatestatustime,zonename,comments,disable\n"cn1","compute",,,,,,,,,,,\n';
 
 export interface FakeDbHost {
 	dir: string;
@@ -48,7 +49,9 @@ export async function makeFakeDbHost(pgUnit: string): Promise<FakeDbHost> {
 	await mkdir(join(dir, 'etc', 'xcat'));
 	await writeFile(join(dir, 'etc', 'xcat', 'site.sqlite'), '');
 	const host: FakeDbHost = {
-		dir, etc: join(dir, 'etc'), varLib: join(dir, 'var-lib'),
+		dir,
+		etc: join(dir, 'etc'),
+		varLib: join(dir, 'var-lib'),
 		at: (abs) => {
 			if (abs.startsWith('/etc/')) return join(dir, 'etc', abs.slice('/etc/'.length));
 			if (abs.startsWith('/var/lib/')) return join(dir, 'var-lib', abs.slice('/var/lib/'.length));
@@ -58,7 +61,11 @@ export async function makeFakeDbHost(pgUnit: string): Promise<FakeDbHost> {
 		unitState: async (name) => (await readFile(join(dir, 'units', name), 'utf8')).trim(),
 		set: (file, content = '') => writeFile(join(dir, file), content),
 		read: (file) => readFile(join(dir, file), 'utf8'),
-		calls: async () => (await readFile(join(dir, 'calls'), 'utf8')).split('\n').map((l) => l.trimEnd()).filter(Boolean),
+		calls: async () =>
+			(await readFile(join(dir, 'calls'), 'utf8'))
+				.split('\n')
+				.map((l) => l.trimEnd())
+				.filter(Boolean),
 		run: async (args, o = {}) => {
 			const saved = { PATH: process.env.PATH, FAKE_XCAT_DB: process.env.FAKE_XCAT_DB };
 			process.env.PATH = `${join(dir, 'bin')}:${saved.PATH ?? ''}`;
@@ -73,7 +80,8 @@ export async function makeFakeDbHost(pgUnit: string): Promise<FakeDbHost> {
 				});
 			} finally {
 				process.env.PATH = saved.PATH;
-				if (saved.FAKE_XCAT_DB === undefined) delete process.env.FAKE_XCAT_DB; else process.env.FAKE_XCAT_DB = saved.FAKE_XCAT_DB;
+				if (saved.FAKE_XCAT_DB === undefined) delete process.env.FAKE_XCAT_DB;
+				else process.env.FAKE_XCAT_DB = saved.FAKE_XCAT_DB;
 			}
 		},
 		remove: () => rm(dir, { recursive: true, force: true }),

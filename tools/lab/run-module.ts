@@ -25,9 +25,22 @@ export interface RunOpts {
 }
 
 /** unshare --mount, then each overlay mounted, then the command (arguments only, no script built from values). */
-const OVERLAY_SCRIPT = 'while [ "$1" != -- ]; do mount -t overlay overlay -o "lowerdir=$1,upperdir=$2,workdir=$3" "$1" || exit 97; shift 3; done; shift; exec "$@"';
+const OVERLAY_SCRIPT =
+	'while [ "$1" != -- ]; do mount -t overlay overlay -o "lowerdir=$1,upperdir=$2,workdir=$3" "$1" || exit 97; shift 3; done; shift; exec "$@"';
 function overlayPrefix(overlays: NonNullable<RunOpts['overlays']>): string[] {
-	return ['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c', OVERLAY_SCRIPT, 'sh', ...overlays.flatMap((o) => [o.target, o.upper, o.work]), '--'];
+	return [
+		'unshare',
+		'--mount',
+		'--propagation',
+		'private',
+		'--',
+		'sh',
+		'-c',
+		OVERLAY_SCRIPT,
+		'sh',
+		...overlays.flatMap((o) => [o.target, o.upper, o.work]),
+		'--',
+	];
 }
 export interface ModuleRun {
 	result: Record<string, any>;
@@ -68,7 +81,12 @@ export function pythonJson(value: unknown): string {
 export async function runModule(name: string, args: Record<string, unknown>, o: RunOpts = {}): Promise<ModuleRun> {
 	const source = await readFile(join(o.libDir ?? 'plugins/modules', `${name}.js`), 'utf8');
 	const program = source.replace(MARKER, () => pythonJson(ansibleArgs(name, args, o)));
-	const prefix = [...(o.overlays?.length ? overlayPrefix(o.overlays) : []), ...(o.uts ? ['unshare', '--uts'] : []), ...(o.netns ? ['ip', 'netns', 'exec', o.netns] : []), 'node'];
+	const prefix = [
+		...(o.overlays?.length ? overlayPrefix(o.overlays) : []),
+		...(o.uts ? ['unshare', '--uts'] : []),
+		...(o.netns ? ['ip', 'netns', 'exec', o.netns] : []),
+		'node',
+	];
 	const started = Date.now();
 	let r;
 	if ((o.via ?? 'stdin') === 'stdin') {
