@@ -5,8 +5,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkArgs, toDesired, type Args, type Desired } from '../../modules/xcat_db/desired';
 import { hbaLine } from '../../modules/xcat_db/pgconf';
-import { plan, planCommands, setupSql, shown, type Plan } from '../../modules/xcat_db/plan';
+import { plan, planCommands, setupSql, shown } from '../../modules/xcat_db/plan';
 import { NO_MYSQL, type Current, type DbFiles } from '../../modules/xcat_db/probe';
+import { act, refused, want as baseWant } from '../helpers/xcat-db-plan';
 
 const VIP = '198.51.100.10',
 	MN1 = '198.51.100.11',
@@ -24,6 +25,7 @@ const PG_VIP = `Pg:dbname=xcatdb;host=${VIP}|xcatadm|s3cret\n`;
 
 const files = (f: Partial<DbFiles> = {}): DbFiles => ({ root: '', xcatDir: true, sqliteTables: true, pgData: 'cluster', hba: PKG_HBA, conf: PKG_CONF, ...f });
 const RUNNING = { load: 'loaded', active: 'active', enabled: 'enabled' };
+const want = (d: Partial<Desired> = {}): Desired => baseWant({ pgData: DATA, pgConf: CONF, pgSetup: 'module', pgService: UNIT, ...d });
 const cur = (c: Partial<Current> = {}): Current => ({
 	local: files(),
 	xcatd: { load: 'loaded', active: 'active', enabled: 'disabled' },
@@ -35,27 +37,6 @@ const cur = (c: Partial<Current> = {}): Current => ({
 	tools: { pgsqlsetup: true, mysqlsetup: true },
 	...c,
 });
-const want = (d: Partial<Desired> = {}): Desired => ({
-	type: 'postgresql',
-	vip: VIP,
-	addresses: [MN1, MN2],
-	password: 's3cret',
-	pgData: DATA,
-	pgConf: CONF,
-	pgSetup: 'module',
-	pgService: UNIT,
-	mysqlData: '/var/lib/mysql',
-	mysqlService: 'mariadb',
-	...d,
-});
-const act = (p: Plan) => {
-	if (p.kind !== 'act') throw new Error(`refused: ${p.msg}`);
-	return p;
-};
-const refused = (p: Plan) => {
-	if (p.kind !== 'refuse') throw new Error(`not refused: ${p.msg}`);
-	return p.msg;
-};
 
 const O = suite('xcat_db options: pg_conf and pg_setup');
 const args = (a: Partial<Args>): Args =>

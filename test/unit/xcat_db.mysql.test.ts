@@ -2,8 +2,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Desired } from '../../modules/xcat_db/desired';
 import { closingLines, grantSqlFor, hostCovers, openNetwork, ungranted } from '../../modules/xcat_db/mycnf';
-import { plan, planCommands, shown, type Plan } from '../../modules/xcat_db/plan';
+import { plan, planCommands, shown } from '../../modules/xcat_db/plan';
 import { NO_MYSQL, type Current, type DbFiles, type MysqlHere } from '../../modules/xcat_db/probe';
+import { act, want as baseWant } from '../helpers/xcat-db-plan';
 
 const VIP = '198.51.100.10',
 	MN1 = '198.51.100.11',
@@ -117,6 +118,7 @@ const mariadb = (m: Partial<MysqlHere> = {}): MysqlHere => ({
 	...m,
 });
 const files = (f: Partial<DbFiles> = {}): DbFiles => ({ root: '', xcatDir: true, sqliteTables: false, pgData: 'absent', cfgloc: MYSQL_VIP, ...f });
+const want = (d: Partial<Desired> = {}): Desired => baseWant({ type: 'mysql', ...d });
 const cur = (c: Partial<Current> = {}): Current => ({
 	local: files(),
 	mysql: mariadb(),
@@ -126,23 +128,6 @@ const cur = (c: Partial<Current> = {}): Current => ({
 	tools: { pgsqlsetup: false, mysqlsetup: true },
 	...c,
 });
-const want = (d: Partial<Desired> = {}): Desired => ({
-	type: 'mysql',
-	vip: VIP,
-	addresses: [MN1, MN2],
-	password: 's3cret',
-	pgData: '/var/lib/pgsql/data',
-	pgConf: '/var/lib/pgsql/data',
-	pgSetup: 'pgsqlsetup',
-	pgService: 'postgresql',
-	mysqlData: '/var/lib/mysql',
-	mysqlService: 'mariadb',
-	...d,
-});
-const act = (p: Plan) => {
-	if (p.kind !== 'act') throw new Error(`refused: ${p.msg}`);
-	return p;
-};
 
 const E = suite('xcat_db mysql: every run');
 

@@ -2,9 +2,10 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkArgs, toDesired, type Args, type Desired } from '../../modules/xcat_db/desired';
 import { hbaLine } from '../../modules/xcat_db/pgconf';
-import { plan, planCommands, shown, type Plan } from '../../modules/xcat_db/plan';
+import { plan, planCommands, shown } from '../../modules/xcat_db/plan';
 import { NO_MYSQL, type Current, type DbFiles, type MysqlHere } from '../../modules/xcat_db/probe';
 import { compareRows, counts, rowsOfDump } from '../../modules/xcat_db/rows';
+import { act, refused, want } from '../helpers/xcat-db-plan';
 
 const VIP = '198.51.100.10',
 	MN1 = '198.51.100.11',
@@ -36,27 +37,6 @@ const cur = (c: Partial<Current> = {}): Current => ({
 	tools: { pgsqlsetup: true, mysqlsetup: true },
 	...c,
 });
-const want = (d: Partial<Desired> = {}): Desired => ({
-	type: 'postgresql',
-	vip: VIP,
-	addresses: [MN1, MN2],
-	password: 's3cret',
-	pgData: '/var/lib/pgsql/data',
-	pgConf: '/var/lib/pgsql/data',
-	pgSetup: 'pgsqlsetup',
-	pgService: 'postgresql',
-	mysqlData: '/var/lib/mysql',
-	mysqlService: 'mariadb',
-	...d,
-});
-const act = (p: Plan) => {
-	if (p.kind !== 'act') throw new Error(`refused: ${p.msg}`);
-	return p;
-};
-const refused = (p: Plan) => {
-	if (p.kind !== 'refuse') throw new Error(`not refused: ${p.msg}`);
-	return p.msg;
-};
 
 const S = suite('xcat_db plan: switch');
 
