@@ -1,10 +1,12 @@
 // Runs the planned steps in order, with retries, a time budget per step and the health checks; stops at the
-// first failed step and reports it with its output. Never called in check mode.
+// first failed step and reports it with its output. Never called in check mode. One exception to the order:
+// once xcatd answers, the regeneration commands that write a whole configuration (makedns -n, makedhcp -n,
+// makeconservercf) start together, and each slot then waits for its own; the rest keeps its order.
 import { ModuleError, showCommand, type CommandResult, type Ctx } from '../runtime';
 import type { RunOptions } from '../runtime/exec';
 import { xcatEnv } from '../xcat/env';
 import { attempt, type Attempted, type Outcome } from './attempt';
-import { resolveRegeneration, stepName, type Planned } from './plan';
+import { resolveRegeneration, stepName, type Planned, type Regeneration } from './plan';
 import { SITE_ARGV, siteEnv } from './probe';
 import { unitArgv, type StepAction, type StepReport } from './report';
 import { parseSite, type Site } from './site';
@@ -28,7 +30,10 @@ interface Budget {
 export async function apply(ctx: Ctx<Args>, planned: readonly Planned[], budget: Budget, consoleConfigs = CONSERVER_CONFIGS): Promise<Applied> {
 	const steps: StepReport[] = [];
 	const commands: string[][] = [];
+	const t0 = Date.now();
 	let site: Site | undefined;
+	/** the configuration writes started when xcatd answered, by command name, until their slot takes them */
+	const ahead = new Map<string, Promise<Attempted & { endedAt: number }>>();
 
 	const change = async (argv: string[], opts: RunOptions): Promise<CommandResult> => {
 		commands.push(argv);
@@ -39,12 +44,13 @@ export async function apply(ctx: Ctx<Args>, planned: readonly Planned[], budget:
 			return { argv, rc: Number(e.extra.rc ?? 1), stdout: String(e.extra.stdout ?? ''), stderr: String(e.extra.stderr ?? e.message) };
 		}
 	};
-	const record = (step: string, action: StepAction, a: Attempted, extraOutput = ''): StepReport => {
+	const record = (step: string, action: StepAction, a: Attempted & { endedAt?: number }, extraOutput = ''): StepReport => {
 		const report: StepReport = {
 			step,
 			action,
 			result: a.ok ? (action === 'check' ? 'ok' : 'changed') : 'failed',
 			ms: a.ms,
+			done_ms: (a.endedAt ?? Date.now()) - t0,
 			...(a.attempts > 1 ? { attempts: a.attempts } : {}),
 		};
 		if (!a.ok) report.output = `${a.output.trimEnd()}\n${extraOutput}`.trim();
@@ -52,18 +58,36 @@ export async function apply(ctx: Ctx<Args>, planned: readonly Planned[], budget:
 		return report;
 	};
 
-	for (const p of planned) {
+	// the database check before xcatd read the site table; without it nothing decides what to run
+	const resolved = (p: Extract<Planned, { kind: 'regenerate' }>) =>
+		resolveRegeneration(site ? p : { ...p, skip: p.skip ?? 'the site table was not read' }, site);
+	const regenerate = async (r: Regeneration) => ({
+		...(await attempt(budget.tries, budget.ms, async (left) => shown(await change(r.argv, { env: xcatEnv(), timeoutMs: left })))),
+		endedAt: Date.now(),
+	});
+	// A run that stops early still waits for the writes it started, and reports them (before the failed
+	// step, which stays the last): they ran.
+	const stop = async (failed: StepReport): Promise<Applied> => {
+		steps.pop();
+		for (const [name, a] of ahead) record(name, 'regenerate', await a);
+		ahead.clear();
+		steps.push(failed);
+		return { steps, commands, failed };
+	};
+
+	for (const [i, p] of planned.entries()) {
 		if (p.kind === 'regenerate') {
-			// the database check before xcatd read the site table; without it nothing decides what to run
-			for (const r of resolveRegeneration(site ? p : { ...p, skip: p.skip ?? 'the site table was not read' }, site)) {
+			for (const r of resolved(p)) {
 				if (r.warning) ctx.warn(r.warning);
 				if (r.skip) {
 					steps.push({ step: r.name, action: 'regenerate', result: 'skipped', ms: 0, reason: r.skip });
 					continue;
 				}
-				const a = await attempt(budget.tries, budget.ms, async (left) => shown(await change(r.argv, { env: xcatEnv(), timeoutMs: left })));
+				const started = ahead.get(r.name);
+				ahead.delete(r.name);
+				const a = await (started ?? regenerate(r));
 				const report = record(r.name, 'regenerate', a);
-				if (!a.ok) return { steps, commands, failed: report };
+				if (!a.ok) return stop(report);
 			}
 			continue;
 		}
@@ -76,7 +100,11 @@ export async function apply(ctx: Ctx<Args>, planned: readonly Planned[], budget:
 				return { ok: s.ok, output: `${shown(r, 'XCATBYPASS=1 ').output}${s.ok ? '' : `${s.why}\n`}` };
 			});
 			const report = record(stepName(p), 'check', a);
-			if (!a.ok) return { steps, commands, failed: report };
+			if (!a.ok) return stop(report);
+			if (p.what === 'xcatd')
+				for (const slot of planned.slice(i + 1))
+					if (slot.kind === 'regenerate')
+						for (const r of resolved(slot)) if (r.writes && !r.skip && !ahead.has(r.name)) ahead.set(r.name, regenerate(r));
 			continue;
 		}
 		if (p.skip) {
@@ -95,7 +123,7 @@ export async function apply(ctx: Ctx<Args>, planned: readonly Planned[], budget:
 		const a = await attempt(budget.tries, budget.ms, (left) => unitStep(ctx, change, p, left));
 		const journal = a.ok || (p.action !== 'start' && p.action !== 'stop') ? '' : await journalOf(ctx, p.unit);
 		const report = record(stepName(p), p.action, a, journal);
-		if (!a.ok) return { steps, commands, failed: report };
+		if (!a.ok) return stop(report);
 	}
 	return { steps, commands };
 }

@@ -116,6 +116,13 @@ function startSteps(units: readonly UnitState[], d: Desired): Planned[] {
 export interface Regeneration {
 	name: string;
 	argv: string[];
+	/**
+	 * Writes its service's whole configuration from the tables and needs nothing but xcatd and the
+	 * database: the writes of DNS, DHCP and consoles run side by side once xcatd answers (each is a
+	 * separate xcatd request writing its own files), rather than one after the other on the way to
+	 * the service they configure.
+	 */
+	writes?: true;
 	skip?: string;
 	note?: string;
 	warning?: string;
@@ -127,21 +134,23 @@ export interface Regeneration {
  */
 export function resolveRegeneration(slot: Extract<Planned, { kind: 'regenerate' }>, site: Site | undefined): Regeneration[] {
 	if (slot.role === 'dns') {
-		const one: Regeneration = { name: 'makedns -n', argv: ['makedns', '-n'] };
+		const one: Regeneration = { name: 'makedns -n', argv: ['makedns', '-n'], writes: true };
 		if (slot.skip) return [{ ...one, skip: slot.skip }];
 		if (!site) return [{ ...one, note: 'runs if site.domain is set (the site table cannot be read before the database runs)' }];
 		return [site.domain ? one : { ...one, skip: 'site.domain is not set, so xCAT serves no DNS zone' }];
 	}
 	if (slot.role === 'dhcp') {
 		const both: Regeneration[] = [
-			{ name: 'makedhcp -n', argv: ['makedhcp', '-n'] },
+			{ name: 'makedhcp -n', argv: ['makedhcp', '-n'], writes: true },
 			{ name: 'makedhcp -a', argv: ['makedhcp', '-a'] },
 		];
 		return slot.skip ? both.map((r) => ({ ...r, skip: slot.skip! })) : both;
 	}
 	const wanted = site === undefined ? undefined : site.consoleservice === 'goconserver' ? 'goconserver' : 'conserver';
 	const command = (role: 'conserver' | 'goconserver'): Regeneration =>
-		role === 'goconserver' ? { name: 'makegocons', argv: ['makegocons'] } : { name: 'makeconservercf', argv: ['makeconservercf'] };
+		role === 'goconserver'
+			? { name: 'makegocons', argv: ['makegocons'], writes: true }
+			: { name: 'makeconservercf', argv: ['makeconservercf'], writes: true };
 	if (!slot.consoleRole) {
 		const name = wanted ? command(wanted).name : 'makeconservercf or makegocons';
 		return [{ name, argv: [], skip: slot.skip ?? 'its service is not in services' }];

@@ -10,6 +10,11 @@ export interface StepReport {
 	action: StepAction;
 	result: StepResult;
 	ms: number;
+	/**
+	 * when the step ended, in ms from the start of the run (steps that ran side by side overlap, so the
+	 * sum of `ms` is not the time a run took)
+	 */
+	done_ms?: number;
 	/** attempts made, when more than one */
 	attempts?: number;
 	/** why a step was skipped, or the condition a check-mode step depends on */

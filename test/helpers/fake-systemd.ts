@@ -13,7 +13,7 @@ export interface FakeSystemd {
 	/** PATH with the fake commands first */
 	path: string;
 	unit(name: string, active: string, enabled: string): Promise<void>;
-	/** a file that changes behaviour: fail-start-<u>, flaky-start-<u> (content: failures left), hang-start-<u>, dies-<u>, fail-stop-<u>, lingers-<u>, fail-<xcat command>, site */
+	/** a file that changes behaviour: fail-start-<u>, flaky-start-<u> (content: failures left), hang-start-<u>, dies-<u>, fail-stop-<u>, lingers-<u>, fail-<xcat command>, slow-<xcat command> (content: seconds), site */
 	set(file: string, content?: string): Promise<void>;
 	calls(): Promise<string[]>;
 	state(name: string): Promise<string>;

@@ -310,13 +310,13 @@ const slot = (s: Partial<Extract<Planned, { kind: 'regenerate' }>>): Extract<Pla
 
 Regen('consoles: site.consoleservice=goconserver means makegocons, anything else makeconservercf', () => {
 	assert.equal(resolveRegeneration(slot({ unit: 'goconserver', consoleRole: 'goconserver' }), { rows: 1, consoleservice: 'goconserver' }), [
-		{ name: 'makegocons', argv: ['makegocons'] },
+		{ name: 'makegocons', argv: ['makegocons'], writes: true },
 	]);
 	assert.equal(resolveRegeneration(slot({ unit: 'conserver', consoleRole: 'conserver' }), { rows: 1 }), [
-		{ name: 'makeconservercf', argv: ['makeconservercf'] },
+		{ name: 'makeconservercf', argv: ['makeconservercf'], writes: true },
 	]);
 	assert.equal(resolveRegeneration(slot({ unit: 'conserver', consoleRole: 'conserver' }), { rows: 1, consoleservice: 'conserver' }), [
-		{ name: 'makeconservercf', argv: ['makeconservercf'] },
+		{ name: 'makeconservercf', argv: ['makeconservercf'], writes: true },
 	]);
 });
 
@@ -341,7 +341,9 @@ Regen('consoles: with no console unit in the list the skipped step names the con
 });
 
 Regen('dns: makedns -n only with site.domain; dhcp: makedhcp -n then -a', () => {
-	assert.equal(resolveRegeneration(slot({ role: 'dns', unit: 'named' }), { rows: 1, domain: 'xcat.lab' }), [{ name: 'makedns -n', argv: ['makedns', '-n'] }]);
+	assert.equal(resolveRegeneration(slot({ role: 'dns', unit: 'named' }), { rows: 1, domain: 'xcat.lab' }), [
+		{ name: 'makedns -n', argv: ['makedns', '-n'], writes: true },
+	]);
 	assert.is(resolveRegeneration(slot({ role: 'dns', unit: 'named' }), { rows: 1 })[0]?.skip, 'site.domain is not set, so xCAT serves no DNS zone');
 	assert.equal(
 		resolveRegeneration(slot({ role: 'dhcp', unit: 'dhcpd' }), { rows: 1 }).map((r) => r.argv),
