@@ -140,13 +140,15 @@ export function showCommand(argv: readonly string[]): string {
  * Starts a command that goes on after the module exits (e.g. repeated gratuitous ARPs), watching it for
  * `graceMs` so that an immediate failure (bad interface, missing binary) is still reported.
  */
-export async function startDetached(argv: readonly string[], graceMs = 200): Promise<CommandResult> {
+export async function startDetached(argv: readonly string[], graceMs = 200, output?: { stdout: number; stderr: number }): Promise<CommandResult> {
 	const [file, ...args] = argv;
 	if (!file) throw new Error('startDetached needs a command');
 	let child: ChildProcess;
 	try {
-		// its own session, not tracked: it outlives the module on purpose
-		child = spawn(file, args, { detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...C_LOCALE } });
+		// its own session, not tracked: it outlives the module on purpose. OUTPUT: open files it writes to
+		// (a pipe to us would break when the module exits); then an early failure's message is in them.
+		const stdio = output ? (['ignore', output.stdout, output.stderr] as const) : (['ignore', 'ignore', 'pipe'] as const);
+		child = spawn(file, args, { detached: true, stdio: [...stdio], env: { ...process.env, ...C_LOCALE } });
 	} catch (err) {
 		return {
 			argv: [...argv],
@@ -156,7 +158,7 @@ export async function startDetached(argv: readonly string[], graceMs = 200): Pro
 		};
 	}
 	const errChunks: Buffer[] = [];
-	child.stderr!.on('data', (b: Buffer) => errChunks.push(b));
+	child.stderr?.on('data', (b: Buffer) => errChunks.push(b));
 	const ended = new Promise<CommandResult>((resolve) => {
 		const done = (rc: number, why = '') => resolve({ argv: [...argv], rc, stdout: '', stderr: Buffer.concat(errChunks).toString('utf8') || why });
 		child.on('error', (e: NodeJS.ErrnoException) => {
@@ -173,7 +175,7 @@ export async function startDetached(argv: readonly string[], graceMs = 200): Pro
 	]);
 	clearTimeout(timer);
 	if (early) return early;
-	child.stderr!.destroy();
+	child.stderr?.destroy();
 	child.unref();
 	return { argv: [...argv], rc: 0, stdout: '', stderr: '', ...(child.pid !== undefined ? { pid: child.pid } : {}) };
 }
