@@ -28,7 +28,7 @@ defineModule({
 		if (!p.ok) throw new ModuleError(refusal(p, probed.unreachable), { errors: p.errors, no_backup, counts: countsResult(p.counts) });
 		const steps = commandsFor(p.actions, probed.consoleService);
 		const changed = p.moves.length > 0;
-		if (changed) await timed('check_destinations', () => checkDestinations(ctx.read, p.destinations, probed.xcatdPort));
+		if (changed) await timed('check_destinations', () => checkDestinations(ctx.read, p.destinations, probed.xcatdPort, probed.answeredSsh));
 		const moved = p.moves.map((m) => m.node);
 		const counts = countsResult(p.counts);
 		if (changed && !ctx.check) {

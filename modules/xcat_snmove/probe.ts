@@ -1,6 +1,8 @@
 // Reads what the plan needs, on the management node, changing nothing: that this is the MN, the node
-// tables (tabdump), the noderange (nodels), node and master addresses (getent, as xCAT's getipaddr
-// resolves them) and each destination SN's addresses (`xdsh <sn> /sbin/ip addr`, as snmove asks them).
+// tables the request needs (tabdump), the noderange (nodels), node and master addresses (getent, as
+// xCAT's getipaddr resolves them) and each destination SN's addresses (`xdsh <sn> /sbin/ip addr`, as
+// snmove asks them). Every xCAT command costs about 0.16 s of perl start and xcatd round trip on real
+// xCAT, so independent reads run together and tables the request does not use are not read.
 import { commandFailed, ModuleError, readOk, showCommand, type Read } from '../runtime';
 import { isIPv4 } from '../runtime/ipv4';
 import { splitXcatList } from '../xcat/lists';
@@ -36,10 +38,24 @@ export interface Probed {
 	xcatdPort: number;
 	/** destination SN → why its addresses could not be read */
 	unreachable: Map<string, string>;
+	/** destination SNs that answered `xdsh` during the probe (apply need not ask them again) */
+	answeredSsh: Set<string>;
 }
 
 const TABLES = ['nodelist', 'noderes', 'nodehm', 'nodetype', 'postscripts', 'networks', 'servicenode', 'site'] as const;
-type TableName = (typeof TABLES)[number];
+export type TableName = (typeof TABLES)[number];
+type Tables = Record<Exclude<TableName, 'postscripts' | 'networks'>, Tabdump> & Partial<Record<'postscripts' | 'networks', Tabdump>>;
+
+/**
+ * The tables a request reads (pure). nodetype always (os: AIX nodes are refused; provmethod: nodeset);
+ * postscripts only when the nodes are touched (postscripts run); networks only when the new xcatmaster
+ * is computed from the node's network (no dest_node_facing) or default routes may be added.
+ */
+export function tablesFor(request: Pick<MoveRequest, 'ignoreNodes' | 'destNodeFacing'>): TableName[] {
+	return TABLES.filter(
+		(table) => (table !== 'postscripts' || !request.ignoreNodes) && (table !== 'networks' || !request.ignoreNodes || request.destNodeFacing === undefined),
+	);
+}
 const FANOUT = 16;
 
 /** Refuses unless `lsxcatd -t` says this host is a management node (its xcatd answers). */
@@ -56,13 +72,16 @@ export async function requireManagementNode(read: Read): Promise<void> {
 }
 
 export async function probe(read: Read, request: MoveRequest, noderange: string | undefined): Promise<Probed> {
+	// read-only, so they need not wait for lsxcatd: its refusal still comes first (awaited first)
+	const reads = Promise.all([readTables(read, tablesFor(request)), noderange === undefined ? undefined : expand(read, noderange), hostsDatabase(read)]);
+	reads.catch(() => undefined); // awaited below; a failure while lsxcatd runs is not an unhandled rejection
 	await requireManagementNode(read);
-	const [tables, nodes] = await Promise.all([readTables(read), noderange === undefined ? undefined : expand(read, noderange)]);
+	const [tables, nodes, hosts] = await reads;
 	const site = siteValues(tables.site);
 	const states = nodeStatesFromTables(tables as SnmoveTables);
 	if (!states.ok) throw new ModuleError(`the node tables cannot be read: ${states.error}`);
 	if (states.computed.length > 0) await resolveComputed(read, states.nodes, states.computed);
-	const networks = networkRows(tables.networks);
+	const networks = tables.networks ? networkRows(tables.networks) : [];
 	const siteMaster = site.get('master') || undefined;
 	const cluster: ClusterState = {
 		nodes: states.nodes,
@@ -73,7 +92,6 @@ export async function probe(read: Read, request: MoveRequest, noderange: string 
 	};
 	const effective = nodes ? { ...request, nodes } : request;
 	const selected = selectNodes(effective, cluster, new Findings(), new Findings()).map((name) => [name, cluster.nodes.get(name)!] as const);
-	const hosts = await hostsDatabase(read);
 	const needNodeAddresses = request.destNodeFacing === undefined || networks.some((n) => n.gateway === '<xcatmaster>');
 	if (needNodeAddresses) {
 		const addresses = await resolveAll(
@@ -95,11 +113,12 @@ export async function probe(read: Read, request: MoveRequest, noderange: string 
 		),
 	);
 	const unreachable = new Map<string, string>();
+	const answeredSsh = new Set<string>();
 	if (request.destNodeFacing === undefined) {
 		const destinations = [...new Set(selected.map(([, state]) => request.dest ?? backupServiceNode(splitXcatList(state.servicenode))))].filter(
 			(d): d is string => d !== undefined && cluster.serviceNodes!.has(d),
 		);
-		cluster.serviceNodeAddresses = await serviceNodeAddresses(read, hosts, destinations, unreachable);
+		cluster.serviceNodeAddresses = await serviceNodeAddresses(read, hosts, destinations, unreachable, answeredSsh);
 	}
 	const port = Number(site.get('xcatdport') || '3001');
 	return {
@@ -108,12 +127,13 @@ export async function probe(read: Read, request: MoveRequest, noderange: string 
 		consoleService: site.get('consoleservice') ?? '',
 		xcatdPort: Number.isInteger(port) && port > 0 && port < 65536 ? port : 3001,
 		unreachable,
+		answeredSsh,
 	};
 }
 
-async function readTables(read: Read): Promise<Record<TableName, Tabdump>> {
-	const dumps = await Promise.all(TABLES.map(async (table) => [table, await readTable(read, table)] as const));
-	const tables = Object.fromEntries(dumps) as Record<TableName, Tabdump>;
+async function readTables(read: Read, names: readonly TableName[]): Promise<Tables> {
+	const dumps = await Promise.all(names.map(async (table) => [table, await readTable(read, table)] as const));
+	const tables = Object.fromEntries(dumps) as Tables;
 	// tabdump prints the header alone, exit 0, when the database does not answer: a cluster has site rows and nodes
 	for (const table of ['site', 'nodelist'] as const) {
 		if (tables[table].rows.length === 0) {
@@ -195,11 +215,13 @@ async function serviceNodeAddresses(
 	hosts: HostsDatabase,
 	destinations: readonly string[],
 	unreachable: Map<string, string>,
+	answeredSsh: Set<string>,
 ): Promise<Map<string, ServiceNodeAddress[]>> {
 	const found = new Map<string, ServiceNodeAddress[]>();
 	await inParallel(destinations, async (sn) => {
 		const argv = ['xdsh', sn, '/sbin/ip', 'addr'];
 		const r = await read(argv);
+		if (r.rc === 0) answeredSsh.add(sn);
 		const addresses = r.rc === 0 ? parseInetAddresses(r.stdout) : [];
 		if (addresses.length === 0) {
 			unreachable.set(

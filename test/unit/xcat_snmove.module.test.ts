@@ -2,12 +2,15 @@
 // reads, the commands apply runs, and the report's words.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { createServer } from 'node:net';
+import type { CommandResult } from '../../modules/runtime';
 import { noderangeProblem } from '../../modules/xcat/noderange';
+import { checkDestinations } from '../../modules/xcat_snmove/apply';
 import { commandsFor } from '../../modules/xcat_snmove/commands';
 import { checkArgs, type Args } from '../../modules/xcat_snmove/options';
 import { networkRows, parseAhostsv4, parseGetentHosts, parseInetAddresses, parseNodels, serviceNodeNames, siteValues } from '../../modules/xcat_snmove/parse';
 import { plan } from '../../modules/xcat_snmove/plan';
-import { mergeComputed } from '../../modules/xcat_snmove/probe';
+import { mergeComputed, tablesFor } from '../../modules/xcat_snmove/probe';
 import { findingLine, toRequest } from '../../modules/xcat_snmove/report';
 import { parseTabdump, type Tabdump } from '../../modules/xcat/tabdump';
 import type { PlanActions } from '../../modules/xcat_snmove/types';
@@ -88,6 +91,43 @@ test('the request: names mapped to the plan, postscripts all as the keyword', ()
 		reconfigureBoot: false,
 		postscripts: ['x'],
 	});
+});
+
+test('tables read: postscripts only when the nodes run them, networks only when xcatmaster is computed or routes may be added', () => {
+	const always = ['nodelist', 'noderes', 'nodehm', 'nodetype', 'servicenode', 'site'];
+	assert.equal(tablesFor({ ignoreNodes: false }), [...always.slice(0, 4), 'postscripts', 'networks', ...always.slice(4)]);
+	assert.equal(
+		tablesFor({ ignoreNodes: true }),
+		[...always.slice(0, 4), 'networks', ...always.slice(4)],
+		'no dest_node_facing: the master comes from networks',
+	);
+	assert.equal(tablesFor({ ignoreNodes: true, destNodeFacing: '10.0.0.2' }), always, 'snmove -i -D: neither');
+	assert.equal(tablesFor({ ignoreNodes: false, destNodeFacing: '10.0.0.2' }), [...always.slice(0, 4), 'postscripts', 'networks', ...always.slice(4)]);
+});
+
+test('destinations: an SN that answered xdsh in the probe is not asked again, its xcatd is; one that did not is asked', async () => {
+	const server = createServer((socket) => socket.end());
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const port = (server.address() as { port: number }).port;
+	const calls: string[][] = [];
+	const read = async (argv: readonly string[]): Promise<CommandResult> => {
+		calls.push([...argv]);
+		return { argv: [...argv], rc: 0, stdout: '', stderr: '' };
+	};
+	try {
+		await checkDestinations(read, ['127.0.0.1'], port, new Set(['127.0.0.1']));
+		assert.equal(calls, [], 'no second xdsh');
+		await checkDestinations(read, ['127.0.0.1'], port);
+		assert.equal(calls, [['xdsh', '127.0.0.1', 'true']]);
+	} finally {
+		await new Promise((resolve) => server.close(resolve));
+	}
+	try {
+		await checkDestinations(read, ['127.0.0.1'], port, new Set(['127.0.0.1']));
+		assert.unreachable('xcatd does not answer: refused');
+	} catch (error) {
+		assert.match(String(error), /does not answer on port/);
+	}
 });
 
 test('parsers: nodels, ip addr through xdsh, getent', () => {
