@@ -17,9 +17,9 @@ declare -A NEED=(
 	# in /usr/sbin, on root's PATH (the lab runs as root)
 	[ipmi_sim]=openipmi [ipmitool]=ipmitool [fence_ipmilan]=fence-agents
 	# xcat_cluster's tests work on CIB files offline: pcs -f, cibadmin, crm_mon, crm_simulate (all in
-	# /usr/sbin); ocf-tester checks our OCF agent. pcs pulls corosync, pacemaker and pcsd: none may start
+	# /usr/sbin); ocf-tester (with xmllint for the meta-data) checks our OCF agent. pcs pulls corosync, pacemaker and pcsd: none may start
 	[pcs]=pcs [cibadmin]=pacemaker-cli-utils [crm_simulate]=pacemaker-cli-utils [crm_mon]=pacemaker-cli-utils
-	[ocf-tester]=resource-agents
+	[ocf-tester]=resource-agents [xmllint]=libxml2-utils
 )
 missing=()
 for cmd in "${!NEED[@]}"; do command -v "$cmd" >/dev/null 2>&1 || missing+=("${NEED[$cmd]}"); done
