@@ -3,7 +3,7 @@ import { apply } from './apply';
 import { options } from './options';
 import { describe, plan, predict } from './plan';
 import { probeSite, probeUnits } from './probe';
-import { preview, unitsChanged } from './report';
+import { preview, unitsChanged, unitsStarted } from './report';
 import { checkArgs, roleOf } from './units';
 import { conserverHasNoConsoles, NO_CONSOLES } from './consoles';
 import type { UnitState } from './systemd';
@@ -44,13 +44,14 @@ defineModule({
 		}
 
 		const done = await apply(ctx, p.steps, { tries: ctx.args.retries, ms: ctx.args.timeout * 1000 });
-		const after = await probeUnits(ctx.read, services).then(describe, () => describe(predict(units, p.steps)));
+		const afterUnits = await probeUnits(ctx.read, services).catch(() => undefined);
+		const after = describe(afterUnits ?? predict(units, p.steps));
 		const result = {
 			changed: done.steps.some((s) => s.result === 'changed'),
 			...echo,
 			steps: done.steps,
 			commands: done.commands,
-			started: unitsChanged(done.steps, 'start'),
+			started: unitsStarted(done.steps, units, afterUnits),
 			stopped: unitsChanged(done.steps, 'stop'),
 			diff: textDiff('services', p.before, after),
 		};

@@ -7,7 +7,7 @@ import type { CommandResult, Ctx } from '../../modules/runtime';
 import { apply } from '../../modules/xcat_services/apply';
 import { attempt } from '../../modules/xcat_services/attempt';
 import { plan, resolveRegeneration, type Desired, type Planned } from '../../modules/xcat_services/plan';
-import { preview, unitsChanged } from '../../modules/xcat_services/report';
+import { preview, unitsChanged, unitsStarted } from '../../modules/xcat_services/report';
 import { parseSite } from '../../modules/xcat_services/site';
 import { parseShow, type UnitState } from '../../modules/xcat_services/systemd';
 import { definesConsole, NO_CONSOLES } from '../../modules/xcat_services/consoles';
@@ -205,6 +205,22 @@ Plan('stopped: reverse order, units already stopped (inactive or failed) are ok'
 	const p = act(units, { state: 'stopped', services: units.map((x) => x.unit) });
 	assert.equal(names(p.steps), ['stop conserver-server:changed', 'stop isc-dhcp-server:changed', 'stop named:ok', 'stop xcatd:changed']);
 	assert.equal(unitsChanged(preview(p.steps, undefined).steps, 'stop'), ['conserver-server', 'isc-dhcp-server', 'xcatd']);
+});
+
+Plan('started: the units a run brought up, also one a configuration write started before its own step came (makeconservercf restarts conserver)', () => {
+	const before = [u('xcatd', 'inactive'), u('named', 'active'), u('isc-dhcp-server', 'inactive'), u('conserver-server', 'inactive')];
+	const steps = [
+		{ step: 'start xcatd', action: 'start', result: 'changed', ms: 1 },
+		{ step: 'start named', action: 'start', result: 'ok', ms: 0 },
+		{ step: 'start isc-dhcp-server', action: 'start', result: 'failed', ms: 1 },
+	] as const;
+	const after = [u('xcatd', 'active'), u('named', 'active'), u('isc-dhcp-server', 'failed'), u('conserver-server', 'active')];
+	assert.equal(unitsStarted(steps, before, after), ['xcatd', 'conserver-server']);
+	// no second probe (it failed): what the steps say
+	assert.equal(unitsStarted(steps, before, undefined), ['xcatd']);
+	// a unit running before is not one the run started, even when a write restarted it
+	const running = before.map((x) => ({ ...x, active: 'active' }));
+	assert.equal(unitsStarted(steps.slice(1), running, running), []);
 });
 
 Plan("a socket that starts the database on demand (Debian's mariadb.socket): stopped and disabled before the database, never started", () => {
