@@ -134,7 +134,7 @@ Mn1("dhcpd that cannot start: the module fails at that step with dhcpd's journal
 	assert.equal(steps.at(-1), 'start isc-dhcp-server:failed');
 	assert.ok(steps.includes('makeconservercf:changed'), steps.join(' '));
 	assert.not.ok(
-		steps.some((s) => /^(makedhcp -a|start conserver-server):/.test(s)),
+		steps.some((s) => s.startsWith('start conserver-server:')),
 		`nothing after the failed step ran: ${steps.join(' ')}`,
 	);
 	assert.match((r.steps as any[]).at(-1).output, /journalctl -u isc-dhcp-server -n 20/);
