@@ -162,7 +162,7 @@ Existing('the audit reports the VIP gone from the active MN, and what stops work
 
 Existing('planned failover mn1 → mn2: a report, no moment with two MNs answering, rows kept', async () => {
 	await ok('mn1', 'chtab key=e2e_planned site.value=before-failover');
-	const f = await failover('mn2', false, 'mn1');
+	const f = await failover('mn2', false, 'mn1', ['-e', 'xcat_ha_probe_host=cn1']);
 	okRun(f.run, 'failover to mn2');
 	assert.is(f.seen.bothAnswered, false, 'two MNs answered on the VIP');
 	assert.ok(Number.isFinite(f.seen.ms) && f.seen.ms > 0, `outage measured: ${JSON.stringify(f.seen)}; ${f.watch.answers.length} answers`);
@@ -174,6 +174,14 @@ Existing('planned failover mn1 → mn2: a report, no moment with two MNs answeri
 	assert.match(await ok('mn2', 'tabdump site'), /"e2e_planned","before-failover"/);
 	const rep = await lastReport('mn2');
 	assert.equal([rep.kind, rep.active_before, rep.active_after], ['planned', 'mn1', 'mn2']);
+	// the report's outage is cn1's probe (xcat_probe). The two samplers each see an edge up to one interval
+	// late, and the watcher counts a reply line where the probe counts an accepted connection: they agree
+	// to about half a second (349 ms apart in one run)
+	assert.is(rep.outage_measured, true, JSON.stringify(rep.probe));
+	assert.match(rep.outage_basis, /^measured by cn1: a TCP connection to xcatd on 198\.51\.100\.10:3001 every 100 ms/);
+	assert.ok(Math.abs(rep.outage_ms - f.seen.ms) <= 600, `the report's ${rep.outage_ms} ms against the watcher's ${f.seen.ms} ms`);
+	assert.equal([rep.probe.old_answered_after_new, rep.probe.macs.length], [false, 2]);
+	console.log(`    the report: outage ${rep.outage_ms} ms measured by cn1 (the step timings estimated ${rep.outage_estimated_ms} ms)`);
 	assert.ok(rep.steps.some((s: any) => s.host === 'mn1' && s.step === 'stop xcatd'));
 	assert.ok(rep.steps.some((s: any) => s.host === 'mn2' && s.step === 'start xcatd'));
 	assert.match(f.run.stdout, /planned failover: mn1 -> mn2/);
