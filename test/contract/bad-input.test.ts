@@ -12,10 +12,12 @@ import type { Options } from '../../modules/runtime/options';
 import { generated, type BadCase } from '../helpers/bad-input-corpus';
 import { runModule, type ModuleRun } from '../../tools/lab/run-module';
 import { makeXcatStubs, type XcatStubs } from '../helpers/xcat-stubs';
+import { options as clusterOptions } from '../../modules/xcat_cluster/options';
 import { options as dbOptions } from '../../modules/xcat_db/options';
 import { options as leaseOptions } from '../../modules/xcat_lease/options';
 import { options as objectOptions } from '../../modules/xcat_object/options';
 import { options as policyOptions } from '../../modules/xcat_policy/options';
+import { options as probeOptions } from '../../modules/xcat_probe/options';
 import { options as servicesOptions } from '../../modules/xcat_services/options';
 import { options as sharedOptions } from '../../modules/xcat_shared_data/options';
 import { options as snmoveOptions } from '../../modules/xcat_snmove/options';
@@ -56,6 +58,11 @@ const COMMANDS = [
 	'updatenode',
 	'hostname',
 	'hostnamectl',
+	'pcs',
+	'cibadmin',
+	'crm_mon',
+	'crm_verify',
+	'crm_resource',
 	'pg_ctl',
 	'sudo',
 	'sh',
@@ -77,6 +84,8 @@ const MODULES: Array<[string, Options, Record<string, unknown>]> = [
 	['xcat_object', objectOptions, { type: 'node', name: 'cn1', attributes: { groups: 'all' } }],
 	['xcat_db', dbOptions, { type: 'postgresql', vip: '198.51.100.10', addresses: ['198.51.100.11', '198.51.100.12'], password: 'abc123' }],
 	['xcat_snmove', snmoveOptions, { source: 'sn1' }],
+	['xcat_probe', probeOptions, { id: 'p', address: '127.0.0.1', dir: p('probe') }],
+	['xcat_cluster', clusterOptions, { cib_file: p('cib.xml') }],
 ];
 const base = (m: string) => MODULES.find(([n]) => n === m)![2];
 
