@@ -37,11 +37,13 @@ export function maskSecrets<T>(value: T, secrets: readonly string[]): T {
 	const words = secrets.filter((s) => s.length > 0).sort((a, b) => b.length - a.length);
 	if (words.length === 0) return value;
 	const hide = (s: string) => words.reduce((t, w) => t.split(w).join(MASK), s);
-	const scrub = (v: unknown): unknown => {
+	// The top level's keys are the protocol's (failed, changed, msg, ...), written by us, never a value: a
+	// one-letter secret must not turn "failed" into "f********iled" and the failure into a success.
+	const scrub = (v: unknown, top = false): unknown => {
 		if (typeof v === 'string') return hide(v);
-		if (Array.isArray(v)) return v.map(scrub);
-		if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [hide(k), scrub(x)]));
+		if (Array.isArray(v)) return v.map((x) => scrub(x));
+		if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [top ? k : hide(k), scrub(x)]));
 		return v;
 	};
-	return scrub(value) as T;
+	return scrub(value, true) as T;
 }

@@ -112,6 +112,9 @@ function member(where: string, v: unknown, errors: string[]): Resource | undefin
 	return { id, agent, params, meta, ops };
 }
 
+/** what a fence password may be: one line (no CR, LF or NUL), 1-255 characters */
+export const PASSWORD = /^[^\n\r\0]{1,255}$/;
+
 const FENCE_KEYS = ['ip', 'username', 'lanplus', 'delay_base', 'params'];
 
 function fenceDevice(node: string, v: unknown, password: string | undefined, errors: string[]): Resource | undefined {
@@ -142,6 +145,9 @@ function fenceDevice(node: string, v: unknown, password: string | undefined, err
 			errors.push(`${where}.params.${k} is set by the module (from ${k === 'pcmk_host_list' ? 'the key' : k === 'pcmk_delay_base' ? 'delay_base' : k})`);
 	}
 	if (password === undefined) errors.push(`${where} needs a password: set fence_password (every BMC) or fence_passwords.${node}`);
+	// a fence agent reads its options as key=value lines: a newline would add one (the value is never shown)
+	else if (!PASSWORD.test(password))
+		errors.push(`the password for ${node} (fence_passwords.${node} or fence_password) must be one line of 1-255 characters without NUL`);
 	if (!ip || !username || password === undefined) return undefined;
 	return {
 		id: fenceId(node),

@@ -12,7 +12,7 @@ export const options = {
 	properties: dict({ default: {} }),
 	resource_stickiness: int({ min: 0, max: 1_000_000, default: 100 }),
 	fence_devices: dict({ values: 'any', default: {} }),
-	fence_password: str({ secret: true }),
+	fence_password: str({ secret: true, pattern: { regex: '^[^\\n\\r\\u0000]{1,255}$', hint: 'one line of 1-255 characters without NUL' } }),
 	fence_passwords: dict({ secret: true }),
 	group: dict({ values: 'any' }),
 	force_agents: bool({ default: false }),

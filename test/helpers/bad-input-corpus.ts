@@ -78,8 +78,19 @@ function badValues(name: string, o: Option): Array<[string, unknown]> {
 			break;
 	}
 	void name;
-	return out;
+	// A no_log option's value is masked wherever it shows, so a one-letter placeholder ('a') would mask
+	// that letter in the message, the option's name included: its placeholders are a word no name holds.
+	return o.secret ? out.map(([label, v]) => [label, placeholders(v)]) : out;
 }
+
+const placeholders = (v: unknown): unknown =>
+	typeof v === 'string' && v.length === 1
+		? `Qz${v}7`
+		: Array.isArray(v)
+			? v.map(placeholders)
+			: v && typeof v === 'object'
+				? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, placeholders(x)]))
+				: v;
 
 /** Every generated case for one module: BASE is a valid argument set, each case changes one option. */
 export function generated(module: string, options: Options, base: Record<string, unknown>): BadCase[] {

@@ -20,6 +20,11 @@ Out('maskSecrets replaces every occurrence, nested, longest first', () => {
 	assert.equal(maskSecrets({ a: 'b' }, ['']), { a: 'b' });
 });
 
+Out("maskSecrets keeps the result's own keys: a one-letter secret does not hide that it failed", () => {
+	const masked = maskSecrets({ failed: true, msg: 'bad', diff: { a: 'a' } }, ['a']);
+	assert.equal(masked, { failed: true, msg: `b${MASK}d`, diff: { [MASK]: MASK } });
+});
+
 Out('showCommand quotes only what needs it', () => {
 	assert.is(showCommand(['ip', 'addr', 'add', '198.51.100.10/24', 'label', 'eth0:0']), 'ip addr add 198.51.100.10/24 label eth0:0');
 	assert.is(showCommand(['echo', "it's", 'a b']), `echo 'it'\\''s' 'a b'`);

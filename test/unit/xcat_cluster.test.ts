@@ -233,6 +233,10 @@ A('fencing off, equal delays, a password in params, an unknown fence key are ref
 		'fence_devices.mn1.params.passwd is refused: the password goes in fence_password or fence_passwords, which are never shown',
 	]);
 	assert.equal(checkArgs(args({ fence_passwords: { mn3: 'x' } })), ['fence_passwords has a key that is not in fence_devices: "mn3" (known: mn1, mn2)']);
+	// fence agents read key=value lines: a newline in a password would add an option; the value is never shown
+	assert.equal(checkArgs(args({ fence_passwords: { mn2: 'pw\nlanplus=0' } })), [
+		'the password for mn2 (fence_passwords.mn2 or fence_password) must be one line of 1-255 characters without NUL',
+	]);
 	assert.equal(checkArgs(args()), []);
 });
 
