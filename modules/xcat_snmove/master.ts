@@ -1,7 +1,9 @@
 // The new xcatmaster of a node: dest_node_facing (-D) when given; otherwise, as snmove computes it,
 // the destination SN's first IPv4 address inside the node's network (the last `networks` row whose
-// net/mask contains the node's address, as DBobjUtils::getNetwkInfo leaves it). xCAT stores the short
-// hostname that address resolves to; when it does not resolve we store the address itself.
+// net/mask contains the node's address, as DBobjUtils::getNetwkInfo leaves it). snmove stores that
+// address itself, never a name it resolves to (snmove.pm 420 `$newxcatmaster{$node} = $IP;`, 500).
+// One deliberate difference: snmove finds no address when the destination is the MN host itself
+// (docs/xcat-behaviour.md#xcatmaster-when-the-destination-is-the-management-node); we do.
 
 import { inSubnet, isIPv4, parseIPv4, parseSubnet, type IPv4Subnet } from '../runtime/ipv4';
 import type { ClusterState, ErrorKind, MoveRequest, NetworkRow, NodeState, ServiceNodeAddress } from './types';
@@ -64,7 +66,7 @@ function masterInNetwork(destination: string, row: NetworkRow | undefined, subne
 	if (!row || !subnet) return { ok: false, kind: 'no-xcatmaster', message: "no networks row contains the node's address" };
 	const match = addresses.find((candidate) => isInSubnet(candidate, subnet));
 	if (!match) return { ok: false, kind: 'no-xcatmaster', message: `${destination} has no address in network ${row.net}/${row.mask}` };
-	return { ok: true, value: match.hostname || match.address, address: match.address };
+	return { ok: true, value: match.address, address: match.address };
 }
 
 function isInSubnet(candidate: ServiceNodeAddress, subnet: IPv4Subnet): boolean {

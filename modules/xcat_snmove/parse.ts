@@ -47,10 +47,6 @@ export function parseAhostsv4(text: string): string | undefined {
 	return first !== undefined && isIPv4(first) ? first : undefined;
 }
 
-export function shortHostname(name: string): string {
-	return isIPv4(name) ? name : name.split('.')[0]!;
-}
-
 /** `site` keys, enabled rows only. */
 export function siteValues(site: Tabdump): Map<string, string> {
 	const [key, value, disable] = ['key', 'value', 'disable'].map((c) => columnIndex(site, c)) as [number, number, number];

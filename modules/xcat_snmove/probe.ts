@@ -1,29 +1,20 @@
 // Reads what the plan needs, on the management node, changing nothing: that this is the MN, the node
-// tables the request needs (tabdump), the noderange (nodels), node and master addresses (getent, as
-// xCAT's getipaddr resolves them) and each destination SN's addresses (`xdsh <sn> /sbin/ip addr`, as
-// snmove asks them). Every xCAT command costs about 0.16 s of perl start and xcatd round trip on real
-// xCAT, so independent reads run together and tables the request does not use are not read.
+// tables the request needs (tabdump; for a few named nodes only their values, `nodels -b`), the
+// noderange (nodels), node and master addresses (getent, as xCAT's getipaddr resolves them)
+// and each destination SN's addresses (`xdsh <sn> /sbin/ip addr`, as snmove asks them). Every xCAT
+// command costs about 0.16 s of perl start and xcatd round trip on real xCAT, so independent reads run
+// together and tables the request does not use are not read.
 import { commandFailed, ModuleError, readOk, showCommand, type Read } from '../runtime';
 import { isIPv4 } from '../runtime/ipv4';
 import { splitXcatList } from '../xcat/lists';
 import { parseLsdef } from '../xcat/lsdef';
 import { noderangeChunks } from '../xcat/noderange';
-import { readTable, type Tabdump } from '../xcat/tabdump';
+import { readTable, tabdumpOf, type Tabdump } from '../xcat/tabdump';
 import { Findings } from './findings';
-import {
-	networkRows,
-	parseAhostsv4,
-	parseGetentHosts,
-	parseInetAddresses,
-	parseNodels,
-	serviceNodeNames,
-	shortHostname,
-	siteValues,
-	type HostsDatabase,
-} from './parse';
+import { networkRows, parseAhostsv4, parseGetentHosts, parseInetAddresses, parseNodels, serviceNodeNames, siteValues, type HostsDatabase } from './parse';
 import { backupServiceNode } from './rules';
 import { selectNodes } from './select';
-import { nodeStatesFromTables, type SnmoveTables } from './state';
+import { nodelsColumns, nodeStatesFromNodels, nodeStatesFromTables, type NodeStatesResult, type SnmoveTables } from './state';
 import type { ClusterState, MoveRequest, NodeState, ServiceNodeAddress } from './types';
 
 export type { Read };
@@ -44,7 +35,17 @@ export interface Probed {
 
 const TABLES = ['nodelist', 'noderes', 'nodehm', 'nodetype', 'postscripts', 'networks', 'servicenode', 'site'] as const;
 export type TableName = (typeof TABLES)[number];
-type Tables = Record<Exclude<TableName, 'postscripts' | 'networks'>, Tabdump> & Partial<Record<'postscripts' | 'networks', Tabdump>>;
+type Tables = Partial<Record<TableName, Tabdump>>;
+/** Read whole whatever the request: a few rows however many nodes the cluster has. */
+const WHOLE_TABLES: readonly TableName[] = ['networks', 'servicenode', 'site'];
+
+/**
+ * At most this many named nodes (a noderange without source) are read by name, in one `nodels -b`;
+ * more, or a source (which must look at every node), and the node tables are dumped whole. 16 is xCAT's
+ * own switch: getNodesAttribs reads whole tables past 16 nodes (Table.pm `$cachethreshold = 16`, line 60,
+ * used at 2338), so past it nodels costs about what tabdump does, and tabdump also serves sources.
+ */
+export const FEW_NODES = 16;
 
 /**
  * The tables a request reads (pure). nodetype always (os: AIX nodes are refused; provmethod: nodeset);
@@ -71,23 +72,43 @@ export async function requireManagementNode(read: Read): Promise<void> {
 	}
 }
 
-export async function probe(read: Read, request: MoveRequest, noderange: string | undefined): Promise<Probed> {
+/** fewNodes: the FEW_NODES threshold, a parameter so tests can run both paths on the same nodes. */
+export async function probe(read: Read, request: MoveRequest, noderange: string | undefined, fewNodes = FEW_NODES): Promise<Probed> {
+	const names = tablesFor(request);
+	const byName = noderange !== undefined && request.source === undefined;
 	// read-only, so they need not wait for lsxcatd: its refusal still comes first (awaited first)
-	const reads = Promise.all([readTables(read, tablesFor(request)), noderange === undefined ? undefined : expand(read, noderange), hostsDatabase(read)]);
+	const reads = Promise.all([
+		readTables(read, byName ? names.filter((t) => WHOLE_TABLES.includes(t)) : names),
+		noderange === undefined ? undefined : expand(read, noderange),
+		hostsDatabase(read),
+	]);
 	reads.catch(() => undefined); // awaited below; a failure while lsxcatd runs is not an unhandled rejection
 	await requireManagementNode(read);
 	const [tables, nodes, hosts] = await reads;
-	const site = siteValues(tables.site);
-	const states = nodeStatesFromTables(tables as SnmoveTables);
+	const site = siteValues(tables.site!);
+	let states: NodeStatesResult;
+	if (byName && nodes!.length <= fewNodes) {
+		states = await statesByName(read, nodes!, !request.ignoreNodes);
+	} else {
+		if (byName)
+			Object.assign(
+				tables,
+				await readTables(
+					read,
+					names.filter((t) => !WHOLE_TABLES.includes(t)),
+				),
+			);
+		states = nodeStatesFromTables(tables as SnmoveTables);
+		if (states.ok && states.computed.length > 0) await resolveComputed(read, states.nodes, states.computed);
+	}
 	if (!states.ok) throw new ModuleError(`the node tables cannot be read: ${states.error}`);
-	if (states.computed.length > 0) await resolveComputed(read, states.nodes, states.computed);
 	const networks = tables.networks ? networkRows(tables.networks) : [];
 	const siteMaster = site.get('master') || undefined;
 	const cluster: ClusterState = {
 		nodes: states.nodes,
 		xcatdefaults: states.xcatdefaults,
 		networks,
-		serviceNodes: serviceNodeNames(tables.servicenode),
+		serviceNodes: serviceNodeNames(tables.servicenode!),
 		...(siteMaster ? { siteMaster } : {}),
 	};
 	const effective = nodes ? { ...request, nodes } : request;
@@ -118,7 +139,7 @@ export async function probe(read: Read, request: MoveRequest, noderange: string 
 		const destinations = [...new Set(selected.map(([, state]) => request.dest ?? backupServiceNode(splitXcatList(state.servicenode))))].filter(
 			(d): d is string => d !== undefined && cluster.serviceNodes!.has(d),
 		);
-		cluster.serviceNodeAddresses = await serviceNodeAddresses(read, hosts, destinations, unreachable, answeredSsh);
+		cluster.serviceNodeAddresses = await serviceNodeAddresses(read, destinations, unreachable, answeredSsh);
 	}
 	const port = Number(site.get('xcatdport') || '3001');
 	return {
@@ -133,16 +154,36 @@ export async function probe(read: Read, request: MoveRequest, noderange: string 
 
 async function readTables(read: Read, names: readonly TableName[]): Promise<Tables> {
 	const dumps = await Promise.all(names.map(async (table) => [table, await readTable(read, table)] as const));
-	const tables = Object.fromEntries(dumps) as Tables;
+	const tables: Tables = Object.fromEntries(dumps);
 	// tabdump prints the header alone, exit 0, when the database does not answer: a cluster has site rows and nodes
 	for (const table of ['site', 'nodelist'] as const) {
-		if (tables[table].rows.length === 0) {
+		if (tables[table]?.rows.length === 0) {
 			throw new ModuleError(
 				`tabdump ${table} printed no rows: the xCAT database did not answer, or it defines no ${table === 'site' ? 'site' : 'nodes'}; nothing was changed`,
 			);
 		}
 	}
 	return tables;
+}
+
+/**
+ * A few named nodes' states from one `nodels -b` (effective values, with the group each inherited one
+ * came from), and, when postscripts run, the xcatdefaults row alone (`tabdump -w`): the states the
+ * tabdump path builds for these nodes, without reading 10,000-row tables.
+ */
+async function statesByName(read: Read, nodes: readonly string[], withPostscripts: boolean): Promise<NodeStatesResult> {
+	const columns = nodelsColumns(withPostscripts);
+	const argv = ['nodels', nodes.join(','), '-b', ...columns];
+	const [r, xcatdefaults] = await Promise.all([readOk(read, argv), withPostscripts ? readXcatdefaults(read) : undefined]);
+	const states = nodeStatesFromNodels(r.stdout, nodes, columns, xcatdefaults);
+	return states.ok ? states : { ok: false, error: `${showCommand(argv).slice(0, 300)}: ${states.error}` };
+}
+
+async function readXcatdefaults(read: Read): Promise<Tabdump> {
+	const r = await readOk(read, ['tabdump', '-w', 'node==xcatdefaults', 'postscripts']);
+	const t = tabdumpOf('postscripts', r.stdout);
+	if (!t.ok) throw new ModuleError(t.why, { stdout: r.stdout.slice(0, 2000) });
+	return t.table;
 }
 
 async function expand(read: Read, noderange: string): Promise<string[]> {
@@ -212,7 +253,6 @@ function masterNames(request: MoveRequest, states: readonly NodeState[]): string
 
 async function serviceNodeAddresses(
 	read: Read,
-	hosts: HostsDatabase,
 	destinations: readonly string[],
 	unreachable: Map<string, string>,
 	answeredSsh: Set<string>,
@@ -232,20 +272,10 @@ async function serviceNodeAddresses(
 		}
 		found.set(
 			sn,
-			await Promise.all(
-				addresses.map(async (address) => {
-					const name = hosts.byAddress.get(address) ?? (await reverseName(read, address));
-					return name === undefined ? { address } : { address, hostname: shortHostname(name) };
-				}),
-			),
+			addresses.map((address) => ({ address })),
 		);
 	});
 	return found;
-}
-
-async function reverseName(read: Read, address: string): Promise<string | undefined> {
-	const r = await read(['getent', 'hosts', address]);
-	return r.rc === 0 ? parseGetentHosts(r.stdout).byAddress.get(address) : undefined;
 }
 
 async function inParallel<T>(items: readonly T[], job: (item: T) => Promise<void>): Promise<void> {

@@ -44,10 +44,9 @@ export interface MoveRequest {
 	reconfigureBoot?: boolean | undefined;
 }
 
-/** An IPv4 address on a service node, as `ip addr` there lists it, and its short hostname if it resolves. */
+/** An IPv4 address on a service node, as `ip addr` there lists it (snmove compares and stores addresses, not names). */
 export interface ServiceNodeAddress {
 	address: string;
-	hostname?: string | undefined;
 }
 
 /** A `networks` row (only the columns snmove reads). */

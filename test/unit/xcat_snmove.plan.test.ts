@@ -138,7 +138,8 @@ const CASES: Case[] = [
 		after: { cn1: { xcatmaster: 'sn2-eth1', tftpserver: 'sn2-eth1' } },
 	},
 	{
-		name: "-D computed: the destination's address in the node's network (its hostname when it resolves)",
+		// snmove.pm 410-420 stores the SN's address itself (`$newxcatmaster{$node} = $IP;`), even when it has a name (sn2-eth1)
+		name: "-D computed: the destination's address in the node's network, the address even when it has a name",
 		nodes: { a: { address: '10.2.0.11' }, b: { address: '10.3.0.12' } },
 		request: { source: 'sn1' },
 		extra: {
@@ -146,9 +147,9 @@ const CASES: Case[] = [
 				{ net: '10.2.0.0', mask: '255.255.255.0' },
 				{ net: '10.3.0.0', mask: '255.255.255.0' },
 			],
-			serviceNodeAddresses: new Map([['sn2', [{ address: '10.1.0.2' }, { address: '10.2.0.2', hostname: 'sn2-eth1' }, { address: '10.3.0.2' }]]]),
+			serviceNodeAddresses: new Map([['sn2', [{ address: '10.1.0.2' }, { address: '10.2.0.2' }, { address: '10.3.0.2' }]]]),
 		},
-		after: { a: { xcatmaster: 'sn2-eth1' }, b: { xcatmaster: '10.3.0.2' } },
+		after: { a: { xcatmaster: '10.2.0.2' }, b: { xcatmaster: '10.3.0.2' } },
 	},
 	{
 		name: '-D computed: the last networks row containing the node wins (as getNetwkInfo leaves it)',
