@@ -100,6 +100,36 @@ test('a rerun on a balanced pool changes nothing', () => {
 	assert.equal(balanceCommands(second), []);
 });
 
+test('a balanced pool with its spare nodes on the last members is left as it is', () => {
+	const nodes = new Map<string, NodeState>();
+	const lists = ['sn1,sn2', 'sn1,sn3', 'sn2,sn3', 'sn2,sn1', 'sn3,sn1', 'sn3,sn2', 'sn3,sn1'];
+	lists.forEach((list, i) => nodes.set(name(i), state(list)));
+	const plan = planBalance({ request: { members: ['sn1', 'sn2', 'sn3'] }, nodes });
+	assert.is(plan.moves.length, 0);
+});
+
+test('the spare node goes where a node stays, not where most nodes would like to be', () => {
+	// sn1 is wanted by 5 (1 listed first, 4 whose first member left the pool), sn3 by 4 listed first
+	const lists = ['sn1,sn2', 'old9,sn1', 'old9,sn1', 'old9,sn1', 'old9,sn1', 'sn2,sn3', 'sn3,sn1', 'sn3,sn1', 'sn3,sn2', 'sn3,sn2'];
+	const nodes = new Map(lists.map((list, i) => [name(i), state(list)]));
+	const { plan } = balance(nodes, { members: ['sn1', 'sn2', 'sn3'] });
+	assert.is(plan.firstMoves, 4, 'only the nodes of the member that left get a new first entry');
+});
+
+test("a node over its member's share moves to its backup when the backup has room (snmove order)", () => {
+	const nodes = new Map([
+		['cn1', state('sn1,sn3')],
+		['cn2', state('sn1,sn3')],
+		['cn3', state('sn1,sn3')],
+	]);
+	const { after } = balance(nodes, { members: ['sn1', 'sn2', 'sn3'] });
+	assert.equal(
+		[...after].map(([n, s]) => `${n}=${s.servicenode}`),
+		// cn2 takes its backup sn3; its own backup is sn2, not sn1, so each member backs one node (evenness first)
+		['cn1=sn1,sn3', 'cn2=sn3,sn2', 'cn3=sn2,sn1'],
+	);
+});
+
 test('adding a member moves about 1/N of the nodes, all to the new member', () => {
 	const three = balance(classic(10_000), { members: ['sn1', 'sn2', 'sn3'] }).after;
 	const members = ['sn1', 'sn2', 'sn3', 'sn4'];
