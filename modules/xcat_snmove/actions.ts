@@ -38,8 +38,8 @@ export function buildActions(planned: readonly PlannedMove[], request: MoveReque
 	};
 }
 
-/** One write per distinct set of new values: 10,000 nodes moving alike become one chdef. */
-export function groupWrites(planned: readonly PlannedMove[]): AttributeWrite[] {
+/** One write per distinct set of new values: 10,000 nodes moving alike become one chdef. (xcat_pool's balance uses it too.) */
+export function groupWrites(planned: readonly { move: NodeMove }[]): AttributeWrite[] {
 	const writes = new Map<string, AttributeWrite>();
 	for (const { move } of planned) {
 		let key = '';

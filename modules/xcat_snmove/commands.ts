@@ -2,7 +2,7 @@
 // consoles, nodeset per provmethod, default routes, then updatenode -s and -P per script list.
 // Node lists are split so no argument passes Linux's 128 KiB limit.
 import { noderangeChunks } from '../xcat/noderange';
-import { MOVED_ATTRIBUTES, type PlanActions } from './types';
+import { MOVED_ATTRIBUTES, type AttributeWrite, type PlanActions } from './types';
 
 export type StepName = 'database' | 'consoles' | 'nodeset' | 'routes' | 'postscripts';
 
@@ -13,13 +13,7 @@ export interface Step {
 
 export function commandsFor(actions: PlanActions, consoleService: string): Step[] {
 	const steps: Step[] = [
-		{
-			name: 'database',
-			commands: actions.writes.flatMap((write) => {
-				const values = MOVED_ATTRIBUTES.filter((a) => write.attributes[a] !== undefined).map((a) => `${a}=${write.attributes[a]}`);
-				return noderangeChunks(write.nodes).map((chunk) => ['chdef', '-t', 'node', '-o', chunk, ...values]);
-			}),
-		},
+		{ name: 'database', commands: chdefCommands(actions.writes) },
 		{
 			name: 'consoles',
 			commands: noderangeChunks(actions.consoles).map((chunk) => [consoleService === 'goconserver' ? 'makegocons' : 'makeconservercf', chunk]),
@@ -42,4 +36,12 @@ export function commandsFor(actions: PlanActions, consoleService: string): Step[
 		},
 	];
 	return steps.filter((step) => step.commands.length > 0);
+}
+
+/** The bulk writes as chdef calls: one per write, split where its noderange would pass one argv string's limit. */
+export function chdefCommands(writes: readonly AttributeWrite[]): string[][] {
+	return writes.flatMap((write) => {
+		const values = MOVED_ATTRIBUTES.filter((a) => write.attributes[a] !== undefined).map((a) => `${a}=${write.attributes[a]}`);
+		return noderangeChunks(write.nodes).map((chunk) => ['chdef', '-t', 'node', '-o', chunk, ...values]);
+	});
 }

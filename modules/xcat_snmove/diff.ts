@@ -12,7 +12,8 @@ export interface SnmoveDiff {
 
 type ChangeKindCounts = Omit<ChangeCounts, 'selected' | 'moved' | 'unchanged'>;
 
-export function diffSummary(plan: Plan, limit = 100, sample = 10): SnmoveDiff {
+/** Takes any plan with moves and counts (xcat_pool's balance plan too). */
+export function diffSummary(plan: Pick<Plan, 'moves' | 'counts'>, limit = 100, sample = 10): SnmoveDiff {
 	const total = plan.moves.length;
 	if (total <= limit) {
 		return {

@@ -156,7 +156,8 @@ function assemble(
 	};
 }
 
-function countChanges(selected: number, moves: Plan['moves'], unchanged: number): ChangeCounts {
+/** Per-attribute change counts of the moves (xcat_pool's balance counts its moves the same way). */
+export function countChanges(selected: number, moves: Plan['moves'], unchanged: number): ChangeCounts {
 	const counts: ChangeCounts = {
 		selected,
 		moved: moves.length,
