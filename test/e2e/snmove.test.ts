@@ -104,16 +104,17 @@ Snmove('sn1 loses power: its node moves to sn2, console and boot files follow, c
 	const run = await move('xcat_snmove_source=sn1');
 	assert.is(run.status, 0, output(run));
 	assert.is(recap(run.stdout, 'mn1').changed, 1);
-	assert.match(await tables(), /"cn1","sn2,sn1",,"sn2",,"sn2","sn2,sn2",,,,,,"sn2",/);
+	// the new xcatmaster is sn2's address in cn1's network, as snmove stores it (snmove.pm 420, 500)
+	assert.match(await tables(), /"cn1","sn2,sn1",,"198\.51\.100\.22",,"198\.51\.100\.22","sn2,198\.51\.100\.22",,,,,,"198\.51\.100\.22",/);
 	assert.match(await tables(), /"cn1",,,,,,"sn2",/);
-	assert.match(await ok('cn1', 'cat /opt/xcat/xcatinfo'), /^XCATSERVER=sn2$/m);
+	assert.match(await ok('cn1', 'cat /opt/xcat/xcatinfo'), /^XCATSERVER=198\.51\.100\.22$/m);
 	const log = await ok('cn1', 'cat /var/log/xcat/xcat.log');
-	assert.match(log, /updatenode -s via sn2: XCATSERVER=sn2/);
-	assert.match(log, /updatenode -P syslog via sn2 MASTER=sn2/);
-	assert.match(log, /updatenode -P setupntp via sn2 MASTER=sn2/);
+	assert.match(log, /updatenode -s via sn2: XCATSERVER=198\.51\.100\.22/);
+	assert.match(log, /updatenode -P syslog via sn2 MASTER=198\.51\.100\.22/);
+	assert.match(log, /updatenode -P setupntp via sn2 MASTER=198\.51\.100\.22/);
 	assert.match(await ok('mn1', 'cat /etc/conserver.cf'), /console cn1 \{ type exec; master sn2; \}/);
 	assert.match(await ok('sn2', 'cat /etc/conserver.cf'), /console cn1 \{ exec \/opt\/xcat\/share\/xcat\/cons\/ipmi cn1; \}/);
-	assert.match(await ok('mn1', 'cat /tftpboot/xcat/xnba/nodes/cn1'), /xcatmaster=sn2 tftpserver=sn2/);
+	assert.match(await ok('mn1', 'cat /tftpboot/xcat/xnba/nodes/cn1'), /xcatmaster=198\.51\.100\.22 tftpserver=198\.51\.100\.22/);
 });
 
 Snmove('a second run moves nothing and says so', async () => {
@@ -124,7 +125,7 @@ Snmove('a second run moves nothing and says so', async () => {
 	assert.equal(await world(), before);
 });
 
-Snmove('when sn1 is back, the node moves back and the tables are as they were', async () => {
+Snmove("when sn1 is back, the node moves back: the tables as they were, with sn1's address where snmove computes one", async () => {
 	await fault('power-on', 'sn1');
 	const checked = await preview('xcat_snmove_nodes=cn1', 'xcat_snmove_dest=sn1');
 	assert.is(checked.status, 0, output(checked));
@@ -132,10 +133,12 @@ Snmove('when sn1 is back, the node moves back and the tables are as they were', 
 	const run = await move('xcat_snmove_nodes=cn1', 'xcat_snmove_dest=sn1');
 	assert.is(run.status, 0, output(run));
 	assert.is(recap(run.stdout, 'mn1').changed, 1);
-	assert.is(await tables(), original);
-	assert.match(await ok('cn1', 'cat /opt/xcat/xcatinfo'), /^XCATSERVER=sn1$/m);
+	// the setup wrote sn1's name; snmove writes the address it computed (198.51.100.21) in its place
+	const cn1Back = '"cn1","sn1,sn2",,"198.51.100.21",,"198.51.100.21","sn1,198.51.100.21",,,,,,"198.51.100.21",';
+	assert.is(await tables(), original.replace(/^"cn1","sn1,sn2",,"sn1",,"sn1","sn1,sn1",,,,,,"sn1",/m, cn1Back));
+	assert.match(await ok('cn1', 'cat /opt/xcat/xcatinfo'), /^XCATSERVER=198\.51\.100\.21$/m);
 	assert.match(await ok('cn1', 'tail -n 3 /var/log/xcat/xcat.log'), /via sn1/);
-	assert.match(await ok('mn1', 'cat /tftpboot/xcat/xnba/nodes/cn1'), /xcatmaster=sn1 tftpserver=sn1/);
+	assert.match(await ok('mn1', 'cat /tftpboot/xcat/xnba/nodes/cn1'), /xcatmaster=198\.51\.100\.21 tftpserver=198\.51\.100\.21/);
 	const again = await move('xcat_snmove_nodes=cn1', 'xcat_snmove_dest=sn1');
 	assert.is(again.status, 0, output(again));
 	assert.is(recap(again.stdout, 'mn1').changed, 0);
@@ -152,8 +155,8 @@ Snmove('a compute node that is down fails the run, after the others got their ne
 	assert.match(text, /The nodes are moved in the xCAT database, but 2 command\(s\) failed/);
 	assert.match(text, /"failed_commands": \["updatenode cn1,cn3 -s", "updatenode cn1,cn3 -P syslog,setupntp"\]/);
 	assert.match(text, /cn3: ssh: connect to host cn3 port 22/);
-	assert.match(await tables(), /"cn3","sn2,sn1",,"sn2",,"sn2","sn2,sn2",,,,,,"sn2",/);
-	assert.match(await ok('cn1', 'cat /opt/xcat/xcatinfo'), /^XCATSERVER=sn2$/m, 'cn1 is up: it got its new server');
+	assert.match(await tables(), /"cn3","sn2,sn1",,"198\.51\.100\.22",,"198\.51\.100\.22","sn2,198\.51\.100\.22",,,,,,"198\.51\.100\.22",/);
+	assert.match(await ok('cn1', 'cat /opt/xcat/xcatinfo'), /^XCATSERVER=198\.51\.100\.22$/m, 'cn1 is up: it got its new server');
 	assert.match(await ok('cn1', 'tail -n 2 /var/log/xcat/xcat.log'), /updatenode -P setupntp via sn2/);
 	const again = await move('xcat_snmove_source=sn1');
 	assert.is(again.status, 0, output(again));
