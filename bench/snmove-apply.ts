@@ -85,6 +85,7 @@ chtab node=sn2 servicenode.tftpserver=1 servicenode.conserver=1
 mkdef -t node -o sn1,sn2 groups=service,all >/dev/null
 chtab node=compute nodetype.os=rhels9.4 nodetype.arch=x86_64 nodetype.profile=compute nodetype.provmethod=rhels9.4-x86_64-netboot-compute
 chtab node=compute nodehm.mgt=ipmi nodehm.cons=ipmi
+chtab node=compute noderes.netboot=xnba
 chtab node=compute postscripts.postscripts=syslog,setupntp
 mkdef -t node -o bn[00001-${name(NODES).slice(2)}] groups=compute,all ${ON_SN1} >/dev/null`,
 	);

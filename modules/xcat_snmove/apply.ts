@@ -89,7 +89,7 @@ export async function runSteps(change: Change, read: Read, steps: readonly Step[
 	if (failures.length) {
 		const failedSteps = [...new Set(failures.map((f) => f.step))];
 		throw new ModuleError(
-			`The nodes are moved in the xCAT database, but ${failures.length} command(s) failed: ${failures.map((f) => f.error.message).join(' | ')}. ` +
+			`The nodes are moved in the xCAT database, but ${failures.length} command(s) failed: ${failures.map(briefly).join(' | ')}. ` +
 				'Fix the cause (a node that is down, a service node that does not answer), then run the failed commands (failed_commands) by hand: running this module again moves nothing, as the database is already moved.',
 			{ failed_steps: failedSteps, failed_commands: failures.map((f) => showCommandShort(f.argv)), steps: times },
 		);
@@ -108,6 +108,17 @@ async function addRoute(change: Change, argv: readonly string[]): Promise<void> 
 }
 
 /** A command for a message: long noderanges cut short. */
+/** A failed command in the message: its nodes cut short and its first lines (10,000 nodes print 10,000 errors). */
+export function briefly(f: { argv: readonly string[]; error: ModuleError }): string {
+	const rc = f.error.extra.rc;
+	const lines = String(f.error.extra.stderr || f.error.extra.stdout || f.error.message)
+		.trim()
+		.split('\n');
+	const more = lines.length > BRIEF_LINES ? `\n… and ${lines.length - BRIEF_LINES} more lines` : '';
+	return `${showCommandShort(f.argv)} failed${rc === undefined ? '' : ` (rc ${rc})`}: ${lines.slice(0, BRIEF_LINES).join('\n')}${more}`;
+}
+const BRIEF_LINES = 5;
+
 function showCommandShort(argv: readonly string[]): string {
 	return showCommand(argv.map((a) => (a.length > 200 ? `${a.slice(0, 200)}…(${a.split(',').length} nodes)` : a)));
 }

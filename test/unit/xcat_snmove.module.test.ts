@@ -5,7 +5,8 @@ import * as assert from 'uvu/assert';
 import { createServer } from 'node:net';
 import type { CommandResult } from '../../modules/runtime';
 import { noderangeProblem } from '../../modules/xcat/noderange';
-import { checkDestinations } from '../../modules/xcat_snmove/apply';
+import { briefly, checkDestinations } from '../../modules/xcat_snmove/apply';
+import { ModuleError } from '../../modules/runtime';
 import { commandsFor } from '../../modules/xcat_snmove/commands';
 import { checkArgs, type Args } from '../../modules/xcat_snmove/options';
 import { networkRows, parseAhostsv4, parseGetentHosts, parseInetAddresses, parseNodels, serviceNodeNames, siteValues } from '../../modules/xcat_snmove/parse';
@@ -293,6 +294,15 @@ test('computed values: lsdef -i answers merged; a node lsdef did not show (hidde
 	]) as unknown as Parameters<typeof mergeComputed>[0];
 	assert.match(mergeComputed(again, ['cn1', 'cn2'], ['xcatmaster'], 'Object name: cn1\n    xcatmaster=sn1\n') ?? '', /^lsdef showed no values for cn2, /);
 	assert.match(mergeComputed(again, ['cn1'], ['xcatmaster'], 'No object definitions have been found\n') ?? '', /no values for cn1/);
+});
+
+test('a failed command over 10,000 nodes is told in a few lines: its nodes cut short, its first five errors, how many more', () => {
+	const nodes = Array.from({ length: 10_000 }, (_, i) => `bn${String(i + 1).padStart(5, '0')}`);
+	const stderr = nodes.map((n) => `${n}: [mn1]: Error: Unable to identify plugin for this command`).join('\n');
+	const text = briefly({ argv: ['nodeset', nodes.join(','), 'osimage=x'], error: new ModuleError('nodeset … failed', { rc: 1, stderr, stdout: '' }) });
+	assert.ok(text.length < 1000, `${text.length} characters`);
+	assert.match(text, /^nodeset 'bn00001,.*…\(10000 nodes\)' osimage=x failed \(rc 1\): bn00001: \[mn1\]: Error/);
+	assert.match(text, /bn00005: .*\n… and 9995 more lines$/);
 });
 
 test.run();
