@@ -12,6 +12,8 @@
 import { ensureLab, playbook } from '../tools/lab/lab';
 import { lastReport, macOf, outage, startWatcher, stopWatcher } from '../tools/lab/mn-ha';
 import { execa } from 'execa';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ansibleEnv, ROOT } from '../tools/lab/env';
 import { fault, mnFacts } from '../tools/lab/faults/scenarios';
 
@@ -46,12 +48,41 @@ const outages: number[] = [],
 	reported: number[] = [];
 /** per step of the planned reports ('old: stop xcatd', 'new: start xcatd', ...): the ms of each run */
 const stepMs = new Map<string, number[]>();
+/** per task on the outage's path, by Ansible's junit callback (its wall time on that host): the ms of each run */
+const taskMs = new Map<string, number[]>();
+const JUNIT = join(ROOT, '.cache/bench-failover-junit');
+
+/** The tasks of one run, in the order they started: '[host] task' and seconds, from the junit callback's file. */
+async function junitTasks(): Promise<Array<{ host: string; task: string; ms: number }>> {
+	const files = (await readdir(JUNIT)).filter((f) => f.endsWith('.xml'));
+	if (files.length !== 1) throw new Error(`expected one junit file in ${JUNIT}, found ${files.length}`);
+	const xml = await readFile(join(JUNIT, files[0]!), 'utf8');
+	const unescape = (t: string) =>
+		t
+			.replace(/&quot;/g, '"')
+			.replace(/&apos;/g, "'")
+			.replace(/&lt;/g, '<')
+			.replace(/&gt;/g, '>')
+			.replace(/&amp;/g, '&');
+	return [...xml.matchAll(/<testcase [^>]*name="\[([^\]]+)\] [^:]*: ([^"]*)" time="([0-9.]+)"/g)].map((m) => ({
+		host: m[1]!,
+		// the name is followed by the task's arguments (" key=value ..."), which vary from run to run
+		task: unescape(m[2]!)
+			.replace(/^[\w.]+ : /, '') // a role's task is named '<role> : <task>'
+			.replace(/ [a-z_]+=.*$/, ''),
+		ms: Number(m[3]) * 1000,
+	}));
+}
 let from = await active();
 for (let i = 0; i < RUNS; i++) {
 	const to = from === 'mn1' ? 'mn2' : 'mn1';
 	await startWatcher();
 	await new Promise((r) => setTimeout(r, 1000));
-	const run = await playbook('playbooks/failover.yml', ['-e', `xcat_ha_target=${to}`, '-e', 'xcat_ha_probe_host=cn1']);
+	await rm(JUNIT, { recursive: true, force: true });
+	const run = await playbook('playbooks/failover.yml', ['-e', `xcat_ha_target=${to}`, '-e', 'xcat_ha_probe_host=cn1'], {
+		ANSIBLE_CALLBACKS_ENABLED: 'ansible.builtin.junit',
+		JUNIT_OUTPUT_DIR: JUNIT,
+	});
 	await new Promise((r) => setTimeout(r, 1500));
 	const seen = outage(await stopWatcher(), macs[from as 'mn1'], macs[to as 'mn1']);
 	if (run.status !== 0) throw new Error(`failover to ${to} failed:\n${run.stdout.slice(-4000)}`);
@@ -64,6 +95,16 @@ for (let i = 0; i < RUNS; i++) {
 	for (const st of rep.steps as Array<{ host: string; step: string; ms: number }>) {
 		const key = `${st.host === from ? 'old' : st.host === to ? 'new' : st.host}: ${st.step}`;
 		stepMs.set(key, [...(stepMs.get(key) ?? []), st.ms]);
+	}
+	// the outage's path in Ansible's tasks: from the old MN's services stop to the new MN's services start
+	const tasks = await junitTasks();
+	const first = tasks.findIndex((t) => t.host === from && t.task.startsWith('Stop the xCAT services'));
+	const last = tasks.findIndex((t) => t.host === to && t.task.startsWith('Start the xCAT services'));
+	if (first < 0 || last < first) throw new Error(`the outage's tasks were not found in the junit report: ${JSON.stringify(tasks.map((t) => t.task))}`);
+	for (const t of tasks.slice(first, last + 1)) {
+		if (t.host !== from && t.host !== to) continue;
+		const key = `${t.host === from ? 'old' : 'new'}: ${t.task}`;
+		taskMs.set(key, [...(taskMs.get(key) ?? []), t.ms]);
 	}
 	outages.push(seen.ms);
 	walls.push(run.ms);
@@ -122,3 +163,14 @@ console.log(`audit (check mode over both MNs)         ${s(median(audits))} media
 // path: the old MN's steps from 'stop xcatd' on, its VIP removal, and the new MN's up to 'check xcatd'.
 console.log('\nplanned failover, each step (median ms of the reports; old = the MN that was active):');
 for (const [key, xs] of stepMs) console.log(`  ${key.padEnd(48)} ${String(Math.round(median(xs))).padStart(7)} ms`);
+
+// The same path as Ansible ran it: every task from the old MN's services stop to the new MN's services
+// start, with its wall time (an ssh round and a module start each, besides the work)
+console.log('\nplanned failover, the tasks on the outage path (median ms, Ansible junit callback):');
+let sum = 0;
+for (const [key, xs] of taskMs) {
+	const m = Math.round(median(xs));
+	sum += m;
+	console.log(`  ${key.slice(0, 90).padEnd(92)} ${String(m).padStart(6)} ms`);
+}
+console.log(`  ${'sum (each task counted whole; the outage starts inside the first and ends inside the last)'.padEnd(92)} ${String(sum).padStart(6)} ms`);
