@@ -29,7 +29,12 @@ export async function probe(read: Read, members: readonly string[], noderange: s
 	const serviceNodes = serviceNodeNames(tables.servicenode!);
 	const problems = memberProblems(members, serviceNodes);
 	if (problems.length) throw new ModuleError(`nothing was changed: ${problems.join('; ')}`, { members: [...members] });
-	const states = await readNodeStates(read, tables, { named: nodes, tables: NODE_TABLES, withPostscripts: false, ...(fewNodes !== undefined ? { fewNodes } : {}) });
+	const states = await readNodeStates(read, tables, {
+		named: nodes,
+		tables: NODE_TABLES,
+		withPostscripts: false,
+		...(fewNodes !== undefined ? { fewNodes } : {}),
+	});
 	return { nodes, states: states.nodes, serviceNodes };
 }
 
