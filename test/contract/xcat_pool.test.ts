@@ -97,6 +97,17 @@ Pool('a second run changes nothing and writes nothing', async () => {
 	assert.is(x.ok('tabdump', 'noderes'), before);
 });
 
+Pool('pinned: the node gets its member first, in check mode nothing is written', async () => {
+	const first = splitXcatList(computes().get('cn18')![0])[0]!;
+	const other = MEMBERS.find((m) => m !== first)!;
+	x.forget();
+	const { result } = await x.run('xcat_pool', { ...BALANCE, pinned: { cn18: other } }, { check: true, diff: true });
+	assert.is(result.changed, true, result.msg);
+	assert.is(splitXcatList(result.diff.after.cn18.servicenode)[0], other);
+	assert.ok(result.first_moves >= 1 && result.note);
+	assert.equal(chdefs(), []);
+});
+
 Pool('a few nodes are read by name (nodels -b), and planned alike', async () => {
 	x.forget();
 	const { result } = await x.run('xcat_pool', { members: MEMBERS, noderange: 'cn[01-04]' }, { check: true });
