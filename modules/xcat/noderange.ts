@@ -2,6 +2,9 @@
 // updatenode). Linux refuses any single argument over 128 KiB (MAX_ARG_STRLEN) with E2BIG, so a list
 // of 100,000 names is split into a few comma-joined chunks, each a separate command.
 
+import { noderangeLengthProblem } from '../runtime/names';
+import { quoteValue } from '../runtime/show';
+
 /** Comfortably below MAX_ARG_STRLEN (131072 bytes, terminating NUL included). */
 export const MAX_NODERANGE_CHARS = 100_000;
 
@@ -56,4 +59,15 @@ export function noderangeProblem(text: string): string | undefined {
 	if (round !== 0) return 'a "(" is not closed';
 	if (element === 0) return 'it has an empty element (",," or a leading or trailing ",")';
 	return undefined;
+}
+
+/**
+ * What is wrong with OPTION's noderange VALUE, as one message naming the option, the value and what is
+ * allowed, or undefined: too long (as a whole, or a name in it), or malformed (noderangeProblem).
+ */
+export function noderangeOptionProblem(option: string, value: string): string | undefined {
+	const long = noderangeLengthProblem(option, value);
+	if (long) return long;
+	const problem = noderangeProblem(value);
+	return problem ? `value of ${option} must be an xCAT noderange (e.g. cn1,cn[3-7],rack2), got: ${quoteValue(value)}: ${problem}` : undefined;
 }

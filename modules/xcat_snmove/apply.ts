@@ -3,6 +3,7 @@
 // that fails stops the run and says what is done and what is left.
 import { connect } from 'node:net';
 import { ModuleError, showCommand, type CommandResult } from '../runtime';
+import { quoteValue } from '../runtime/show';
 import { tabdumpOf, type Tabdump } from '../xcat/tabdump';
 import type { Step, StepName } from './commands';
 import type { Read } from '../runtime';
@@ -70,20 +71,17 @@ export async function runSteps(change: Change, read: Read, steps: readonly Step[
 	const failures: { step: StepName; argv: readonly string[]; error: ModuleError }[] = [];
 	for (const step of steps) {
 		const started = performance.now();
-		for (const argv of step.commands) {
-			try {
-				await (step.name === 'routes' ? addRoute(change, argv) : change(argv));
-			} catch (error) {
-				if (!(error instanceof ModuleError)) throw error;
-				if (step.name === 'database')
-					throw new ModuleError(
-						`${error.message}. The database writes did not complete and nothing else ran: check the nodes with lsdef, fix the cause and run this again.`,
-						{ ...error.extra, failed_steps: ['database'] },
-					);
-				failures.push({ step: step.name, argv, error });
+		if (step.name === 'database') await writeDatabase(change, read, step.commands, writes);
+		else {
+			for (const argv of step.commands) {
+				try {
+					await (step.name === 'routes' ? addRoute(change, argv) : change(argv));
+				} catch (error) {
+					if (!(error instanceof ModuleError)) throw error;
+					failures.push({ step: step.name, argv, error });
+				}
 			}
 		}
-		if (step.name === 'database') await verifyWrites(read, writes);
 		times.push({ step: step.name, ms: Math.round(performance.now() - started), commands: step.commands.length });
 	}
 	if (failures.length) {
@@ -95,6 +93,25 @@ export async function runSteps(change: Change, read: Read, steps: readonly Step[
 		);
 	}
 	return times;
+}
+
+/**
+ * The database step: the bulk chdef calls in order, a failed one stopping the run, then every written
+ * value read back and checked (verifyWrites). (xcat_pool writes its balance so too.)
+ */
+export async function writeDatabase(change: Change, read: Read, commands: readonly (readonly string[])[], writes: readonly AttributeWrite[]): Promise<void> {
+	for (const argv of commands) {
+		try {
+			await change(argv);
+		} catch (error) {
+			if (!(error instanceof ModuleError)) throw error;
+			throw new ModuleError(
+				`${error.message}. The database writes did not complete and nothing else ran: check the nodes with lsdef, fix the cause and run this again.`,
+				{ ...error.extra, failed_steps: ['database'] },
+			);
+		}
+	}
+	await verifyWrites(read, writes);
 }
 
 /** snmove's rule: a route that is already there (" File exists") is not a failure. */
@@ -123,24 +140,37 @@ function showCommandShort(argv: readonly string[]): string {
 	return showCommand(argv.map((a) => (a.length > 200 ? `${a.slice(0, 200)}…(${a.split(',').length} nodes)` : a)));
 }
 
-/** Reads the node tables back and checks every node holds what was written. */
-async function verifyWrites(read: Read, writes: readonly AttributeWrite[]): Promise<void> {
+/** Reads the node tables back and checks every node holds what was written; the message names the values that differ. */
+export async function verifyWrites(read: Read, writes: readonly AttributeWrite[]): Promise<void> {
 	const [nodelist, noderes, nodehm] = await Promise.all(['nodelist', 'noderes', 'nodehm'].map((t) => tabdump(read, t, t === 'nodelist')));
 	const states = nodeStatesFromTables({ nodelist: nodelist!, noderes: noderes!, nodehm: nodehm! });
 	if (!states.ok) throw new ModuleError(`the node tables cannot be read back after the writes: ${states.error}`);
+	const wrong = writeMismatches(states.nodes, writes);
+	if (wrong.length) {
+		throw new ModuleError(
+			`after chdef, ${wrong.length} node(s) do not hold the written values: ${wrong.slice(0, SHOWN_MISMATCHES).join('; ')}${wrong.length > SHOWN_MISMATCHES ? `; … ${wrong.length - SHOWN_MISMATCHES} more` : ''}`,
+		);
+	}
+}
+const SHOWN_MISMATCHES = 10;
+
+/** Per node that differs from what was written: `cn1: servicenode="sn1,sn2" (written "sn2,sn1")`, or that it is gone (pure). */
+export function writeMismatches(nodes: ReadonlyMap<string, Partial<Record<MovedAttribute, string>>>, writes: readonly AttributeWrite[]): string[] {
 	const wrong: string[] = [];
 	for (const write of writes) {
 		for (const node of write.nodes) {
-			const state = states.nodes.get(node);
-			const mismatch = Object.entries(write.attributes).some(([attribute, value]) => state?.[attribute as MovedAttribute] !== value);
-			if (mismatch) wrong.push(node);
+			const state = nodes.get(node);
+			if (!state) {
+				wrong.push(`${node}: no longer defined`);
+				continue;
+			}
+			const differing = Object.entries(write.attributes)
+				.filter(([attribute, value]) => state[attribute as MovedAttribute] !== value)
+				.map(([attribute, value]) => `${attribute}=${quoteValue(state[attribute as MovedAttribute] ?? '')} (written ${quoteValue(value)})`);
+			if (differing.length) wrong.push(`${node}: ${differing.join(', ')}`);
 		}
 	}
-	if (wrong.length) {
-		throw new ModuleError(
-			`after chdef, ${wrong.length} node(s) do not hold the written values: ${wrong.slice(0, 10).join(', ')}${wrong.length > 10 ? ', …' : ''}`,
-		);
-	}
+	return wrong;
 }
 
 async function tabdump(read: Read, table: string, mustHaveRows: boolean): Promise<Tabdump> {

@@ -1,9 +1,8 @@
 // snmove's options under Ansible names (the short flags are in the docs), and the checks on them
 // that the schema cannot say. Everything here fails before anything is probed.
 import { bool, list, requiredOneOf, str, type ArgsOf } from '../runtime';
-import { noderangeProblem } from '../xcat/noderange';
-import { nameLengthProblem, noderangeLengthProblem } from '../runtime/names';
-import { quoteValue } from '../runtime/show';
+import { noderangeOptionProblem } from '../xcat/noderange';
+import { nameLengthProblem } from '../runtime/names';
 import { toRequest } from './report';
 import { HOST, optionProblems, SCRIPT } from './validate';
 
@@ -33,12 +32,8 @@ export function checkArgs(a: Args): string[] {
 		const long = value === undefined ? undefined : nameLengthProblem(option, value);
 		if (long) errors.push(long);
 	}
-	const longNodes = a.nodes === undefined ? undefined : noderangeLengthProblem('nodes', a.nodes);
-	if (longNodes) return [...errors, longNodes];
-	if (a.nodes !== undefined) {
-		const problem = noderangeProblem(a.nodes);
-		if (problem) errors.push(`value of nodes must be an xCAT noderange (e.g. cn1,cn[3-7],rack2), got: ${quoteValue(a.nodes)}: ${problem}`);
-	}
+	const nodes = a.nodes === undefined ? undefined : noderangeOptionProblem('nodes', a.nodes);
+	if (nodes) errors.push(nodes);
 	if (a.nodes !== undefined && a.source === undefined && a.dest === undefined) {
 		errors.push('nodes needs dest (or source): without a destination every node would go to its backup, and running it again would move it back');
 	}

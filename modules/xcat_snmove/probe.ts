@@ -4,7 +4,8 @@
 // and each destination SN's addresses (`xdsh <sn> /sbin/ip addr`, as snmove asks them). Every xCAT
 // command costs about 0.16 s of perl start and xcatd round trip on real xCAT, so independent reads run
 // together and tables the request does not use are not read.
-import { commandFailed, ModuleError, readOk, showCommand, type Read } from '../runtime';
+import { ModuleError, readOk, showCommand, type Read } from '../runtime';
+import { requireManagementNode } from '../xcat/mn';
 import { isIPv4 } from '../runtime/ipv4';
 import { splitXcatList } from '../xcat/lists';
 import { parseLsdef } from '../xcat/lsdef';
@@ -35,7 +36,7 @@ export interface Probed {
 
 const TABLES = ['nodelist', 'noderes', 'nodehm', 'nodetype', 'postscripts', 'networks', 'servicenode', 'site'] as const;
 export type TableName = (typeof TABLES)[number];
-type Tables = Partial<Record<TableName, Tabdump>>;
+export type Tables = Partial<Record<TableName, Tabdump>>;
 /** Read whole whatever the request: a few rows however many nodes the cluster has. */
 const WHOLE_TABLES: readonly TableName[] = ['networks', 'servicenode', 'site'];
 
@@ -59,19 +60,6 @@ export function tablesFor(request: Pick<MoveRequest, 'ignoreNodes' | 'destNodeFa
 }
 const FANOUT = 16;
 
-/** Refuses unless `lsxcatd -t` says this host is a management node (its xcatd answers). */
-export async function requireManagementNode(read: Read): Promise<void> {
-	const argv = ['lsxcatd', '-t'];
-	const r = await read(argv);
-	if (r.rc === 127) throw new ModuleError('lsxcatd was not found: run xcat_snmove on the active xCAT management node');
-	if (r.rc !== 0) throw commandFailed(r, ': xcatd does not answer on this host, so it is not the active management node; run xcat_snmove there');
-	if (!r.stdout.includes('This is a Management Node')) {
-		throw new ModuleError(
-			`this host is not an xCAT management node (lsxcatd -t says: ${r.stdout.trim() || '(nothing)'}); run xcat_snmove on the active management node`,
-		);
-	}
-}
-
 /** fewNodes: the FEW_NODES threshold, a parameter so tests can run both paths on the same nodes. */
 export async function probe(read: Read, request: MoveRequest, noderange: string | undefined, fewNodes = FEW_NODES): Promise<Probed> {
 	const names = tablesFor(request);
@@ -83,25 +71,15 @@ export async function probe(read: Read, request: MoveRequest, noderange: string 
 		hostsDatabase(read),
 	]);
 	reads.catch(() => undefined); // awaited below; a failure while lsxcatd runs is not an unhandled rejection
-	await requireManagementNode(read);
+	await requireManagementNode(read, 'xcat_snmove');
 	const [tables, nodes, hosts] = await reads;
 	const site = siteValues(tables.site!);
-	let states: NodeStatesResult;
-	if (byName && nodes!.length <= fewNodes) {
-		states = await statesByName(read, nodes!, !request.ignoreNodes);
-	} else {
-		if (byName)
-			Object.assign(
-				tables,
-				await readTables(
-					read,
-					names.filter((t) => !WHOLE_TABLES.includes(t)),
-				),
-			);
-		states = nodeStatesFromTables(tables as SnmoveTables);
-		if (states.ok && states.computed.length > 0) await resolveComputed(read, states.nodes, states.computed);
-	}
-	if (!states.ok) throw new ModuleError(`the node tables cannot be read: ${states.error}`);
+	const states = await readNodeStates(read, tables, {
+		named: byName ? nodes : undefined,
+		tables: names.filter((t) => !WHOLE_TABLES.includes(t)),
+		withPostscripts: !request.ignoreNodes,
+		fewNodes,
+	});
 	const networks = tables.networks ? networkRows(tables.networks) : [];
 	const siteMaster = site.get('master') || undefined;
 	const cluster: ClusterState = {
@@ -152,7 +130,40 @@ export async function probe(read: Read, request: MoveRequest, noderange: string 
 	};
 }
 
-async function readTables(read: Read, names: readonly TableName[]): Promise<Tables> {
+export interface NodeStatesQuery {
+	/** the nodes asked by name (an expanded noderange), or undefined for every node in the tables */
+	named: readonly string[] | undefined;
+	/** the node tables to dump when they are read whole (those not already in `tables`) */
+	tables: readonly TableName[];
+	/** the postscripts columns too (nodels path) */
+	withPostscripts: boolean;
+	/** at most this many named nodes are read by name (FEW_NODES) */
+	fewNodes?: number;
+}
+
+/**
+ * The nodes' effective values (group inheritance resolved, with the group each inherited value came
+ * from): at most `fewNodes` named nodes from one `nodels -b`; else the node tables dumped whole, what
+ * xCAT computes from a regular expression asked of `lsdef -i`. TABLES holds what was read already and
+ * gains the tables dumped here. Fails when the tables cannot be read. (xcat_pool reads its nodes so too.)
+ */
+export async function readNodeStates(read: Read, tables: Tables, query: NodeStatesQuery): Promise<Extract<NodeStatesResult, { ok: true }>> {
+	const { named, fewNodes = FEW_NODES } = query;
+	let states: NodeStatesResult;
+	if (named !== undefined && named.length <= fewNodes) {
+		states = await statesByName(read, named, query.withPostscripts);
+	} else {
+		const missing = query.tables.filter((t) => tables[t] === undefined);
+		if (missing.length > 0) Object.assign(tables, await readTables(read, missing));
+		states = nodeStatesFromTables(tables as SnmoveTables);
+		if (states.ok && states.computed.length > 0) await resolveComputed(read, states.nodes, states.computed);
+	}
+	if (!states.ok) throw new ModuleError(`the node tables cannot be read: ${states.error}`);
+	return states;
+}
+
+/** Dumps the tables (all at once); site and nodelist must have rows (else the database did not answer). */
+export async function readTables(read: Read, names: readonly TableName[]): Promise<Tables> {
 	const dumps = await Promise.all(names.map(async (table) => [table, await readTable(read, table)] as const));
 	const tables: Tables = Object.fromEntries(dumps);
 	// tabdump prints the header alone, exit 0, when the database does not answer: a cluster has site rows and nodes
@@ -186,7 +197,8 @@ async function readXcatdefaults(read: Read): Promise<Tabdump> {
 	return t.table;
 }
 
-async function expand(read: Read, noderange: string): Promise<string[]> {
+/** The noderange as xCAT expands it (`nodels`); fails when it selects nothing or names what xCAT does not know. */
+export async function expand(read: Read, noderange: string): Promise<string[]> {
 	const r = await readOk(read, ['nodels', noderange], undefined, ' (the noderange names nodes or groups xCAT does not know)');
 	const nodes = parseNodels(r.stdout);
 	if (nodes.length === 0) throw new ModuleError(`the noderange ${JSON.stringify(noderange)} selects no nodes`);

@@ -20,6 +20,7 @@ import { options as policyOptions } from '../../modules/xcat_policy/options';
 import { options as probeOptions } from '../../modules/xcat_probe/options';
 import { options as servicesOptions } from '../../modules/xcat_services/options';
 import { options as sharedOptions } from '../../modules/xcat_shared_data/options';
+import { options as poolOptions } from '../../modules/xcat_pool/options';
 import { options as snmoveOptions } from '../../modules/xcat_snmove/options';
 import { options as vipOptions } from '../../modules/xcat_vip/options';
 
@@ -84,6 +85,7 @@ const MODULES: Array<[string, Options, Record<string, unknown>]> = [
 	['xcat_object', objectOptions, { type: 'node', name: 'cn1', attributes: { groups: 'all' } }],
 	['xcat_db', dbOptions, { type: 'postgresql', vip: '198.51.100.10', addresses: ['198.51.100.11', '198.51.100.12'], password: 'abc123' }],
 	['xcat_snmove', snmoveOptions, { source: 'sn1' }],
+	['xcat_pool', poolOptions, { members: ['sn1', 'sn2'], noderange: 'compute' }],
 	['xcat_probe', probeOptions, { id: 'p', address: '127.0.0.1', dir: p('probe') }],
 	['xcat_cluster', clusterOptions, { cib_file: p('cib.xml') }],
 ];
@@ -140,6 +142,17 @@ const EXTRA: BadCase[] = [
 	{ module: 'xcat_object', option: 'attributes', label: 'a bad attribute name', args: { ...base('xcat_object'), attributes: { 'a;b': 'c' } } },
 	{ module: 'xcat_snmove', option: 'source', label: 'a label of 64', args: { source: `sn1.${'b'.repeat(64)}` } },
 	{ module: 'xcat_snmove', option: 'nodes', label: 'a 1 MB noderange', args: { nodes: 'n'.repeat(1 << 20), dest: 'sn2' } },
+	{ module: 'xcat_pool', option: 'members', label: 'a label of 64', args: { ...base('xcat_pool'), members: ['sn1', `sn2.${'b'.repeat(64)}`] } },
+	{ module: 'xcat_pool', option: 'members', label: 'a 1 MB name', args: { ...base('xcat_pool'), members: ['sn1', 'm'.repeat(1 << 20)] } },
+	{ module: 'xcat_pool', option: 'members', label: 'one member', args: { ...base('xcat_pool'), members: ['sn1'] } },
+	{ module: 'xcat_pool', option: 'members', label: 'twice the same', args: { ...base('xcat_pool'), members: ['sn1', 'sn1'] } },
+	{ module: 'xcat_pool', option: 'noderange', label: 'a 1 MB noderange', args: { ...base('xcat_pool'), noderange: 'n'.repeat(1 << 20) } },
+	{ module: 'xcat_pool', option: 'noderange', label: 'unbalanced brackets', args: { ...base('xcat_pool'), noderange: 'cn[1-' } },
+	{ module: 'xcat_pool', option: 'entries', label: 'more than the members', args: { ...base('xcat_pool'), entries: 3 } },
+	{ module: 'xcat_pool', option: 'pinned', label: 'to a non-member', args: { ...base('xcat_pool'), pinned: { cn1: 'sn9' } } },
+	{ module: 'xcat_pool', option: 'pinned', label: 'a bad node name', args: { ...base('xcat_pool'), pinned: { 'cn1;reboot': 'sn1' } } },
+	{ module: 'xcat_pool', option: 'pinned', label: 'a 1 MB node name', args: { ...base('xcat_pool'), pinned: { ['c'.repeat(1 << 20)]: 'sn1' } } },
+	{ module: 'xcat_pool', option: 'pinned', label: 'a 1 MB member', args: { ...base('xcat_pool'), pinned: { cn1: 's'.repeat(1 << 20) } } },
 	{ module: 'xcat_db', option: 'vip', label: 'not an address', args: { ...base('xcat_db'), vip: '198.51.100.300' } },
 	{ module: 'xcat_db', option: 'password', label: "xCAT's default", args: { ...base('xcat_db'), password: 'cluster' } },
 	{ module: 'xcat_vip', option: 'address', label: 'a multicast address', args: { ...base('xcat_vip'), address: '224.0.0.1' } },

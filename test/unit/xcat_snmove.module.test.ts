@@ -5,7 +5,9 @@ import * as assert from 'uvu/assert';
 import { createServer } from 'node:net';
 import type { CommandResult } from '../../modules/runtime';
 import { noderangeProblem } from '../../modules/xcat/noderange';
-import { briefly, checkDestinations } from '../../modules/xcat_snmove/apply';
+import { briefly, checkDestinations, writeMismatches } from '../../modules/xcat_snmove/apply';
+import { requireManagementNode } from '../../modules/xcat/mn';
+import { noderangeOptionProblem } from '../../modules/xcat/noderange';
 import { ModuleError } from '../../modules/runtime';
 import { commandsFor } from '../../modules/xcat_snmove/commands';
 import { checkArgs, type Args } from '../../modules/xcat_snmove/options';
@@ -303,6 +305,55 @@ test('a failed command over 10,000 nodes is told in a few lines: its nodes cut s
 	assert.ok(text.length < 1000, `${text.length} characters`);
 	assert.match(text, /^nodeset 'bn00001,.*…\(10000 nodes\)' osimage=x failed \(rc 1\): bn00001: \[mn1\]: Error/);
 	assert.match(text, /bn00005: .*\n… and 9995 more lines$/);
+});
+
+test('a too-long noderange is reported with the other errors, not alone', () => {
+	const errors = checkArgs(args({ nodes: 'n'.repeat(70_000), source_node_facing: 'x' }));
+	assert.is(errors.length, 3, JSON.stringify(errors));
+	assert.match(errors[0]!, /^value of nodes must be at most 65536 characters/);
+	assert.match(errors[1]!, /^nodes needs dest/);
+	assert.match(errors[2]!, /^source_node_facing needs source/);
+});
+
+test('noderangeOptionProblem: length first, then the grammar, both naming the option', () => {
+	assert.is(noderangeOptionProblem('noderange', 'cn[1-3],rack2'), undefined);
+	assert.match(noderangeOptionProblem('nodes', 'n'.repeat(70_000))!, /^value of nodes must be at most 65536 characters, got: "n+…\(70000 characters\)"$/);
+	assert.match(noderangeOptionProblem('nodes', `cn1,${'c'.repeat(300)}`)!, /^value of nodes must be a name of at most 253 characters/);
+	assert.is(
+		noderangeOptionProblem('noderange', 'cn1,,cn2'),
+		'value of noderange must be an xCAT noderange (e.g. cn1,cn[3-7],rack2), got: "cn1,,cn2": it has an empty element (",," or a leading or trailing ",")',
+	);
+});
+
+test('requireManagementNode: the module it was asked for is named in each refusal', async () => {
+	const answer =
+		(r: Partial<CommandResult>) =>
+		async (argv: readonly string[]): Promise<CommandResult> => ({ argv: [...argv], rc: 0, stdout: '', stderr: '', ...r });
+	const refusal = async (r: Partial<CommandResult>, module: string) => {
+		try {
+			await requireManagementNode(answer(r), module);
+			return undefined;
+		} catch (error) {
+			return (error as Error).message;
+		}
+	};
+	assert.is(await refusal({ stdout: 'This is a Management Node\n' }, 'xcat_pool'), undefined);
+	assert.is(await refusal({ rc: 127 }, 'xcat_pool'), 'lsxcatd was not found: run xcat_pool on the active xCAT management node');
+	assert.is(
+		await refusal({ stdout: 'This is a Service Node\n' }, 'xcat_snmove'),
+		'this host is not an xCAT management node (lsxcatd -t says: This is a Service Node); run xcat_snmove on the active management node',
+	);
+	assert.match((await refusal({ rc: 111, stderr: 'Connection failure' }, 'xcat_pool'))!, /xcatd does not answer on this host.*run xcat_pool there/);
+});
+
+test('read-back: each node that differs is named with the value it holds and the one written', () => {
+	const held = new Map([
+		['cn1', { servicenode: 'sn2,sn1', xcatmaster: '' }],
+		['cn2', { servicenode: 'sn1,sn2', xcatmaster: 'sn1' }],
+	]);
+	const writes = [{ nodes: ['cn1', 'cn2', 'cn3'], attributes: { servicenode: 'sn2,sn1', xcatmaster: '' } }];
+	assert.equal(writeMismatches(held, writes), ['cn2: servicenode="sn1,sn2" (written "sn2,sn1"), xcatmaster="sn1" (written "")', 'cn3: no longer defined']);
+	assert.equal(writeMismatches(held, [{ nodes: ['cn1'], attributes: { servicenode: 'sn2,sn1' } }]), []);
 });
 
 test.run();
