@@ -1,8 +1,11 @@
 // xcat_snmove's bundle on the lab hosts, as Ansible runs it: refused on a service node and on the
-// standby MN; on mn1 check → apply → apply again → check, with nothing changed by the checks.
+// standby MN; on mn1 check → apply → apply again → check, with nothing changed by the checks. Then
+// xcat_pool's bundle on the same cluster (the lab's xcatd, its SQLite tables): the pool balanced over
+// sn1 and sn2, refused off the MN and for a member xCAT does not know as a service node.
 // Run: flock /work/main/.lab.lock npx tsx node_modules/uvu/bin.js test/mn 'xcat_snmove\.test\.ts$'
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { parseTabdump } from '../../modules/xcat/tabdump';
 import { ok, resetLab, runModuleOn } from '../../tools/lab/lab';
 
 const Module = suite('xcat_snmove on the lab');
@@ -78,3 +81,60 @@ Module('a selection with a node that has no backup changes nothing and names it'
 });
 
 Module.run();
+
+const Pool = suite('xcat_pool on the lab');
+const POOL = { members: ['sn1', 'sn2'], noderange: 'compute' };
+/** compute node → [servicenode, xcatmaster], from mn1's noderes table */
+async function computes(): Promise<Map<string, [string, string]>> {
+	const t = parseTabdump(await ok('mn1', 'tabdump noderes'));
+	if (!t.ok) throw new Error(t.error);
+	const [node, sn, master] = ['node', 'servicenode', 'xcatmaster'].map((c) => t.table.columns.indexOf(c)) as [number, number, number];
+	return new Map(t.table.rows.filter((r) => /^cn\d+$/.test(r[node] ?? '')).map((r) => [r[node]!, [r[sn] ?? '', r[master] ?? '']]));
+}
+
+Pool('refused on a service node, and for a member without a servicenode row; nothing written', async () => {
+	const before = await tables();
+	const sn = await runModuleOn('sn1', 'xcat_pool', POOL);
+	assert.is(sn.result.failed, true);
+	assert.is(sn.result.msg, 'this host is not an xCAT management node (lsxcatd -t says: This is a Service Node); run xcat_pool on the active management node');
+	const stranger = await runModuleOn('mn1', 'xcat_pool', { ...POOL, members: ['sn1', 'sn2', 'cn1'] });
+	assert.is(stranger.result.failed, true);
+	assert.match(stranger.result.msg, /member cn1 has no enabled row in the servicenode table/);
+	assert.is(await tables(), before);
+});
+
+Pool('check → apply → apply again: first entries even over sn1 and sn2, each node backed by the other, xcatmaster blank', async () => {
+	const before = await tables();
+	const preview = await runModuleOn('mn1', 'xcat_pool', POOL, { check: true, diff: true });
+	assert.is(preview.result.changed, true, JSON.stringify(preview.result));
+	assert.is(await tables(), before, 'check mode wrote nothing');
+
+	const applied = await runModuleOn('mn1', 'xcat_pool', POOL);
+	assert.is(applied.result.changed, true, JSON.stringify(applied.result));
+	assert.equal(applied.result.commands, preview.result.commands, 'apply ran what check mode promised');
+	const nodes = await computes();
+	assert.ok(nodes.size >= 3, `the lab defines compute nodes: ${[...nodes.keys()]}`);
+	const first = { sn1: 0, sn2: 0 } as Record<string, number>;
+	for (const [node, [servicenode, xcatmaster]] of nodes) {
+		const entries = servicenode.split(',');
+		assert.equal([...entries].sort(), ['sn1', 'sn2'], `${node}: ${servicenode}`);
+		assert.is(xcatmaster, '', `${node}: xcatmaster blank, as the pool needs`);
+		first[entries[0]!]! += 1;
+	}
+	assert.ok(Math.abs(first.sn1! - first.sn2!) <= 1, JSON.stringify(first));
+	assert.equal(
+		applied.result.load.map((l: { member: string; first: number }) => [l.member, l.first]),
+		[
+			['sn1', first.sn1],
+			['sn2', first.sn2],
+		],
+	);
+
+	const after = await tables();
+	const again = await runModuleOn('mn1', 'xcat_pool', POOL);
+	assert.is(again.result.changed, false, JSON.stringify(again.result));
+	assert.equal(again.result.commands, []);
+	assert.is(await tables(), after);
+});
+
+Pool.run();
