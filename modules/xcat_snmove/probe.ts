@@ -71,6 +71,10 @@ export async function probe(read: Read, request: MoveRequest, noderange: string 
 		hostsDatabase(read),
 	]);
 	reads.catch(() => undefined); // awaited below; a failure while lsxcatd runs is not an unhandled rejection
+	// A named destination is asked for its addresses (xdsh, read-only, the slowest read) with the first
+	// reads rather than after the node states: used below only if it is the one destination that counts.
+	const early = request.dest !== undefined && request.destNodeFacing === undefined ? askDestinations(read, [request.dest]) : undefined;
+	early?.catch(() => undefined);
 	await requireManagementNode(read, 'xcat_snmove');
 	const [tables, nodes, hosts] = await reads;
 	const site = siteValues(tables.site!);
@@ -117,7 +121,17 @@ export async function probe(read: Read, request: MoveRequest, noderange: string 
 		const destinations = [...new Set(selected.map(([, state]) => request.dest ?? backupServiceNode(splitXcatList(state.servicenode))))].filter(
 			(d): d is string => d !== undefined && cluster.serviceNodes!.has(d),
 		);
-		cluster.serviceNodeAddresses = await serviceNodeAddresses(read, destinations, unreachable, answeredSsh);
+		const answers = await (early && destinations.length > 0 && destinations.every((d) => d === request.dest) ? early : askDestinations(read, destinations));
+		const addresses = new Map<string, ServiceNodeAddress[]>();
+		// only the destinations that count: the early answer of a dest that is no service node is dropped
+		for (const sn of destinations) {
+			const found = answers.addresses.get(sn);
+			if (found) addresses.set(sn, found);
+			const why = answers.unreachable.get(sn);
+			if (why !== undefined) unreachable.set(sn, why);
+			if (answers.answeredSsh.has(sn)) answeredSsh.add(sn);
+		}
+		cluster.serviceNodeAddresses = addresses;
 	}
 	const port = Number(site.get('xcatdport') || '3001');
 	return {
@@ -263,13 +277,19 @@ function masterNames(request: MoveRequest, states: readonly NodeState[]): string
 	return [...names];
 }
 
-async function serviceNodeAddresses(
-	read: Read,
-	destinations: readonly string[],
-	unreachable: Map<string, string>,
-	answeredSsh: Set<string>,
-): Promise<Map<string, ServiceNodeAddress[]>> {
+interface DestinationAnswers {
+	addresses: Map<string, ServiceNodeAddress[]>;
+	/** destination → why its addresses are unknown */
+	unreachable: Map<string, string>;
+	/** destinations that answered xdsh */
+	answeredSsh: Set<string>;
+}
+
+/** Each destination SN's IPv4 addresses, as snmove asks them: `xdsh <sn> /sbin/ip addr`, in parallel. */
+async function askDestinations(read: Read, destinations: readonly string[]): Promise<DestinationAnswers> {
 	const found = new Map<string, ServiceNodeAddress[]>();
+	const unreachable = new Map<string, string>();
+	const answeredSsh = new Set<string>();
 	await inParallel(destinations, async (sn) => {
 		const argv = ['xdsh', sn, '/sbin/ip', 'addr'];
 		const r = await read(argv);
@@ -287,7 +307,7 @@ async function serviceNodeAddresses(
 			addresses.map((address) => ({ address })),
 		);
 	});
-	return found;
+	return { addresses: found, unreachable, answeredSsh };
 }
 
 async function inParallel<T>(items: readonly T[], job: (item: T) => Promise<void>): Promise<void> {

@@ -242,6 +242,21 @@ test('xCAT calls: 1 and 10 named nodes by name, 20 by tables', async () => {
 	assert.ok(xcat(touched.calls).includes('tabdump postscripts'), 'xcatdefaults alone (tabdump -w) when postscripts run');
 });
 
+test('a named destination is asked with the first reads, before the node states; a dest that is no service node counts nowhere', async () => {
+	const { calls, probed } = await probeWith({ dest: 'sn2', ignoreNodes: true }, 'cn1,cn2');
+	const xdsh = calls.findIndex((c) => c[0] === 'xdsh');
+	const byName = calls.findIndex((c) => c[0] === 'nodels' && c[2] === '-b');
+	assert.ok(xdsh >= 0 && byName >= 0 && xdsh < byName, `xdsh before nodels -b: ${JSON.stringify(calls.map((c) => c[0]))}`);
+	assert.is(calls.filter((c) => c[0] === 'xdsh').length, 1, 'asked once');
+	assert.ok(probed.cluster.serviceNodeAddresses!.has('sn2'));
+	assert.ok(probed.answeredSsh.has('sn2'));
+	// cn5 is no service node: its early xdsh (which fails here) leaves no trace in the probe's answers
+	const stranger = await probeWith({ dest: 'cn5', ignoreNodes: true }, 'cn1');
+	assert.equal([...stranger.probed.cluster.serviceNodeAddresses!.keys()], []);
+	assert.equal([...stranger.probed.unreachable.keys()], []);
+	assert.equal([...stranger.probed.answeredSsh], []);
+});
+
 test('nodels -b parsing: both empty forms, attribution, and what must fail', () => {
 	const columns = nodelsColumns(false);
 	assert.not.ok(columns.includes('postscripts.postscripts'));
