@@ -6,8 +6,12 @@ import type { Lease } from './lease';
 export interface GuardConfig {
 	lease_path: string;
 	holder: string;
-	/** the generation this MN took; any other means the lease is no longer this term's */
-	generation: number;
+	/**
+	 * the generation this MN took; any other means the lease is no longer this term's. Absent: the term is
+	 * the lease's generation at the guard's first renewal, when the lease names this holder (adoptTerm), so
+	 * that the file can be written before the lease is taken (off a failover's outage)
+	 */
+	generation?: number;
 	interval_ms: number;
 	deadline_ms: number;
 	/** the MN's services (start order); stopped in reverse on a step-down */
@@ -32,7 +36,7 @@ export function parseConfig(text: string): { config?: GuardConfig; errors: strin
 	const errors: string[] = [];
 	if (typeof v?.lease_path !== 'string' || !v.lease_path.startsWith('/')) errors.push('lease_path must be an absolute path');
 	if (typeof v?.holder !== 'string' || !isHostName(v.holder)) errors.push('holder must be a host name');
-	if (!int(v?.generation, 1, Number.MAX_SAFE_INTEGER)) errors.push('generation must be a whole number from 1');
+	if (v?.generation !== undefined && !int(v.generation, 1, Number.MAX_SAFE_INTEGER)) errors.push('generation must be a whole number from 1');
 	if (!int(v?.interval_ms, 100, 60_000)) errors.push('interval_ms must be 100..60000');
 	if (!int(v?.deadline_ms, 200, 600_000)) errors.push('deadline_ms must be 200..600000');
 	else if (int(v?.interval_ms, 100, 60_000) && v.deadline_ms <= v.interval_ms) errors.push('deadline_ms must be longer than interval_ms');
@@ -54,7 +58,7 @@ export function parseConfig(text: string): { config?: GuardConfig; errors: strin
 		config: {
 			lease_path: v.lease_path,
 			holder: v.holder,
-			generation: v.generation,
+			...(v.generation !== undefined ? { generation: v.generation } : {}),
 			interval_ms: v.interval_ms,
 			deadline_ms: v.deadline_ms,
 			units: v.units,
@@ -65,13 +69,24 @@ export function parseConfig(text: string): { config?: GuardConfig; errors: strin
 	};
 }
 
-/** Why the lease is no longer this MN's term, or undefined while it is. */
+/**
+ * The configuration with its term fixed: a configuration without a generation takes the lease's when the
+ * lease names this holder (the activation took it just before starting the guard); otherwise it is
+ * returned as it is, and notOurs says why the lease is not this MN's.
+ */
+export function adoptTerm(cfg: GuardConfig, lease: Lease | null): GuardConfig {
+	if (cfg.generation !== undefined || !lease || lease.holder !== cfg.holder) return cfg;
+	return { ...cfg, generation: lease.generation };
+}
+
+/** Why the lease is no longer this MN's term, or undefined while it is (a term not yet adopted is nobody's). */
 export function notOurs(cfg: GuardConfig, lease: Lease | null): string | undefined {
 	if (!lease) return `the lease ${cfg.lease_path} is gone`;
 	if (lease.holder !== cfg.holder)
 		return lease.holder
 			? `the lease is held by ${lease.holder} (generation ${lease.generation})`
 			: `the lease was released (generation ${lease.generation})`;
+	if (cfg.generation === undefined) return `the lease's term was not adopted (generation ${lease.generation})`;
 	if (lease.generation !== cfg.generation) return `the lease is at generation ${lease.generation}, not ${cfg.generation}: this MN's term ended`;
 	return undefined;
 }

@@ -10,12 +10,12 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { runCommand, showCommand } from '../runtime/exec';
-import { decide, notOurs, parseConfig, renewed, stepDownCommands, type GuardConfig, type GuardState } from './guard-decide';
+import { adoptTerm, decide, notOurs, parseConfig, renewed, stepDownCommands, type GuardConfig, type GuardState } from './guard-decide';
 import { withoutHeartbeat } from './lease';
 import { readLease, withLock, writeLease } from './store';
 
 type Request = { id: number; op: 'renew' | 'release' };
-type Reply = { id: number; ok?: true; lost?: string; error?: string };
+type Reply = { id: number; ok?: true; lost?: string; error?: string; generation?: number };
 
 // journald reads a syslog priority from a "<N>" prefix on each line
 const log = (priority: 2 | 3 | 4 | 6, msg: string) => process.stdout.write(`<${priority}>${msg}\n`);
@@ -24,7 +24,9 @@ const IO_FLAG = '--lease-io';
 if (process.argv[2] === IO_FLAG) leaseIo(JSON.parse(process.argv[3]!) as GuardConfig);
 else void main();
 
-function leaseIo(cfg: GuardConfig) {
+function leaseIo(config: GuardConfig) {
+	// the term: the configuration's generation, or the lease's at the first renewal that finds it ours
+	let cfg = config;
 	process.on('disconnect', () => process.exit(0)); // the guard is gone
 	// a stop signal to the whole unit must not end this process before the guard's last write (the
 	// heartbeat taken out of the lease); it ends when the guard does
@@ -38,10 +40,11 @@ function leaseIo(cfg: GuardConfig) {
 				`${cfg.holder} lease guard`,
 				() => {
 					const lease = readLease(cfg.lease_path);
+					if (op === 'renew') cfg = adoptTerm(cfg, lease); // never on a release: an unadopted term is nobody's
 					const lost = notOurs(cfg, lease);
 					if (lost) return { id, lost };
 					writeLease(cfg.lease_path, op === 'renew' ? renewed(cfg, lease!, new Date()) : withoutHeartbeat(lease!));
-					return { id, ok: true as const };
+					return { id, ok: true as const, ...(cfg.generation !== undefined ? { generation: cfg.generation } : {}) };
 				},
 				(why) => log(4, why),
 			);
@@ -66,6 +69,8 @@ async function main() {
 
 	const io: ChildProcess = fork(__filename, [IO_FLAG, JSON.stringify(cfg)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 	const state: GuardState = { lastOkMs: performance.now() };
+	/** the term, for the log: the configuration's, or the lease's once the first renewal adopted it */
+	let generation = cfg.generation;
 	let inFlight: { id: number; startedMs: number; reply: Promise<Reply> } | undefined;
 	let nextId = 1;
 	let done = false;
@@ -96,6 +101,7 @@ async function main() {
 			const startedMs = inFlight!.startedMs;
 			inFlight = undefined;
 			if (r.ok) {
+				if (generation === undefined && r.generation !== undefined) log(6, `the term is the lease's generation ${(generation = r.generation)}`);
 				if (state.lastError) log(6, `the lease is renewed again (after: ${state.lastError})`);
 				state.lastOkMs = startedMs;
 				delete state.lastError;
@@ -154,7 +160,7 @@ async function main() {
 		// a renewal under way ends first (or the bound does: then the storage hangs, and the heartbeat stays)
 		const before = inFlight ? await Promise.race([inFlight.reply, bound]) : true;
 		const r = before ? await Promise.race([ask('release').reply, bound]) : undefined;
-		if (r?.ok) log(6, `stopped: the heartbeat is out of the lease of ${cfg.holder} (generation ${cfg.generation})`);
+		if (r?.ok) log(6, `stopped: the heartbeat is out of the lease of ${cfg.holder} (generation ${generation})`);
 		else log(4, `stopped, but the heartbeat could not be taken out of the lease: ${r?.lost ?? r?.error ?? 'no answer in time'}`);
 		finish(0);
 	};
@@ -163,7 +169,7 @@ async function main() {
 
 	log(
 		6,
-		`guarding the lease ${cfg.lease_path} of ${cfg.holder} (generation ${cfg.generation}): renewal every ${cfg.interval_ms} ms, step-down after ${cfg.deadline_ms} ms without one`,
+		`guarding the lease ${cfg.lease_path} of ${cfg.holder} (${cfg.generation !== undefined ? `generation ${cfg.generation}` : "the lease's generation at the first renewal"}): renewal every ${cfg.interval_ms} ms, step-down after ${cfg.deadline_ms} ms without one`,
 	);
 	renew();
 }

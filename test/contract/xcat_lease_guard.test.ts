@@ -149,6 +149,30 @@ G('a newer generation of its own name is another term too', async () => {
 	assert.match(r.all, /the lease is at generation 5, not 3: this MN's term ended/);
 });
 
+G("no generation in its file: the term is the lease's at the first renewal; a newer one later is another term", async () => {
+	const g = start({ generation: undefined });
+	await running();
+	assert.equal([onDisk().holder, onDisk().generation], ['mn1', 3]);
+	writeLease(lease, { holder: 'mn1', generation: 5, since: 'x' });
+	const r = await ended(g);
+	assert.is(r.exitCode, 1, r.all);
+	assert.match(r.all, /the term is the lease's generation 3/);
+	assert.match(r.all, /the lease is at generation 5, not 3: this MN's term ended/);
+});
+
+G("no generation in its file, started while the lease is another's: nothing adopted, steps down at once, that lease untouched", async () => {
+	writeLease(lease, { holder: 'mn2', generation: 4, since: 'x', taken_from: 'mn1' });
+	const before = readFileSync(lease, 'utf8');
+	const r = await ended(start({ generation: undefined }));
+	assert.is(r.exitCode, 1, r.all);
+	assert.match(r.all, /<2>stepping down mn1 at once: the lease is held by mn2 \(generation 4\)/);
+	assert.equal(
+		calls().map((x) => x.argv),
+		['ip addr del 198.51.100.10/24 dev host0', 'systemctl stop -- named xcatd postgresql'],
+	);
+	assert.is(readFileSync(lease, 'utf8'), before);
+});
+
 G('the lease directory gone (storage lost): steps down within the deadline, not before', async () => {
 	const g = start();
 	await running();

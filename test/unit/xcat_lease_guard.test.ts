@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { decide, notOurs, parseConfig, renewed, stepDownCommands, type GuardConfig } from '../../modules/xcat_lease/guard-decide';
+import { adoptTerm, decide, notOurs, parseConfig, renewed, stepDownCommands, type GuardConfig } from '../../modules/xcat_lease/guard-decide';
 
 const CFG: GuardConfig = {
 	lease_path: '/HA/.xcat-ha/lease',
@@ -78,6 +78,28 @@ D('the configuration: good one read with the default stop timeout; each bad fiel
 	assert.equal(parseConfig(JSON.stringify({ ...CFG, vip: { ...CFG.vip, address: '198.51.100.01' } })).errors, [
 		'vip must be {address: IPv4, prefix: 1..32, interface: a base interface name}',
 	]);
+});
+
+D("a configuration without a generation: the term is the lease's when the lease names this holder, nobody's otherwise", () => {
+	const { generation: _g, ...noTerm } = CFG;
+	assert.equal(parseConfig(JSON.stringify(noTerm)), { config: noTerm, errors: [] });
+	assert.equal(parseConfig(JSON.stringify({ ...noTerm, generation: 0 })).errors, ['generation must be a whole number from 1']);
+	const ours = { holder: 'mn1', generation: 7, since: 'x' };
+	assert.equal(adoptTerm(noTerm, ours), { ...noTerm, generation: 7 });
+	assert.is(notOurs(adoptTerm(noTerm, ours), ours), undefined);
+	// another holder, a released lease, no lease: nothing adopted, and the step-down says why
+	for (const lease of [{ holder: 'mn2', generation: 8, since: 'x' }, { holder: null, generation: 8, since: 'x' }, null]) {
+		const cfg = adoptTerm(noTerm, lease);
+		assert.is(cfg.generation, undefined);
+		assert.ok(notOurs(cfg, lease) !== undefined, JSON.stringify(lease));
+	}
+	assert.is(notOurs(noTerm, ours), "the lease's term was not adopted (generation 7)");
+	// a term once adopted, or written in the file, is kept: a newer generation is another term
+	assert.equal(adoptTerm(CFG, ours), CFG);
+	assert.is(
+		notOurs(adoptTerm(adoptTerm(noTerm, ours), { ...ours, generation: 9 }), { ...ours, generation: 9 }),
+		"the lease is at generation 9, not 7: this MN's term ended",
+	);
 });
 
 D.run();
