@@ -69,7 +69,7 @@ async function junitTasks(): Promise<Array<{ host: string; task: string; ms: num
 		// the name is followed by the task's arguments (" key=value ..."), which vary from run to run
 		task: unescape(m[2]!)
 			.replace(/^[\w.]+ : /, '') // a role's task is named '<role> : <task>'
-			.replace(/ [a-z_]+=.*$/, ''),
+			.replace(/ [a-z_]+=[\s\S]*$/, ''),
 		ms: Number(m[3]) * 1000,
 	}));
 }
