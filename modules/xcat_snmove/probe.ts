@@ -115,23 +115,17 @@ export async function probe(read: Read, request: MoveRequest, noderange: string 
 			selected.map(([, state]) => state),
 		),
 	);
-	const unreachable = new Map<string, string>();
-	const answeredSsh = new Set<string>();
+	let unreachable = new Map<string, string>();
+	let answeredSsh = new Set<string>();
 	if (request.destNodeFacing === undefined) {
 		const destinations = [...new Set(selected.map(([, state]) => request.dest ?? backupServiceNode(splitXcatList(state.servicenode))))].filter(
 			(d): d is string => d !== undefined && cluster.serviceNodes!.has(d),
 		);
-		const answers = await (early && destinations.length > 0 && destinations.every((d) => d === request.dest) ? early : askDestinations(read, destinations));
-		const addresses = new Map<string, ServiceNodeAddress[]>();
-		// only the destinations that count: the early answer of a dest that is no service node is dropped
-		for (const sn of destinations) {
-			const found = answers.addresses.get(sn);
-			if (found) addresses.set(sn, found);
-			const why = answers.unreachable.get(sn);
-			if (why !== undefined) unreachable.set(sn, why);
-			if (answers.answeredSsh.has(sn)) answeredSsh.add(sn);
-		}
-		cluster.serviceNodeAddresses = addresses;
+		// with a dest, the destinations are that one SN or none (a dest that is no service node: its early
+		// answer is dropped)
+		const answers = await (early && destinations.length > 0 ? early : askDestinations(read, destinations));
+		cluster.serviceNodeAddresses = answers.addresses;
+		({ unreachable, answeredSsh } = answers);
 	}
 	const port = Number(site.get('xcatdport') || '3001');
 	return {
