@@ -7,7 +7,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { ROOT } from '../../tools/lab/env';
-import { labScript, ok, on, playbook, recap, resetLab, VIP, type PlaybookRun } from '../../tools/lab/lab';
+import { labScript, ok, on, PG, playbook, recap, resetLab, VIP, type PlaybookRun } from '../../tools/lab/lab';
 import { execa } from 'execa';
 import { audit, driftOf, files, inside, lastReport, leaseHolder, macOf, mnState, outage, startWatcher, stopWatcher, tables } from '../../tools/lab/mn-ha';
 
@@ -37,6 +37,10 @@ let filesBefore: string[] = [];
 
 Existing.before(async () => {
 	resetLab();
+	// Debian's PostgreSQL as its package leaves it on both MNs: the cluster 15/main started at boot
+	// (start.conf auto) and running (the lab provisions it manual and stopped); the role's defaults
+	// on the Debian family are that layout, and only the role may keep the cluster from boot
+	for (const h of ['mn1', 'mn2']) await ok(h, `sed -i 's/^manual$/auto/' ${PG.conf}/start.conf && systemctl start ${PG.unit}`);
 	tablesBefore = await tables('mn1');
 	filesBefore = await files('mn1', DATA_DIRS);
 });
@@ -68,7 +72,9 @@ Existing('setup-ha: mn1 active behind the VIP on PostgreSQL, mn2 standby, the da
 	assert.is(s2.vip, false);
 	assert.is(s2.hostname, 'mn2');
 	assert.is(s2.xcatd, 'inactive');
-	assert.equal([s1.enabledUnits, s2.enabledUnits], [[], []], 'HA services are disabled at boot everywhere');
+	assert.equal([s1.enabledUnits, s2.enabledUnits], [[], []], 'HA services are disabled at boot everywhere, start.conf manual');
+	assert.is(await ok('mn1', `pg_lsclusters -h | cut -d' ' -f1-4`), '15 main 5432 online\n', "Debian's cluster serves on mn1");
+	assert.is(await ok('mn2', `pg_lsclusters -h | cut -d' ' -f1-4`), '15 main 5432 down\n', 'and is stopped on the standby');
 	assert.is(leaseHolder(s1), 'mn1');
 	for (const h of ['mn1', 'mn2']) {
 		assert.is(
@@ -77,8 +83,9 @@ Existing('setup-ha: mn1 active behind the VIP on PostgreSQL, mn2 standby, the da
 			`${h}: Debian's conserver reads the file xCAT writes, its own kept`,
 		);
 	}
-	const links = ['/HA/install', '/HA/etc/xcat', '/HA/root/.xcat', '/HA/var/lib/pgsql', '/HA/tftpboot'];
+	const links = ['/HA/install', '/HA/etc/xcat', '/HA/root/.xcat', `/HA${PG.shared}`, '/HA/tftpboot'];
 	assert.equal([s1.links, s2.links], [links, links]);
+	for (const h of ['mn1', 'mn2']) assert.match(await ok(h, `ls -d ${PG.shared}.xcat-ha-*`), /^\S+\n$/, `${h}: the package's own cluster kept aside`);
 	assert.match(await ok('mn1', 'lsxcatd -d'), new RegExp(`dbengine=Pg[\\s\\S]*host=${VIP.replace(/\./g, '\\.')}`));
 	const after = await tables('mn1');
 	for (const [t, rows] of Object.entries(tablesBefore)) {
@@ -111,10 +118,12 @@ Existing('setup-ha again changes nothing; the audit passes and writes its report
 	assert.match(a.junit, /<testsuite name="xcat-ha audit" tests="\d+" failures="0" errors="0"/);
 });
 
-Existing('the audit reports exactly the drift: a service enabled, a link replaced, a pg_hba line deleted', async () => {
+Existing('the audit reports exactly the drift: a service enabled, a link replaced, a pg_hba line deleted, the cluster started at boot', async () => {
 	await ok('mn2', 'systemctl enable --quiet named');
+	await ok('mn2', `sed -i 's/^manual$/auto/' ${PG.conf}/start.conf`);
 	await ok('mn2', 'mv /root/.xcat /root/.xcat.link-moved && mkdir /root/.xcat');
-	await ok('mn1', `sed -i '/^host.*198\\.51\\.100\\.12\\/32/d' /HA/var/lib/pgsql/data/pg_hba.conf`);
+	// Debian's pg_hba.conf is each MN's own, in /etc/postgresql
+	await ok('mn1', `sed -i '/^host.*198\\.51\\.100\\.12\\/32/d' ${PG.conf}/pg_hba.conf`);
 	const a = await audit();
 	try {
 		assert.is.not(a.run.status, 0, 'the audit exits non-zero on drift');
@@ -126,12 +135,15 @@ Existing('the audit reports exactly the drift: a service enabled, a link replace
 					? 'link'
 					: /^mn\d: (Switch xCAT's database|Check the database)/.test(d)
 						? 'pg_hba'
-						: `unexpected: ${d}`;
-		assert.equal([...new Set(drift.map(cause))].sort(), ['link', 'pg_hba', 'service'], drift.join('\n'));
+						: /^mn2: Start Debian's PostgreSQL cluster only when/.test(d)
+							? 'start.conf'
+							: `unexpected: ${d}`;
+		assert.equal([...new Set(drift.map(cause))].sort(), ['link', 'pg_hba', 'service', 'start.conf'], drift.join('\n'));
 		assert.is(a.report.errors, 0, JSON.stringify(a.report.items.filter((i: any) => i.status === 'error')));
 		assert.match(a.junit, /<failure message="drift/);
 		assert.match(a.junit, /pg_hba\.conf/, 'the JUnit failure text carries the diff');
 		assert.is((await on('mn2', 'systemctl is-enabled named')).stdout.trim(), 'enabled', 'the audit changed nothing');
+		assert.is(await ok('mn2', `grep -x auto ${PG.conf}/start.conf`), 'auto\n', 'nor start.conf');
 	} finally {
 		okRun(await playbook('playbooks/setup_ha.yml'), 'setup-ha repairing the drift');
 		await ok('mn2', 'rmdir /root/.xcat.link-moved 2>/dev/null || true');
@@ -262,30 +274,6 @@ Existing('a start failure during activation is rolled back: no VIP, no services,
 		await ok('mn1', 'rm -rf /run/systemd/system/xcatd.service.d && systemctl daemon-reload');
 	}
 	okRun(await playbook('playbooks/activate.yml', ['-e', 'xcat_ha_target=mn2']), 'activate mn2 again');
-});
-
-// ---------------------------------------------------------------------------------------------
-const Fresh = suite('setup-ha on two fresh MNs');
-
-Fresh.before(async () => {
-	resetLab();
-	// mn1 as freshly installed: no cluster data, only what xcatconfig -i creates
-	await ok(
-		'mn1',
-		'systemctl stop xcatd && rm -rf /etc/xcat /install /tftpboot /root/.xcat /etc/xCATMN && /opt/xcat/sbin/xcatconfig -i >/dev/null && systemctl start xcatd',
-	);
-});
-
-Fresh('setup-ha builds the pair, and a second run changes nothing', async () => {
-	const r = await playbook('playbooks/setup_ha.yml');
-	okRun(r, 'setup-ha on fresh MNs');
-	const [s1, s2] = [await mnState('mn1'), await mnState('mn2')];
-	assert.equal([s1.vip, s1.xcatd, leaseHolder(s1)], [true, 'active', 'mn1']);
-	assert.equal([s2.vip, s2.xcatd], [false, 'inactive']);
-	assert.equal(s2.links, s1.links);
-	const again = await playbook('playbooks/setup_ha.yml');
-	okRun(again, 'setup-ha again');
-	assert.equal([changedOn(again, 'mn1'), changedOn(again, 'mn2')], [0, 0], again.stdout.slice(-3000));
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -435,6 +423,43 @@ G('shared storage gone from the active MN: its guard drops the VIP and stops xca
 	assert.equal(await guardOf('mn1'), ['active', 'disabled']);
 });
 
+// ---------------------------------------------------------------------------------------------
+// EL's PostgreSQL layout, given by variables (the role's defaults on the Debian family are Debian's):
+// one data directory /var/lib/pgsql/data with its configuration, the unit postgresql (the lab's
+// stand-in for EL's postgresql-server package), set up by pgsqlsetup
+const EL = ['-e', 'xcat_ha_pg_data=/var/lib/pgsql/data', '-e', 'xcat_ha_pg_conf=/var/lib/pgsql/data', '-e', 'xcat_ha_pg_service=postgresql'];
+const Fresh = suite("setup-ha on two fresh MNs, with EL's PostgreSQL layout");
+
+Fresh.before(async () => {
+	resetLab();
+	// mn1 as freshly installed: no cluster data, only what xcatconfig -i creates
+	await ok(
+		'mn1',
+		'systemctl stop xcatd && rm -rf /etc/xcat /install /tftpboot /root/.xcat /etc/xCATMN && /opt/xcat/sbin/xcatconfig -i >/dev/null && systemctl start xcatd',
+	);
+});
+
+Fresh('setup-ha builds the pair, and a second run changes nothing', async () => {
+	const r = await playbook('playbooks/setup_ha.yml', EL);
+	okRun(r, 'setup-ha on fresh MNs');
+	const [s1, s2] = [await mnState('mn1'), await mnState('mn2')];
+	assert.equal([s1.vip, s1.xcatd, leaseHolder(s1)], [true, 'active', 'mn1']);
+	assert.equal([s2.vip, s2.xcatd], [false, 'inactive']);
+	assert.equal(s2.links, s1.links);
+	for (const h of ['mn1', 'mn2']) {
+		assert.is(await ok(h, 'readlink /var/lib/pgsql'), '/HA/var/lib/pgsql\n', `${h}: EL's PostgreSQL directory shared`);
+		assert.is(await ok(h, `readlink ${PG.shared} || echo local`), 'local\n', `${h}: Debian's cluster left alone`);
+	}
+	assert.equal((await ok('mn1', 'systemctl is-active postgresql; lsxcatd -d | head -2')).split('\n').slice(0, 3), [
+		'active',
+		`cfgloc=Pg:dbname=xcatdb;host=${VIP}|xcatadm`,
+		'dbengine=Pg',
+	]);
+	const again = await playbook('playbooks/setup_ha.yml', EL);
+	okRun(again, 'setup-ha again');
+	assert.equal([changedOn(again, 'mn1'), changedOn(again, 'mn2')], [0, 0], again.stdout.slice(-3000));
+});
+
 Existing.run();
-Fresh.run();
 G.run();
+Fresh.run();

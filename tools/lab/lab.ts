@@ -15,6 +15,14 @@ export const labDir = resolve(process.env.XCAT_HA_LAB_DIR ?? join(ROOT, '.lab'))
 export const sshConfig = join(labDir, 'ssh/config');
 export const LAB_HOSTS = ['mn1', 'mn2', 'sn1', 'sn2', 'cn1'];
 export const VIP = '198.51.100.10';
+/** PostgreSQL as the xcat_ha role finds it on the lab's Debian 12 MNs (its default layout there):
+ *  the package's cluster 15/main; the role puts SHARED (which holds DATA) on the shared storage */
+export const PG = {
+	data: '/var/lib/postgresql/15/main',
+	conf: '/etc/postgresql/15/main',
+	unit: 'postgresql@15-main',
+	shared: '/var/lib/postgresql/15',
+} as const;
 export const ADDRESS: Record<string, string> = { mn1: '198.51.100.11', mn2: '198.51.100.12', sn1: '198.51.100.21', sn2: '198.51.100.22', cn1: '198.51.100.31' };
 
 const labEnv = { ...process.env, XCAT_HA_LAB_DIR: labDir, LC_ALL: 'C.UTF-8' };

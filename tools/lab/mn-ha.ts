@@ -4,7 +4,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './env';
 import { execa } from 'execa';
-import { labScript, ok, on, playbook, VIP, type Out, type PlaybookRun } from './lab';
+import { labScript, ok, on, PG, playbook, VIP, type Out, type PlaybookRun } from './lab';
 
 const WATCH_LOG = '/tmp/xcat-ha-watch.log';
 const WATCH_STOP = '/tmp/xcat-ha-watch.stop';
@@ -84,7 +84,8 @@ export async function files(host: string, dirs: string[]): Promise<string[]> {
 }
 
 /** lease: the lease file as JSON text, without the heartbeat fields the active MN's guard renews
- *  every second (so two states of an untouched pair compare equal) */
+ *  every second (so two states of an untouched pair compare equal); enabledUnits: the units enabled
+ *  at boot, and the Debian cluster as <unit>:start.conf-auto when postgresql-common starts it at boot */
 export interface MnState {
 	vip: boolean;
 	hostname: string;
@@ -111,9 +112,10 @@ export async function mnState(host: string, via: 'ssh' | 'exec' = 'ssh'): Promis
 	const r = await (via === 'ssh' ? on : inside)(
 		host,
 		`ip -4 -o addr show to ${VIP}/32 | wc -l; hostname; systemctl is-active xcatd; \
-for u in postgresql xcatd named isc-dhcp-server conserver-server; do [ "$(systemctl is-enabled $u 2>/dev/null)" = enabled ] && printf '%s ' $u; done; echo; \
+for u in postgresql ${PG.unit} xcatd named isc-dhcp-server conserver-server; do [ "$(systemctl is-enabled $u 2>/dev/null)" = enabled ] && printf '%s ' $u; done; \
+grep -qx auto ${PG.conf}/start.conf 2>/dev/null && printf '%s ' ${PG.unit}:start.conf-auto; echo; \
 cat /HA/.xcat-ha/lease 2>/dev/null | tr -d '\\n'; echo; \
-for d in /install /etc/xcat /root/.xcat /var/lib/pgsql /tftpboot; do printf '%s ' "$(readlink $d)"; done; echo`,
+for d in /install /etc/xcat /root/.xcat ${PG.shared} /tftpboot; do printf '%s ' "$(readlink $d)"; done; echo`,
 	);
 	const [vip = '', hostname = '', xcatd = '', enabled = '', lease = '', links = ''] = r.stdout.split('\n');
 	return {

@@ -15,11 +15,11 @@
 //    xCAT's own database credentials (cfgloc) and prints which inserts were acknowledged.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { execa } from 'execa';
-import { labDir, labScript, VIP } from '../lab';
+import { labDir, labScript, PG, VIP } from '../lab';
 import { parseCfgloc } from '../../../modules/xcat/cfgloc';
 import type { ArpPacket, HostSample, LeaseSample, Samples, Write } from './analyze';
 
@@ -199,16 +199,21 @@ const connInfo = (a: DbAccess) => `host=${VIP} dbname=${a.db} user=${a.user} con
 const HBA_LINE = `host    all          all        ${CLIENT_ADDRESS}/32      md5  # xcat-ha fault tests: the writer on ${CLIENT}`;
 
 /**
- * What the writer needs, made once per lab: cn1 let into PostgreSQL (a pg_hba line on the shared
- * data, which the active MN's postmaster reloads), xCAT's password in a pgpass file on cn1 (never on
- * a command line), and the table. ACTIVE is the MN whose postmaster reloads.
+ * What the writer needs, made once per lab: cn1 let into PostgreSQL (a pg_hba line in each MN's own
+ * configuration, Debian's /etc/postgresql, so that whichever MN serves lets it in; the active MN's
+ * postmaster reloads), xCAT's password in a pgpass file on cn1 (never on a command line), and the
+ * table. ACTIVE is the MN whose postmaster reloads.
  */
 export async function prepareWriter(active: string): Promise<void> {
 	const a = dbAccess();
-	const hbaPath = join(SHARED, 'var/lib/pgsql/data/pg_hba.conf');
-	const hba = await readFile(hbaPath, 'utf8');
-	if (!hba.includes(`${CLIENT_ADDRESS}/32`)) {
-		await writeFile(hbaPath, `${hba.endsWith('\n') ? hba : `${hba}\n`}${HBA_LINE}\n`);
+	const hbaPath = `${PG.conf}/pg_hba.conf`;
+	for (const mn of MNS) {
+		const hba = await labExec(mn, ['cat', hbaPath]);
+		if (hba.status !== 0) throw new Error(`could not read ${mn}:${hbaPath}: ${hba.stderr}`);
+		if (hba.stdout.includes(`${CLIENT_ADDRESS}/32`)) continue;
+		const add = await labExec(mn, ['sh', '-c', `cat >> ${hbaPath}`], { input: `${hba.stdout.endsWith('\n') ? '' : '\n'}${HBA_LINE}\n` });
+		if (add.status !== 0) throw new Error(`could not let ${CLIENT} in on ${mn}: ${add.stderr}`);
+		if (mn !== active) continue;
 		const r = await labExec(active, ['pkill', '-HUP', '-x', '-o', 'postgres']);
 		if (r.status !== 0) throw new Error(`could not make ${active}'s postmaster reload pg_hba.conf: ${r.stderr}`);
 		await new Promise((res) => setTimeout(res, 500));

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { basename, join } from 'node:path';
 import { execa } from 'execa';
 import { ROOT } from '../env';
-import { labDir, labScript, playbook, VIP, type PlaybookRun } from '../lab';
+import { labDir, labScript, PG, playbook, VIP, type PlaybookRun } from '../lab';
 import { lastReport } from '../mn-ha';
 import { analyze, stepDownMs, type Figures, type HostSample } from './analyze';
 import { hostRunning, labExec, MNS, prepareWriter, readLeaseNow, rowsOf, SHARED, startMonitor, type Monitor } from './monitor';
@@ -49,7 +49,7 @@ echo "vip=$(ip -4 -o addr show to ${VIP}/32 | wc -l)"
 echo "hostname=$(hostname)"
 echo "postmasters=$n"
 echo "xcatd=$(pgrep -f '[/]xcatd( |$)' | wc -l)"
-echo "enabled=$(for u in postgresql xcatd named isc-dhcp-server conserver-server; do [ "$(systemctl is-enabled $u 2>/dev/null)" = enabled ] && printf '%s ' $u; done)"
+echo "enabled=$(for u in postgresql ${PG.unit} xcatd named isc-dhcp-server conserver-server; do [ "$(systemctl is-enabled $u 2>/dev/null)" = enabled ] && printf '%s ' $u; done)"
 `;
 
 export async function mnFacts(host: string): Promise<MnFacts> {
@@ -492,7 +492,7 @@ export const SCENARIOS: Scenario[] = [
 		expect: 'the postmaster on the active MN is killed; no other MN starts one; activate.yml on the same MN (or systemd) brings it back with every acknowledged row',
 		async run(c) {
 			c.mon.fault();
-			const k = await labExec(c.active, ['sh', '-c', 'kill -9 $(head -1 /var/lib/pgsql/data/postmaster.pid)']);
+			const k = await labExec(c.active, ['sh', '-c', `kill -9 $(head -1 ${PG.data}/postmaster.pid)`]);
 			if (k.status !== 0) return [`kill postmaster: ${k.stderr}`];
 			return repairActive(c, c.active);
 		},
