@@ -76,8 +76,7 @@ Existing('setup-ha: mn1 active behind the VIP on PostgreSQL, mn2 standby, the da
 	assert.is(await ok('mn1', `pg_lsclusters -h | cut -d' ' -f1-4`), '15 main 5432 online\n', "Debian's cluster serves on mn1");
 	assert.is(await ok('mn2', `pg_lsclusters -h | cut -d' ' -f1-4`), '15 main 5432 down\n', 'and is stopped on the standby');
 	// the server is the unit's main process, ready by sd_notify: no pg_ctlcluster wait on the outage's path
-	for (const h of ['mn1', 'mn2'])
-		assert.is(await ok(h, `systemctl show -p Type --value ${PG.unit}`), 'notify\n', `${h}: ${PG.unit} is Type=notify`);
+	for (const h of ['mn1', 'mn2']) assert.is(await ok(h, `systemctl show -p Type --value ${PG.unit}`), 'notify\n', `${h}: ${PG.unit} is Type=notify`);
 	assert.match(await ok('mn1', `ps -o comm= -p $(systemctl show -p MainPID --value ${PG.unit})`), /^postgres\n$/, "mn1's unit runs postgres itself");
 	assert.is(leaseHolder(s1), 'mn1');
 	for (const h of ['mn1', 'mn2']) {
