@@ -15,13 +15,18 @@ bridge_owner_alive() {
 	[[ -d $cg && -n $(find "$cg" -name cgroup.procs -exec cat {} + 2>/dev/null) ]]
 }
 
+# Removes another lab's bridge if that lab has no process left; fails (1) while it still runs.
+remove_dead_labs_bridge() {
+	bridge_owner_alive && return 1
+	say "bridge $LAB_BRIDGE was left by a lab with no process left ($(bridge_owner_dir)): removing it"
+	ip link del "$LAB_BRIDGE"
+}
+
 # Prints "kept" or "created".
 ensure_bridge() {
 	local result=kept
 	if bridge_exists && ! bridge_is_ours; then
-		bridge_owner_alive && die "another lab is up on this machine (bridge $LAB_BRIDGE: $(bridge_alias)); one lab at a time: bring it down first with XCAT_HA_LAB_DIR=$(bridge_owner_dir) bash $LAB_SCRIPT down"
-		say "bridge $LAB_BRIDGE was left by a lab with no process left ($(bridge_owner_dir)): removing it"
-		ip link del "$LAB_BRIDGE"
+		remove_dead_labs_bridge || die "another lab is up on this machine (bridge $LAB_BRIDGE: $(bridge_alias)); one lab at a time: bring it down first with XCAT_HA_LAB_DIR=$(bridge_owner_dir) bash $LAB_SCRIPT down"
 	fi
 	if ! bridge_exists; then
 		if ip -4 -o addr show | grep -q " $LAB_NET\."; then
@@ -36,10 +41,12 @@ ensure_bridge() {
 	echo "$result"
 }
 
+# A dead lab's bridge goes too (a killed session or CI run leaves it: links outlive processes), so
+# `down` leaves a clean slate; a running lab's stays.
 remove_bridge() {
 	bridge_exists || return 0
 	if ! bridge_is_ours; then
-		say "leaving bridge $LAB_BRIDGE alone: it belongs to another lab ($(bridge_alias))"
+		remove_dead_labs_bridge || say "leaving bridge $LAB_BRIDGE alone: it belongs to another lab, which still runs ($(bridge_alias))"
 		return 0
 	fi
 	ip link del "$LAB_BRIDGE"

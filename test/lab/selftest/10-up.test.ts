@@ -13,6 +13,8 @@ const CG_V2 = existsSync('/sys/fs/cgroup/cgroup.controllers') ? '/sys/fs/cgroup'
 const otherCgroup = `${CG_V2}/xcat-ha-lab-${createHash('sha256').update(OTHER_LAB).digest('hex').slice(0, 8)}`;
 
 async function otherLabsBridge(): Promise<void> {
+	// a bridge here now is a third lab's that still runs (`down` removed a dead one): say so
+	assert.not.ok(existsSync('/sys/class/net/xhalab0'), `another lab runs on this machine (${await bridgeAlias()}); the selftest needs the machine to itself`);
 	await ok('ip', ['link', 'add', 'xhalab0', 'type', 'bridge']);
 	await ok('ip', ['link', 'set', 'xhalab0', 'alias', `xcat-ha-lab ${OTHER_LAB}`]);
 }
@@ -36,6 +38,14 @@ U('starts from nothing: down first', async () => {
 	assert.is(r.exitCode, 0, describe('lab down', r));
 });
 
+U('down removes a bridge left by a lab with no process (a killed run leaves one: links outlive processes)', async () => {
+	await otherLabsBridge();
+	const r = await lab(['down']);
+	assert.is(r.exitCode, 0, describe('lab down', r));
+	assert.match(r.stderr, /bridge xhalab0 was left by a lab with no process left \(\/tmp\/xcat-ha-selftest-other-checkout\/\.lab\): removing it/);
+	assert.not.ok(existsSync('/sys/class/net/xhalab0'), "the dead lab's bridge is gone");
+});
+
 U('refuses the bridge of another lab whose hosts still run, and leaves it alone', async () => {
 	await otherLabsBridge();
 	const host = `${otherCgroup}/mn1`;
@@ -47,6 +57,10 @@ U('refuses the bridge of another lab whose hosts still run, and leaves it alone'
 		assert.is.not(r.exitCode, 0, describe('lab up', r));
 		assert.match(r.stderr, /another lab is up on this machine .*bring it down first with XCAT_HA_LAB_DIR=\/tmp\/xcat-ha-selftest-other-checkout\/\.lab/);
 		assert.is(await bridgeAlias(), `xcat-ha-lab ${OTHER_LAB}`, 'the other lab keeps its bridge');
+		const d = await lab(['down']);
+		assert.is(d.exitCode, 0, describe('lab down', d));
+		assert.match(d.stderr, /leaving bridge xhalab0 alone: it belongs to another lab, which still runs/);
+		assert.is(await bridgeAlias(), `xcat-ha-lab ${OTHER_LAB}`, "down leaves a running lab's bridge");
 	} finally {
 		sleeper.kill('SIGKILL');
 		await sleeper;
