@@ -26,9 +26,13 @@ echo '# lab hosts resolve each other through /etc/hosts' >"$target/etc/resolv.co
 
 in_base systemctl enable systemd-networkd.service
 # The HA tooling decides where these run; a fresh host runs none of them.
-for unit in postgresql.service mariadb.service named.service isc-dhcp-server.service conserver-server.service; do
+for unit in postgresql.service mariadb.service named.service isc-dhcp-server.service conserver-server.service \
+	corosync.service pacemaker.service pcsd.service pcsd-ruby.service corosync-qdevice.service corosync-qnetd.service; do
 	in_base systemctl disable "$unit"
 done
+# Debian's corosync.conf makes every host a one-node cluster named "debian" (and pcs refuses to
+# set up a node that has one): a host is in no cluster until the role puts it in one.
+rm -f "$target/etc/corosync/corosync.conf"
 # Nothing may reach the outside from a lab host, so nothing should try.
 in_base systemctl mask apt-daily.timer apt-daily-upgrade.timer
 in_base sh -c 'systemctl list-unit-files --no-legend man-db.timer e2scrub_all.timer fstrim.timer 2>/dev/null | while read -r u _; do systemctl mask "$u"; done'
