@@ -184,6 +184,10 @@ function toDesiredChecked(a: Args): { desired: Desired; errors: string[] } {
 		if (!NAME.test(k)) errors.push(`properties has a name Pacemaker does not accept: ${quoteValue(k)}`);
 		if (!ONE_LINE.test(v)) errors.push(`value of properties.${k} must be one line, got: ${quoteValue(v)}`);
 	}
+	if (a.quorum_device !== undefined && a.cib_file !== undefined)
+		errors.push(
+			`quorum_device=${a.quorum_device} cannot be checked on a CIB file (cib_file ${a.cib_file}): it is proved against the running corosync; on a file, give one fence device a different delay_base`,
+		);
 	const nodes = Object.keys(a.fence_devices);
 	if (nodes.length === 0)
 		errors.push('fence_devices is empty: with stonith enabled, Pacemaker starts no resource until a fence device exists (give one per management node)');
@@ -191,11 +195,13 @@ function toDesiredChecked(a: Args): { desired: Desired; errors: string[] } {
 		if (!nodes.includes(n)) errors.push(`fence_passwords has a key that is not in fence_devices: ${quoteValue(n)} (known: ${nodes.join(', ') || 'none'})`);
 	}
 	const stonith = nodes.flatMap((n) => fenceDevice(n, a.fence_devices[n], a.fence_passwords?.[n] ?? a.fence_password, errors) ?? []);
-	// two devices with the same delay fence each other at the same moment when the link between the MNs breaks
+	// two devices with the same delay fence each other at the same moment when the link between the MNs
+	// breaks; with a quorum device only the partition it votes for has quorum, and only that one fences
+	// (a delay there would only lengthen every takeover: the fence of a dead active MN waits for it)
 	const delays = stonith.map((d) => durationMs(d.params.pcmk_delay_base ?? '0') ?? 0);
-	if (stonith.length >= 2 && delays.every((d) => d === delays[0]))
+	if (a.quorum_device === undefined && stonith.length >= 2 && delays.every((d) => d === delays[0]))
 		errors.push(
-			`fence_devices must give one node a different delay_base (e.g. ${nodes[0]}: delay_base 5s): with equal delays (${stonith[0]!.params.pcmk_delay_base ?? 'none'}) both MNs fence each other at once when their link breaks`,
+			`fence_devices must give one node a different delay_base (e.g. ${nodes[0]}: delay_base 5s), or the cluster a quorum device (quorum_device): with equal delays (${stonith[0]!.params.pcmk_delay_base ?? 'none'}) both MNs fence each other at once when their link breaks`,
 		);
 	let group: Desired['group'];
 	if (a.group !== undefined) {

@@ -3,7 +3,7 @@ import { apply, commandsFor, verify } from './apply';
 import { checkArgs, toDesired } from './desired';
 import { options } from './options';
 import { plan } from './plan';
-import { probe } from './probe';
+import { probe, requireQuorumDevice } from './probe';
 
 defineModule({
 	name: 'xcat_cluster',
@@ -12,6 +12,7 @@ defineModule({
 	async run(ctx) {
 		const d = toDesired(ctx.args);
 		const target = ctx.args.cib_file ?? 'live';
+		if (ctx.args.quorum_device) await requireQuorumDevice(ctx.read, ctx.args.quorum_device);
 		const p = plan(await probe(ctx.read, ctx.args.cib_file), d);
 		if (p.kind === 'refuse') throw new ModuleError(p.msg, { cib: target });
 		const changed = p.steps.length > 0;

@@ -5,6 +5,9 @@ const PATH = { regex: '^/(?!.*(^|/)\\.\\.(/|$))[A-Za-z0-9_./+-]+$', hint: "an ab
 /** Pacemaker's no-quorum-policy values that keep a partition without quorum from running the group (never "ignore"). */
 export const NO_QUORUM_POLICIES = ['stop', 'freeze', 'demote', 'suicide'] as const;
 
+/** corosync's quorum device models; with one, only the partition the device votes for can fence. */
+export const QUORUM_DEVICE_MODELS = ['net'] as const;
+
 export const options = {
 	cib_file: str({ pattern: PATH }),
 	stonith_enabled: bool({ default: true }),
@@ -16,4 +19,5 @@ export const options = {
 	fence_passwords: dict({ secret: true }),
 	group: dict({ values: 'any' }),
 	force_agents: bool({ default: false }),
+	quorum_device: str({ choices: QUORUM_DEVICE_MODELS }),
 };

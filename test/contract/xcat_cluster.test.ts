@@ -168,7 +168,15 @@ const BAD: Array<[() => Record<string, unknown>, string | RegExp]> = [
 	[() => ({ ...ARGS(), fence_devices: {} }), /fence_devices is empty: with stonith enabled, Pacemaker starts no resource/],
 	[
 		() => ({ ...ARGS(), fence_devices: { mn1: { ip: '192.0.2.101', username: 'admin' }, mn2: { ip: '192.0.2.102', username: 'admin' } } }),
-		/fence_devices must give one node a different delay_base \(e\.g\. mn1: delay_base 5s\)/,
+		/fence_devices must give one node a different delay_base \(e\.g\. mn1: delay_base 5s\), or the cluster a quorum device/,
+	],
+	[
+		() => ({
+			...ARGS(),
+			quorum_device: 'net',
+			fence_devices: { mn1: { ip: '192.0.2.101', username: 'admin' }, mn2: { ip: '192.0.2.102', username: 'admin' } },
+		}),
+		/^quorum_device=net cannot be checked on a CIB file \(cib_file \S+\): it is proved against the running corosync/,
 	],
 	[
 		() => ({ ...ARGS(), fence_devices: { mn1: { ip: '192.0.2.101', username: 'admin', params: { password: PASSWORD } } } }),
@@ -225,6 +233,19 @@ Bad('without cib_file and without a running cluster, the live CIB cannot be read
 	assert.is(result.failed, true);
 	assert.match(result.msg, /^cibadmin --query failed \(rc \d+\) reading the live CIB \(is Pacemaker running on this node\?\)/);
 	assert.equal(result.commands ?? [], [], 'nothing ran');
+});
+
+Bad('quorum_device is proved against the running corosync: without a device there, equal delays are refused and nothing runs', async () => {
+	// this machine runs no corosync: corosync-cmapctl finds no quorum.device.model
+	const equal = { mn1: { ip: '192.0.2.101', username: 'admin' }, mn2: { ip: '192.0.2.102', username: 'admin' } };
+	const { result, stdout } = await cluster({ ...ARGS(), cib_file: undefined, fence_devices: equal, quorum_device: 'net' });
+	assert.is(result.failed, true);
+	assert.match(
+		result.msg,
+		/^quorum_device=net was given, but corosync on this node has no quorum device \(corosync-cmapctl -g quorum\.device\.model: .+\): without one, equal fence delays let both MNs fence each other/,
+	);
+	assert.equal(result.commands ?? [], [], 'nothing ran');
+	noSecret(stdout, PASSWORD);
 });
 
 C.run();

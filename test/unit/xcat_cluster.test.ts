@@ -226,9 +226,15 @@ A('fencing off, equal delays, a password in params, an unknown fence key are ref
 			args({ fence_devices: { mn1: { ip: '10.0.0.1', username: 'a', delay_base: '5s' }, mn2: { ip: '10.0.0.2', username: 'a', delay_base: '5000ms' } } }),
 		),
 		[
-			'fence_devices must give one node a different delay_base (e.g. mn1: delay_base 5s): with equal delays (5s) both MNs fence each other at once when their link breaks',
+			'fence_devices must give one node a different delay_base (e.g. mn1: delay_base 5s), or the cluster a quorum device (quorum_device): with equal delays (5s) both MNs fence each other at once when their link breaks',
 		],
 	);
+	// with a quorum device only the partition it votes for fences: equal delays (none) are allowed
+	const none = { mn1: { ip: '10.0.0.1', username: 'a' }, mn2: { ip: '10.0.0.2', username: 'a' } };
+	assert.equal(checkArgs(args({ fence_devices: none, quorum_device: 'net' })), []);
+	assert.equal(checkArgs(args({ fence_devices: none, quorum_device: 'net', cib_file: '/tmp/cib.xml' })), [
+		'quorum_device=net cannot be checked on a CIB file (cib_file /tmp/cib.xml): it is proved against the running corosync; on a file, give one fence device a different delay_base',
+	]);
 	assert.equal(checkArgs(args({ fence_devices: { mn1: { ip: '10.0.0.1', username: 'a', params: { passwd: 'x' } } } })), [
 		'fence_devices.mn1.params.passwd is refused: the password goes in fence_password or fence_passwords, which are never shown',
 	]);
