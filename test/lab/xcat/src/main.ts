@@ -25,6 +25,10 @@ async function main(): Promise<number> {
 		const status = await requireXcatd(name, args);
 		if (status) return status;
 		charge('call');
+		// real xCAT serves these inside xcatd, whose files get systemd's umask 022 whoever called: the
+		// double runs them in the caller, whose umask may be tighter (Pacemaker's executor has 027,
+		// and conserver, running as conservr, could then not read the conserver.cf it writes)
+		process.umask(0o022);
 	}
 	const ctx = makeCtx(name, args, entry.viaXcatd);
 	try {
