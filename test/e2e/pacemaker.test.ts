@@ -6,43 +6,24 @@
 // Run: flock .lab.lock npx tsx node_modules/uvu/bin.js test/e2e 'pacemaker\.test\.ts$'
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseCrmMon, type ClusterStatus } from '../../modules/xcat_cluster/status';
 import { ensureLab, ok, on, playbook, recap, resetLab, VIP, type PlaybookRun } from '../../tools/lab/lab';
 import { macOf, startWatcher, stopWatcher } from '../../tools/lab/mn-ha';
 import { analyze } from '../../tools/lab/faults/analyze';
 import { prepareWriter, rowsOf, startMonitor } from '../../tools/lab/faults/monitor';
 import { fault } from '../../tools/lab/faults/scenarios';
+import { allOn, cluster, ENGINE, GROUP, placement, waitForGroup, waitOnline } from '../../tools/lab/pacemaker';
 
-const ENGINE = ['-e', 'xcat_ha_engine=pacemaker'];
-const GROUP = ['xcat-vip', 'xcat-postgresql-15-main', 'xcat-xcatd', 'xcat-regenerate', 'xcat-named', 'xcat-isc-dhcp-server', 'xcat-conserver-server'];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** a failed run's failed tasks first (the play goes on for a while after one), then its end */
 function okRun(r: PlaybookRun, what: string) {
-	assert.is(r.status, 0, `${what} failed (${r.status}):\n${r.stdout.slice(-6000)}\n${r.stderr.slice(-2000)}`);
+	const failed = r.stdout
+		.split('\n')
+		.filter((l) => /^(fatal|failed): /.test(l))
+		.map((l) => l.slice(0, 2000));
+	assert.is(r.status, 0, `${what} failed (${r.status}):\n${failed.join('\n')}\n…\n${r.stdout.slice(-4000)}\n${r.stderr.slice(-2000)}`);
 }
 const changedOn = (r: PlaybookRun, host: string) => recap(r.stdout, host).changed ?? -1;
-
-const cluster = async (host: string): Promise<ClusterStatus> => parseCrmMon(await ok(host, 'crm_mon --one-shot --output-as=xml'));
-/** the nodes each member of the group is started on (role Started, active) */
-const placement = (s: ClusterStatus) =>
-	Object.fromEntries(
-		(s.groups.xcat ?? []).map((id) => [id, s.resources.filter((r) => r.id === id && r.role === 'Started' && r.active).flatMap((r) => r.nodes)]),
-	);
-const allOn = (node: string) => Object.fromEntries(GROUP.map((id) => [id, [node]]));
-
-/** polls HOST's crm_mon until the whole group is started on NODE; the last status either way */
-async function waitForGroup(host: string, node: string, timeoutMs: number): Promise<ClusterStatus> {
-	const until = Date.now() + timeoutMs;
-	for (;;) {
-		const s = await cluster(host).catch(() => null);
-		if (s && JSON.stringify(placement(s)) === JSON.stringify(allOn(node))) return s;
-		if (Date.now() > until) {
-			if (s) return s;
-			throw new Error(`crm_mon on ${host} could not be read`);
-		}
-		await sleep(500);
-	}
-}
 
 const P = suite('xcat_ha_engine pacemaker on the lab');
 
@@ -145,15 +126,9 @@ P('mn1 powered on rejoins as standby: the group stays on mn2 (stickiness), nothi
 	const on1 = await fault('power-on', 'mn1');
 	assert.is(on1.status, 0, on1.out);
 	ensureLab(); // power-on gives the host the lab's key alone: the provision hook puts the MNs' keys back
-	const until = Date.now() + 120_000;
-	let s = await cluster('mn2');
-	while (!s.nodes.find((n) => n.name === 'mn1')?.online && Date.now() < until) {
-		await sleep(1000);
-		s = await cluster('mn2');
-	}
-	assert.ok(s.nodes.find((n) => n.name === 'mn1')?.online, 'mn1 is back in the cluster');
+	assert.ok(await waitOnline('mn2', 'mn1', 120_000), 'mn1 is back in the cluster');
 	await sleep(5000); // a few transitions: anything that were to move would have started moving
-	s = await cluster('mn2');
+	const s = await cluster('mn2');
 	assert.equal(placement(s), allOn('mn2'));
 	assert.is((await on('mn1', 'ip -4 -o addr show to 198.51.100.10/32 | wc -l')).stdout.trim(), '0', 'mn1 does not hold the VIP');
 	assert.is((await on('mn1', 'systemctl is-active xcatd')).stdout, 'inactive\n');
