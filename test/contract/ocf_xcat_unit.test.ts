@@ -96,7 +96,7 @@ U('start waits for systemctl start and then is-active; monitor follows the unit;
 	assert.is(action('stop').rc, 0, 'stop of a stopped unit succeeds');
 });
 
-U('a failing start is OCF_ERR_GENERIC with systemctl\'s message; a unit that dies right after its start too', () => {
+U("a failing start is OCF_ERR_GENERIC with systemctl's message; a unit that dies right after its start too", () => {
 	writeFileSync(join(dir, 'fail', 'xcatd'), 'Job for xcatd.service failed because the control process exited with error code.\n');
 	const r = action('start');
 	assert.is(r.rc, 1);
