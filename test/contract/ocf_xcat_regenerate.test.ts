@@ -10,6 +10,8 @@ import * as assert from 'uvu/assert';
 
 const SOURCE = 'roles/xcat_ha/files/ocf/xcat-regenerate';
 const STEPS = ['makedns', 'makedhcp', 'makeconservercf'];
+/** every step, sorted (the chains run at once: only makedhcp -n before -a is ordered) */
+const ALL = ['makeconservercf', 'makedhcp -a', 'makedhcp -n', 'makedns -n'];
 let dir = '';
 let agent = '';
 
@@ -17,7 +19,8 @@ let agent = '';
 function stub(name: string, rc = 0, err = '') {
 	writeFileSync(
 		join(dir, 'bin', name),
-		`#!/bin/sh\n{ printf '%s' "$(basename "$0")"; for a; do printf ' %s' "$a"; done; echo; } >> '${join(dir, 'calls')}'\n${err ? `printf '%s\\n' '${err}' >&2\n` : ''}exit ${rc}\n`,
+		// one write per call (the chains run at once: several printfs of one line could interleave)
+		`#!/bin/sh\nline=$(basename "$0"); for a; do line="$line $a"; done; printf '%s\\n' "$line" >> '${join(dir, 'calls')}'\n${err ? `printf '%s\\n' '${err}' >&2\n` : ''}exit ${rc}\n`,
 		{ mode: 0o755 },
 	);
 }
@@ -57,27 +60,42 @@ A('ocf-tester passes it (meta-data valid, probe 7, start, monitor 0, stop, monit
 	});
 	assert.is(r.status, 0, `${r.stdout}${r.stderr}`);
 	assert.match(r.stdout, /passed all tests/);
-	// every start ran the steps in order
-	assert.equal(calls().slice(0, 4), ['makedns -n', 'makedhcp -n', 'makedhcp -a', 'makeconservercf']);
+	// every start ran each step once, makedhcp -n before makedhcp -a
+	assert.equal(calls().slice(0, 4).sort(), ALL);
+	assert.ok(calls().indexOf('makedhcp -n') < calls().indexOf('makedhcp -a'));
 });
 
-A('start runs the steps once in order; monitor says running until stop; a second start runs nothing', () => {
+A('start runs each step once, makedhcp -n before -a; monitor says running until stop; a second start runs nothing', () => {
 	assert.is(action('monitor').rc, 7);
 	assert.is(action('start').rc, 0);
 	assert.is(action('monitor').rc, 0);
 	assert.is(action('start').rc, 0);
-	assert.equal(calls(), ['makedns -n', 'makedhcp -n', 'makedhcp -a', 'makeconservercf']);
+	assert.equal([...calls()].sort(), ALL);
+	assert.ok(calls().indexOf('makedhcp -n') < calls().indexOf('makedhcp -a'));
 	assert.is(action('stop').rc, 0);
 	assert.is(action('monitor').rc, 7);
 	assert.is(action('stop').rc, 0, 'stop of a stopped resource succeeds');
 });
 
-A('a failing step fails the start (OCF_ERR_GENERIC) with its command, exit code and message; later steps do not run', () => {
+A('the chains run at once: makedns -n ends only once makeconservercf has started (in order, it would wait 5 s and fail)', () => {
+	const seen = join(dir, 'consoles-started');
+	writeFileSync(
+		join(dir, 'bin', 'makedns'),
+		`#!/bin/sh\necho 'makedns -n' >> '${join(dir, 'calls')}'\nfor i in $(seq 50); do [ -e '${seen}' ] && exit 0; sleep 0.1; done\necho 'makeconservercf never started' >&2\nexit 9\n`,
+		{ mode: 0o755 },
+	);
+	writeFileSync(join(dir, 'bin', 'makeconservercf'), `#!/bin/sh\necho makeconservercf >> '${join(dir, 'calls')}'\ntouch '${seen}'\n`, { mode: 0o755 });
+	const r = action('start');
+	assert.is(r.rc, 0, r.out);
+	assert.equal([...calls()].sort(), ALL);
+});
+
+A('a failing step fails the start (OCF_ERR_GENERIC) with its command, exit code and message; its chain stops, the others end', () => {
 	stub('makedhcp', 3, 'dhcpd.conf: no such network');
 	const r = action('start');
 	assert.is(r.rc, 1);
 	assert.match(r.out, /ocf-exit-reason:makedhcp -n failed \(rc 3\): dhcpd\.conf: no such network/);
-	assert.equal(calls(), ['makedns -n', 'makedhcp -n']);
+	assert.equal([...calls()].sort(), ['makeconservercf', 'makedhcp -n', 'makedns -n']);
 	assert.is(action('monitor').rc, 7);
 });
 
