@@ -74,6 +74,11 @@ export function parseCrmMon(xml: string): ClusterStatus {
 	const doc = parseXml(xml);
 	if (doc.name !== 'pacemaker-result' && doc.name !== 'crm_mon') throw new Error(`not crm_mon XML: the root element is <${doc.name}>`);
 	const summary = kid(doc, 'summary');
+	// crm_mon that cannot reach the CIB may still exit 0, with only its errors in the document
+	if (!summary) {
+		const errors = kids(at(doc, 'status', 'errors'), 'error').map((e) => e.text.trim());
+		throw new Error(`crm_mon shows no cluster: ${errors.join('; ') || 'its XML has no <summary>'}`);
+	}
 	const dc = kid(summary, 'current_dc');
 	const options = kid(summary, 'cluster_options');
 	const resources: ResourceState[] = [];
@@ -207,4 +212,27 @@ export function readiness(s: ClusterStatus, want: ReadinessInput): Verdict {
 	}
 	if (ready.length === 0) reasons.push('no standby MN is ready to take over');
 	return { active, vip_on: vipOn, failover_safe: reasons.length === 0, reasons, ready_standbys: ready, mns: rows, warnings, cluster: s };
+}
+
+export interface QuorumDeviceState {
+	/** "sn1:5403" */
+	host: string;
+	/** corosync-qdevice-tool's word for its connection to qnetd: "Connected" when it votes */
+	state: string;
+}
+
+/** Reads `corosync-qdevice-tool -s`: the qnetd host and the state of the connection to it. */
+export function parseQdeviceStatus(text: string): QuorumDeviceState {
+	const field = (name: string) => new RegExp(`^\\s*${name}:\\s*(.*?)\\s*$`, 'm').exec(text)?.[1] ?? '';
+	return { host: field('QNetd host'), state: field('State') };
+}
+
+/**
+ * What a quorum device that does not vote means for the pair: nothing yet (two votes of three keep
+ * quorum), but the next MN to fail takes the cluster's quorum with it. Undefined when it votes.
+ */
+export function quorumDeviceWarning(q: QuorumDeviceState | { error: string }): string | undefined {
+	if ('error' in q) return `the quorum device cannot be asked (corosync-qdevice-tool -s: ${q.error}): if one MN fails now, the other may have no quorum`;
+	if (q.state === 'Connected') return undefined;
+	return `the quorum device does not vote: ${q.host ? `qnetd on ${q.host}` : 'qnetd'} is ${q.state ? `"${q.state}"` : 'not known'}, not Connected; the MNs keep quorum with two votes of three, but if one fails now the other has no quorum and stops the group`;
 }

@@ -13,6 +13,7 @@ import { generated, type BadCase } from '../helpers/bad-input-corpus';
 import { runModule, type ModuleRun } from '../../tools/lab/run-module';
 import { makeXcatStubs, type XcatStubs } from '../helpers/xcat-stubs';
 import { options as clusterOptions } from '../../modules/xcat_cluster/options';
+import { options as clusterInfoOptions } from '../../modules/xcat_cluster_info/options';
 import { options as dbOptions } from '../../modules/xcat_db/options';
 import { options as leaseOptions } from '../../modules/xcat_lease/options';
 import { options as objectOptions } from '../../modules/xcat_object/options';
@@ -88,6 +89,7 @@ const MODULES: Array<[string, Options, Record<string, unknown>]> = [
 	['xcat_pool', poolOptions, { members: ['sn1', 'sn2'], noderange: 'compute' }],
 	['xcat_probe', probeOptions, { id: 'p', address: '127.0.0.1', dir: p('probe') }],
 	['xcat_cluster', clusterOptions, { cib_file: p('cib.xml') }],
+	['xcat_cluster_info', clusterInfoOptions, { group: 'xcat', mns: ['mn1', 'mn2'] }],
 ];
 const base = (m: string) => MODULES.find(([n]) => n === m)![2];
 

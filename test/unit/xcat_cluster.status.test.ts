@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseCrmMon, readiness, type Verdict } from '../../modules/xcat_cluster/status';
+import { parseCrmMon, parseQdeviceStatus, quorumDeviceWarning, readiness, type Verdict } from '../../modules/xcat_cluster/status';
 
 const fixture = (name: string) => parseCrmMon(readFileSync(`test/fixtures/pacemaker/${name}.xml`, 'utf8'));
 const verdict = (name: string): Verdict => readiness(fixture(name), { mns: ['mn1', 'mn2'], group: 'xcat', vip_resource: 'xcat-vip' });
@@ -43,11 +43,19 @@ R('failed actions: the resource (underscores and all), operation, node, exit sta
 		{ resource: 'xcatd', op: 'monitor', node: 'mn1', exitstatus: 'not running', exitreason: 'Simulated action result', exitcode: 7, last: '' },
 	);
 	const underscored = parseCrmMon(
-		'<pacemaker-result><failures><failure op_key="xcat_vip_start_0" node="mn1" exitstatus="error" exitreason="" exitcode="1" interval="0" task="start"/></failures></pacemaker-result>',
+		'<pacemaker-result><summary/><failures><failure op_key="xcat_vip_start_0" node="mn1" exitstatus="error" exitreason="" exitcode="1" interval="0" task="start"/></failures></pacemaker-result>',
 	);
 	assert.is(underscored.failed_actions[0]!.resource, 'xcat_vip');
 	assert.is(underscored.quorum, null);
 	assert.throws(() => parseCrmMon('<cib/>'), /not crm_mon XML/);
+	// what crm_mon prints, exiting 0, when it cannot reach the CIB
+	assert.throws(
+		() =>
+			parseCrmMon(
+				'<pacemaker-result api-version="2.25"><status code="0" message="OK"><errors><error>Could not connect to the CIB: No such device or address</error></errors></status></pacemaker-result>',
+			),
+		/crm_mon shows no cluster: Could not connect to the CIB: No such device or address/,
+	);
 });
 
 const V = suite('readiness verdict (the shape of the playbook-driven status)');
@@ -129,5 +137,29 @@ V('split brain and an unknown group are reasons; the lease member is each MN gua
 	assert.ok(readiness(fixture('healthy'), { mns: ['mn1', 'mn2'], group: 'other' }).reasons.includes('the group other is not configured'));
 });
 
+const Q = suite('the quorum device (corosync-qdevice-tool -s)');
+
+// as corosync-qdevice-tool 3.0 printed it on the lab, connected and with qnetd stopped on sn1
+const QDEVICE = (state: string) =>
+	`Qdevice information\n-------------------\nModel:\t\t\tNet\nNode ID:\t\t1\n\nQdevice-net information\n----------------------\nCluster name:\t\txcatha\nQNetd host:\t\tsn1:5403\nAlgorithm:\t\tFifty-Fifty split\nTie-breaker:\t\tNode with lowest node ID\nState:\t\t\t${state}\n`;
+
+Q('read: the qnetd host and the state; a connected device votes: no warning', () => {
+	assert.equal(parseQdeviceStatus(QDEVICE('Connected')), { host: 'sn1:5403', state: 'Connected' });
+	assert.is(quorumDeviceWarning(parseQdeviceStatus(QDEVICE('Connected'))), undefined);
+});
+
+Q('qnetd down, or the tool failing: a warning that says what one more failure would cost', () => {
+	assert.match(
+		quorumDeviceWarning(parseQdeviceStatus(QDEVICE('Connect failed')))!,
+		/^the quorum device does not vote: qnetd on sn1:5403 is "Connect failed", not Connected; [^]*if one fails now the other has no quorum/,
+	);
+	assert.match(quorumDeviceWarning(parseQdeviceStatus(''))!, /qnetd is not known, not Connected/);
+	assert.match(
+		quorumDeviceWarning({ error: "Can't connect to QDevice socket" })!,
+		/^the quorum device cannot be asked \(corosync-qdevice-tool -s: Can't connect/,
+	);
+});
+
 R.run();
 V.run();
+Q.run();
