@@ -93,7 +93,8 @@ thaw_host() {
 	return 0
 }
 
-# Removes what a stopped (or crashed) host leaves behind outside its disk.
+# Removes what a stopped (or crashed) host leaves behind outside its disk. --no-veth-wait: leave its veth
+# to the kernel, which removes it with the host's network namespace (start_host waits for that).
 cleanup_host_runtime() {
 	local name=$1 cg veth
 	host_gone "$name" || return 0
@@ -103,7 +104,7 @@ cleanup_host_runtime() {
 	rm -rf "/run/systemd/nspawn/propagate/$name"
 	veth=$(host_veth "$name")
 	# The kernel removes the veth when the host's network namespace goes; that can lag.
-	wait_until 5 eval "! ip link show dev $veth >/dev/null 2>&1" || ip link del "$veth" 2>/dev/null || true
+	[[ ${2:-} == --no-veth-wait ]] || wait_until 5 eval "! ip link show dev $veth >/dev/null 2>&1" || ip link del "$veth" 2>/dev/null || true
 	rm -f "$(host_dir "$name")/launcher.pid" "$(host_dir "$name")/stopping"
 }
 

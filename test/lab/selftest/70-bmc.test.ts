@@ -86,6 +86,22 @@ B(`fence_ipmilan (options on stdin) powers ${victim} off for real; status says o
 	assert.ok(statExists(join(labDir, 'hosts', victim, 'provisioned')), 'lab up ran the provision hooks for it');
 });
 
+B(`${victim} cut off the network: fence_ipmilan off answers once its processes are gone; on at once boots it with its link up`, async () => {
+	const cut = await fault('cut-link', [victim]);
+	assert.is(cut.exitCode, 0, describe('cut-link', cut));
+	// the kernel drops the veth of a cut link seconds after the host's namespace: the BMC does not wait
+	// for it (a real BMC answers when the power is off), the next boot does
+	const off = await fence(victim, 'off');
+	assert.is(off.exitCode, 0, describe('fence_ipmilan off', off));
+	const on = await fence(victim, 'on');
+	assert.is(on.exitCode, 0, describe('fence_ipmilan on', on));
+	const ms = await waitFor(`${victim} answers ssh again`, async () => (await ssh(victim, 'hostname', 5_000)).stdout.trim() === victim, 60_000);
+	console.log(`fence_ipmilan off of a host cut off the network: ${off.ms} ms; on: ${on.ms} ms; ssh answered ${ms} ms later`);
+	assert.is((await status())[victim]?.link, 'up', 'booted with its link up');
+	const up = await lab(['up']);
+	assert.is(up.exitCode, 0, describe('lab up', up));
+});
+
 B(`fence_ipmilan from inside ${mn2} against ${mn1}'s BMC (password on stdin)`, async () => {
 	const r = await run('bash', [labScript, 'exec', mn2, 'fence_ipmilan'], { input: fenceInput(mn1, 'status'), timeoutMs: 30_000 });
 	assert.is(r.exitCode, 0, describe(`fence_ipmilan status in ${mn2}`, r));
