@@ -151,7 +151,7 @@ async function undoLeftovers(): Promise<void> {
 }
 
 /** each lab host's state and link, as `lab status` prints them */
-function labStatus(): Array<{ host: string; state: string; link: string }> {
+export function labStatus(): Array<{ host: string; state: string; link: string }> {
 	try {
 		const out = execFileSync('bash', [labScript, 'status'], { env: labEnv, encoding: 'utf8', timeout: 60_000 });
 		return out
