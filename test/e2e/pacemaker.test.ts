@@ -6,7 +6,8 @@
 // cn1): mn1 loses power, and mn2 takes over with no playbook run; mn1 powered on again rejoins as
 // standby and the group stays where it is; mn2's link cut: it stops, mn1 fences it and takes over;
 // deactivate/activate are standby/unstandby; failover.yml is a planned move, its outage measured from cn1;
-// setup_ha with xcat_ha_engine_handback gives the pair back to the playbook engine without an outage.
+// the shared storage lost on the active MN moves the group (the storage check, first member); setup_ha
+// with xcat_ha_engine_handback gives the pair back to the playbook engine without an outage.
 // Run: flock .lab.lock npx tsx node_modules/uvu/bin.js test/e2e 'pacemaker\.test\.ts$'
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -19,6 +20,9 @@ import { allOn, cluster, ENGINE, GROUP, placement, waitForGroup, waitOnline } fr
 import type { ClusterStatus } from '../../modules/xcat_cluster/status';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** whether HOST has power, as lab status says (running, degraded with a failed unit, or paused) */
+const poweredOn = (host: string) => !['stopped', 'crashed', undefined].includes(labStatus().find((h) => h.host === host)?.state);
 
 /** polls COND every 500 ms until it holds; fails naming WHAT after timeoutMs */
 async function waitFor(cond: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
@@ -229,7 +233,7 @@ P('mn2 cut off the network: it loses quorum, mn1 fences it and takes over; 0 ms 
 		watch = await stopWatcher();
 		samples = await mon.stop();
 		// fenced, mn2 is off, and its cable comes back with the power (below); still running, now
-		if (labStatus().find((h) => h.host === 'mn2')?.state === 'running') assert.is((await fault('restore-link', 'mn2')).status, 0, 'restore-link mn2');
+		if (poweredOn('mn2')) assert.is((await fault('restore-link', 'mn2')).status, 0, 'restore-link mn2');
 	}
 	const fig = analyze(samples, (await rowsOf(run)) ?? new Set(samples.writes.map((w) => w.id)));
 	assert.equal(placement(s!), allOn('mn1'), 'the whole group on mn1');
@@ -244,12 +248,8 @@ P('mn2 cut off the network: it loses quorum, mn1 fences it and takes over; 0 ms 
 	const on2 = await fault('power-on', 'mn2');
 	assert.is(on2.status, 0, on2.out);
 	ensureLab();
-	assert.equal(
-		labStatus()
-			.filter((h) => h.host === 'mn2')
-			.map((h) => [h.state, h.link]),
-		[['running', 'up']],
-	);
+	assert.ok(poweredOn('mn2'), 'mn2 is on');
+	assert.is(labStatus().find((h) => h.host === 'mn2')?.link, 'up', 'mn2 has its link');
 	assert.ok(await waitOnline('mn1', 'mn2', 120_000), 'mn2 is back in the cluster');
 	await sleep(3000);
 	assert.equal(placement(await cluster('mn1')), allOn('mn1'), 'the group stays on mn1');
@@ -296,17 +296,46 @@ P('failover.yml moves the group back to mn1 (pcs resource move): the report give
 });
 
 P(
-	'setup-ha with xcat_ha_engine_handback hands the pair back to the playbook engine: xcatd answers throughout, the cluster gone, mn1 active with its lease guard; a second run changes nothing',
+	'shared storage gone from mn1: the storage check fails there and the cluster moves the group to mn2; restored and cleaned up, mn1 is ready again',
 	async () => {
-		const mac1 = await macOf('mn1');
+		const lost = await fault('storage-loss', 'mn1');
+		assert.is(lost.status, 0, lost.out);
+		let s: ClusterStatus | undefined;
+		try {
+			s = await waitForGroup('mn2', 'mn2', 120_000);
+		} finally {
+			// a stop that failed on mn1 gets it fenced: then it comes back with the power, its storage with it
+			if (poweredOn('mn1')) assert.is((await fault('storage-restore', 'mn1')).status, 0, 'storage-restore mn1');
+			else {
+				assert.is((await fault('power-on', 'mn1')).status, 0, 'power-on mn1');
+				ensureLab();
+			}
+		}
+		assert.equal(placement(s!), allOn('mn2'), 'the whole group on mn2');
+		const failed = s!.failed_actions.filter((f) => f.resource === 'xcat-storage' && f.node === 'mn1');
+		assert.ok(failed.length > 0, `the storage check's failure on mn1: ${JSON.stringify(s!.failed_actions)}`);
+		assert.match(failed.map((f) => f.exitreason).join('\n'), /the shared storage does not work here|is not mounted read-write/);
+		assert.ok(await waitOnline('mn2', 'mn1', 120_000), 'mn1 is in the cluster');
+		// until the failure is cleaned up, the group may not come back to mn1: the status says so
+		assert.match(await status(), /xcat-storage failed here[^"]*pcs resource cleanup xcat-storage/);
+		await ok('mn2', 'pcs resource cleanup xcat-storage');
+		await waitFor(async () => /"failover safe now: yes, to mn1"/.test(await status()), 60_000, 'mn1 ready again after the cleanup');
+		assert.equal(placement(await cluster('mn2')), allOn('mn2'), 'the group stays on mn2');
+	},
+);
+
+P(
+	'setup-ha with xcat_ha_engine_handback hands the pair back to the playbook engine: xcatd answers throughout, the cluster gone, mn2 active with its lease guard; a second run changes nothing',
+	async () => {
+		const mac2 = await macOf('mn2');
 		await startWatcher();
 		await sleep(1000);
 		const r = await playbook('playbooks/setup_ha.yml', ['-e', 'xcat_ha_engine_handback=true']);
 		await sleep(1000);
 		const w = await stopWatcher();
 		okRun(r, 'the handback');
-		// the group ran on, unmanaged, while the cluster went: mn1 answered every probe, nobody else did
-		assert.equal([...new Set(w.answers.map((a) => a.mac))], [mac1], 'only mn1 answered on the VIP');
+		// the group ran on, unmanaged, while the cluster went: mn2 answered every probe, nobody else did
+		assert.equal([...new Set(w.answers.map((a) => a.mac))], [mac2], 'only mn2 answered on the VIP');
 		const gap = Math.max(...w.answers.slice(1).map((a, i) => a.t - w.answers[i]!.t));
 		assert.ok(gap < 1000, `cn1 went ${gap} ms without an xcatd answer`);
 		console.log(`    handback to the playbook engine: the longest gap between xcatd answers ${gap} ms, playbook ${r.ms} ms`);
@@ -323,12 +352,12 @@ P(
 				`${h}: the drop-ins are gone`,
 			);
 		}
-		assert.is(JSON.parse(await ok('mn1', 'cat /HA/.xcat-ha/lease')).holder, 'mn1');
-		assert.is((await on('mn1', 'systemctl is-active xcat-lease-guard')).stdout, 'active\n', "the playbook engine's guard runs on mn1");
+		assert.is(JSON.parse(await ok('mn2', 'cat /HA/.xcat-ha/lease')).holder, 'mn2');
+		assert.is((await on('mn2', 'systemctl is-active xcat-lease-guard')).stdout, 'active\n', "the playbook engine's guard runs on mn2");
 		const st = await playbook('playbooks/status.yml');
 		okRun(st, 'status with the playbook engine');
-		assert.match(st.stdout, /"active MN: mn1; VIP 198\.51\.100\.10 on: mn1"/);
-		assert.match(st.stdout, /"failover safe now: yes, to mn2"/);
+		assert.match(st.stdout, /"active MN: mn2; VIP 198\.51\.100\.10 on: mn2"/);
+		assert.match(st.stdout, /"failover safe now: yes, to mn1"/);
 		const again = await playbook('playbooks/setup_ha.yml');
 		okRun(again, 'setup-ha after the handback');
 		assert.equal([changedOn(again, 'mn1'), changedOn(again, 'mn2')], [0, 0], 'a second run changes nothing');

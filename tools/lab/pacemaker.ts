@@ -4,7 +4,16 @@ import { parseCrmMon, type ClusterStatus } from '../../modules/xcat_cluster/stat
 import { ok } from './lab';
 
 /** the lab's group (xcat_ha_cluster_group xcat) in start order, as the role builds it for the lab's services */
-export const GROUP = ['xcat-vip', 'xcat-postgresql-15-main', 'xcat-xcatd', 'xcat-regenerate', 'xcat-named', 'xcat-isc-dhcp-server', 'xcat-conserver-server'];
+export const GROUP = [
+	'xcat-storage',
+	'xcat-vip',
+	'xcat-postgresql-15-main',
+	'xcat-xcatd',
+	'xcat-regenerate',
+	'xcat-named',
+	'xcat-isc-dhcp-server',
+	'xcat-conserver-server',
+];
 /** what -e makes setup_ha and the other playbooks use the engine (the lab's inventory has the rest) */
 export const ENGINE = ['-e', 'xcat_ha_engine=pacemaker'];
 
