@@ -325,8 +325,21 @@ P(
 );
 
 P(
-	'setup-ha with xcat_ha_engine_handback hands the pair back to the playbook engine: xcatd answers throughout, the cluster gone, mn2 active with its lease guard; a second run changes nothing',
+	'setup-ha with xcat_ha_engine_handback: refused while an MN is out; then the pair back to the playbook engine, xcatd answering throughout, the cluster gone, mn2 active with its lease guard; a second run changes nothing',
 	async () => {
+		// refused while an MN is out of the cluster (its stack stopped; a host that does not answer stops
+		// setup_ha before anything runs): back with its cluster enabled, it would fence mn2 and take the group
+		await ok('mn1', 'pcs cluster stop');
+		try {
+			const refused = await playbook('playbooks/setup_ha.yml', ['-e', 'xcat_ha_engine_handback=true']);
+			assert.is.not(refused.status, 0);
+			assert.match(refused.stdout, /the pair cannot be handed back now: [^"]*every MN must be online in the cluster \(online:\s+mn2\)/);
+			assert.equal(placement(await cluster('mn2')), allOn('mn2'), 'the cluster runs on');
+			assert.is((await on('mn2', 'crm_attribute --type crm_config --name maintenance-mode --query --quiet')).stdout.trim(), '', 'no maintenance mode');
+		} finally {
+			await ok('mn1', 'pcs cluster start');
+		}
+		assert.ok(await waitOnline('mn2', 'mn1', 120_000), 'mn1 is back in the cluster');
 		const mac2 = await macOf('mn2');
 		await startWatcher();
 		await sleep(1000);
