@@ -30,7 +30,7 @@ power_off() {
 power_on() {
 	host_running "$host" && return 0
 	bridge_exists && bridge_is_ours || die "the lab's bridge is gone: $host cannot boot"
-	! host_in_group "$host" xcat_mn || shared_mounted || die "shared storage is not mounted: $host cannot boot"
+	! host_has_shared "$host" || shared_mounted || die "shared storage is not mounted: $host cannot boot"
 	host_has_processes "$host" && kill_host "$host"
 	start_host "$host"
 	say "$host powered on (booting)"

@@ -63,7 +63,7 @@ cmd_status() {
 		echo "bridge:  down"
 	fi
 	if shared_mounted; then
-		echo "shared:  $SHARED_MNT, /HA in: $(for n in "${HOST_NAMES[@]}"; do host_in_group "$n" xcat_mn && printf '%s ' "$n"; done)($(df -h --output=used,size "$SHARED_MNT" | awk 'NR==2 {print $1 " of " $2 " used"}'))"
+		echo "shared:  $SHARED_MNT, /HA in: $(for n in "${HOST_NAMES[@]}"; do host_has_shared "$n" && printf '%s ' "$n"; done)($(df -h --output=used,size "$SHARED_MNT" | awk 'NR==2 {print $1 " of " $2 " used"}'))"
 	else
 		echo "shared:  not mounted"
 	fi

@@ -4,7 +4,7 @@
 host_config() {
 	local name=$1
 	printf 'ip=%s shared=%s base=%s\n' "$(host_ip "$name")" \
-		"$(host_in_group "$name" xcat_mn && echo yes || echo no)" "$(<"$LAB_DIR/base.recipe")"
+		"$(host_has_shared "$name" && echo yes || echo no)" "$(<"$LAB_DIR/base.recipe")"
 }
 
 host_config_current() { [[ $(cat "$(host_dir "$1")/config" 2>/dev/null) == "$(host_config "$1")" ]]; }
@@ -24,7 +24,7 @@ start_host() {
 		--network-bridge="$LAB_BRIDGE" --resolv-conf=off --timezone=off --link-journal=no
 		--console=read-only
 	)
-	host_in_group "$name" xcat_mn && args+=(--bind="$SHARED_MNT:/HA")
+	host_has_shared "$name" && args+=(--bind="$SHARED_MNT:/HA")
 	host_config "$name" >"$dir/config"
 	rm -f "$dir/provisioned"   # hooks see it in LAB_CHANGED_HOSTS until they have run
 	: >"$dir/console.log"

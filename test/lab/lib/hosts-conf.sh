@@ -33,6 +33,8 @@ load_hosts_conf() {
 host_ip() { printf '%s.%s' "$LAB_NET" "${HOST_OCTET[$1]}"; }
 host_known() { [[ -n ${HOST_OCTET[$1]:-} ]]; }
 host_in_group() { [[ ,${HOST_GROUPS[$1]}, == *,$2,* ]]; }
+# The shared storage (/HA) is mounted in every management node and every member of the MN pool.
+host_has_shared() { host_in_group "$1" xcat_mn || host_in_group "$1" xcat_pool; }
 require_host() { host_known "$1" || die "unknown host '$1' (hosts: ${HOST_NAMES[*]})"; }
 
 # Names in group order of first appearance.

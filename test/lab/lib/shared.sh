@@ -1,5 +1,5 @@
 # The shared storage behind /HA: a sparse ext4 image, loop-mounted here and bind-mounted into
-# every xcat_mn host. ext4 gives ACLs and xattrs like real shared storage, and its size limit
+# every xcat_mn and xcat_pool host. ext4 gives ACLs and xattrs like real shared storage, and its size limit
 # means filling /HA never fills this machine's disk. discard hands freed blocks back.
 
 SHARED_SIZE=${XCAT_HA_LAB_SHARED_SIZE:-2G}

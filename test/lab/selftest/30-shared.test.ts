@@ -1,15 +1,15 @@
 // /HA: one live filesystem on every management node, a real mount point, with ACLs and xattrs.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { HOSTS, MNS, inHost, inHostOk } from './lab';
+import { HOSTS, MNS, SHARED, inHost, inHostOk } from './lab';
 
 const S = suite('shared /HA');
 const [first = 'mn1', second = 'mn2'] = MNS;
 
-S('is a mount point on every MN and absent elsewhere', async () => {
+S('is a mount point on every MN and pool member, and absent elsewhere', async () => {
 	assert.ok(MNS.length >= 2, 'hosts.conf has two MNs');
-	for (const mn of MNS) assert.match(await inHostOk(mn, 'findmnt -n -o FSTYPE /HA'), /^ext4/, mn);
-	for (const h of HOSTS.filter((x) => !MNS.includes(x.name))) {
+	for (const host of SHARED) assert.match(await inHostOk(host, 'findmnt -n -o FSTYPE /HA'), /^ext4/, host);
+	for (const h of HOSTS.filter((x) => !SHARED.includes(x.name))) {
 		assert.is.not((await inHost(h.name, 'findmnt /HA')).exitCode, 0, `${h.name} has no /HA`);
 	}
 });

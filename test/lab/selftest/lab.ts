@@ -29,6 +29,8 @@ export const HOSTS: LabHost[] = readFileSync(join(repo, 'test/lab/hosts.conf'), 
 		return { name, ip: `198.51.100.${octet}`, groups: groups.split(',') };
 	});
 export const MNS = HOSTS.filter((h) => h.groups.includes('xcat_mn')).map((h) => h.name);
+/** the hosts that have /HA: the MNs and the MN pool's members */
+export const SHARED = HOSTS.filter((h) => h.groups.includes('xcat_mn') || h.groups.includes('xcat_pool')).map((h) => h.name);
 
 export interface Run {
 	stdout: string;
