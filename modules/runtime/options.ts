@@ -63,13 +63,15 @@ type ValueOf<O> = O extends { kind: 'str'; choices: readonly (infer C)[] }
 			? number
 			: O extends BoolOption
 				? boolean
-				: O extends ListOption
-					? string[]
-					: O extends { kind: 'dict'; values: 'any' }
-						? Record<string, unknown>
-						: O extends DictOption
-							? Record<string, string>
-							: never;
+				: O extends { kind: 'list'; elements: 'dict' }
+					? Record<string, string>[]
+					: O extends ListOption
+						? string[]
+						: O extends { kind: 'dict'; values: 'any' }
+							? Record<string, unknown>
+							: O extends DictOption
+								? Record<string, string>
+								: never;
 
 type Present<O> = O extends { required: true } ? true : O extends { default: unknown } ? true : false;
 
