@@ -210,7 +210,7 @@ export async function applyRebase(r: Runner, p: Step<'rebase'>, d: Desired, stam
 			);
 			const auto = `${d.pgData}/postgresql.auto.conf`;
 			const text = await readFile(auto, 'utf8');
-			const fixed = standbyAutoConf(text, d.slot!, d.slot!);
+			const fixed = standbyAutoConf(text, d.slot!, d.slot!, d.password ?? '');
 			if (fixed !== text) await atomicWrite(auto, fixed, 0o600, false);
 			await applyStart(r, d);
 			return p.aside ? { aside: p.aside } : {};

@@ -86,17 +86,18 @@ export function setAutoConf(text: string, key: string, value: string | undefined
 }
 
 /**
- * A new standby's postgresql.auto.conf after pg_basebackup -R: primary_conninfo names APPLICATION (the
- * name the primary's synchronous_standby_names and pg_stat_replication know it by), primary_slot_name is
- * SLOT, and the primary's synchronous_standby_names (copied with its data directory) is not this
- * server's: left in place, a promoted standby would wait at every commit for a standby of that name.
+ * A new standby's postgresql.auto.conf after pg_basebackup -R: one primary_conninfo (a former standby's
+ * older one, copied with the data, goes) that names APPLICATION (the name the primary's
+ * synchronous_standby_names and pg_stat_replication know it by) and holds PASSWORD instead of the
+ * passfile pg_basebackup was given (a temporary one: the WAL receiver must still log in after it is gone);
+ * primary_slot_name SLOT; and none of the primary's synchronous_standby_names (copied with its data
+ * directory): left in place, a promoted standby would wait at every commit for a standby of that name.
+ * The file is PostgreSQL's own, mode 0600, owned by postgres.
  */
-export function standbyAutoConf(text: string, application: string, slot: string): string {
-	let out = text;
-	const conninfo = autoConfValue(text, 'primary_conninfo');
-	if (conninfo !== undefined && conninfoValue(conninfo, 'application_name') !== application)
-		out = setAutoConf(out, 'primary_conninfo', setConninfo(conninfo, 'application_name', application));
-	if (autoConfValue(out, 'primary_slot_name') !== slot) out = setAutoConf(out, 'primary_slot_name', slot);
-	if (autoConfValue(out, 'synchronous_standby_names') !== undefined) out = setAutoConf(out, 'synchronous_standby_names', undefined);
-	return out;
+export function standbyAutoConf(text: string, application: string, slot: string, password: string): string {
+	let conninfo = autoConfValue(text, 'primary_conninfo') ?? '';
+	conninfo = formatConninfo(parseConninfo(conninfo).filter(([k]) => k !== 'passfile'));
+	conninfo = setConninfo(setConninfo(conninfo, 'password', password), 'application_name', application);
+	const out = setAutoConf(setAutoConf(text, 'primary_conninfo', conninfo), 'primary_slot_name', slot);
+	return setAutoConf(out, 'synchronous_standby_names', undefined);
 }

@@ -99,7 +99,16 @@ R('replica on sn1: check mode touches nothing; base backup, streaming, a row fro
 	const t0 = Date.now();
 	await eventually('the row on sn1', async () => (await sql('sn1', "select count(*) from site where key = 'replicated'", 'xcatdb')) === '1');
 	console.log(`  a row written on mn1 read on sn1 after ${Date.now() - t0} ms`);
-	assert.match(await ok('sn1', `cat ${PG.data}/postgresql.auto.conf`), /application_name=sn1/);
+	const auto = await ok('sn1', `cat ${PG.data}/postgresql.auto.conf`);
+	assert.match(auto, /^primary_conninfo = '.*application_name=sn1/m);
+	assert.not.match(auto, /passfile/, "not the run's temporary passfile");
+	// the WAL receiver logs in again after the primary's restart (its password outlives the run)
+	await ok('mn1', `systemctl restart ${PG.unit}`);
+	await eventually(
+		'sn1 streaming again',
+		async () => (await sql('mn1', "select count(*) from pg_stat_replication where application_name = 'sn1' and state = 'streaming'")) === '1',
+		15_000,
+	);
 	for (const check of [false, true]) {
 		const again = await repl('sn1', REPLICA_SN1, { check });
 		assert.equal([again.result.failed, again.result.changed, again.result.commands], [undefined, false, []], again.result.msg);
