@@ -64,7 +64,7 @@ export function checkArgs(a: Args): string[] {
 		['pg_conf', a.pg_conf],
 		['mysql_data', a.mysql_data],
 	] as const) {
-		const problem = value === undefined ? undefined : dirOptionProblem(name, value);
+		const problem = dirOptionProblem(name, value);
 		if (problem) errors.push(problem);
 	}
 	if (a.path === '/') errors.push('value of path must be the shared root, not /');
@@ -80,7 +80,8 @@ export function checkArgs(a: Args): string[] {
 }
 
 /** Why VALUE of directory option NAME (already absolute) cannot be used as given: '.', '..' or a trailing '/'. */
-export function dirOptionProblem(name: string, value: string): string | undefined {
+export function dirOptionProblem(name: string, value: string | undefined): string | undefined {
+	if (value === undefined) return undefined;
 	if (value.split('/').includes('..') || value.split('/').includes('.'))
 		return `value of ${name} must be an absolute path without '.' or '..' components, got: ${quoteValue(value)}`;
 	if (value !== '/' && value.endsWith('/')) return `value of ${name} must not end with '/', got: ${quoteValue(value)}`;

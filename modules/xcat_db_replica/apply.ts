@@ -6,6 +6,7 @@ import { chown, lstat, mkdtemp, readdir, readFile, rename, rm, stat, writeFile }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commandFailed, ModuleError, type Ctx, type Read } from '../runtime';
+import { attempts } from '../runtime/attempts';
 import { atomicWrite } from '../xcat_db/files';
 import { formatConninfo, standbyAutoConf } from './conninfo';
 import type { Args, Desired } from './options';
@@ -224,16 +225,7 @@ export async function applyRebase(r: Runner, p: Step<'rebase'>, d: Desired, stam
 
 /** Stops what the attempt started, keeps its copy aside, puts the old data directory back, starts it as it was. */
 async function undoRebase(r: Runner, p: Step<'rebase'>, d: Desired, stamp: string, moved: boolean): Promise<string> {
-	const done: string[] = [],
-		problems: string[] = [];
-	const attempt = async (what: string, fn: () => Promise<unknown>) => {
-		try {
-			await fn();
-			done.push(what);
-		} catch (e) {
-			problems.push(`${what}: ${(e as Error).message}`);
-		}
-	};
+	const { done, problems, attempt } = attempts();
 	await attempt(`${d.pgService} stopped`, () => change(r, ['systemctl', 'stop', d.pgService]));
 	if (moved) {
 		const failed = `${d.pgData}.xcat-ha-failed-${stamp}`;

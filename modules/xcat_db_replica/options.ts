@@ -88,13 +88,7 @@ export function checkArgs(a: Args): string[] {
 		const problem = memberNameProblem('name', a.name);
 		if (problem) errors.push(problem);
 	}
-	for (const [option, value] of [
-		['pg_data', a.pg_data],
-		['pg_conf', a.pg_conf],
-	] as const) {
-		const problem = value === undefined ? undefined : dirOptionProblem(option, value);
-		if (problem) errors.push(problem);
-	}
+	errors.push(...(['pg_data', 'pg_conf'] as const).flatMap((option) => dirOptionProblem(option, a[option]) ?? []));
 	if (a.pg_data === '/') errors.push('value of pg_data must be the data directory, not /');
 	return errors;
 }
