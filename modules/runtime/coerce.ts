@@ -60,6 +60,7 @@ export function coerceValue(name: string, option: Option, v: unknown): Coerced {
 						? [v]
 						: undefined;
 			if (!items) return unable(name, v, 'list', `a ${typeName(v)} is not a list`);
+			if (option.elements === 'dict') return dictItems(name, items);
 			const out: string[] = [];
 			for (const item of items) {
 				if (typeof item === 'string') out.push(item);
@@ -87,6 +88,21 @@ export function coerceValue(name: string, option: Option, v: unknown): Coerced {
 			return { value: out };
 		}
 	}
+}
+
+/** The items of a list of mappings, each value as a string (a number or boolean converted), as Ansible does. */
+function dictItems(name: string, items: unknown[]): Coerced {
+	const out: Record<string, string>[] = [];
+	for (const item of items) {
+		if (!item || typeof item !== 'object' || Array.isArray(item)) return { error: `elements of ${name} must be mappings, got a ${typeName(item)}` };
+		const one: Record<string, string> = {};
+		for (const [k, val] of Object.entries(item as Record<string, unknown>)) {
+			if (val === null || typeof val === 'object') return { error: `value of ${name}[${out.length}].${k} must be a string, got a ${typeName(val)}` };
+			one[k] = String(val);
+		}
+		out.push(one);
+	}
+	return { value: out };
 }
 
 /** "a=1, b=2" → {a: '1', b: '2'}, as Ansible accepts for dict options. */

@@ -28,13 +28,19 @@ export interface ListOption extends Common<string[]> {
 	minItems?: number;
 	pattern?: { regex: string; hint: string };
 }
+/** a list of mappings of strings (Ansible's `type: list, elements: dict`); the module checks their keys */
+export interface DictListOption extends Common<Record<string, string>[]> {
+	kind: 'list';
+	elements: 'dict';
+	minItems?: number;
+}
 export interface DictOption extends Common<Record<string, string>> {
 	kind: 'dict';
 	/** 'any': the values stay as given (numbers, null, nested), for a mapping a module returned and gets back */
 	values?: 'str' | 'any';
 }
 
-export type Option = StrOption | IntOption | BoolOption | ListOption | DictOption;
+export type Option = StrOption | IntOption | BoolOption | ListOption | DictListOption | DictOption;
 export type Options = Record<string, Option>;
 
 // Each builder keeps the literal type of what it was given, so ArgsOf can tell required and defaulted options apart.
@@ -42,6 +48,11 @@ export const str = <const O extends Omit<StrOption, 'kind'> = {}>(o: O = {} as O
 export const int = <const O extends Omit<IntOption, 'kind'> = {}>(o: O = {} as O) => ({ kind: 'int' as const, ...o });
 export const bool = <const O extends Omit<BoolOption, 'kind'> = {}>(o: O = {} as O) => ({ kind: 'bool' as const, ...o });
 export const list = <const O extends Omit<ListOption, 'kind' | 'elements'> = {}>(o: O = {} as O) => ({ kind: 'list' as const, elements: 'str' as const, ...o });
+export const dictList = <const O extends Omit<DictListOption, 'kind' | 'elements'> = {}>(o: O = {} as O) => ({
+	kind: 'list' as const,
+	elements: 'dict' as const,
+	...o,
+});
 export const dict = <const O extends Omit<DictOption, 'kind'> = {}>(o: O = {} as O) => ({ kind: 'dict' as const, ...o });
 
 type ValueOf<O> = O extends { kind: 'str'; choices: readonly (infer C)[] }
@@ -52,13 +63,15 @@ type ValueOf<O> = O extends { kind: 'str'; choices: readonly (infer C)[] }
 			? number
 			: O extends BoolOption
 				? boolean
-				: O extends ListOption
-					? string[]
-					: O extends { kind: 'dict'; values: 'any' }
-						? Record<string, unknown>
-						: O extends DictOption
-							? Record<string, string>
-							: never;
+				: O extends { kind: 'list'; elements: 'dict' }
+					? Record<string, string>[]
+					: O extends ListOption
+						? string[]
+						: O extends { kind: 'dict'; values: 'any' }
+							? Record<string, unknown>
+							: O extends DictOption
+								? Record<string, string>
+								: never;
 
 type Present<O> = O extends { required: true } ? true : O extends { default: unknown } ? true : false;
 
@@ -86,7 +99,12 @@ export function toJsonSchema(options: Options): Record<string, unknown> {
 			p.type = 'boolean';
 		} else if (o.kind === 'list') {
 			p.type = 'array';
-			p.items = o.pattern ? { type: 'string', pattern: o.pattern.regex } : { type: 'string' };
+			p.items =
+				o.elements === 'dict'
+					? { type: 'object', additionalProperties: { type: 'string' } }
+					: o.pattern
+						? { type: 'string', pattern: o.pattern.regex }
+						: { type: 'string' };
 			if (o.minItems !== undefined) p.minItems = o.minItems;
 		} else {
 			p.type = 'object';

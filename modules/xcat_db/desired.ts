@@ -64,10 +64,8 @@ export function checkArgs(a: Args): string[] {
 		['pg_conf', a.pg_conf],
 		['mysql_data', a.mysql_data],
 	] as const) {
-		if (value === undefined) continue;
-		if (value.split('/').includes('..') || value.split('/').includes('.'))
-			errors.push(`value of ${name} must be an absolute path without '.' or '..' components, got: ${quoteValue(value)}`);
-		else if (value !== '/' && value.endsWith('/')) errors.push(`value of ${name} must not end with '/', got: ${quoteValue(value)}`);
+		const problem = dirOptionProblem(name, value);
+		if (problem) errors.push(problem);
 	}
 	if (a.path === '/') errors.push('value of path must be the shared root, not /');
 	if (a.password !== undefined) {
@@ -79,6 +77,15 @@ export function checkArgs(a: Args): string[] {
 			errors.push("value of password must not be xCAT's documented default password: choose a secret one (from a vault)");
 	}
 	return errors;
+}
+
+/** Why VALUE of directory option NAME (already absolute) cannot be used as given: '.', '..' or a trailing '/'. */
+export function dirOptionProblem(name: string, value: string | undefined): string | undefined {
+	if (value === undefined) return undefined;
+	if (value.split('/').includes('..') || value.split('/').includes('.'))
+		return `value of ${name} must be an absolute path without '.' or '..' components, got: ${quoteValue(value)}`;
+	if (value !== '/' && value.endsWith('/')) return `value of ${name} must not end with '/', got: ${quoteValue(value)}`;
+	return undefined;
 }
 
 export function toDesired(a: Args): Desired {

@@ -1,7 +1,7 @@
 import { list, str } from '../runtime';
 
-const ABSOLUTE = { regex: '^/[^\\n\\r\\0]*$', hint: 'an absolute path' };
-const UNIT = { regex: '^[A-Za-z0-9][A-Za-z0-9@._-]*$', hint: 'a systemd unit name (letters, digits, @ . _ -)' };
+export const ABSOLUTE = { regex: '^/[^\\n\\r\\0]*$', hint: 'an absolute path' };
+export const UNIT = { regex: '^[A-Za-z0-9][A-Za-z0-9@._-]*$', hint: 'a systemd unit name (letters, digits, @ . _ -)' };
 
 export const options = {
 	type: str({ required: true, choices: ['postgresql', 'mysql', 'sqlite'] as const }),

@@ -6,14 +6,27 @@ export const hbaLine = (ip: string): string => `host    all          all        
 
 const PASSWORD_METHODS = new Set(['md5', 'scram-sha-256', 'password']);
 
-/** An uncommented `host all all <ip>/32` line with a password method lets IP in. */
-export function hbaAllows(text: string, ip: string): boolean {
+/** Which connections a pg_hba.conf line is for, and how this project writes and places one. */
+export interface HbaRule {
+	database: string;
+	user: string;
+	/** the line that lets IP in */
+	line(ip: string): string;
+	/** the comment the lines go after, with the lines of the rule that follow it; without one, at the end */
+	after?: RegExp;
+}
+
+/** xCAT's: every database and user with a password, pgsqlsetup's lines after the IPv4 comment. */
+export const XCAT_HBA: HbaRule = { database: 'all', user: 'all', line: hbaLine, after: /^#.*IPv4 local connections:/ };
+
+/** An uncommented `host <database> <user> <ip>/32` line of RULE (xCAT's: all all) with a password method lets IP in. */
+export function hbaAllows(text: string, ip: string, rule: HbaRule = XCAT_HBA): boolean {
 	return text.split('\n').some((raw) => {
 		const f = raw.replace(/#.*/, '').trim().split(/\s+/);
 		return (
 			f[0] === 'host' &&
-			f[1] === 'all' &&
-			f[2] === 'all' &&
+			f[1] === rule.database &&
+			f[2] === rule.user &&
 			(f[3] === `${ip}/32` || (f[3] === ip && f[4] === '255.255.255.255')) &&
 			PASSWORD_METHODS.has(f[3] === ip ? (f[5] ?? '') : (f[4] ?? ''))
 		);
@@ -21,21 +34,21 @@ export function hbaAllows(text: string, ip: string): boolean {
 }
 
 /**
- * TEXT with a line for each IP that is not let in yet, placed where pgsqlsetup puts its own: after
- * the `IPv4 local connections:` comment and the xCAT lines that follow it (else at the end).
+ * TEXT with a line of RULE for each IP that is not let in yet. xCAT's go where pgsqlsetup puts its own:
+ * after the `IPv4 local connections:` comment and the xCAT lines that follow it (else at the end).
  */
-export function ensureHba(text: string, ips: readonly string[]): string {
-	const missing = ips.filter((ip, i) => ips.indexOf(ip) === i && !hbaAllows(text, ip));
+export function ensureHba(text: string, ips: readonly string[], rule: HbaRule = XCAT_HBA): string {
+	const missing = ips.filter((ip, i) => ips.indexOf(ip) === i && !hbaAllows(text, ip, rule));
 	if (missing.length === 0) return text;
 	const lines = text.split('\n');
-	const marker = lines.findIndex((l) => /^#.*IPv4 local connections:/.test(l));
+	const marker = rule.after ? lines.findIndex((l) => rule.after!.test(l)) : -1;
 	if (marker < 0) {
 		const body = text === '' || text.endsWith('\n') ? text : `${text}\n`;
-		return `${body}${missing.map(hbaLine).join('\n')}\n`;
+		return `${body}${missing.map((ip) => rule.line(ip)).join('\n')}\n`;
 	}
 	let at = marker + 1;
 	while (at < lines.length && /^host\s+all\s+all\s+\S+\/32\s+md5\s*$/.test(lines[at] ?? '')) at++;
-	lines.splice(at, 0, ...missing.map(hbaLine));
+	lines.splice(at, 0, ...missing.map((ip) => rule.line(ip)));
 	return lines.join('\n');
 }
 

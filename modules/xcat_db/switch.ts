@@ -3,6 +3,7 @@
 // survived and that the database and xcatd answer. Any failure puts the previous configuration back.
 import { mkdir, readdir, readFile, rename, rm, stat, chown, chmod } from 'node:fs/promises';
 import { ModuleError } from '../runtime';
+import { attempts } from '../runtime/attempts';
 import { parseCfgloc } from '../xcat/cfgloc';
 import { siteRows, xcatdAnswers } from './answers';
 import { applyEnsure, run, write, type Runner } from './apply';
@@ -118,16 +119,7 @@ interface Undo {
 
 /** Back to the configuration before the switch, step by step, each failure noted and the rest still done. */
 async function rollback(r: Runner, cur: Current, d: Desired, stamp: string, optionEdits: Edit[], undo: Undo): Promise<{ done: string[]; problems: string[] }> {
-	const done: string[] = [],
-		problems: string[] = [];
-	const attempt = async (what: string, fn: () => Promise<unknown>) => {
-		try {
-			await fn();
-			done.push(what);
-		} catch (e) {
-			problems.push(`${what}: ${(e as Error).message}`);
-		}
-	};
+	const { done, problems, attempt } = attempts();
 	await attempt('xcatd stopped', () => run(r, { argv: ['systemctl', 'stop', 'xcatd'] }));
 	if (cur.local.cfgloc !== undefined) {
 		await attempt(`${CFGLOC} as it was`, () => write(r, CFGLOC, cur.local.cfgloc!, 0o600));

@@ -15,6 +15,7 @@ import { makeXcatStubs, type XcatStubs } from '../helpers/xcat-stubs';
 import { options as clusterOptions } from '../../modules/xcat_cluster/options';
 import { options as clusterInfoOptions } from '../../modules/xcat_cluster_info/options';
 import { options as dbOptions } from '../../modules/xcat_db/options';
+import { options as replicaOptions } from '../../modules/xcat_db_replica/options';
 import { options as leaseOptions } from '../../modules/xcat_lease/options';
 import { options as objectOptions } from '../../modules/xcat_object/options';
 import { options as policyOptions } from '../../modules/xcat_policy/options';
@@ -66,6 +67,7 @@ const COMMANDS = [
 	'crm_verify',
 	'crm_resource',
 	'pg_ctl',
+	'pg_basebackup',
 	'sudo',
 	'sh',
 	'bash',
@@ -87,6 +89,11 @@ const MODULES: Array<[string, Options, Record<string, unknown>]> = [
 	['xcat_db', dbOptions, { type: 'postgresql', vip: '198.51.100.10', addresses: ['198.51.100.11', '198.51.100.12'], password: 'abc123' }],
 	['xcat_snmove', snmoveOptions, { source: 'sn1' }],
 	['xcat_pool', poolOptions, { members: ['sn1', 'sn2'], noderange: 'compute' }],
+	[
+		'xcat_db_replica',
+		replicaOptions,
+		{ state: 'primary', password: 'abcd1234', replicas: [{ name: 'sn1', address: '198.51.100.21' }], pg_data: p('pgdata'), pg_conf: p('pgdata') },
+	],
 	['xcat_probe', probeOptions, { id: 'p', address: '127.0.0.1', dir: p('probe') }],
 	['xcat_cluster', clusterOptions, { cib_file: p('cib.xml') }],
 	['xcat_cluster_info', clusterInfoOptions, { group: 'xcat', mns: ['mn1', 'mn2'] }],
@@ -155,6 +162,53 @@ const EXTRA: BadCase[] = [
 	{ module: 'xcat_pool', option: 'pinned', label: 'a bad node name', args: { ...base('xcat_pool'), pinned: { 'cn1;reboot': 'sn1' } } },
 	{ module: 'xcat_pool', option: 'pinned', label: 'a 1 MB node name', args: { ...base('xcat_pool'), pinned: { ['c'.repeat(1 << 20)]: 'sn1' } } },
 	{ module: 'xcat_pool', option: 'pinned', label: 'a 1 MB member', args: { ...base('xcat_pool'), pinned: { cn1: 's'.repeat(1 << 20) } } },
+	{ module: 'xcat_db_replica', option: 'password', label: 'too short', args: { ...base('xcat_db_replica'), password: 'abc123' } },
+	{ module: 'xcat_db_replica', option: 'password', label: 'a quote', args: { ...base('xcat_db_replica'), password: "abcd'1234" } },
+	{ module: 'xcat_db_replica', option: 'password', label: 'missing for a replica', args: { state: 'replica', primary: '198.51.100.11', name: 'sn1' } },
+	{ module: 'xcat_db_replica', option: 'replicas', label: 'no address', args: { ...base('xcat_db_replica'), replicas: [{ name: 'sn1' }] } },
+	{
+		module: 'xcat_db_replica',
+		option: 'replicas',
+		label: 'a bad address',
+		args: { ...base('xcat_db_replica'), replicas: [{ name: 'sn1', address: '1.2.3.999' }] },
+	},
+	{
+		module: 'xcat_db_replica',
+		option: 'replicas',
+		label: 'a bad name',
+		args: { ...base('xcat_db_replica'), replicas: [{ name: 'sn1;reboot', address: '198.51.100.21' }] },
+	},
+	{
+		module: 'xcat_db_replica',
+		option: 'replicas',
+		label: 'one slot twice',
+		args: {
+			...base('xcat_db_replica'),
+			replicas: [
+				{ name: 'sn-1', address: '198.51.100.21' },
+				{ name: 'SN_1', address: '198.51.100.22' },
+			],
+		},
+	},
+	{
+		module: 'xcat_db_replica',
+		option: 'primary',
+		label: 'not an address',
+		args: { state: 'replica', primary: '198.51.100.300', name: 'sn1', password: 'abcd1234' },
+	},
+	{ module: 'xcat_db_replica', option: 'primary', label: 'missing', args: { state: 'replica', name: 'sn1', password: 'abcd1234' } },
+	{
+		module: 'xcat_db_replica',
+		option: 'name',
+		label: 'a semicolon',
+		args: { state: 'replica', primary: '198.51.100.11', name: 'sn1;x', password: 'abcd1234' },
+	},
+	...(['pg_data', 'pg_conf'] as const).map((option) => ({
+		module: 'xcat_db_replica',
+		option,
+		label: 'a file',
+		args: { ...base('xcat_db_replica'), [option]: p('file') },
+	})),
 	{ module: 'xcat_db', option: 'vip', label: 'not an address', args: { ...base('xcat_db'), vip: '198.51.100.300' } },
 	{ module: 'xcat_db', option: 'password', label: "xCAT's default", args: { ...base('xcat_db'), password: 'cluster' } },
 	{ module: 'xcat_vip', option: 'address', label: 'a multicast address', args: { ...base('xcat_vip'), address: '224.0.0.1' } },

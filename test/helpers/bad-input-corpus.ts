@@ -67,9 +67,12 @@ function badValues(name: string, o: Option): Array<[string, unknown]> {
 			out.push(['a word', 'maybe'], ['2', 2], ['a list', [true]], ['a mapping', { a: true }], ['shell', 'yes;reboot']);
 			break;
 		case 'list':
-			out.push(['a mapping', { a: 'x' }], ['a nested list', [['x']]], ['a list of mappings', [{ a: 'x' }]], ['a boolean', true]);
+			out.push(['a mapping', { a: 'x' }], ['a nested list', [['x']]], ['a boolean', true]);
+			// a list of mappings is a wrong type for a list of strings; for a list of mappings, one without the keys its module needs
+			out.push(o.elements === 'dict' ? ['a list of strings', ['x']] : ['a list of mappings', [{ a: 'x' }]]);
+			if (o.elements === 'dict') out.push(['an item with an unknown key', [{ a: 'x' }]], ['an item with a nested value', [{ a: { b: 'c' } }]]);
 			if (o.minItems) out.push(['empty', []]);
-			if (o.pattern)
+			if (o.elements === 'str' && o.pattern)
 				for (const [label, v] of someOf(HOSTILE.filter(([, v]) => !new RegExp(o.pattern!.regex).test(v)))) out.push([`an item: ${label}`, [v]]);
 			break;
 		case 'dict':
