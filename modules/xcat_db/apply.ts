@@ -37,15 +37,17 @@ export async function applyEnsure(r: Runner, e: Ensure, d: Desired, type: DbType
 	const service = dbService(d, type) ?? '';
 	if (e.db !== 'none') await run(r, { argv: ['systemctl', e.db, service] });
 	for (const grant of e.grants) await run(r, grant);
+	const cfg = e.edits.find((x) => x.what === 'cfgloc');
 	if (e.db === 'restart') {
-		const back = await siteRows(r.ctx.read, { bypass: true });
+		// through the cfgloc this run writes, when it writes one: the old one may name a server that is gone
+		// (a pool's former MN, after its replica here was promoted)
+		const back = await siteRows(r.ctx.read, { bypass: true, ...(cfg ? { cfgloc: cfg.after.split('\n')[0] ?? '' } : {}) });
 		if (back.rows === 0)
 			throw new ModuleError(`${service} was restarted to listen on every address and the database does not answer: ${back.why}`, {
 				files: r.written,
 				commands: r.log,
 			});
 	}
-	const cfg = e.edits.find((x) => x.what === 'cfgloc');
 	if (cfg && e.restartXcatd) {
 		// xcatd will be restarted on the new cfgloc: it must reach the database at the VIP first
 		const probe = await siteRows(r.ctx.read, { bypass: true, cfgloc: cfg.after.split('\n')[0] ?? '' });
