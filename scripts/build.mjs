@@ -111,7 +111,10 @@ async function buildModule(name) {
 
 // Long-running services of ours, bundled the same way, shipped by a role (not Ansible modules: no args marker;
 // .cjs, so that Node runs them as CommonJS wherever they lie, also under this package.json's "type": "module").
-const SERVICES = [{ entry: 'modules/xcat_lease/guard.ts', out: 'roles/xcat_ha/files/xcat-lease-guard.cjs' }];
+const SERVICES = [
+	{ entry: 'modules/xcat_lease/guard.ts', out: 'roles/xcat_ha/files/xcat-lease-guard.cjs' },
+	{ entry: 'modules/xcat_pool/pg-guard.ts', out: 'roles/xcat_pool/files/xcat-pool-pg-guard.cjs' },
+];
 
 async function buildService({ entry, out }) {
 	const outfile = join(root, out);

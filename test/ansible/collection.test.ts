@@ -74,6 +74,8 @@ C('the tarball holds what runs, and no sources, toolchain or tests', async () =>
 		'roles/xcat_ha/tasks/main.yml',
 		'roles/xcat_snmove/tasks/main.yml',
 		'roles/xcat_ha/files/xcat-lease-guard.cjs',
+		'roles/xcat_pool/files/xcat-pool-pg-guard.cjs',
+		'roles/xcat_pool/tasks/main.yml',
 		'inventory/example/hosts.yml',
 	]) {
 		assert.ok(has(f), `${f} missing from the tarball`);
