@@ -178,6 +178,110 @@ Pool('a member lost: its nodes move to their next member (the plan first), the M
 	} finally {
 		await fault('power-on', 'sn2');
 	}
+	// back: pool_setup balances again, blanks the xcatmaster snmove wrote, and gives sn2 the mesh key again
+	const rebalance = await setup();
+	assert.is(rebalance.status, 0, output(rebalance));
+	assert.match(await ok('mn1', 'nodels cn1 noderes.servicenode noderes.xcatmaster'), /^cn1: noderes\.xcatmaster: ?$/m);
+	assert.is(await ok('sn1', 'ssh -o BatchMode=yes -o IdentitiesOnly=yes -o StrictHostKeyChecking=no -i /root/.ssh/id_xcat_pool sn2 hostname'), 'sn2\n');
+});
+
+/** who is the MN, where each member's xcatd gets its database, who streams from whom */
+async function roles(): Promise<string> {
+	const out: string[] = [];
+	for (const h of MEMBERS) {
+		out.push(
+			await ok(
+				h,
+				`echo "${h}: $(ls /etc/xCATMN /etc/xCATSN 2>/dev/null | tr '\\n' ' ')$(lsxcatd -d | head -1) xcatd=$(systemctl is-active xcatd)" \
+				"recovery=$(runuser -u postgres -- psql -X -A -t -d postgres -c 'SELECT pg_is_in_recovery()' 2>/dev/null || echo down)"`,
+			),
+		);
+	}
+	return out.join('');
+}
+
+Pool('planned promotion: sn1 becomes the MN with every write of mn1, mn1 its replica; a rerun changes nothing; and back', async () => {
+	await ok('mn1', 'chdef -t site clustersite pooltest=before-promotion >/dev/null');
+	const r = await run('pool_promote', '-e', 'xcat_pool_target=sn1');
+	assert.is(r.status, 0, output(r));
+	assert.match(r.stdout, /sn1 is the MN \(planned\); xcatd answered on 198\.51\.100\.21 [\d.]+ s after the start; steps: +xcatd_stopped/);
+	const host = 'cfgloc=Pg:dbname=xcatdb;host=198.51.100.21|xcatadm xcatd=active';
+	assert.is(await roles(), `mn1: /etc/xCATSN ${host} recovery=t\nsn1: /etc/xCATMN ${host} recovery=f\nsn2: /etc/xCATSN ${host} recovery=down\n`);
+	assert.match(await ok('sn1', 'cat /HA/.xcat-pool/mn.lease'), /"holder":"sn1".*"taken_from":"mn1"/);
+	assert.match(await ok('sn2', 'lsdef -t site -i master'), /master=198\.51\.100\.21/);
+	assert.match(await sql('sn1', "SELECT value FROM site WHERE key = 'pooltest'"), /before-promotion/, 'the last write of mn1 is on sn1');
+	assert.match(await sql('sn1', 'SELECT application_name, state FROM pg_stat_replication', 'postgres'), /^mn1\|streaming$/m);
+	assert.match(await ok('mn1', 'ls -d /var/lib/postgresql/15/main.xcat-ha-*'), /main\.xcat-ha-/, "the old primary's data is kept aside");
+	const again = await run('pool_promote', '-e', 'xcat_pool_target=sn1');
+	assert.is(again.status, 0, output(again));
+	assert.match(again.stdout, /sn1 is the MN already: nothing to do/);
+	assert.equal(changed(again), { mn1: 0, sn1: 0, sn2: 0 }, again.stdout);
+	const setupThere = await setup();
+	assert.is(setupThere.status, 0, output(setupThere));
+	assert.equal(changed(setupThere), { mn1: 0, sn1: 0, sn2: 0 }, 'pool_setup agrees with the promotion');
+	const back = await run('pool_promote', '-e', 'xcat_pool_target=mn1');
+	assert.is(back.status, 0, output(back));
+	const home = 'cfgloc=Pg:dbname=xcatdb;host=198.51.100.11|xcatadm xcatd=active';
+	assert.is(await roles(), `mn1: /etc/xCATMN ${home} recovery=f\nsn1: /etc/xCATSN ${home} recovery=t\nsn2: /etc/xCATSN ${home} recovery=down\n`);
+});
+
+const ACKED = '/root/pooltest.acked';
+/** on sn2: one INSERT per psql call into mn1's xcatdb, each id written down once psql says it committed */
+const WRITER = `
+pw=$(sed -n 's/^.*|xcatadm|//p' /etc/xcat/cfgloc)
+: > ${ACKED}
+nohup bash -c 'for i in $(seq 1 100000); do
+  PGPASSWORD="$0" psql -X -q "host=198.51.100.11 dbname=xcatdb user=xcatadm connect_timeout=1" -c "INSERT INTO pooltest VALUES ($i)" >/dev/null 2>&1 && echo $i >> ${ACKED}
+done' "$pw" >/dev/null 2>&1 &
+echo $! > /root/pooltest.pid`;
+
+Pool('the MN loses power: refused until it is proven stopped, then fenced through its BMC; synchronous: no acknowledged write lost', async () => {
+	const sync = await setup('-e', 'xcat_pool_synchronous=true');
+	assert.is(sync.status, 0, output(sync));
+	assert.match(await sql('mn1', 'SELECT application_name, sync_state FROM pg_stat_replication', 'postgres'), /^sn1\|sync$/m);
+	await sql('mn1', 'CREATE TABLE pooltest (id int PRIMARY KEY); GRANT ALL ON pooltest TO xcatadm');
+	await ok('sn2', WRITER);
+	await new Promise((r) => setTimeout(r, 3000));
+	await fault('power-off', 'mn1');
+	try {
+		await execa('bash', [join(ROOT, 'test/lab/faults/bmc-down'), 'mn1'], { cwd: ROOT });
+		const refused = await run('pool_promote', '-e', 'xcat_pool_target=sn1');
+		assert.is.not(refused.status, 0);
+		assert.match(output(refused), /mn1 is not proven stopped: .* Nothing was changed/);
+		assert.is((await sql('sn1', 'SELECT pg_is_in_recovery()', 'postgres')).trim(), 't', 'sn1 was not promoted');
+		assert.match(await ok('sn1', 'cat /HA/.xcat-pool/mn.lease'), /"holder":"mn1"/);
+	} finally {
+		await execa('bash', [join(ROOT, 'test/lab/faults/bmc-up'), 'mn1'], { cwd: ROOT });
+	}
+	const r = await run('pool_promote', '-e', 'xcat_pool_target=sn1');
+	assert.is(r.status, 0, output(r));
+	assert.match(r.stdout, /sn1 is the MN \(unplanned, its BMC reports power off\); xcatd answered on 198\.51\.100\.21 [\d.]+ s after the start/);
+	// cn1 was first served by mn1 (the member-down test moved it there): it moves to its next member
+	assert.match(await ok('sn1', 'nodels cn1 noderes.servicenode'), /cn1: sn2,mn1/);
+	await ok('sn2', 'kill $(cat /root/pooltest.pid) 2>/dev/null || true');
+	const acked = (await ok('sn2', `cat ${ACKED}`)).trim().split('\n').filter(Boolean);
+	const kept = new Set((await sql('sn1', 'SELECT id FROM pooltest')).trim().split('\n'));
+	assert.ok(acked.length > 10, `the writer had written: ${acked.length} rows acknowledged`);
+	assert.equal(
+		acked.filter((id) => !kept.has(id)),
+		[],
+		`acknowledged rows lost (${acked.length} acknowledged)`,
+	);
+});
+
+Pool('the old MN comes back: its PostgreSQL does not start as a second primary; pool_setup makes it the replica; promoted back', async () => {
+	await fault('power-on', 'mn1');
+	assert.is((await on('mn1', 'systemctl is-active postgresql@15-main')).stdout, 'inactive\n');
+	assert.match(await ok('mn1', 'journalctl -b -u postgresql@15-main --no-pager'), /xcat-pool-pg-guard: REFUSED: the pool's MN is sn1/);
+	const status = await run('pool_status');
+	assert.match(status.stdout, /mn1 \[former MN\]: .* not promotable: its database is not a standby/);
+	const rejoin = await setup();
+	assert.is(rejoin.status, 0, output(rejoin));
+	const host = 'cfgloc=Pg:dbname=xcatdb;host=198.51.100.21|xcatadm xcatd=active';
+	assert.is(await roles(), `mn1: /etc/xCATSN ${host} recovery=t\nsn1: /etc/xCATMN ${host} recovery=f\nsn2: /etc/xCATSN ${host} recovery=down\n`);
+	const back = await run('pool_promote', '-e', 'xcat_pool_target=mn1');
+	assert.is(back.status, 0, output(back));
+	assert.match(await ok('sn2', 'lsdef -t site -i master'), /master=198\.51\.100\.11/);
 });
 
 Pool.run();

@@ -72,7 +72,8 @@ master_ip=${ip_of[$mn1]}
 # 3. management nodes: xcatconfig -i once; every MN but the first becomes a standby
 for h in "${hosts[@]}"; do
 	in_group "$h" xcat_mn || continue
-	if on "$h" test -e /etc/xCATMN; then continue; fi
+	# either mark means xCAT is set up there (an MN pool's promotion swaps them): never again
+	if on "$h" test -e /etc/xCATMN -o -e /etc/xCATSN; then continue; fi
 	on "$h" /opt/xcat/sbin/xcatconfig -i >/dev/null
 	if [[ $h != "$mn1" ]]; then on "$h" systemctl disable --now --quiet xcatd; fi
 	step "$h initialised as MN"
@@ -81,7 +82,7 @@ done
 # 4. service nodes: /etc/xCATSN, local site table naming the MN, xcatd running
 for h in "${hosts[@]}"; do
 	in_group "$h" xcat_sn || continue
-	if on "$h" test -e /etc/xCATSN; then continue; fi
+	if on "$h" test -e /etc/xCATSN -o -e /etc/xCATMN; then continue; fi
 	on "$h" /opt/xcat/sbin/xcat-double sn-init --master "$master_ip" >/dev/null
 	step "$h initialised as SN"
 done
