@@ -25,6 +25,7 @@ function onStopSignal(sig: (typeof SIGNALS)[number]): void {
 	signals.stop.abort(`the module got ${sig}`);
 }
 
+/** what every result says; `rc` only once the command ran (Ansible takes any rc but 0, null too, for a failure) */
 interface Base {
 	lock: string;
 	holder: string;
@@ -32,7 +33,6 @@ interface Base {
 	waited_ms: number;
 	took_over: string | null;
 	ran: boolean;
-	rc: number | null;
 	stdout: string;
 	stderr: string;
 }
@@ -51,7 +51,6 @@ defineModule({
 			waited_ms: 0,
 			took_over: null,
 			ran: false,
-			rc: null,
 			stdout: '',
 			stderr: '',
 		};

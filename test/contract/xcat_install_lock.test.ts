@@ -124,6 +124,7 @@ L('creates: not run when it exists, checked again under the lock after a wait', 
 	assert.equal([first.result.changed, first.result.ran], [true, true], first.stdout);
 	const again = await run({ command: ['mkdir', made], creates: made });
 	assert.equal([again.result.changed, again.result.ran, again.result.msg], [false, false, `${made} exists: mkdir ${made} was not run`]);
+	assert.not.ok('rc' in again.result, 'no rc when nothing ran: Ansible takes any rc but 0 (null too) for a failure');
 	// a run that waits for the one that makes it does not run its command after it
 	const other = join(root, 'install', 'sles15');
 	const maker = await start({ command: ['sh', '-c', `echo $$ > ${join(root, 'pid')}; sleep 1; mkdir ${other}`], creates: other });
