@@ -19,6 +19,10 @@ export interface RunOptions {
 	input?: string;
 	timeoutMs?: number;
 	env?: Record<string, string>;
+	/** the directory the command runs in (the module's own when unset) */
+	cwd?: string;
+	/** stops the command when aborted, as a timeout does (SIGTERM, then SIGKILL); its reason says why */
+	signal?: AbortSignal;
 }
 
 /** After the timeout's SIGTERM, how long a command has to end before SIGKILL (execa's default). */
@@ -52,6 +56,7 @@ export function runCommand(argv: readonly string[], opts: RunOptions = {}): Prom
 		try {
 			child = spawn(file, args, {
 				env: { ...process.env, ...opts.env, ...C_LOCALE },
+				...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
 				stdio: [opts.input !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'],
 			});
 		} catch (err) {
@@ -76,6 +81,9 @@ export function runCommand(argv: readonly string[], opts: RunOptions = {}): Prom
 			}, FORCE_KILL_MS);
 		};
 		const timer = opts.timeoutMs ? setTimeout(() => stop(`Command timed out after ${opts.timeoutMs} milliseconds`), opts.timeoutMs) : undefined;
+		const abort = () => stop(`Command was stopped: ${String(opts.signal?.reason ?? 'aborted')}`);
+		if (opts.signal?.aborted) abort();
+		else opts.signal?.addEventListener('abort', abort, { once: true });
 		const keep = (chunks: Buffer[], name: 'stdout' | 'stderr') => (b: Buffer) => {
 			const room = MAX_BUFFER - size[name];
 			if (room <= 0) return;
@@ -94,6 +102,7 @@ export function runCommand(argv: readonly string[], opts: RunOptions = {}): Prom
 			if (settled) return;
 			settled = true;
 			clearTimeout(timer);
+			opts.signal?.removeEventListener('abort', abort);
 			clearTimeout(forceTimer);
 			const stdout = Buffer.concat(outChunks).toString('utf8'),
 				stderr = Buffer.concat(errChunks).toString('utf8');

@@ -5,7 +5,8 @@
 //
 // Left behind, and claimed, only when its owner provably stopped:
 // * the owner ran on this host (same machine-id) in an earlier boot, or in this boot with a pid
-//   that no longer runs: a killed run, or one whose host rebooted;
+//   that no longer runs (nor anything it left working under the lock, opts.working: a command it
+//   started): a killed run, or one whose host rebooted;
 // * there is no owner file and the directory is older than OWNERLESS_MS: a run killed between its
 //   mkdir and its owner file. (A storage hang can do this: mkdir completes at the thaw, after the
 //   process was killed.) A run that was merely frozen there and resumes later finds the owner file
@@ -36,6 +37,11 @@ export interface LockOptions {
 	ownerlessMs?: number;
 	/** why an owner on another host provably stopped (the caller proved it), or null */
 	stopped?: (owner: LockOwner) => string | null;
+	/**
+	 * what still works under the lock of an owner of this host that no longer runs (a command it
+	 * started, orphaned when it was killed), or null: while something does, the lock is not left behind
+	 */
+	working?: (owner: LockOwner) => string | null;
 	/** the error thrown when WAITMS pass: the lock, its owner if known, and its age in seconds */
 	busy: (lock: string, owner: LockOwner | undefined, ageS: number) => Error;
 }
@@ -80,13 +86,20 @@ const ownerExists = (lock: string) => {
 };
 
 /** why LOCK was left behind by a run that stopped, or null while its owner may still run */
-export function leftBehind(lock: string, now = Date.now(), ownerlessMs = OWNERLESS_MS, stopped: LockOptions['stopped'] = undefined): string | null {
+export function leftBehind(
+	lock: string,
+	now = Date.now(),
+	ownerlessMs = OWNERLESS_MS,
+	stopped: LockOptions['stopped'] = undefined,
+	working: LockOptions['working'] = undefined,
+): string | null {
 	const owner = readOwner(lock);
 	if (owner) {
 		const me = self();
 		if (!owner.machine || owner.machine !== me.machine) return stopped?.(owner) ?? null;
 		if (owner.boot !== me.boot) return `its owner (${owner.name}, pid ${owner.pid}) ran before this host rebooted`;
-		return alive(owner.pid) ? null : `its owner (${owner.name}, pid ${owner.pid}) no longer runs`;
+		if (alive(owner.pid) || working?.(owner)) return null;
+		return `its owner (${owner.name}, pid ${owner.pid}) no longer runs`;
 	}
 	// an owner file that cannot be read (another format, half written) is an owner all the same
 	if (ownerExists(lock)) return null;
@@ -198,7 +211,7 @@ export async function withDirLock<T>(
 				break;
 			}
 		} else {
-			const why = leftBehind(lock, Date.now(), opts.ownerlessMs ?? OWNERLESS_MS, opts.stopped);
+			const why = leftBehind(lock, Date.now(), opts.ownerlessMs ?? OWNERLESS_MS, opts.stopped, opts.working);
 			if (why) {
 				const dead = readOwner(lock);
 				if ((!ownerExists(lock) || setAside(lock, dead)) && claim(lock, mine)) {

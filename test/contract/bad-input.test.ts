@@ -16,6 +16,7 @@ import { options as clusterOptions } from '../../modules/xcat_cluster/options';
 import { options as clusterInfoOptions } from '../../modules/xcat_cluster_info/options';
 import { options as dbOptions } from '../../modules/xcat_db/options';
 import { options as replicaOptions } from '../../modules/xcat_db_replica/options';
+import { options as installLockOptions } from '../../modules/xcat_install_lock/options';
 import { options as leaseOptions } from '../../modules/xcat_lease/options';
 import { options as objectOptions } from '../../modules/xcat_object/options';
 import { options as policyOptions } from '../../modules/xcat_policy/options';
@@ -82,6 +83,7 @@ const p = (rel: string) => `${root}/${rel}`; // not join(): a '..' must reach th
 const MODULES: Array<[string, Options, Record<string, unknown>]> = [
 	['xcat_vip', vipOptions, { address: '198.51.100.10', prefix: 24, interface: 'eth0' }],
 	['xcat_lease', leaseOptions, { path: p('ha/lease'), holder: 'mn1' }],
+	['xcat_install_lock', installLockOptions, { command: ['mkdir', p('ran')], path: p('install/.xcat-ha/install.lock') }],
 	['xcat_services', servicesOptions, { state: 'started', services: ['xcatd'] }],
 	['xcat_policy', policyOptions, { names: ['mn1'] }],
 	['xcat_shared_data', sharedOptions, { path: p('HA'), directories: [p('l/etc/xcat')], require_mount: false }],
@@ -146,6 +148,26 @@ const EXTRA: BadCase[] = [
 			},
 		})),
 	),
+	...(
+		[
+			['a FIFO', 'path', 'fifo'],
+			['a file', 'path', 'file'],
+			['a symbolic link loop', 'path', 'loop'],
+			['no parent to make it in', 'path', 'nosuch/dir/install.lock'],
+			['a trailing /', 'path', 'install/lock/'],
+			['a file', 'chdir', 'file'],
+			['absent', 'chdir', 'nosuch'],
+			['a .. component', 'creates', 'dir/../x'],
+		] as const
+	).map(([label, option, rel]) => ({ module: 'xcat_install_lock', option, label, args: { ...base('xcat_install_lock'), [option]: p(rel) } })),
+	{ module: 'xcat_install_lock', option: 'command', label: 'an empty program', args: { ...base('xcat_install_lock'), command: ['', 'x'] } },
+	{ module: 'xcat_install_lock', option: 'command', label: 'a NUL', args: { ...base('xcat_install_lock'), command: ['echo', 'a\u0000b'] } },
+	{
+		module: 'xcat_install_lock',
+		option: 'holder_down',
+		label: 'a label of 64',
+		args: { ...base('xcat_install_lock'), holder_down: `sn1.${'b'.repeat(64)}` },
+	},
 	{ module: 'xcat_object', option: 'name', label: 'a label of 64', args: { ...base('xcat_object'), name: `${'a'.repeat(64)}.x` } },
 	{ module: 'xcat_object', option: 'attributes', label: 'a newline in a value', args: { ...base('xcat_object'), attributes: { groups: 'a\nb' } } },
 	{ module: 'xcat_object', option: 'attributes', label: 'a bad attribute name', args: { ...base('xcat_object'), attributes: { 'a;b': 'c' } } },

@@ -70,6 +70,21 @@ R('a timeout stops the command with SIGTERM: it fails, what it printed is kept, 
 	assert.match(caught.stderr, /^Command timed out after 200 milliseconds/);
 });
 
+R('an abort signal stops the command like a timeout, saying why; one aborted before the start stops it at once', async () => {
+	const stop = new AbortController();
+	setTimeout(() => stop.abort('the module got SIGTERM'), 200);
+	const t = Date.now();
+	const r = await runCommand(['sleep', '10'], { signal: stop.signal });
+	assert.ok(Date.now() - t < 2000, `${Date.now() - t} ms`);
+	assert.equal([r.rc, r.stderr], [1, 'Command was stopped: the module got SIGTERM: sleep 10\n']);
+	const early = await runCommand(['sleep', '10'], { signal: stop.signal });
+	assert.equal([early.rc, early.stderr], [1, 'Command was stopped: the module got SIGTERM: sleep 10\n']);
+});
+
+R('cwd: the directory the command runs in', async () => {
+	assert.is((await runCommand(['pwd'], { cwd: '/tmp' })).stdout, '/tmp\n');
+});
+
 R(`a command that ignores SIGTERM gets SIGKILL ${FORCE_KILL_MS} ms after the timeout`, async () => {
 	const t = Date.now();
 	const r = await runCommand(['sh', '-c', 'trap "" TERM; exec sleep 30'], { timeoutMs: 100 });

@@ -79,6 +79,25 @@ L('a lock of this host whose owner no longer runs is taken over, and the note sa
 	assert.not.ok(existsSync(lock));
 });
 
+L('a lock of this host whose owner no longer runs is not taken over while what it left working still runs', async () => {
+	const pid = deadPid();
+	owner({ pid, ...me });
+	let busy = true;
+	const working = () => (busy ? 'its command still runs (pid 4242)' : null);
+	assert.instance(await failure(withDirLock(lock, 'mn1', { ...opts(), working }, () => {})), Busy);
+	assert.is(readOwner(lock)?.pid, pid);
+	busy = false;
+	const notes: string[] = [];
+	await withDirLock(
+		lock,
+		'mn1',
+		{ ...opts(), working },
+		() => {},
+		(n) => notes.push(n),
+	);
+	assert.match(notes.join(), /no longer runs\): taken over/);
+});
+
 L('a lock of this host from before its last boot is taken over, whatever its pid', async () => {
 	owner({ pid: process.pid, machine: me.machine, boot: 'an-earlier-boot' });
 	const notes: string[] = [];
