@@ -1,10 +1,11 @@
 # -*- coding: utf-8 -*-
-# Turns a check-mode run of the playbook xcat.ha.audit (playbooks/audit.yml) into an audit report: one item per task and
+# Turns a check-mode run of the playbook xcat.ha.audit (playbooks/audit.yml), or of xcat.ha.pool_audit (the MN
+# pool's, playbooks/pool_audit.yml), into an audit report: one item per task and
 # host that checked something; a changed item is drift, a failed one could not be checked.
-# Writes <dir>/audit.json and <dir>/audit.junit.xml on the control node, never into the directory
+# Writes <dir>/audit.json and <dir>/audit.junit.xml (the pool's: pool-audit.json, pool-audit.junit.xml) on the control node, never into the directory
 # the playbook is run from unless asked (default_dir below says where). Enabled by its FQCN
 # (callbacks_enabled = xcat.ha.xcat_ha_audit: a collection's callback is loaded only when named
-# there); active only while audit.yml runs.
+# there); active only while audit.yml or pool_audit.yml runs.
 from __future__ import annotations
 
 import json
@@ -19,7 +20,8 @@ DOCUMENTATION = """
     type: aggregate
     short_description: JSON and JUnit XML report of the xcat-ha audit (xcat.ha.audit)
     description:
-      - Records every task result of the audit run and writes audit.json and audit.junit.xml.
+      - Records every task result of the audit run and writes audit.json and audit.junit.xml (for xcat.ha.pool_audit,
+        pool-audit.json and pool-audit.junit.xml).
       - Does nothing for other playbooks.
     requirements:
       - enabled in ansible.cfg (callbacks_enabled = xcat.ha.xcat_ha_audit) or by ANSIBLE_CALLBACKS_ENABLED
@@ -32,6 +34,8 @@ NOT_CHECKS = {
     'include_tasks', 'ansible.builtin.include_tasks', 'slurp', 'ansible.builtin.slurp', 'gather_facts', 'setup', 'ansible.builtin.setup',
 }
 REPORT_PLAY = 'Report the drift the audit found'
+# the audit playbooks and the name of their report files
+AUDITS = {'audit.yml': 'audit', 'pool_audit.yml': 'pool-audit'}
 
 
 def default_dir():
@@ -56,13 +60,16 @@ class CallbackModule(CallbackBase):
     def __init__(self):
         super().__init__()
         self.active = False
+        self.name = 'audit'
         self.reporting = False
         self.items = []
         self.started = time.time()
         self.out_dir = default_dir()
 
     def v2_playbook_on_start(self, playbook):
-        self.active = os.path.basename(playbook._file_name) == 'audit.yml'
+        base = os.path.basename(playbook._file_name)
+        self.active = base in AUDITS
+        self.name = AUDITS.get(base, 'audit')
         self.started = time.time()
 
     def v2_playbook_on_play_start(self, play):
@@ -131,8 +138,8 @@ class CallbackModule(CallbackBase):
         }
         # 0700 as XDG asks of state directories: a drift's diff can show configuration files
         os.makedirs(self.out_dir, mode=0o700, exist_ok=True)
-        self._atomic(os.path.join(self.out_dir, 'audit.json'), json.dumps(report, indent=1, sort_keys=True) + '\n')
-        self._atomic(os.path.join(self.out_dir, 'audit.junit.xml'), self._junit(report))
+        self._atomic(os.path.join(self.out_dir, self.name + '.json'), json.dumps(report, indent=1, sort_keys=True) + '\n')
+        self._atomic(os.path.join(self.out_dir, self.name + '.junit.xml'), self._junit(report))
         return report
 
     @staticmethod

@@ -4,6 +4,8 @@
 // shared, the mesh key, the seed's site settings, the balance), the second run, the audit of drift,
 // the status, and a member lost. Run:
 //   flock .lab.lock npx tsx node_modules/uvu/bin.js test/e2e '^pool\.test\.ts$'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { suite } from 'uvu';
@@ -142,9 +144,23 @@ Pool('check mode with diff audits the drift and touches nothing; the next run re
 	assert.equal(changed(audit), { mn1: 1, sn1: 0, sn2: 0 }, audit.stdout);
 	assert.match(audit.stdout, /-\s+"sharedtftp": "1"|sharedtftp/);
 	assert.equal(await world(), before);
+	// the same for CI pipelines: pool_audit exits non-zero and names the drifted check in its reports
+	const dir = mkdtempSync(join(tmpdir(), 'pool-audit-'));
+	const pipeline = await run('pool_audit', '--diff', '-e', `xcat_ha_audit_dir=${dir}`);
+	assert.is.not(pipeline.status, 0, 'the audit fails on drift');
+	const report = JSON.parse(readFileSync(join(dir, 'pool-audit.json'), 'utf8'));
+	assert.equal(
+		report.items.filter((i: { status: string }) => i.status !== 'ok').map((i: { host: string; check: string }) => `${i.host}: ${i.check}`),
+		["mn1: Set the pool's site settings (site.master the MN; DHCP and TFTP on every member)"],
+	);
+	assert.match(readFileSync(join(dir, 'pool-audit.junit.xml'), 'utf8'), /failures="1" errors="0"/);
+	assert.equal(await world(), before);
 	const fix = await setup();
 	assert.is(fix.status, 0, output(fix));
 	assert.match(await ok('mn1', 'lsdef -t site -i sharedtftp'), /sharedtftp=0/);
+	const clean = await run('pool_audit', '-e', `xcat_ha_audit_dir=${dir}`);
+	assert.is(clean.status, 0, output(clean));
+	rmSync(dir, { recursive: true, force: true });
 });
 
 Pool('status: members and roles, the replication and its lag, nodes per member, who may be promoted and why not', async () => {
