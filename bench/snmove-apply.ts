@@ -41,10 +41,10 @@ function timedOnMn1(script: string): { ms: number; out: string } {
 	return { ms: Number(first), out: rest.join('\n') };
 }
 
-/** The bundle run on mn1 in the bench root, as Ansible runs it (program on node's stdin). */
-function runModule(args: Record<string, unknown>, check = false): { result: Record<string, any>; ms: number } {
-	const source = readFileSync(join(process.cwd(), 'plugins/modules/xcat_snmove.js'), 'utf8');
-	const program = source.replace(MARKER, () => pythonJson(ansibleArgs('xcat_snmove', args, { check, diff: true })));
+/** The bundle (xcat_snmove unless MODULE says) run on mn1 in the bench root, as Ansible runs it (program on node's stdin). */
+function runModule(args: Record<string, unknown>, check = false, module = 'xcat_snmove'): { result: Record<string, any>; ms: number } {
+	const source = readFileSync(join(process.cwd(), `plugins/modules/${module}.js`), 'utf8');
+	const program = source.replace(MARKER, () => pythonJson(ansibleArgs(module, args, { check, diff: true })));
 	const started = performance.now();
 	const r = spawnSync('ssh', ['-F', sshConfig, 'mn1', 'env', `XCAT_DOUBLE_ROOT=${ROOT}`, '/usr/bin/node'], {
 		input: program,
@@ -55,7 +55,7 @@ function runModule(args: Record<string, unknown>, check = false): { result: Reco
 	try {
 		return { result: JSON.parse(r.stdout), ms };
 	} catch {
-		throw new Error(`xcat_snmove printed no JSON (exit ${r.status}): ${r.stdout.slice(0, 2000)} ${r.stderr}`);
+		throw new Error(`${module} printed no JSON (exit ${r.status}): ${r.stdout.slice(0, 2000)} ${r.stderr}`);
 	}
 }
 
@@ -150,6 +150,23 @@ mkdef -t node -o bn[00001-${name(NODES).slice(2)}] groups=compute,all ${ON_SN1} 
 			`  ${label.padEnd(9)} check mode ${String(Math.round(plan.ms)).padStart(6)} ms; apply ${String(Math.round(done.ms)).padStart(6)} ms (probe ${probe ?? '?'} ms, moved ${done.result.moved.length})`,
 		);
 	}
+
+	// Issue 15: the MN pool's balance of the same 10,000 nodes (all on sn1 again, backup sn2) over three
+	// members, mn1 made a service node too: xcat_pool's plan (check mode) and its bulk write, read back.
+	sh(
+		'mn1',
+		`${ENV}; chdef -t node -o compute ${ON_SN1} >/dev/null; chtab node=mn1 servicenode.tftpserver=1 servicenode.conserver=1; mkdef -t node -o mn1 groups=service,all >/dev/null`,
+	);
+	const members = ['mn1', 'sn1', 'sn2'];
+	const balancePlan = runModule({ members, noderange: 'compute' }, true, 'xcat_pool');
+	const balanced = runModule({ members, noderange: 'compute' }, false, 'xcat_pool');
+	if (balancePlan.result.failed || balanced.result.failed) throw new Error(`xcat_pool: ${balancePlan.result.msg ?? balanced.result.msg}`);
+	const load = balanced.result.load as { member: string; first: number; backup: number }[];
+	const firsts = load.map((l) => l.first);
+	const balancedAgain = runModule({ members, noderange: 'compute' }, false, 'xcat_pool');
+	console.log(
+		`\nxcat_pool, the same ${NODES.toLocaleString('en')} nodes over mn1, sn1, sn2 (whole module runs over ssh): check mode ${Math.round(balancePlan.ms)} ms; apply ${Math.round(balanced.ms)} ms (${balanced.result.moves.toLocaleString('en')} nodes re-homed, ${balanced.result.commands.length} chdef commands, read back); first entries ${load.map((l) => `${l.member} ${l.first}`).join(', ')} (max-min ${Math.max(...firsts) - Math.min(...firsts)} nodes, ${((100 * (Math.max(...firsts) - Math.min(...firsts))) / Math.max(...firsts)).toFixed(2)} %); a rerun ${Math.round(balancedAgain.ms)} ms, changed=${balancedAgain.result.changed}`,
+	);
 } finally {
 	console.log("\nresetting the lab (the bench changed mn1's /etc/hosts)…");
 	resetLab();
