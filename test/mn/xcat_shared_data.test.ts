@@ -257,8 +257,17 @@ Lab('SIGKILL in the middle of a copy: the next run resumes, verifies and finishe
 			[ "\${n:-0}" -ge 40 ] && break; sleep 0.05
 		done
 		pid=$(sed -n 's/.*"pid":\\([0-9]*\\).*/\\1/p' /HA/.xcat_shared_data.lock/owner)
-		kids=$(ps -o pid= --ppid "$pid"); grand=$(for k in $kids; do ps -o pid= --ppid $k; done)
-		kill -9 $pid $kids $grand
+		# the whole tree, frozen level by level so nothing forks or is reparented meanwhile: local rsync is three
+		# processes deep (sender, generator, receiver), and a receiver left alive keeps writing the partial copy
+		all=$pid; level=$pid
+		while [ -n "$level" ]; do
+			kill -STOP $level 2>/dev/null || true; next=""
+			for p in $level; do next="$next $(ps -o pid= --ppid $p || true)"; done
+			level=$(echo $next); all="$all $level"
+		done
+		kill -9 $all 2>/dev/null || true
+		for i in $(seq 1 100); do alive=""; for p in $all; do kill -0 $p 2>/dev/null && alive=1; done; [ -z "$alive" ] && break; sleep 0.1; done
+		[ -z "$alive" ] || { echo "still alive after SIGKILL: $all" >&2; exit 1; }
 		echo "$n MiB"`,
 	);
 	assert.match(await running, 'printed no JSON');
