@@ -31,6 +31,11 @@ export interface BalanceInput {
 	request: BalanceRequest;
 	/** the nodes' effective values, as snmove's probe reads them (lsdef -i / tabdump with inheritance) */
 	nodes: ReadonlyMap<string, Pick<NodeState, 'servicenode' | 'xcatmaster' | 'inheritedFrom'>>;
+	/**
+	 * per node with a group that defines xcatmaster: that value and group, which a node's own xcatmaster
+	 * hides and its blank would show (xCAT reads a blank node value as unset)
+	 */
+	groupXcatmaster?: ReadonlyMap<string, { value: string; group: string }>;
 }
 
 export type BalanceErrorKind = 'invalid-request' | 'unknown-node' | 'member-is-node' | 'xcatmaster-inherited';
@@ -86,12 +91,19 @@ export function planBalance(input: BalanceInput): BalancePlan {
 	for (const work of works) {
 		const state = input.nodes.get(work.name)!;
 		const changes = changesOf(state, work.chosen.join(','));
+		// xCAT reads an empty node value as unset and falls back to the group's: a node-level blank would not hold
+		const below = input.groupXcatmaster?.get(work.name);
 		if (state.xcatmaster !== '' && state.inheritedFrom?.xcatmaster !== undefined) {
 			const group = state.inheritedFrom.xcatmaster;
-			// xCAT reads an empty node value as unset and falls back to the group's: a node-level blank would not hold
 			errors.add(
 				'xcatmaster-inherited',
-				`xcatmaster ${quoteValue(state.xcatmaster)} comes from group ${group}; a blank on the node cannot override it: clear it on the group (chdef -t group -o ${group} xcatmaster=) or give the node its own row`,
+				`xcatmaster ${quoteValue(state.xcatmaster)} comes from group ${group}; a blank on the node cannot override it: clear it on the group (chdef -t group -o ${group} xcatmaster=)`,
+				work.name,
+			);
+		} else if (state.xcatmaster !== '' && below !== undefined) {
+			errors.add(
+				'xcatmaster-inherited',
+				`the node's own xcatmaster would be blanked, and then group ${below.group}'s xcatmaster ${quoteValue(below.value)} would show through: clear it on the group (chdef -t group -o ${below.group} xcatmaster=)`,
 				work.name,
 			);
 		}

@@ -1,6 +1,7 @@
 import { defineModule, ModuleError } from '../runtime';
 import { writeDatabase } from '../xcat_snmove/apply';
 import { diffSummary } from '../xcat_snmove/diff';
+import { probeSql, psqlArgv } from '../xcat_snmove/sql';
 import { findingLine } from '../xcat_snmove/report';
 import { balanceCommands, planBalance } from './balance';
 import { checkArgs, options, toRequest } from './options';
@@ -13,14 +14,20 @@ defineModule({
 	check: checkArgs,
 	async run(ctx) {
 		const { members, state } = ctx.args;
+		// write_with=sql's reads run beside the probe's; the probe's refusal (not the MN) comes first
+		const sqlProbe = ctx.args.write_with === 'sql' ? probeSql(ctx.read) : undefined;
+		sqlProbe?.catch(() => undefined);
 		const probed = await probe(ctx.read, members, ctx.args.noderange);
-		const plan = planBalance({ request: toRequest(ctx.args, probed.nodes), nodes: probed.states });
+		const sql = await sqlProbe;
+		if (sql && !sql.ok) throw new ModuleError(`${sql.why}; nothing was changed`);
+		const target = sql?.ok ? sql.target : undefined;
+		const plan = planBalance({ request: toRequest(ctx.args, probed.nodes), nodes: probed.states, groupXcatmaster: probed.groupXcatmaster });
 		for (const warning of plan.warnings) ctx.warn(findingLine(warning));
 		if (!plan.ok) throw new ModuleError(refusal(plan), { members, state, errors: plan.errors });
-		const commands = balanceCommands(plan);
+		const commands = target && plan.writes.length ? [psqlArgv(target)] : balanceCommands(plan);
 		const result = balanceResult(plan);
-		// the rows only (DB-only): snmove's database step, its bulk chdef calls read back and checked
-		if (result.changed && !ctx.check) await writeDatabase(ctx.change, ctx.read, commands, plan.writes);
+		// the rows only (DB-only): snmove's database step, its bulk chdef calls (or one psql transaction) read back and checked
+		if (result.changed && !ctx.check) await writeDatabase(ctx.change, ctx.read, commands, plan.writes, target);
 		return {
 			...result,
 			members,

@@ -277,6 +277,23 @@ test('a servicenode inherited from a group is written on the node; an inherited 
 	assert.match(refused.errors[0]!.message, 'chdef -t group -o compute xcatmaster=');
 });
 
+test("a node's own xcatmaster over a group's is refused: its blank would show the group's value", () => {
+	const nodes = new Map([
+		['cn1', state('sn1,sn2', '10.0.0.2')],
+		['cn2', state('sn2,sn1', '')],
+	]);
+	const groupXcatmaster = new Map([['cn1', { value: 'sn1', group: 'rack' }]]);
+	const refused = planBalance({ request: { members: ['sn1', 'sn2'] }, nodes, groupXcatmaster });
+	assert.is(refused.ok, false);
+	assert.equal(refused.writes, []);
+	assert.equal(
+		refused.errors.map((e) => [e.kind, e.nodes]),
+		[['xcatmaster-inherited', ['cn1']]],
+	);
+	assert.match(refused.errors[0]!.message, `group rack's xcatmaster "sn1" would show through: clear it on the group (chdef -t group -o rack xcatmaster=)`);
+	assert.is(planBalance({ request: { members: ['sn1', 'sn2'] }, nodes }).ok, true, 'without the group value the same nodes balance');
+});
+
 const refusal = (request: BalanceRequest, nodes: ReadonlyMap<string, NodeState> = classic(3)) => {
 	const plan = planBalance({ request, nodes });
 	assert.is(plan.ok, false);

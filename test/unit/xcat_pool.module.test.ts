@@ -9,7 +9,7 @@ import { memberProblems, probe } from '../../modules/xcat_pool/probe';
 import { balanceResult, firstMovesNote, refusal } from '../../modules/xcat_pool/report';
 import type { NodeState } from '../../modules/xcat_snmove/types';
 
-const args = (a: Partial<Args> = {}): Args => ({ members: ['sn1', 'sn2'], noderange: 'compute', entries: 2, state: 'balanced', ...a });
+const args = (a: Partial<Args> = {}): Args => ({ members: ['sn1', 'sn2'], noderange: 'compute', entries: 2, state: 'balanced', write_with: 'chdef', ...a });
 
 test('option checks: a good request passes', () => {
 	assert.equal(checkArgs(args()), []);
@@ -141,22 +141,36 @@ const NODELS_B = [
 	'',
 ].join('\n');
 
-test('probe: lsxcatd first, then the servicenode rows, the noderange and the nodes by name', async () => {
+test('probe: lsxcatd first, then the servicenode rows, the noderange and the node tables whole, with what the groups alone give', async () => {
 	const { read, asked } = scripted({
 		'lsxcatd -t': { stdout: 'This is a Management Node\n' },
 		'tabdump servicenode': { stdout: SERVICENODE },
 		'nodels compute': { stdout: 'cn1\ncn2\n' },
-		'nodels cn1,cn2 -b': { stdout: NODELS_B },
+		'tabdump nodelist': {
+			stdout: '#node,groups,status,statustime,appstatus,appstatustime,primarysn,hidden,updatestatus,updatestatustime,zonename,comments,disable\n"cn1","compute,all",,,,,,,,,,,\n"cn2","compute,all",,,,,,,,,,,\n',
+		},
+		'tabdump noderes': {
+			stdout: '#node,servicenode,xcatmaster,tftpserver,nfsserver,monserver,comments,disable\n"cn1","sn1,sn2","sn1",,,,,\n"compute","sn2,sn1","sn9",,,,,\n',
+		},
+		'tabdump nodehm': { stdout: '#node,conserver,comments,disable\n' },
 	});
 	const probed = await probe(read, ['sn1', 'sn2'], 'compute');
 	assert.equal(probed.nodes, ['cn1', 'cn2']);
 	assert.equal(probed.serviceNodes, new Set(['sn1', 'sn2']), 'the disabled row of sn3 does not count');
 	assert.is(probed.states.get('cn1')!.xcatmaster, 'sn1');
-	assert.equal(probed.states.get('cn2')!.inheritedFrom, { servicenode: 'compute' });
-	assert.ok(asked.some((a) => a[0] === 'nodels' && a.includes('-b')));
+	assert.equal(probed.states.get('cn2')!.inheritedFrom, { servicenode: 'compute', xcatmaster: 'compute' });
+	assert.equal(
+		probed.groupXcatmaster,
+		new Map([
+			['cn1', { value: 'sn9', group: 'compute' }],
+			['cn2', { value: 'sn9', group: 'compute' }],
+		]),
+		"cn1's own sn1 hides compute's sn9",
+	);
+	assert.ok(asked.some((a) => a.join(' ') === 'lsxcatd -t'));
 	assert.not.ok(
-		asked.some((a) => a[0] === 'tabdump' && a[1] === 'noderes'),
-		'two nodes are read by name',
+		asked.some((a) => a[0] === 'nodels' && a.includes('-b')),
+		'two nodes are read from the tables too: nodels -b does not show a group value under a node value',
 	);
 });
 
