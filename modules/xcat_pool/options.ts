@@ -5,6 +5,7 @@ import { dict, int, list, str, type ArgsOf } from '../runtime';
 import { nameLengthProblem } from '../runtime/names';
 import { quoteValue } from '../runtime/show';
 import { noderangeOptionProblem } from '../xcat/noderange';
+import { writeWithOption } from '../xcat_snmove/sql';
 import { HOST } from '../xcat_snmove/validate';
 import { balanceRequestProblems, type BalanceRequest } from './balance';
 
@@ -16,6 +17,7 @@ export const options = {
 	entries: int({ default: 2, min: 2 }),
 	pinned: dict(),
 	state: str({ choices: ['balanced'] as const, default: 'balanced' }),
+	write_with: writeWithOption(),
 };
 
 export type Args = ArgsOf<typeof options>;

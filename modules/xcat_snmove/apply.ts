@@ -2,15 +2,16 @@
 // before anything changes; the database writes are read back before the nodes are touched; a step
 // that fails stops the run and says what is done and what is left.
 import { connect } from 'node:net';
-import { ModuleError, showCommand, type CommandResult } from '../runtime';
+import { ModuleError, showCommand, type CommandResult, type RunOptions } from '../runtime';
 import { quoteValue } from '../runtime/show';
 import { tabdumpOf, type Tabdump } from '../xcat/tabdump';
 import type { Step, StepName } from './commands';
 import type { Read } from '../runtime';
 import { nodeStatesFromTables } from './state';
+import { psqlEnv, writesSql, type SqlTarget } from './sql';
 import type { AttributeWrite, MovedAttribute } from './types';
 
-export type Change = (argv: readonly string[]) => Promise<CommandResult>;
+export type Change = (argv: readonly string[], opts?: RunOptions) => Promise<CommandResult>;
 
 export interface StepTime {
 	step: string;
@@ -66,12 +67,12 @@ function tcpAnswers(host: string, port: number, timeoutMs = 5000): Promise<strin
  * that is down) does not keep the other nodes from their consoles, boot files and postscripts: every
  * command runs, and the run fails at the end with each command that failed.
  */
-export async function runSteps(change: Change, read: Read, steps: readonly Step[], writes: readonly AttributeWrite[]): Promise<StepTime[]> {
+export async function runSteps(change: Change, read: Read, steps: readonly Step[], writes: readonly AttributeWrite[], sql?: SqlTarget): Promise<StepTime[]> {
 	const times: StepTime[] = [];
 	const failures: { step: StepName; argv: readonly string[]; error: ModuleError }[] = [];
 	for (const step of steps) {
 		const started = performance.now();
-		if (step.name === 'database') await writeDatabase(change, read, step.commands, writes);
+		if (step.name === 'database') await writeDatabase(change, read, step.commands, writes, sql);
 		else {
 			for (const argv of step.commands) {
 				try {
@@ -96,17 +97,26 @@ export async function runSteps(change: Change, read: Read, steps: readonly Step[
 }
 
 /**
- * The database step: the bulk chdef calls in order, a failed one stopping the run, then every written
- * value read back and checked (verifyWrites). (xcat_pool writes its balance so too.)
+ * The database step: the bulk chdef calls in order, a failed one stopping the run, or with SQL the one
+ * psql transaction; then every written value read back through xCAT and checked (verifyWrites).
+ * (xcat_pool writes its balance so too.)
  */
-export async function writeDatabase(change: Change, read: Read, commands: readonly (readonly string[])[], writes: readonly AttributeWrite[]): Promise<void> {
+export async function writeDatabase(
+	change: Change,
+	read: Read,
+	commands: readonly (readonly string[])[],
+	writes: readonly AttributeWrite[],
+	sql?: SqlTarget,
+): Promise<void> {
 	for (const argv of commands) {
 		try {
-			await change(argv);
+			await change(argv, sql ? { input: writesSql(writes), env: psqlEnv(sql) } : undefined);
 		} catch (error) {
 			if (!(error instanceof ModuleError)) throw error;
 			throw new ModuleError(
-				`${error.message}. The database writes did not complete and nothing else ran: check the nodes with lsdef, fix the cause and run this again.`,
+				sql
+					? `${error.message}. The database write was one transaction and nothing was written; nothing else ran: fix the cause and run this again.`
+					: `${error.message}. The database writes did not complete and nothing else ran: check the nodes with lsdef, fix the cause and run this again.`,
 				{ ...error.extra, failed_steps: ['database'] },
 			);
 		}
@@ -148,7 +158,7 @@ export async function verifyWrites(read: Read, writes: readonly AttributeWrite[]
 	const wrong = writeMismatches(states.nodes, writes);
 	if (wrong.length) {
 		throw new ModuleError(
-			`after chdef, ${wrong.length} node(s) do not hold the written values: ${wrong.slice(0, SHOWN_MISMATCHES).join('; ')}${wrong.length > SHOWN_MISMATCHES ? `; … ${wrong.length - SHOWN_MISMATCHES} more` : ''}`,
+			`after the writes, ${wrong.length} node(s) do not hold the written values: ${wrong.slice(0, SHOWN_MISMATCHES).join('; ')}${wrong.length > SHOWN_MISMATCHES ? `; … ${wrong.length - SHOWN_MISMATCHES} more` : ''}`,
 		);
 	}
 }

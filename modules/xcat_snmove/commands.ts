@@ -1,7 +1,8 @@
-// The plan's actions as the xCAT commands apply runs, in order (pure): a few bulk chdef calls, the
+// The plan's actions as the xCAT commands apply runs, in order (pure): a few bulk chdef calls (or one psql), the
 // consoles, nodeset per provmethod, default routes, then updatenode -s and -P per script list.
 // Node lists are split so no argument passes Linux's 128 KiB limit.
 import { noderangeChunks } from '../xcat/noderange';
+import { psqlArgv, type SqlTarget } from './sql';
 import { MOVED_ATTRIBUTES, type AttributeWrite, type PlanActions } from './types';
 
 export type StepName = 'database' | 'consoles' | 'nodeset' | 'routes' | 'postscripts';
@@ -11,9 +12,10 @@ export interface Step {
 	commands: string[][];
 }
 
-export function commandsFor(actions: PlanActions, consoleService: string): Step[] {
+/** SQL: the database step is one psql transaction on xCAT's database (write_with=sql) instead of chdef calls. */
+export function commandsFor(actions: PlanActions, consoleService: string, sql?: Pick<SqlTarget, 'conninfo'>): Step[] {
 	const steps: Step[] = [
-		{ name: 'database', commands: chdefCommands(actions.writes) },
+		{ name: 'database', commands: sql && actions.writes.length ? [psqlArgv(sql)] : chdefCommands(actions.writes) },
 		{
 			name: 'consoles',
 			commands: noderangeChunks(actions.consoles).map((chunk) => [consoleService === 'goconserver' ? 'makegocons' : 'makeconservercf', chunk]),

@@ -5,6 +5,7 @@ import { diffSummary } from './diff';
 import { checkArgs, options, rules } from './options';
 import { plan } from './plan';
 import { probe } from './probe';
+import { probeSql } from './sql';
 import { countsResult, findingLine, refusal, toRequest } from './report';
 
 defineModule({
@@ -21,19 +22,26 @@ defineModule({
 			times.push({ step, ms: Math.round(performance.now() - started), commands });
 			return result;
 		};
-		const probed = await timed('probe', () => probe(ctx.read, request, ctx.args.nodes));
+		const [probed, sql] = await timed('probe', async () => {
+			// write_with=sql's reads run beside the probe's; the probe's refusal (not the MN) comes first
+			const sqlProbe = ctx.args.write_with === 'sql' ? probeSql(ctx.read) : undefined;
+			sqlProbe?.catch(() => undefined);
+			return [await probe(ctx.read, request, ctx.args.nodes), await sqlProbe] as const;
+		});
+		if (sql && !sql.ok) throw new ModuleError(`${sql.why}; nothing was changed`);
+		const target = sql?.ok ? sql.target : undefined;
 		const p = await timed('plan', () => plan({ request: probed.nodes ? { ...request, nodes: probed.nodes } : request, cluster: probed.cluster }));
 		for (const warning of p.warnings) ctx.warn(findingLine(warning));
 		const no_backup = p.errors.find((e) => e.kind === 'no-backup')?.nodes ?? [];
 		if (!p.ok) throw new ModuleError(refusal(p, probed.unreachable), { errors: p.errors, no_backup, counts: countsResult(p.counts) });
-		const steps = commandsFor(p.actions, probed.consoleService);
+		const steps = commandsFor(p.actions, probed.consoleService, target);
 		const changed = p.moves.length > 0;
 		if (changed) await timed('check_destinations', () => checkDestinations(ctx.read, p.destinations, probed.xcatdPort, probed.answeredSsh));
 		const moved = p.moves.map((m) => m.node);
 		const counts = countsResult(p.counts);
 		if (changed && !ctx.check) {
 			try {
-				times.push(...(await runSteps(ctx.change, ctx.read, steps, p.actions.writes)));
+				times.push(...(await runSteps(ctx.change, ctx.read, steps, p.actions.writes, target)));
 			} catch (error) {
 				if (!(error instanceof ModuleError)) throw error;
 				throw new ModuleError(error.message, {

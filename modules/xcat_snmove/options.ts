@@ -4,6 +4,7 @@ import { bool, list, requiredOneOf, str, type ArgsOf } from '../runtime';
 import { noderangeOptionProblem } from '../xcat/noderange';
 import { nameLengthProblem } from '../runtime/names';
 import { toRequest } from './report';
+import { writeWithOption } from './sql';
 import { HOST, optionProblems, SCRIPT } from './validate';
 
 export const options = {
@@ -15,6 +16,7 @@ export const options = {
 	ignore_nodes: bool({ default: false }),
 	postscripts: list({ minItems: 1, pattern: SCRIPT }),
 	reconfigure_boot: bool({ default: true }),
+	write_with: writeWithOption(),
 };
 
 export const rules = [requiredOneOf('nodes', 'source')];

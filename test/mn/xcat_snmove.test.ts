@@ -138,3 +138,134 @@ Pool('check → apply → apply again: first entries even over sn1 and sn2, each
 });
 
 Pool.run();
+
+// write_with=sql on real PostgreSQL: the lab's xCAT in a separate root on mn1 (XCAT_DOUBLE_ROOT) whose
+// database is a PostgreSQL database on mn1 ($XCATCFG, which the double and the module both read, as
+// Table.pm does). Each case starts from a freshly created database with the same six nodes on sn1:
+// one inheriting its noderes and nodehm rows from its group, one with no nodehm row at all.
+const Sql = suite('xcat_snmove and xcat_pool with write_with=sql, on PostgreSQL');
+const SQL_ROOT = '/root/xcat-sql-test';
+const PASSWORD = "lab 'sql' only";
+const XCATCFG = `Pg:dbname=xcatsqltest;host=127.0.0.1|xcatadm|${PASSWORD}`;
+const SQL_ENV = { XCAT_DOUBLE_ROOT: SQL_ROOT, XCATCFG };
+const inRoot = `export XCAT_DOUBLE_ROOT=${SQL_ROOT} XCATCFG='${XCATCFG.replace(/'/g, `'\\''`)}'`;
+const MOVE = { source: 'sn1', dest: 'sn2', dest_node_facing: '198.51.100.22', ignore_nodes: true };
+/** the written tables, rows sorted (the order rows come back in is the database's, not xCAT's promise) */
+const sqlTables = async () => {
+	const out = await ok('mn1', `${inRoot}; for t in noderes nodehm; do tabdump $t | { read -r h; echo "$h"; LC_ALL=C sort; }; done`);
+	return out;
+};
+async function freshDatabase(): Promise<void> {
+	await ok(
+		'mn1',
+		`set -e
+		systemctl start postgresql@15-main
+		runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -c 'DROP DATABASE IF EXISTS xcatsqltest' -c "DO \\$\\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'xcatadm') THEN CREATE ROLE xcatadm LOGIN; END IF; END \\$\\$" -c "ALTER ROLE xcatadm PASSWORD '${PASSWORD.replace(/'/g, "''")}'" -c 'CREATE DATABASE xcatsqltest OWNER xcatadm'
+		rm -rf ${SQL_ROOT}; mkdir -p ${SQL_ROOT}/etc/xcat ${SQL_ROOT}/tftpboot; cp /etc/hosts /etc/xCATMN ${SQL_ROOT}/etc/
+		${inRoot}
+		chtab key=master site.value=198.51.100.11
+		chtab key=xcatdport site.value=3001
+		chtab node=sn1 servicenode.tftpserver=1
+		chtab node=sn2 servicenode.tftpserver=1
+		mkdef -t node -o sn1,sn2 groups=service,all >/dev/null
+		mkdef -t node -o tn1,tn2,tn3,tn4 groups=compute,all servicenode=sn1,sn2 xcatmaster=sn1 tftpserver=sn1 nfsserver=sn1 monserver=sn1,sn1 conserver=sn1 >/dev/null
+		mkdef -t node -o tn5 groups=compute,all servicenode=sn1,sn2 xcatmaster=sn1 tftpserver=sn1 >/dev/null
+		chtab node=rack noderes.servicenode=sn1,sn2 noderes.xcatmaster=sn1 noderes.tftpserver=sn1 nodehm.conserver=sn1
+		mkdef -t node -o tn6 groups=rack,all >/dev/null`,
+	);
+}
+
+Sql.after(async () => {
+	await ok('mn1', `runuser -u postgres -- psql -X -q -c 'DROP DATABASE IF EXISTS xcatsqltest'; systemctl stop postgresql@15-main; rm -rf ${SQL_ROOT}`);
+});
+
+Sql(
+	'the rows written by one psql transaction are the rows chdef writes; check mode and the second run change nothing; the password shows nowhere',
+	async () => {
+		await freshDatabase();
+		const byChdef = await runModuleOn('mn1', 'xcat_snmove', { ...MOVE, write_with: 'chdef' }, { env: SQL_ENV });
+		assert.is(byChdef.result.changed, true, JSON.stringify(byChdef.result));
+		assert.equal(byChdef.result.moved, ['tn1', 'tn2', 'tn3', 'tn4', 'tn5', 'tn6']);
+		const chdefRows = await sqlTables();
+
+		await freshDatabase();
+		const before = await sqlTables();
+		const preview = await runModuleOn('mn1', 'xcat_snmove', { ...MOVE, write_with: 'sql' }, { env: SQL_ENV, check: true, diff: true });
+		assert.is(preview.result.changed, true, JSON.stringify(preview.result));
+		assert.equal(preview.result.commands[0], [
+			'psql',
+			'-X',
+			'-q',
+			'-v',
+			'ON_ERROR_STOP=1',
+			'--single-transaction',
+			'-d',
+			'dbname=xcatsqltest host=127.0.0.1 user=xcatadm connect_timeout=10',
+			'-f',
+			'-',
+		]);
+		assert.is(await sqlTables(), before, 'check mode wrote nothing');
+		const bySql = await runModuleOn('mn1', 'xcat_snmove', { ...MOVE, write_with: 'sql' }, { env: SQL_ENV });
+		assert.is(bySql.result.changed, true, JSON.stringify(bySql.result));
+		assert.equal(bySql.result.commands, preview.result.commands, 'apply ran what check mode promised');
+		assert.equal(bySql.result.diff, byChdef.result.diff);
+		assert.equal(
+			bySql.result.steps.map((s: { step: string }) => s.step),
+			['probe', 'plan', 'check_destinations', 'database', 'consoles'],
+		);
+		assert.is(await sqlTables(), chdefRows, 'byte-identical rows, tn6 given rows of its own as chdef gives it');
+		assert.match(chdefRows, /^"tn6","sn2,sn1",,"198\.51\.100\.22",.*"198\.51\.100\.22",/m, chdefRows);
+		for (const run of [preview, bySql]) assert.not.ok(/'sql' only|sql\\?' only/.test(`${run.stdout}${run.stderr}`), 'the password, in no form');
+
+		const again = await runModuleOn('mn1', 'xcat_snmove', { ...MOVE, write_with: 'sql' }, { env: SQL_ENV });
+		assert.is(again.result.changed, false, JSON.stringify(again.result));
+		assert.is(await sqlTables(), chdefRows);
+
+		// xcat_pool writes its balance the same way. tn6 now has its own xcatmaster over its group rack's:
+		// blanking it would show rack's sn1, so the pool refuses tn6 before writing anything, either way
+		const shadowed = await runModuleOn('mn1', 'xcat_pool', { members: ['sn1', 'sn2'], noderange: 'tn5,tn6', write_with: 'sql' }, { env: SQL_ENV });
+		assert.is(shadowed.result.failed, true, JSON.stringify(shadowed.result));
+		assert.match(shadowed.result.msg, 'group rack\'s xcatmaster "sn1" would show through: clear it on the group (chdef -t group -o rack xcatmaster=)');
+		assert.is(await sqlTables(), chdefRows);
+		const pool = { members: ['sn1', 'sn2'], noderange: 'tn1,tn2,tn3,tn4,tn5' };
+		const viaChdef = await runModuleOn('mn1', 'xcat_pool', { ...pool, write_with: 'chdef' }, { env: SQL_ENV });
+		assert.is(viaChdef.result.changed, true, JSON.stringify(viaChdef.result));
+		const poolChdefRows = await sqlTables();
+		await freshDatabase();
+		await runModuleOn('mn1', 'xcat_snmove', { ...MOVE, write_with: 'sql' }, { env: SQL_ENV });
+		const viaSql = await runModuleOn('mn1', 'xcat_pool', { ...pool, write_with: 'sql' }, { env: SQL_ENV });
+		assert.is(viaSql.result.changed, true, JSON.stringify(viaSql.result));
+		assert.equal(viaSql.result.commands.length, 1);
+		assert.is(await sqlTables(), poolChdefRows);
+	},
+);
+
+Sql('all or nothing: a write refused half-way leaves every row as it was; refusals change nothing', async () => {
+	await freshDatabase();
+	const before = await sqlTables();
+	// noderes is written first, then nodehm: nodehm refused to xcatadm makes the transaction fail after noderes
+	await ok('mn1', `runuser -u postgres -- psql -X -q -d xcatsqltest -c 'REVOKE INSERT, UPDATE ON nodehm FROM xcatadm'`);
+	const failed = await runModuleOn('mn1', 'xcat_snmove', { ...MOVE, write_with: 'sql' }, { env: SQL_ENV });
+	assert.is(failed.result.failed, true, JSON.stringify(failed.result));
+	assert.match(failed.result.msg, /permission denied for table nodehm/);
+	assert.match(failed.result.msg, /The database write was one transaction and nothing was written/);
+	assert.is(await sqlTables(), before, 'noderes untouched although its statement ran first');
+	await ok('mn1', `runuser -u postgres -- psql -X -q -d xcatsqltest -c 'GRANT INSERT, UPDATE ON nodehm TO xcatadm'`);
+
+	await ok('mn1', `${inRoot}; chtab filename=mymon.pm notification.tables=nodelist,nodehm notification.tableops=a,u`);
+	const watched = await runModuleOn('mn1', 'xcat_snmove', { ...MOVE, write_with: 'sql' }, { env: SQL_ENV, check: true });
+	assert.is(watched.result.failed, true);
+	assert.is(
+		watched.result.msg,
+		'write_with=sql: the notification table registers mymon.pm (nodelist,nodehm: a,u) for changes to noderes or nodehm; xcatd notifies them on chdef and a direct write would not: use write_with=chdef; nothing was changed',
+	);
+	const sqlite = await runModuleOn('mn1', 'xcat_snmove', { nodes: 'cn3', dest: 'sn2', ignore_nodes: true, write_with: 'sql' });
+	assert.is(sqlite.result.failed, true);
+	assert.match(
+		sqlite.result.msg,
+		/^write_with=sql writes xCAT's PostgreSQL database, but this xCAT's database is SQLite \(cfgloc\): use write_with=chdef; nothing was changed$/,
+	);
+	assert.is(await sqlTables(), before);
+});
+
+Sql.run();

@@ -62,7 +62,7 @@ test('noderanges: the grammar passes, shell syntax and broken structure do not',
 	assert.is(noderangeProblem('cn[1,2],cn3'), undefined, 'a comma inside brackets is not an element separator');
 });
 
-const args = (a: Partial<Args>): Args => ({ ignore_nodes: false, reconfigure_boot: true, ...a });
+const args = (a: Partial<Args>): Args => ({ ignore_nodes: false, reconfigure_boot: true, write_with: 'chdef', ...a });
 
 test('option checks: nodes need a destination, -S needs -s, postscripts and ignore_nodes exclude each other', () => {
 	assert.equal(checkArgs(args({ source: 'sn1', ignore_nodes: false })), []);
@@ -86,10 +86,11 @@ test('the request: names mapped to the plan, postscripts all as the keyword', ()
 			ignore_nodes: false,
 			reconfigure_boot: true,
 			postscripts: ['all'],
+			write_with: 'chdef',
 		}),
 		{ ignoreNodes: false, reconfigureBoot: true, source: 'sn1', sourceNodeFacing: 'a', dest: 'sn2', destNodeFacing: 'b', postscripts: 'all' },
 	);
-	assert.equal(toRequest({ ignore_nodes: true, reconfigure_boot: false, postscripts: ['x'] }), {
+	assert.equal(toRequest({ ignore_nodes: true, reconfigure_boot: false, postscripts: ['x'], write_with: 'chdef' }), {
 		ignoreNodes: true,
 		reconfigureBoot: false,
 		postscripts: ['x'],

@@ -86,7 +86,14 @@ export async function runModuleOn(host: string, name: string, args: Record<strin
 	const source = await readFile(join(o.libDir ?? join(ROOT, 'plugins/modules'), `${name}.js`), 'utf8');
 	const program = source.replace(MARKER, () => pythonJson(ansibleArgs(name, args, o)));
 	const started = Date.now();
-	const r = await execa('ssh', ['-F', sshConfig, host, '/usr/bin/node'], { input: program, reject: false, stripFinalNewline: false, timeout: 600_000 });
+	// ssh hands its words to the remote shell: each variable single-quoted
+	const env = Object.entries(o.env ?? {}).map(([k, v]) => `${k}='${v.replace(/'/g, `'\\''`)}'`);
+	const r = await execa('ssh', ['-F', sshConfig, host, ...(env.length ? ['env', ...env] : []), '/usr/bin/node'], {
+		input: program,
+		reject: false,
+		stripFinalNewline: false,
+		timeout: 600_000,
+	});
 	const ms = Date.now() - started;
 	const stdout = String(r.stdout ?? '');
 	let result: Record<string, any>;

@@ -22,6 +22,8 @@ export interface RunOpts {
 	 * and UPPER's, every write lands in UPPER (WORK: overlayfs's scratch directory, on UPPER's filesystem)
 	 */
 	overlays?: Array<{ target: string; upper: string; work: string }>;
+	/** environment variables for the module's process on the host (runModuleOn) */
+	env?: Record<string, string>;
 }
 
 /** unshare --mount, then each overlay mounted, then the command (arguments only, no script built from values). */

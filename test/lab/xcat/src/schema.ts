@@ -125,6 +125,7 @@ export const TABLES: Readonly<Record<string, TableSpec>> = {
 		],
 		keys: ['node'],
 	},
+	notification: { cols: ['filename', 'tables', 'tableops', 'comments', 'disable'], keys: ['filename'] },
 	nodegroup: { cols: ['groupname', 'grouptype', 'members', 'membergroups', 'wherevals', 'comments', 'disable'], keys: ['groupname'] },
 	postscripts: { cols: ['node', 'postscripts', 'postbootscripts', 'comments', 'disable'], keys: ['node'] },
 	passwd: { cols: ['key', 'username', 'password', 'cryptmethod', 'authdomain', 'comments', 'disable'], keys: ['key', 'username'] },
