@@ -121,7 +121,7 @@ export async function apply(ctx: Ctx<Args>, planned: readonly Planned[], budget:
 			continue;
 		}
 		const a = await attempt(budget.tries, budget.ms, (left) => unitStep(ctx, change, p, left));
-		const journal = a.ok || (p.action !== 'start' && p.action !== 'stop') ? '' : await journalOf(ctx, p.unit);
+		const journal = a.ok || p.action === 'enable' || p.action === 'disable' ? '' : await journalOf(ctx, p.unit);
 		const report = record(stepName(p), p.action, a, journal);
 		if (!a.ok) return stop(report);
 	}
@@ -134,10 +134,10 @@ type Change = (argv: string[], opts: RunOptions) => Promise<CommandResult>;
 async function unitStep(ctx: Ctx<Args>, change: Change, p: Extract<Planned, { kind: 'unit' }>, leftMs: number): Promise<Outcome> {
 	const r = await change(unitArgv(p), { timeoutMs: leftMs });
 	const out = shown(r);
-	if (!out.ok || (p.action !== 'start' && p.action !== 'stop')) return out;
+	if (!out.ok || p.action === 'enable' || p.action === 'disable') return out;
 	const check = await ctx.read(['systemctl', 'is-active', '--', p.unit]);
 	const state = check.stdout.trim();
-	const reached = p.action === 'start' ? isRunning(state) : isStopped(state);
+	const reached = p.action === 'stop' ? isStopped(state) : isRunning(state);
 	return reached ? out : { ok: false, output: `${out.output}systemctl ${p.action} returned 0 but ${p.unit} is ${state || 'in an unknown state'}\n` };
 }
 

@@ -19,9 +19,9 @@ defineModule({
 	options,
 	check: checkArgs,
 	async run(ctx) {
-		const { state, services, enabled, regenerate } = ctx.args;
+		const { state, services, enabled, regenerate, restart } = ctx.args;
 		const units = await markIdle(await probeUnits(ctx.read, services));
-		const p = plan(units, { state, services, enabled, regenerate });
+		const p = plan(units, { state, services, enabled, regenerate, restart });
 		if (p.kind === 'refuse') throw new ModuleError(p.msg, { state, services });
 		for (const w of p.warnings) ctx.warn(w);
 		const echo = { state, services, enabled };
@@ -37,7 +37,7 @@ defineModule({
 				...echo,
 				steps: v.steps,
 				commands: v.commands,
-				started: unitsChanged(v.steps, 'start'),
+				started: [...unitsChanged(v.steps, 'start'), ...unitsChanged(v.steps, 'restart')],
 				stopped: unitsChanged(v.steps, 'stop'),
 				diff: textDiff('services', p.before, p.after),
 			};

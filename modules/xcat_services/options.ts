@@ -9,6 +9,7 @@ const UNIT = {
 export const options = {
 	state: str({ required: true, choices: ['started', 'stopped'] as const }),
 	services: list({ required: true, minItems: 1, pattern: UNIT }),
+	restart: list({ pattern: UNIT, default: [] }),
 	enabled: bool({ default: false }),
 	regenerate: bool({ default: true }),
 	retries: int({ min: 1, max: 20, default: 3 }),

@@ -2,16 +2,18 @@
 // slots: which xCAT command fills a slot depends on the site table, read once the database answers.
 import type { Site } from './site';
 import { isEnabled, isRunning, isStopped, type UnitState } from './systemd';
-import { roleOf, type Role } from './units';
+import { baseName, roleOf, type Role } from './units';
 
 export interface Desired {
 	state: 'started' | 'stopped';
 	services: string[];
 	enabled: boolean;
 	regenerate: boolean;
+	/** units (of services) restarted when they run, started when they do not: a new configuration or term to take */
+	restart?: readonly string[];
 }
 
-export type UnitAction = 'start' | 'stop' | 'enable' | 'disable';
+export type UnitAction = 'start' | 'restart' | 'stop' | 'enable' | 'disable';
 export type RegenRole = 'dns' | 'dhcp' | 'console';
 
 export type Planned =
@@ -81,6 +83,8 @@ function startSteps(units: readonly UnitState[], d: Desired): Planned[] {
 	const hasXcatd = roles.includes('xcatd');
 	const hasDatabase = roles.includes('database');
 	const regenerate = d.regenerate && hasXcatd;
+	const restarted = (u: UnitState) => isRunning(u.active) && (d.restart ?? []).some((r) => baseName(r) === baseName(u.unit));
+	// a restart takes a new configuration or term of a unit that ran: nothing of xCAT's to regenerate for it
 	const anyStart = units.some((u) => !isRunning(u.active) && !u.idle);
 	const skip = anyStart ? {} : { skip: 'nothing was started, so the configuration is left as it is' };
 
@@ -92,9 +96,9 @@ function startSteps(units: readonly UnitState[], d: Desired): Planned[] {
 			steps.push({ kind: 'regenerate', role: 'console', unit: u.unit, consoleRole: role, ...skip });
 		steps.push({
 			kind: 'unit',
-			action: 'start',
+			action: restarted(u) ? 'restart' : 'start',
 			unit: u.unit,
-			needed: !isRunning(u.active) && !u.idle,
+			needed: restarted(u) || (!isRunning(u.active) && !u.idle),
 			...(u.idle && !isRunning(u.active) ? { skip: u.idle } : {}),
 		});
 		if (role === 'database') steps.push({ kind: 'check', what: 'database' });
@@ -186,7 +190,7 @@ export function predict(units: readonly UnitState[], steps: readonly Planned[]):
 		let { active, enabled } = u;
 		for (const s of steps) {
 			if (s.kind !== 'unit' || s.unit !== u.unit || !s.needed) continue;
-			if (s.action === 'start') active = 'active';
+			if (s.action === 'start' || s.action === 'restart') active = 'active';
 			if (s.action === 'stop') active = 'inactive';
 			if (s.action === 'enable') enabled = 'enabled';
 			if (s.action === 'disable') enabled = 'disabled';

@@ -3,7 +3,7 @@ import { resolveRegeneration, stepName, type Planned } from './plan';
 import type { Site } from './site';
 import { isRunning, type UnitState } from './systemd';
 
-export type StepAction = 'start' | 'stop' | 'enable' | 'disable' | 'check' | 'regenerate';
+export type StepAction = 'start' | 'restart' | 'stop' | 'enable' | 'disable' | 'check' | 'regenerate';
 export type StepResult = 'ok' | 'changed' | 'failed' | 'skipped';
 
 export interface StepReport {
@@ -60,17 +60,17 @@ export function unitArgv(p: Extract<Planned, { kind: 'unit' }>): string[] {
 }
 
 /** The units a run started or stopped: the steps that changed them. */
-export function unitsChanged(steps: readonly StepReport[], action: 'start' | 'stop'): string[] {
+export function unitsChanged(steps: readonly StepReport[], action: 'start' | 'restart' | 'stop'): string[] {
 	return steps.filter((s) => s.action === action && s.result === 'changed').map((s) => s.step.slice(action.length + 1));
 }
 
 /**
- * The units a run started: those whose start step changed them, and those that were not running before the run and
+ * The units a run started: those whose start (or restart) step changed them, and those that were not running before the run and
  * are after it. A configuration write can start a unit whose own step never came (makeconservercf restarts conserver,
  * and it runs ahead of the steps before conserver's), and a rollback must stop it too. In the order of `before`.
  */
 export function unitsStarted(steps: readonly StepReport[], before: readonly UnitState[], after: readonly UnitState[] | undefined): string[] {
-	const byStep = new Set(unitsChanged(steps, 'start'));
+	const byStep = new Set([...unitsChanged(steps, 'start'), ...unitsChanged(steps, 'restart')]);
 	const runs = new Map((after ?? []).map((u) => [u.unit, isRunning(u.active)]));
 	return before.filter((u) => byStep.has(u.unit) || (!isRunning(u.active) && runs.get(u.unit) === true)).map((u) => u.unit);
 }

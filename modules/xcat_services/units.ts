@@ -38,6 +38,12 @@ export function checkArgs(a: Args): string[] {
 		if (earlier !== undefined) errors.push(`value of services lists the same unit twice: ${JSON.stringify(earlier)} and ${JSON.stringify(unit)}`);
 		seen.set(baseName(unit), unit);
 	}
+	const listed = new Set(a.services.map(baseName));
+	for (const unit of a.restart) {
+		if (!listed.has(baseName(unit)))
+			errors.push(`value of restart must name units in services, got: ${JSON.stringify(unit)} (services: ${a.services.join(', ')})`);
+	}
+	if (a.restart.length && a.state !== 'started') errors.push(`restart goes with state started, got state ${a.state} and restart: ${a.restart.join(', ')}`);
 	if (errors.length) return errors;
 	const xcatd = a.services.findIndex((u) => roleOf(u) === 'xcatd');
 	if (xcatd >= 0) {

@@ -30,7 +30,7 @@ const HINT = "a systemd service name (letters, digits, ':', '_', '.', '@', '-'; 
 const BAD: Array<[Record<string, unknown>, string]> = [
 	[
 		{ colour: 'red' },
-		'Unsupported parameters for (xcat_services) module: colour. Supported parameters include: enabled, regenerate, retries, services, state, timeout.',
+		'Unsupported parameters for (xcat_services) module: colour. Supported parameters include: enabled, regenerate, restart, retries, services, state, timeout.',
 	],
 	[{ state: null, services: null }, 'missing required arguments: services, state'],
 	[{ state: 'restarted' }, 'value of state must be one of: started, stopped, got: restarted'],
@@ -114,6 +114,21 @@ Run('check mode: the plan, nothing that writes runs', async () => {
 	assert.is(result.diff.after.split('\n')[0], 'xcatd: active, disabled');
 	assert.equal(changing(await fake.calls()), []);
 	assert.is(await fake.state('xcatd'), 'inactive enabled');
+});
+
+Run('restart: a running unit in restart is restarted, reported started (a rollback stops it); not in restart it is left running', async () => {
+	for (const u of LAB) await fake.unit(u, 'active', 'disabled');
+	await fake.unit('guard', 'active', 'disabled');
+	const { result } = await svc({ services: ['guard', ...LAB], restart: ['guard'] });
+	assert.is(result.failed, undefined, result.msg);
+	assert.equal(result.started, ['guard']);
+	assert.equal(result.steps[0], { step: 'restart guard', action: 'restart', result: 'changed', ms: result.steps[0].ms, done_ms: result.steps[0].done_ms });
+	assert.equal(changing(await fake.calls()), ['systemctl restart -- guard'], 'nothing regenerated for a restart alone');
+	const again = await svc({ services: ['guard', ...LAB] });
+	assert.is(again.result.changed, false, 'without restart a running unit is left alone');
+	const stopped = await svc({ state: 'stopped', services: ['guard', ...LAB], restart: ['guard'] });
+	assert.is(stopped.result.failed, true);
+	assert.is(stopped.result.msg, 'restart goes with state started, got state stopped and restart: guard');
 });
 
 Run('started: the commands in order, the checks, regeneration; then a second run changes nothing', async () => {

@@ -11,7 +11,7 @@ const BAD: Array<[Record<string, unknown>, string]> = [
 	[{}, 'one of the following is required: nodes, source'],
 	[
 		{ colour: 'red', source: 'sn1' },
-		'Unsupported parameters for (xcat_snmove) module: colour. Supported parameters include: dest, dest_node_facing, ignore_nodes, nodes, postscripts, reconfigure_boot, source, source_node_facing.',
+		'Unsupported parameters for (xcat_snmove) module: colour. Supported parameters include: dest, dest_node_facing, ignore_nodes, nodes, postscripts, reconfigure_boot, source, source_node_facing, write_with.',
 	],
 	[{ source: 'sn1;reboot' }, `value of source must be ${HOST_HINT}, got: "sn1;reboot"`],
 	[{ source: 'sn1', dest: '$(rm -rf /)' }, `value of dest must be ${HOST_HINT}, got: "$(rm -rf /)"`],

@@ -71,7 +71,8 @@ Parse('tabdump site: a database that is down (header only, or the bypass error f
 
 Parse.run();
 
-const args = (a: Partial<Args>): Args => ({ state: 'started', services: ['xcatd'], enabled: false, regenerate: true, retries: 3, timeout: 60, ...a }) as Args;
+const args = (a: Partial<Args>): Args =>
+	({ state: 'started', services: ['xcatd'], enabled: false, regenerate: true, restart: [], retries: 3, timeout: 60, ...a }) as Args;
 const Check = suite('xcat_services argument checks');
 
 Check('roles are told by name', () => {
@@ -131,6 +132,16 @@ Check('order: the database before xcatd; regenerated services after it (unless r
 	assert.match(checkArgs(args({ services: ['named', 'xcatd'] })).join(), /must list named after xcatd/);
 	assert.equal(checkArgs(args({ services: ['named', 'xcatd'], regenerate: false })), []);
 	assert.equal(checkArgs(args({ services: ['named', 'postgresql'] })), [], 'without xcatd there is no order to keep');
+});
+
+Check('restart names units of services, with state started', () => {
+	assert.equal(checkArgs(args({ services: ['xcat-lease-guard', 'postgresql', 'xcatd'], restart: ['xcat-lease-guard.service'] })), []);
+	assert.equal(checkArgs(args({ services: ['postgresql', 'xcatd'], restart: ['named'] })), [
+		'value of restart must name units in services, got: "named" (services: postgresql, xcatd)',
+	]);
+	assert.equal(checkArgs(args({ state: 'stopped', services: ['xcatd'], restart: ['xcatd'] })), [
+		'restart goes with state started, got state stopped and restart: xcatd',
+	]);
 });
 
 Check.run();
@@ -198,6 +209,20 @@ Plan('one unit down is enough to regenerate everything', () => {
 	const units = EL.map((n) => u(n, n === 'conserver' ? 'failed' : 'active'));
 	const v = preview(act(units, { services: EL }).steps, { rows: 3, domain: 'xcat.lab' });
 	assert.equal(v.commands, [['makedns', '-n'], ['makedhcp', '-n'], ['makedhcp', '-a'], ['makeconservercf'], ['systemctl', 'start', '--', 'conserver']]);
+});
+
+Plan('restart: a running unit listed in restart is restarted (and counts as started, so a rollback stops it); one not running is started', () => {
+	const units = [u('xcat-lease-guard', 'active'), u('postgresql', 'active'), u('xcatd', 'active')];
+	const p = act(units, { services: units.map((x) => x.unit), restart: ['xcat-lease-guard'] });
+	const v = preview(p.steps, { rows: 3, domain: 'xcat.lab' });
+	assert.equal(v.commands[0], ['systemctl', 'restart', '--', 'xcat-lease-guard']);
+	assert.equal(unitsChanged(v.steps, 'restart'), ['xcat-lease-guard']);
+	assert.equal(unitsStarted(v.steps, units, units), ['xcat-lease-guard'], 'restarted by this run: a rollback stops it');
+	assert.is(p.after, p.before);
+	const idle = act([u('xcat-lease-guard'), u('xcatd')], { services: ['xcat-lease-guard', 'xcatd'], restart: ['xcat-lease-guard'] });
+	assert.equal(names(idle.steps).slice(0, 1), ['start xcat-lease-guard:changed']);
+	const without = act(units, { services: units.map((x) => x.unit) });
+	assert.equal(preview(without.steps, undefined).commands, [], 'not in restart: a running unit is left running');
 });
 
 Plan('stopped: reverse order, units already stopped (inactive or failed) are ok', () => {
