@@ -99,7 +99,7 @@ for (let i = 0; i < RUNS; i++) {
 	// the outage's path in Ansible's tasks: from the old MN's services stop to the new MN's services start
 	const tasks = await junitTasks();
 	const first = tasks.findIndex((t) => t.host === from && t.task.startsWith('Stop the xCAT services'));
-	const last = tasks.findIndex((t) => t.host === to && t.task.startsWith('Start the xCAT services'));
+	const last = tasks.findIndex((t) => t.host === to && /^Start (the lease guard and )?the xCAT services/.test(t.task));
 	if (first < 0 || last < first) throw new Error(`the outage's tasks were not found in the junit report: ${JSON.stringify(tasks.map((t) => t.task))}`);
 	for (const t of tasks.slice(first, last + 1)) {
 		if (t.host !== from && t.host !== to) continue;
