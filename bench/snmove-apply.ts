@@ -66,19 +66,8 @@ function runModule(args: Record<string, unknown>, check = false, module = 'xcat_
 const ON_SN1 = 'servicenode=sn1,sn2 xcatmaster=sn1 tftpserver=sn1 nfsserver=sn1 monserver=sn1,sn1 conserver=sn1';
 const ON_SN2 = 'servicenode=sn2,sn1 xcatmaster=sn2 tftpserver=sn2 nfsserver=sn2 monserver=sn2,sn2 conserver=sn2';
 
-resetLab(); // a freshly provisioned lab: another test may have left mn1 without xcatd
-try {
-	const setupStart = performance.now();
-	const hostsBlock = [HOSTS_BEGIN, ...Array.from({ length: NODES }, (_, k) => `${address(k + 1)} ${name(k + 1)}`), HOSTS_END].join('\n');
-	sh(
-		'mn1',
-		`set -e; rm -rf ${ROOT}; mkdir -p ${ROOT}/etc/xcat ${ROOT}/root ${ROOT}/tftpboot; cp /etc/hosts ${ROOT}/etc/hosts; cp /etc/xCATMN ${ROOT}/etc/xCATMN
-sed -i '/^${HOSTS_BEGIN}$/,/^${HOSTS_END}$/d' /etc/hosts
-cat >> /etc/hosts <<'HOSTS'
-${hostsBlock}
-HOSTS
-${ENV}
-chtab key=master site.value=198.51.100.11
+/** The bench's cluster in whichever database the environment names: site, network, two SNs, the nodes on sn1. */
+const CLUSTER = `chtab key=master site.value=198.51.100.11
 chtab key=xcatdport site.value=3001
 chtab key=tftpdir site.value=/tftpboot
 chtab key=consoleservice site.value=goconserver
@@ -91,7 +80,21 @@ chtab node=compute nodetype.os=rhels9.4 nodetype.arch=x86_64 nodetype.profile=co
 chtab node=compute nodehm.mgt=ipmi nodehm.cons=ipmi
 chtab node=compute noderes.netboot=xnba
 chtab node=compute postscripts.postscripts=syslog,setupntp
-mkdef -t node -o bn[00001-${name(NODES).slice(2)}] groups=compute,all ${ON_SN1} >/dev/null`,
+mkdef -t node -o bn[00001-${name(NODES).slice(2)}] groups=compute,all ${ON_SN1} >/dev/null`;
+
+resetLab(); // a freshly provisioned lab: another test may have left mn1 without xcatd
+try {
+	const setupStart = performance.now();
+	const hostsBlock = [HOSTS_BEGIN, ...Array.from({ length: NODES }, (_, k) => `${address(k + 1)} ${name(k + 1)}`), HOSTS_END].join('\n');
+	sh(
+		'mn1',
+		`set -e; rm -rf ${ROOT}; mkdir -p ${ROOT}/etc/xcat ${ROOT}/root ${ROOT}/tftpboot; cp /etc/hosts ${ROOT}/etc/hosts; cp /etc/xCATMN ${ROOT}/etc/xCATMN
+sed -i '/^${HOSTS_BEGIN}$/,/^${HOSTS_END}$/d' /etc/hosts
+cat >> /etc/hosts <<'HOSTS'
+${hostsBlock}
+HOSTS
+${ENV}
+${CLUSTER}`,
 	);
 	const setupMs = performance.now() - setupStart;
 	console.log(
@@ -187,18 +190,7 @@ runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -c 'DROP DATABASE IF EXISTS
   -c "DO \\$\\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'xcatadm') THEN CREATE ROLE xcatadm LOGIN; END IF; END \\$\\$" \
   -c "ALTER ROLE xcatadm PASSWORD 'benchOnly'" -c 'CREATE DATABASE xcatbench OWNER xcatadm'
 ${ENV}; export XCATCFG='${pgCfg('xcatbench')}'
-chtab key=master site.value=198.51.100.11
-chtab key=xcatdport site.value=3001
-chtab key=tftpdir site.value=/tftpboot
-chtab key=consoleservice site.value=goconserver
-chtab netname=bench networks.net=198.51.0.0 networks.mask=255.255.0.0 networks.mgtifname=host0
-chtab node=sn1 servicenode.tftpserver=1 servicenode.conserver=1
-chtab node=sn2 servicenode.tftpserver=1 servicenode.conserver=1
-mkdef -t node -o sn1,sn2 groups=service,all >/dev/null
-chtab node=compute nodetype.os=rhels9.4 nodetype.arch=x86_64 nodetype.profile=compute nodetype.provmethod=rhels9.4-x86_64-netboot-compute
-chtab node=compute nodehm.mgt=ipmi nodehm.cons=ipmi
-chtab node=compute noderes.netboot=xnba
-mkdef -t node -o bn[00001-${name(NODES).slice(2)}] groups=compute,all ${ON_SN1} >/dev/null
+${CLUSTER}
 runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -c 'CREATE DATABASE xcatbench_sql TEMPLATE xcatbench OWNER xcatadm'`,
 	);
 	console.log(

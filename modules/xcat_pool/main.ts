@@ -1,7 +1,7 @@
 import { defineModule, ModuleError } from '../runtime';
 import { writeDatabase } from '../xcat_snmove/apply';
 import { diffSummary } from '../xcat_snmove/diff';
-import { probeSql, psqlArgv } from '../xcat_snmove/sql';
+import { psqlArgv, startSqlProbe } from '../xcat_snmove/sql';
 import { findingLine } from '../xcat_snmove/report';
 import { balanceCommands, planBalance } from './balance';
 import { checkArgs, options, toRequest } from './options';
@@ -14,13 +14,9 @@ defineModule({
 	check: checkArgs,
 	async run(ctx) {
 		const { members, state } = ctx.args;
-		// write_with=sql's reads run beside the probe's; the probe's refusal (not the MN) comes first
-		const sqlProbe = ctx.args.write_with === 'sql' ? probeSql(ctx.read) : undefined;
-		sqlProbe?.catch(() => undefined);
+		const sqlTarget = startSqlProbe(ctx.read, ctx.args.write_with);
 		const probed = await probe(ctx.read, members, ctx.args.noderange);
-		const sql = await sqlProbe;
-		if (sql && !sql.ok) throw new ModuleError(`${sql.why}; nothing was changed`);
-		const target = sql?.ok ? sql.target : undefined;
+		const target = await sqlTarget();
 		const plan = planBalance({ request: toRequest(ctx.args, probed.nodes), nodes: probed.states, groupXcatmaster: probed.groupXcatmaster });
 		for (const warning of plan.warnings) ctx.warn(findingLine(warning));
 		if (!plan.ok) throw new ModuleError(refusal(plan), { members, state, errors: plan.errors });

@@ -5,7 +5,7 @@ import { diffSummary } from './diff';
 import { checkArgs, options, rules } from './options';
 import { plan } from './plan';
 import { probe } from './probe';
-import { probeSql } from './sql';
+import { startSqlProbe } from './sql';
 import { countsResult, findingLine, refusal, toRequest } from './report';
 
 defineModule({
@@ -22,14 +22,10 @@ defineModule({
 			times.push({ step, ms: Math.round(performance.now() - started), commands });
 			return result;
 		};
-		const [probed, sql] = await timed('probe', async () => {
-			// write_with=sql's reads run beside the probe's; the probe's refusal (not the MN) comes first
-			const sqlProbe = ctx.args.write_with === 'sql' ? probeSql(ctx.read) : undefined;
-			sqlProbe?.catch(() => undefined);
-			return [await probe(ctx.read, request, ctx.args.nodes), await sqlProbe] as const;
+		const [probed, target] = await timed('probe', async () => {
+			const sqlTarget = startSqlProbe(ctx.read, ctx.args.write_with);
+			return [await probe(ctx.read, request, ctx.args.nodes), await sqlTarget()] as const;
 		});
-		if (sql && !sql.ok) throw new ModuleError(`${sql.why}; nothing was changed`);
-		const target = sql?.ok ? sql.target : undefined;
 		const p = await timed('plan', () => plan({ request: probed.nodes ? { ...request, nodes: probed.nodes } : request, cluster: probed.cluster }));
 		for (const warning of p.warnings) ctx.warn(findingLine(warning));
 		const no_backup = p.errors.find((e) => e.kind === 'no-backup')?.nodes ?? [];

@@ -46,6 +46,21 @@ export async function probeSql(read: Read, env: NodeJS.ProcessEnv = process.env,
 	});
 }
 
+/**
+ * write_with's reads started now, beside the module's own probe; the function returned gives the target
+ * (undefined for chdef) or refuses. Awaited after the probe, so the probe's refusal (not the MN) comes first.
+ */
+export function startSqlProbe(read: Read, writeWith: 'chdef' | 'sql'): () => Promise<SqlTarget | undefined> {
+	if (writeWith !== 'sql') return async () => undefined;
+	const pending = probeSql(read);
+	pending.catch(() => undefined); // awaited later; a failure meanwhile is not an unhandled rejection
+	return async () => {
+		const r = await pending;
+		if (!r.ok) throw new ModuleError(`${r.why}; nothing was changed`);
+		return r.target;
+	};
+}
+
 function readText(path: string): string | undefined {
 	try {
 		return readFileSync(path, 'utf8');
