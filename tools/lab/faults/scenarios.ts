@@ -554,14 +554,19 @@ export const SCENARIOS: Scenario[] = [
 			const d = await labExec(c.standby, [
 				'sh',
 				'-c',
-				'mkdir -p /run/systemd/system/postgresql.service.d && printf "[Service]\\nExecStartPre=/bin/false\\n" > /run/systemd/system/postgresql.service.d/xcat-ha-faults.conf && systemctl daemon-reload',
+				// EL's unit and Debian's template (postgresql@15-main): a template's drop-in reaches every instance
+				'for u in postgresql.service postgresql@.service; do mkdir -p /run/systemd/system/$u.d && printf "[Service]\\nExecStartPre=/bin/false\\n" > /run/systemd/system/$u.d/xcat-ha-faults.conf; done && systemctl daemon-reload',
 			]);
 			if (d.status !== 0) return [`drop-in: ${d.stderr}`];
 			const t = c.mon.fault();
 			const r = await pb('playbooks/failover.yml', ['-e', `xcat_ha_target=${c.standby}`]);
 			const out: string[] = [];
 			if (r.status === 0) out.push('the failover succeeded although PostgreSQL cannot start on the target');
-			await labExec(c.standby, ['sh', '-c', 'rm -f /run/systemd/system/postgresql.service.d/xcat-ha-faults.conf; systemctl daemon-reload']);
+			await labExec(c.standby, [
+				'sh',
+				'-c',
+				'rm -f /run/systemd/system/postgresql.service.d/xcat-ha-faults.conf /run/systemd/system/postgresql@.service.d/xcat-ha-faults.conf; systemctl daemon-reload',
+			]);
 			const f = await mnFacts(c.standby);
 			if (f.vip || f.postmasters || f.xcatd)
 				out.push(`${c.standby} kept something after the rollback (VIP ${f.vip}, postmasters ${f.postmasters}, xcatd ${f.xcatd})`);
