@@ -7,7 +7,8 @@ import { quoteValue } from '../runtime/show';
 import { tabdumpOf, type Tabdump } from '../xcat/tabdump';
 import type { Step, StepName } from './commands';
 import type { Read } from '../runtime';
-import { nodeStatesFromTables } from './state';
+import { FEW_NODES, statesByName } from './probe';
+import { nodeStatesFromTables, type NodeStatesResult } from './state';
 import { psqlEnv, writesSql, type SqlTarget } from './sql';
 import type { AttributeWrite, MovedAttribute } from './types';
 
@@ -22,19 +23,21 @@ export interface StepTime {
 /**
  * Each destination SN answers ssh (xdsh, as xCAT reaches it) and its xcatd accepts a connection, all SNs
  * at once. An SN that answered the probe's `xdsh <sn> /sbin/ip addr` moments ago is not asked again
- * (one xdsh costs 0.3-1 s on real xCAT); its xcatd is checked all the same.
+ * (one xdsh costs 0.3-1 s on real xCAT), nor one whose `xdsh <sn> true` the probe started (earlySsh):
+ * its answer is awaited. Its xcatd is checked all the same.
  */
 export async function checkDestinations(
 	read: Read,
 	destinations: readonly string[],
 	port: number,
 	answeredSsh: ReadonlySet<string> = new Set(),
+	earlySsh?: { sn: string; answer: Promise<CommandResult> },
 ): Promise<void> {
 	const problems = (
 		await Promise.all(
 			destinations.map(async (sn) => {
 				const [ssh, xcatd] = await Promise.all([
-					answeredSsh.has(sn) ? { rc: 0, stdout: '', stderr: '' } : read(['xdsh', sn, 'true']),
+					answeredSsh.has(sn) ? { rc: 0, stdout: '', stderr: '' } : earlySsh?.sn === sn ? earlySsh.answer : read(['xdsh', sn, 'true']),
 					tcpAnswers(sn, port),
 				]);
 				const why: string[] = [];
@@ -63,14 +66,17 @@ function tcpAnswers(host: string, port: number, timeoutMs = 5000): Promise<strin
 }
 
 /**
- * Runs the steps in order. A failed database write stops the run. After it, one failed command (a node
- * that is down) does not keep the other nodes from their consoles, boot files and postscripts: every
- * command runs, and the run fails at the end with each command that failed.
+ * Runs the steps in order, except that the consoles and the boot files (nodeset) are written at once:
+ * both only read the rows the database step wrote, and neither reads what the other writes (real
+ * snmove runs them one after the other; together they cost one xCAT call's time instead of two). A
+ * failed database write stops the run. After it, one failed command (a node that is down) does not keep
+ * the other nodes from their consoles, boot files and postscripts: every command runs, and the run
+ * fails at the end with each command that failed.
  */
 export async function runSteps(change: Change, read: Read, steps: readonly Step[], writes: readonly AttributeWrite[], sql?: SqlTarget): Promise<StepTime[]> {
 	const times: StepTime[] = [];
 	const failures: { step: StepName; argv: readonly string[]; error: ModuleError }[] = [];
-	for (const step of steps) {
+	const run = async (step: Step, index: number) => {
 		const started = performance.now();
 		if (step.name === 'database') await writeDatabase(change, read, step.commands, writes, sql);
 		else {
@@ -83,8 +89,9 @@ export async function runSteps(change: Change, read: Read, steps: readonly Step[
 				}
 			}
 		}
-		times.push({ step: step.name, ms: Math.round(performance.now() - started), commands: step.commands.length });
-	}
+		times[index] = { step: step.name, ms: Math.round(performance.now() - started), commands: step.commands.length };
+	};
+	for (const wave of stepWaves(steps)) await Promise.all(wave.map((index) => run(steps[index]!, index)));
 	if (failures.length) {
 		const failedSteps = [...new Set(failures.map((f) => f.step))];
 		throw new ModuleError(
@@ -124,6 +131,20 @@ export async function writeDatabase(
 	await verifyWrites(read, writes);
 }
 
+/** Steps that may run at once (see runSteps). */
+const TOGETHER: ReadonlySet<StepName> = new Set(['consoles', 'nodeset']);
+
+/** The steps' indexes in the order they run, those that may run at once in one wave (pure). */
+export function stepWaves(steps: readonly Pick<Step, 'name'>[]): number[][] {
+	const waves: number[][] = [];
+	steps.forEach((step, index) => {
+		const last = waves.at(-1);
+		if (last && TOGETHER.has(step.name) && TOGETHER.has(steps[last[0]!]!.name)) last.push(index);
+		else waves.push([index]);
+	});
+	return waves;
+}
+
 /** snmove's rule: a route that is already there (" File exists") is not a failure. */
 async function addRoute(change: Change, argv: readonly string[]): Promise<void> {
 	try {
@@ -150,10 +171,15 @@ function showCommandShort(argv: readonly string[]): string {
 	return showCommand(argv.map((a) => (a.length > 200 ? `${a.slice(0, 200)}…(${a.split(',').length} nodes)` : a)));
 }
 
-/** Reads the node tables back and checks every node holds what was written; the message names the values that differ. */
+/**
+ * Reads the written nodes back and checks every node holds what was written; the message names the
+ * values that differ. Up to FEW_NODES nodes are read by name (one `nodels -b`, as the probe reads them),
+ * more as the node tables dumped whole. Both read the database itself: xCAT's table cache serves only
+ * getNodesAttribs calls of more than 16 nodes.
+ */
 export async function verifyWrites(read: Read, writes: readonly AttributeWrite[]): Promise<void> {
-	const [nodelist, noderes, nodehm] = await Promise.all(['nodelist', 'noderes', 'nodehm'].map((t) => tabdump(read, t, t === 'nodelist')));
-	const states = nodeStatesFromTables({ nodelist: nodelist!, noderes: noderes!, nodehm: nodehm! });
+	const written = [...new Set(writes.flatMap((w) => w.nodes))];
+	const states = written.length <= FEW_NODES ? await readBackByName(read, written) : await readBackTables(read);
 	if (!states.ok) throw new ModuleError(`the node tables cannot be read back after the writes: ${states.error}`);
 	const wrong = writeMismatches(states.nodes, writes);
 	if (wrong.length) {
@@ -181,6 +207,20 @@ export function writeMismatches(nodes: ReadonlyMap<string, Partial<Record<MovedA
 		}
 	}
 	return wrong;
+}
+
+async function readBackTables(read: Read): Promise<NodeStatesResult> {
+	const [nodelist, noderes, nodehm] = await Promise.all(['nodelist', 'noderes', 'nodehm'].map((t) => tabdump(read, t, t === 'nodelist')));
+	return nodeStatesFromTables({ nodelist: nodelist!, noderes: noderes!, nodehm: nodehm! });
+}
+
+async function readBackByName(read: Read, nodes: readonly string[]): Promise<NodeStatesResult> {
+	try {
+		return await statesByName(read, nodes, false);
+	} catch (error) {
+		if (!(error instanceof ModuleError)) throw error;
+		return { ok: false, error: error.message };
+	}
 }
 
 async function tabdump(read: Read, table: string, mustHaveRows: boolean): Promise<Tabdump> {

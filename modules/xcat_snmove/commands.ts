@@ -1,5 +1,5 @@
 // The plan's actions as the xCAT commands apply runs, in order (pure): a few bulk chdef calls (or one psql), the
-// consoles, nodeset per provmethod, default routes, then updatenode -s and -P per script list.
+// consoles and nodeset per provmethod (run at once: apply.ts runSteps), default routes, then updatenode -s and -P per script list.
 // Node lists are split so no argument passes Linux's 128 KiB limit.
 import { noderangeChunks } from '../xcat/noderange';
 import { psqlArgv, type SqlTarget } from './sql';

@@ -14,6 +14,7 @@ defineModule({
 	rules,
 	check: checkArgs,
 	async run(ctx) {
+		const began = performance.now();
 		const request = toRequest(ctx.args);
 		const times: StepTime[] = [];
 		const timed = async <T>(step: string, work: () => Promise<T> | T, commands = 0): Promise<T> => {
@@ -32,7 +33,8 @@ defineModule({
 		if (!p.ok) throw new ModuleError(refusal(p, probed.unreachable), { errors: p.errors, no_backup, counts: countsResult(p.counts) });
 		const steps = commandsFor(p.actions, probed.consoleService, target);
 		const changed = p.moves.length > 0;
-		if (changed) await timed('check_destinations', () => checkDestinations(ctx.read, p.destinations, probed.xcatdPort, probed.answeredSsh));
+		if (changed)
+			await timed('check_destinations', () => checkDestinations(ctx.read, p.destinations, probed.xcatdPort, probed.answeredSsh, probed.earlySsh));
 		const moved = p.moves.map((m) => m.node);
 		const counts = countsResult(p.counts);
 		if (changed && !ctx.check) {
@@ -57,6 +59,7 @@ defineModule({
 			actions: p.actions,
 			commands: steps.flatMap((s) => s.commands),
 			steps: times,
+			elapsed_ms: Math.round(performance.now() - began),
 			...(ctx.diff ? { diff: diffSummary(p, 100, 10) } : {}),
 		};
 	},

@@ -4,7 +4,7 @@
 // and each destination SN's addresses (`xdsh <sn> /sbin/ip addr`, as snmove asks them). Every xCAT
 // command costs about 0.16 s of perl start and xcatd round trip on real xCAT, so independent reads run
 // together and tables the request does not use are not read.
-import { ModuleError, readOk, showCommand, type Read } from '../runtime';
+import { ModuleError, readOk, showCommand, type CommandResult, type Read } from '../runtime';
 import { requireManagementNode } from '../xcat/mn';
 import { isIPv4 } from '../runtime/ipv4';
 import { splitXcatList } from '../xcat/lists';
@@ -32,6 +32,12 @@ export interface Probed {
 	unreachable: Map<string, string>;
 	/** destination SNs that answered `xdsh` during the probe (apply need not ask them again) */
 	answeredSsh: Set<string>;
+	/**
+	 * A named destination with dest_node_facing (whose addresses are not asked): its `xdsh <sn> true`,
+	 * started with the first reads and awaited only by the destination check, so a run that moves
+	 * nothing does not wait for it.
+	 */
+	earlySsh?: { sn: string; answer: Promise<CommandResult> };
 }
 
 const TABLES = ['nodelist', 'noderes', 'nodehm', 'nodetype', 'postscripts', 'networks', 'servicenode', 'site'] as const;
@@ -75,6 +81,9 @@ export async function probe(read: Read, request: MoveRequest, noderange: string 
 	// reads rather than after the node states: used below only if it is the one destination that counts.
 	const early = request.dest !== undefined && request.destNodeFacing === undefined ? askDestinations(read, [request.dest]) : undefined;
 	early?.catch(() => undefined);
+	const earlySsh =
+		request.dest !== undefined && request.destNodeFacing !== undefined ? { sn: request.dest, answer: read(['xdsh', request.dest, 'true']) } : undefined;
+	earlySsh?.answer.catch(() => undefined);
 	await requireManagementNode(read, 'xcat_snmove');
 	const [tables, nodes, hosts] = await reads;
 	const site = siteValues(tables.site!);
@@ -135,6 +144,7 @@ export async function probe(read: Read, request: MoveRequest, noderange: string 
 		xcatdPort: Number.isInteger(port) && port > 0 && port < 65536 ? port : 3001,
 		unreachable,
 		answeredSsh,
+		...(earlySsh ? { earlySsh } : {}),
 	};
 }
 
@@ -190,7 +200,7 @@ export async function readTables(read: Read, names: readonly TableName[]): Promi
  * came from), and, when postscripts run, the xcatdefaults row alone (`tabdump -w`): the states the
  * tabdump path builds for these nodes, without reading 10,000-row tables.
  */
-async function statesByName(read: Read, nodes: readonly string[], withPostscripts: boolean): Promise<NodeStatesResult> {
+export async function statesByName(read: Read, nodes: readonly string[], withPostscripts: boolean): Promise<NodeStatesResult> {
 	const columns = nodelsColumns(withPostscripts);
 	const argv = ['nodels', nodes.join(','), '-b', ...columns];
 	const [r, xcatdefaults] = await Promise.all([readOk(read, argv), withPostscripts ? readXcatdefaults(read) : undefined]);

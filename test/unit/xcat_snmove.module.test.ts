@@ -5,7 +5,8 @@ import * as assert from 'uvu/assert';
 import { createServer } from 'node:net';
 import type { CommandResult } from '../../modules/runtime';
 import { noderangeProblem } from '../../modules/xcat/noderange';
-import { briefly, checkDestinations, writeMismatches } from '../../modules/xcat_snmove/apply';
+import { briefly, checkDestinations, runSteps, stepWaves, verifyWrites, writeMismatches } from '../../modules/xcat_snmove/apply';
+import { nodelsColumns } from '../../modules/xcat_snmove/state';
 import { requireManagementNode } from '../../modules/xcat/mn';
 import { noderangeOptionProblem } from '../../modules/xcat/noderange';
 import { ModuleError } from '../../modules/runtime';
@@ -123,6 +124,16 @@ test('destinations: an SN that answered xdsh in the probe is not asked again, it
 		assert.equal(calls, [], 'no second xdsh');
 		await checkDestinations(read, ['127.0.0.1'], port);
 		assert.equal(calls, [['xdsh', '127.0.0.1', 'true']]);
+		// the probe's early `xdsh <dest> true` (dest_node_facing given) is awaited, not asked again
+		calls.length = 0;
+		const failed = { sn: '127.0.0.1', answer: Promise.resolve({ argv: [], rc: 1, stdout: '', stderr: 'ssh: connect refused' }) };
+		try {
+			await checkDestinations(read, ['127.0.0.1'], port, new Set(), failed);
+			assert.unreachable('its early xdsh failed: refused');
+		} catch (error) {
+			assert.match(String(error), /xdsh 127\.0\.0\.1 true failed \(rc 1\): ssh: connect refused/);
+		}
+		assert.equal(calls, [], 'the early answer is used');
 	} finally {
 		await new Promise((resolve) => server.close(resolve));
 	}
@@ -355,6 +366,89 @@ test('read-back: each node that differs is named with the value it holds and the
 	const writes = [{ nodes: ['cn1', 'cn2', 'cn3'], attributes: { servicenode: 'sn2,sn1', xcatmaster: '' } }];
 	assert.equal(writeMismatches(held, writes), ['cn2: servicenode="sn1,sn2" (written "sn2,sn1"), xcatmaster="sn1" (written "")', 'cn3: no longer defined']);
 	assert.equal(writeMismatches(held, [{ nodes: ['cn1'], attributes: { servicenode: 'sn2,sn1' } }]), []);
+});
+
+/** What `nodels <nodes> -b <columns>` prints when each node holds servicenode=sn2,sn1 and xcatmaster=sn2. */
+function nodelsHolding(argv: readonly string[]): string {
+	const values: Record<string, string> = { 'noderes.servicenode': 'sn2,sn1', 'noderes.xcatmaster': 'sn2' };
+	return argv[1]!
+		.split(',')
+		.flatMap((node) => argv.slice(3).map((column) => (values[column] ? `${node}: ${column}: ${values[column]}` : `${node}: ${column}`)))
+		.join('\n');
+}
+
+test('read-back: up to 16 written nodes are read by name (one nodels -b), more as the node tables', async () => {
+	const asked: string[][] = [];
+	const read = async (argv: readonly string[]): Promise<CommandResult> => {
+		asked.push([...argv]);
+		if (argv[0] === 'nodels') return { argv: [...argv], rc: 0, stdout: nodelsHolding(argv), stderr: '' };
+		const rows: Record<string, string> = {
+			nodelist: '#node,groups,status,statustime,appstatus,appstatustime,primarysn,hidden,updatestatus,updatestatustime,zonename,comments,disable\n',
+			noderes:
+				'#node,servicenode,netboot,tftpserver,tftpdir,nfsserver,monserver,nfsdir,installnic,primarynic,discoverynics,cmdinterface,xcatmaster,current_osimage,next_osimage,nimserver,routenames,nameservers,proxydhcp,syslog,comments,disable\n',
+			nodehm: '#node,power,mgt,cons,termserver,termport,conserver,serialport,serialspeed,serialflow,getmac,cmdmapping,consoleondemand,comments,disable\n',
+		};
+		const nodes = Array.from({ length: 17 }, (_, k) => `cn${k + 1}`);
+		const body =
+			argv[1] === 'nodelist'
+				? nodes.map((n) => `"${n}","compute",,,,,,,,,,,`)
+				: argv[1] === 'noderes'
+					? nodes.map((n) => `"${n}","sn2,sn1",,,,,,,,,,,"sn2",,,,,,,,,`)
+					: nodes.map((n) => `"${n}",,,,,,,,,,,,,,`);
+		return { argv: [...argv], rc: 0, stdout: `${rows[argv[1]!]}${body.join('\n')}\n`, stderr: '' };
+	};
+	const write = (count: number) => [
+		{ nodes: Array.from({ length: count }, (_, k) => `cn${k + 1}`), attributes: { servicenode: 'sn2,sn1', xcatmaster: 'sn2' } },
+	];
+	await verifyWrites(read, write(16));
+	assert.equal(
+		asked.map((a) => a.slice(0, 3)),
+		[['nodels', Array.from({ length: 16 }, (_, k) => `cn${k + 1}`).join(','), '-b']],
+	);
+	assert.equal(asked[0]!.slice(3), nodelsColumns(false));
+	asked.length = 0;
+	await verifyWrites(read, write(17));
+	assert.equal(asked.map((a) => a.join(' ')).sort(), ['tabdump nodehm', 'tabdump nodelist', 'tabdump noderes']);
+	try {
+		await verifyWrites(read, [{ nodes: ['cn1'], attributes: { servicenode: 'sn1,sn2' } }]);
+		assert.unreachable('cn1 holds sn2,sn1: the read-back fails');
+	} catch (error) {
+		assert.match(String(error), /cn1: servicenode="sn2,sn1" \(written "sn1,sn2"\)/);
+	}
+});
+
+test('steps: the consoles and the boot files are written at once, after the database and before routes and postscripts', async () => {
+	assert.equal(stepWaves(['database', 'consoles', 'nodeset', 'routes', 'postscripts'].map((name) => ({ name: name as never }))), [[0], [1, 2], [3], [4]]);
+	assert.equal(stepWaves([{ name: 'database' }, { name: 'nodeset' }, { name: 'postscripts' }]), [[0], [1], [2]]);
+	const events: string[] = [];
+	const change = async (argv: readonly string[]): Promise<CommandResult> => {
+		events.push(`start ${argv[0]}`);
+		await new Promise((resolve) => setTimeout(resolve, 30));
+		events.push(`end ${argv[0]}`);
+		return { argv: [...argv], rc: 0, stdout: '', stderr: '' };
+	};
+	const read = async (argv: readonly string[]): Promise<CommandResult> => ({ argv: [...argv], rc: 0, stdout: nodelsHolding(argv), stderr: '' });
+	const steps = [
+		{ name: 'database' as const, commands: [['chdef', '-t', 'node', '-o', 'cn1', 'servicenode=sn2,sn1', 'xcatmaster=sn2']] },
+		{ name: 'consoles' as const, commands: [['makegocons', 'cn1']] },
+		{ name: 'nodeset' as const, commands: [['nodeset', 'cn1', 'netboot']] },
+		{ name: 'postscripts' as const, commands: [['updatenode', 'cn1', '-s']] },
+	];
+	const times = await runSteps(change, read, steps, [{ nodes: ['cn1'], attributes: { servicenode: 'sn2,sn1', xcatmaster: 'sn2' } }]);
+	assert.equal(events, [
+		'start chdef',
+		'end chdef',
+		'start makegocons',
+		'start nodeset',
+		'end makegocons',
+		'end nodeset',
+		'start updatenode',
+		'end updatenode',
+	]);
+	assert.equal(
+		times.map((t) => t.step),
+		['database', 'consoles', 'nodeset', 'postscripts'],
+	);
 });
 
 test.run();

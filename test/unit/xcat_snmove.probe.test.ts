@@ -232,6 +232,18 @@ test(`more than ${FEW_NODES} named nodes, or a source: the node tables are dumpe
 	assert.is(readsNodeTables(both), true, 'a source with nodes: the source must be looked up among all nodes');
 });
 
+test('dest with dest_node_facing: its xdsh true starts with the first reads, for the destination check to await', async () => {
+	const { probed, calls } = await probeWith({ dest: 'sn2', destNodeFacing: '10.3.255.9', ignoreNodes: true }, 'cn1');
+	assert.equal(
+		calls.filter((c) => c[0] === 'xdsh'),
+		[['xdsh', 'sn2', 'true']],
+	);
+	assert.is(probed.earlySsh?.sn, 'sn2');
+	assert.is((await probed.earlySsh!.answer).rc, 0);
+	const without = await probeWith({ dest: 'sn2', ignoreNodes: true }, 'cn1');
+	assert.is(without.probed.earlySsh, undefined, 'without dest_node_facing the address read (xdsh ip addr) answers for ssh');
+});
+
 test('xCAT calls: 1 and 10 named nodes by name, 20 by tables', async () => {
 	const xcat = (calls: string[][]) => calls.filter((c) => c[0] !== 'getent').map((c) => (c[0] === 'tabdump' ? `tabdump ${c.at(-1)}` : c[0]!));
 	const one = await probeWith({ dest: 'sn2', ignoreNodes: true }, 'cn1');
