@@ -8,17 +8,20 @@
 // The planned failovers run with cn1 as the probe host (xcat_ha_probe_host), so their reports carry an
 // outage measured by xcat_probe beside the watcher's; from those reports the steps on the outage's path
 // are printed with their median cost: the floor of this design.
-// Needs the HA built: runs setup-ha first (a no-op when it is already built).
-import { ensureLab, playbook } from '../tools/lab/lab';
-import { lastReport, macOf, outage, startWatcher, stopWatcher } from '../tools/lab/mn-ha';
+// Needs the HA built: runs setup-ha first (a no-op when it is already built). Then xcatha.py's planned
+// failover replayed beside ours (what users run instead), and the lab reset.
+import { ensureLab, on, PG, playbook, resetLab, VIP } from '../tools/lab/lab';
+import { lastAnswerMac, lastReport, macOf, outage, startWatcher, stopWatcher } from '../tools/lab/mn-ha';
 import { execa } from 'execa';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ansibleEnv, ROOT } from '../tools/lab/env';
 import { fault, mnFacts } from '../tools/lab/faults/scenarios';
 
-const RUNS = 5;
-const UNPLANNED_RUNS = 3;
+// FAILOVER_BENCH_RUNS, _UNPLANNED, _XCATHA: fewer runs for a quick look (the README's figures use these defaults)
+const RUNS = Number(process.env.FAILOVER_BENCH_RUNS ?? 5);
+const UNPLANNED_RUNS = Number(process.env.FAILOVER_BENCH_UNPLANNED ?? 3);
+const XCATHA_RUNS = Number(process.env.FAILOVER_BENCH_XCATHA ?? 2);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
@@ -146,6 +149,79 @@ for (let i = 0; i < 3; i++) {
 	audits.push(r.ms);
 }
 
+// What users run instead: xcatha.py's planned failover (xcat-extensions HA/xcatha.py, what xCAT's docs
+// give), replayed command by command as ../shared/reference/xcatha-behaviour.md §2.2-§4 reads it, with the
+// same watcher on cn1. xcatha.py itself cannot run here (Python 2, RHEL's ifconfig and unit names), so
+// each of its commands runs as it would, on the lab's units: `xcatha.py -d` on the active MN (disable,
+// then stop in its order, then the VIP removed), then at once `xcatha.py -a` on the standby (its
+// `ping -c 1 -w 10` of the VIP, which ends when ARP gives up on the address, the VIP added, no
+// gratuitous ARP, the database, xcatd, then named and DHCP regenerated and the console started). Left out, each in
+// xcatha's favour: its retries (a unit it lists that the host lacks, goconserver and ntpd here, costs it 3
+// attempts with 3-s sleeps), the hostname changes and the lines it appends to /etc/hosts and resolv.conf,
+// and a person's time between the two commands. It ignores our lease (the guard of the MN it leaves
+// keeps renewing it), so the lab is reset after it.
+const XCATHA_UNITS = ['conserver-server', 'isc-dhcp-server', 'named', 'xcatd', PG.unit]; // its goconserver, conserver, ntpd, dhcpd, named, xcatd, postgresql
+const timedLines = (cmds: string[]) =>
+	cmds.map((c) => `s=$(date +%s%N); ${c} >/dev/null 2>&1; rc=$?; echo "$(( ($(date +%s%N) - s) / 1000000 )) $rc ${c.replace(/["$`\\]/g, '')}"`).join('\n');
+const xcathaDeactivate = timedLines([
+	...XCATHA_UNITS.map((u) => `systemctl disable ${u}`),
+	...XCATHA_UNITS.map((u) => `systemctl stop ${u}`),
+	`ip addr del ${VIP}/24 dev host0`,
+]);
+const xcathaActivate = timedLines([
+	'test -e /HA',
+	`ping -c 1 -w 10 ${VIP}`,
+	`ip addr add ${VIP}/24 dev host0 label host0:0`,
+	`getent hosts ${VIP}`,
+	`systemctl start ${PG.unit}`,
+	'systemctl start xcatd',
+	'lsdef -t site -i domain',
+	'makedns -n',
+	'makedhcp -n',
+	'makedhcp -a',
+	'makeconservercf',
+	'systemctl start conserver-server',
+]);
+const xOutages: number[] = [],
+	xWalls: number[] = [],
+	xServed: number[] = [];
+for (let i = 0; i < XCATHA_RUNS; i++) {
+	const to = from === 'mn1' ? 'mn2' : 'mn1';
+	await startWatcher();
+	await new Promise((r) => setTimeout(r, 1000));
+	const t0 = Date.now();
+	const down = await on(from, xcathaDeactivate, 120_000);
+	const up = await on(to, xcathaActivate, 180_000);
+	const wall = Date.now() - t0;
+	// no gratuitous ARP: cn1 keeps sending to the old MAC until its neighbour entry fails; wait for that (60 s at most)
+	for (let wait = 0; wait < 120 && (await lastAnswerMac()) !== macs[to as 'mn1']; wait++) await new Promise((r) => setTimeout(r, 500));
+	await new Promise((r) => setTimeout(r, 1500));
+	const seen = outage(await stopWatcher(), macs[from as 'mn1'], macs[to as 'mn1']);
+	// each command's line: "<ms> <rc> <command>"
+	const lines = (out: string) =>
+		out
+			.trim()
+			.split('\n')
+			.map((l) => l.split(' '))
+			.map(([ms, rc, ...cmd]) => ({ ms: Number(ms), rc: Number(rc), cmd: cmd.join(' ') }));
+	const downLines = lines(down.stdout),
+		upLines = lines(up.stdout);
+	// the server side of the outage: its commands from xcatd's stop on the old MN to xcatd's start on the new (ssh between not counted)
+	const fromStop = downLines.slice(downLines.findIndex((l) => l.cmd === 'systemctl stop xcatd'));
+	const toStart = upLines.slice(0, upLines.findIndex((l) => l.cmd === 'systemctl start xcatd') + 1);
+	const served = [...fromStop, ...toStart].reduce((sum, l) => sum + l.ms, 0);
+	const ping = upLines.find((l) => l.cmd.startsWith('ping '));
+	console.log(
+		`  xcatha ${i + 1}: ${from} -> ${to}: outage ${Number.isFinite(seen.ms) ? s(seen.ms) : 'not seen (no answer from the new MN within 60 s)'} (cn1's ARP entry still named the old MN; xcatd stop to xcatd start, its commands: ${s(served)}, of which its ping ${s(ping?.ms ?? NaN)}, rc ${ping?.rc}), both commands ${s(wall)}`,
+	);
+	console.log(`    activation: ${upLines.map((l) => `${l.cmd.split(' ').slice(0, 3).join(' ')} ${l.ms}${l.rc ? ` (rc ${l.rc})` : ''}`).join(', ')} ms`);
+	if (seen.bothAnswered) console.log(`  xcatha ${i + 1}: TWO MNs ANSWERED on the VIP`);
+	if (Number.isFinite(seen.ms)) xOutages.push(seen.ms);
+	xWalls.push(wall);
+	xServed.push(served);
+	from = to;
+}
+
 const base = median(baseline);
 console.log(`\nbaseline: ansible ping of both MNs        ${s(base)} (median of 3)`);
 console.log(
@@ -158,6 +234,11 @@ console.log(
 );
 console.log(`unplanned failover playbook wall         ${s(median(uWalls))} median of ${UNPLANNED_RUNS} = ${(median(uWalls) / base).toFixed(1)}x baseline`);
 console.log(`audit (check mode over both MNs)         ${s(median(audits))} median of 3 = ${(median(audits) / base).toFixed(1)}x baseline; goal <= 15 s`);
+if (xOutages.length > 0) {
+	console.log(
+		`xcatha.py's planned failover, replayed  outage ${s(median(xOutages))} median of ${xOutages.length} = ${(median(xOutages) / median(outages)).toFixed(1)}x ours; both commands ${s(median(xWalls))} = ${(median(xWalls) / median(walls)).toFixed(1)}x our playbook (xcatd stop to xcatd start, its commands: ${s(median(xServed))})`,
+	);
+} else console.log(`xcatha.py's planned failover, replayed  cn1 saw no answer from the new MN in any run; both commands ${s(median(xWalls))}`);
 
 // The floor of this design: each step of the planned failover's reports, median ms. On the outage's
 // path: the old MN's steps from 'stop xcatd' on, its VIP removal, and the new MN's up to 'check xcatd'.
@@ -174,3 +255,6 @@ for (const [key, xs] of taskMs) {
 	console.log(`  ${key.slice(0, 90).padEnd(92)} ${String(m).padStart(6)} ms`);
 }
 console.log(`  ${'sum (each task counted whole; the outage starts inside the first and ends inside the last)'.padEnd(92)} ${String(sum).padStart(6)} ms`);
+
+console.log("\nresetting the lab (xcatha's replay left the lease and the VIP's label as xcatha.py leaves them)…");
+resetLab();

@@ -26,6 +26,12 @@ done' >/dev/null 2>&1 < /dev/null &`,
 	);
 }
 
+/** while the watcher runs: the MAC of its latest answer ('' before any) */
+export async function lastAnswerMac(): Promise<string> {
+	const last = (await ok('cn1', `awk 'NF == 2' ${WATCH_LOG} | sort -n | tail -1`)).trim();
+	return last.split(' ')[1] ?? '';
+}
+
 export interface Watch {
 	probes: number;
 	answers: Array<{ t: number; mac: string }>;
