@@ -457,6 +457,21 @@ Fresh.before(async () => {
 	);
 });
 
+// postgresql-common would start Debian's own cluster at boot on port 5432, the EL server's: refused
+Fresh("a Debian cluster that would take the EL server's port at boot is refused before anything changes", async () => {
+	const startConf = `${PG.conf}/start.conf`;
+	await ok('mn2', `sed -i 's/^manual$/auto/' ${startConf}`);
+	try {
+		const before = [await mnState('mn1'), await mnState('mn2')];
+		const r = await playbook('playbooks/setup_ha.yml', EL);
+		assert.is.not(r.status, 0);
+		assert.match(r.stdout, new RegExp(`Debian's PostgreSQL cluster ${PG.conf} on mn2 starts at boot \\(start.conf: auto\\) on port 5432`));
+		assert.equal([await mnState('mn1'), await mnState('mn2')], before);
+	} finally {
+		await ok('mn2', `sed -i 's/^auto$/manual/' ${startConf}`);
+	}
+});
+
 Fresh('setup-ha builds the pair, and a second run changes nothing', async () => {
 	const r = await playbook('playbooks/setup_ha.yml', EL);
 	okRun(r, 'setup-ha on fresh MNs');
