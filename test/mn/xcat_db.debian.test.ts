@@ -61,4 +61,29 @@ D('apply again and check again: unchanged, no command', async () => {
 	assert.is(await allTables('mn1'), rowsBefore);
 });
 
+// Real xCAT 2.19, measured (test/lab/xcat/README.md, xcatd): while its database is down, xcatd denies
+// every request (its policy check reads the database first), and serves again once it is back; a
+// restart in the meantime waits for the database, its unit activating and its port closed
+D('the database stopped under xcatd: every request denied; xcatd restarted meanwhile waits for it, then serves', async () => {
+	await ok('mn1', `systemctl stop ${UNIT}`);
+	try {
+		for (const cmd of ['lsxcatd -a', 'tabdump site']) {
+			const r = await on('mn1', cmd);
+			assert.equal([r.status, r.stdout, r.stderr], [1, '', 'Error: Permission denied for request\n'], cmd);
+		}
+		await ok('mn1', 'systemctl stop xcatd && systemctl start --no-block xcatd && sleep 8.5');
+		assert.is((await on('mn1', 'systemctl is-active xcatd')).stdout, 'activating\n');
+		const log = await ok('mn1', 'tail -12 /var/log/xcat/xcatd.log');
+		assert.match(log, /Failed to connect to site table after retrying 3 times: DBI connect\('dbname=xcatdb;host=/);
+		assert.match(log, /Can not open basic site table for configuration, waiting the database to be initialized\./);
+		assert.is((await on('mn1', 'lsxcatd -a')).status, 111, 'nothing listens yet');
+	} finally {
+		await ok('mn1', `systemctl start ${UNIT}`);
+	}
+	// its next attempt finds the database (within 4 s), then it listens
+	await ok('mn1', 'for i in $(seq 1 100); do systemctl is-active -q xcatd && break; sleep 0.1; done; systemctl is-active xcatd');
+	assert.match(await ok('mn1', 'lsxcatd -a'), /This is a Management Node/);
+	assert.is(await allTables('mn1'), rowsBefore);
+});
+
 D.run();

@@ -6,7 +6,12 @@ import { writeAll } from './output.js';
 
 export interface XcatdReply {
 	lines: string[];
+	/** xcatd denied the request (its policy check could not read the database) */
+	denied?: true;
 }
+
+/** What real xcatd answers when its policy check cannot read the database (stderr, exit 1). */
+export const DENIED = 'Error: Permission denied for request';
 
 const ERRNO: Record<string, [number, string]> = {
 	ECONNREFUSED: [111, 'Connection refused'],
@@ -42,6 +47,7 @@ export function askXcatd(host: string, port: number, request: object, timeoutMs 
 			clearTimeout(timer);
 			const lines = buf.split('\n').filter((l) => l !== '');
 			if (lines[0]?.startsWith('hostname=')) resolve({ lines });
+			else if (lines[0] === DENIED) resolve({ lines, denied: true });
 			else reject(Object.assign(new Error('no answer from xcatd'), { code: 'ECONNRESET' }));
 		});
 	});
@@ -57,7 +63,11 @@ export async function requireXcatd(command: string, args: readonly string[]): Pr
 	if (bypassed() || process.env.XCAT_DOUBLE_NOXCATD === '1') return 0;
 	const addr = xcatdAddress();
 	try {
-		await askXcatd(addr.host, addr.port, { command, args, user: process.env.USER || 'root', pid: process.pid });
+		const reply = await askXcatd(addr.host, addr.port, { command, args, user: process.env.USER || 'root', pid: process.pid });
+		if (reply.denied) {
+			writeAll(2, `${DENIED}\n`);
+			return 1;
+		}
 		return 0;
 	} catch (e) {
 		const code = (e as NodeJS.ErrnoException).code ?? '';

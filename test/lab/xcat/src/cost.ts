@@ -78,6 +78,15 @@ export function queueEnd(busyUntil: number, now: number, ms: number): number {
 	return Math.max(busyUntil, now) + ms;
 }
 
+/**
+ * A wait real xCAT makes itself, in ms (xcatd's retries of an unreachable database: 1, 2 and 4 s, then
+ * 1 s before the next round, measured on real xCAT 2.19): as measured with the model on, 10 ms off.
+ */
+export function waitMs(realMs: number): number {
+	enabled ??= modelOn();
+	return enabled ? realMs : Math.min(realMs, 10);
+}
+
 /** Blocks the process for the price: real xCAT's time is spent before it answers or listens. */
 export function charge(what: Cost, units = 1): void {
 	enabled ??= modelOn();

@@ -149,7 +149,7 @@ B('dump and restore keep every row: SQLite -> MariaDB -> PostgreSQL', () => {
 	}
 });
 
-B('MariaDB unreachable: DBI line on stderr, the header, exit 0; xcatd will not start', () => {
+B('MariaDB unreachable: DBI line on stderr, the header, exit 0; xcatd waits for it, retrying', () => {
 	const down = mysqlRoot('mydown', 'xcatdb', { MYSQL_TCP_PORT: '1' });
 	try {
 		const t = down.run('tabdump', ['site']);
@@ -159,9 +159,12 @@ B('MariaDB unreachable: DBI line on stderr, the header, exit 0; xcatd will not s
 			/^DBI connect\('dbname=xcatdb;host=127\.0\.0\.1','xcatadmin',\.\.\.\) failed: Can't connect to server on '127\.0\.0\.1' \(\d+\)\n$/,
 		);
 		assert.is(t.status, 0);
-		const d = down.run('xcatd', ['-f']);
-		assert.is(d.status, 1);
-		assert.match(d.stderr, /Need xcatdport defined in site table/);
+		const d = down.run('xcatd', ['-f'], {}, '', 1500);
+		assert.is(d.status, -1, 'still waiting when killed');
+		assert.match(
+			d.stderr,
+			/^Failed to connect to site table after retrying 3 times: DBI connect\('dbname=xcatdb;host=127\.0\.0\.1','xcatadmin',\.\.\.\) failed: [\s\S]* at \/opt\/xcat\/lib\/perl\/xCAT\/Table\.pm line 973\.\nCould not connect to the database\. Database handle not defined\.\nCan not open basic site table for configuration, waiting the database to be initialized\.\n/,
+		);
 	} finally {
 		down.remove();
 	}

@@ -66,8 +66,14 @@ export class Root {
 		};
 	}
 
-	run(cmd: string, args: string[] = [], env: Record<string, string> = {}, input = ''): Result {
-		const r = spawnSync('node', [BUNDLE, cmd, ...args], { env: { ...this.env, ...env }, encoding: 'utf8', input });
+	/** timeoutMs: the command is killed then (status -1), for a daemon that waits */
+	run(cmd: string, args: string[] = [], env: Record<string, string> = {}, input = '', timeoutMs?: number): Result {
+		const r = spawnSync('node', [BUNDLE, cmd, ...args], {
+			env: { ...this.env, ...env },
+			encoding: 'utf8',
+			input,
+			...(timeoutMs ? { timeout: timeoutMs } : {}),
+		});
 		return { stdout: r.stdout, stderr: r.stderr, status: r.status ?? -1 };
 	}
 

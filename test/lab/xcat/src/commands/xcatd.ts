@@ -5,16 +5,18 @@
 // Requests: a JSON line from the double's clients, any text line (e.g. `echo | nc vip 3001`),
 // or an HTTP GET (curl http://vip:3001/). TLS clients are served the same over TLS.
 import { spawnSync } from 'node:child_process';
-import { charge } from '../cost.js';
+import { charge, waitMs } from '../cost.js';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { TLSSocket } from 'node:tls';
 import { lsxcatdDatabaseLines } from '../db/cfgloc.js';
 import { DbError, DbUnavailable } from '../db/backend.js';
-import { readDbConfig } from '../db/open.js';
+import { openBackend, readDbConfig } from '../db/open.js';
+import { writeAll } from '../output.js';
+import { DENIED } from '../client.js';
 import { fqdn, hostPath, VERSION_LINE } from '../env.js';
-import { TABLES } from '../schema.js';
+import { TABLES, type Row } from '../schema.js';
 import type { Ctx } from './common.js';
 import { nodeRoleLines } from './lsxcatd.js';
 
@@ -37,29 +39,26 @@ export async function xcatd(ctx: Ctx): Promise<void> {
 		return;
 	}
 	const cfg = readDbConfig();
-	let port = 3001;
-	try {
-		const site = ctx.db().read(['site']).get('site') ?? [];
-		const spec = TABLES.site!;
-		const row = site.find((r) => r[0] === 'xcatdport' && (r[spec.cols.indexOf('disable')] ?? '') === '');
-		if (!row || !row[1]) {
-			log('Need xcatdport defined in site table');
-			log('Died at /usr/sbin/xcatd line 201.');
-			out.raw('Need xcatdport defined in site table');
-			out.raw('Died at /usr/sbin/xcatd line 201.');
-			out.code(1);
-			return;
-		}
-		port = Number(row[1]);
-	} catch (e) {
-		const msg = e instanceof DbUnavailable ? e.dbiMessage : e instanceof DbError ? e.message : String(e);
-		for (const l of [msg, 'Need xcatdport defined in site table', 'Died at /usr/sbin/xcatd line 201.']) {
-			log(l);
-			out.raw(l);
-		}
+	let port: number;
+	// Real xcatd 2.19 does not give up when its database does not answer: it asks for the site table
+	// four times, 1, 2 and 4 s apart, logs, and starts over 1 s later (every 8 s), its unit still
+	// activating and no port open, until the database answers (measured on real xCAT: test/lab/xcat/README.md, xcatd)
+	const site = await siteWhenReachable(ctx);
+	if (!site) {
 		out.code(1);
 		return;
 	}
+	const spec = TABLES.site!;
+	const row = site.find((r) => r[0] === 'xcatdport' && (r[spec.cols.indexOf('disable')] ?? '') === '');
+	if (!row || !row[1]) {
+		log('Need xcatdport defined in site table');
+		log('Died at /usr/sbin/xcatd line 201.');
+		out.raw('Need xcatdport defined in site table');
+		out.raw('Died at /usr/sbin/xcatd line 201.');
+		out.code(1);
+		return;
+	}
+	port = Number(row[1]);
 
 	// real xcatd loads its plugins before it forks and listens: nothing answers in the meantime
 	charge('xcatd-start');
@@ -120,6 +119,54 @@ export async function xcatd(ctx: Ctx): Promise<void> {
 	});
 }
 
+const RETRY_WAITS_MS = [1000, 2000, 4000];
+const CYCLE_PAUSE_MS = 1000;
+
+/** The site table's rows once the database answers; undefined when it fails otherwise (a DbError, reported as before). */
+async function siteWhenReachable(ctx: Ctx): Promise<Row[] | undefined> {
+	const sleep = (ms: number) => new Promise((r) => setTimeout(r, waitMs(ms)));
+	for (;;) {
+		let last: DbUnavailable | undefined;
+		for (let attempt = 0; attempt <= RETRY_WAITS_MS.length; attempt++) {
+			try {
+				return openBackend().read(['site']).get('site') ?? [];
+			} catch (e) {
+				if (!(e instanceof DbUnavailable)) {
+					const msg = e instanceof DbError ? e.message : String(e);
+					for (const l of [msg, 'Need xcatdport defined in site table', 'Died at /usr/sbin/xcatd line 201.']) {
+						log(l);
+						ctx.out.raw(l);
+					}
+					return undefined;
+				}
+				last = e;
+			}
+			if (attempt < RETRY_WAITS_MS.length) await sleep(RETRY_WAITS_MS[attempt]!);
+		}
+		const lines = [
+			`Failed to connect to site table after retrying 3 times: ${last!.dbiMessage} at /opt/xcat/lib/perl/xCAT/Table.pm line 973.`,
+			'Could not connect to the database. Database handle not defined.',
+			'Can not open basic site table for configuration, waiting the database to be initialized.',
+		];
+		for (const l of lines) log(l);
+		writeAll(2, `${lines.join('\n')}\n`);
+		await sleep(CYCLE_PAUSE_MS);
+	}
+}
+
+/**
+ * Real xcatd checks the caller against the policy table before any command (lsxcatd -a too): when the
+ * database does not answer it denies. Asked for the double's client requests only, not for probes.
+ */
+function policyReadable(): boolean {
+	try {
+		openBackend().read(['policy']);
+		return true;
+	} catch (e) {
+		return !(e instanceof DbUnavailable);
+	}
+}
+
 function serve(sock: Socket | TLSSocket, identity: () => string[], transport: string): void {
 	let buf = '';
 	sock.setEncoding('utf8');
@@ -138,11 +185,18 @@ function serve(sock: Socket | TLSSocket, identity: () => string[], transport: st
 			return;
 		}
 		let what = line.trim() === '' ? 'probe' : 'text request';
+		let request: { command?: string; args?: string[]; user?: string } = {};
 		try {
-			const req = JSON.parse(line) as { command?: string; args?: string[]; user?: string };
-			if (req.command) what = `${req.user ?? '?'} ran ${[req.command, ...(req.args ?? [])].join(' ')}`;
+			request = JSON.parse(line) as typeof request;
+			if (request.command) what = `${request.user ?? '?'} ran ${[request.command, ...(request.args ?? [])].join(' ')}`;
 		} catch {
 			// not a client of the double: any line is a probe
+		}
+		if (request.command && !policyReadable()) {
+			log('Unable to open policy data, denying');
+			log(`Permission denied for request: peername=${request.user ?? '?'}, peerhost=${peer}, command= ${request.command}`);
+			sock.end(`${DENIED}\n`);
+			return;
 		}
 		log(`${transport} ${peer}: ${what}`);
 		sock.end(`${lines.join('\n')}\n`);
