@@ -150,7 +150,7 @@ for (let i = 0; i < 3; i++) {
 }
 
 // What users run instead: xcatha.py's planned failover (xcat-extensions HA/xcatha.py, what xCAT's docs
-// give), replayed command by command as ../shared/reference/xcatha-behaviour.md §2.2-§4 reads it, with the
+// give), replayed command by command as docs/xcatha.md §What it does describes it, with the
 // same watcher on cn1. xcatha.py itself cannot run here (Python 2, RHEL's ifconfig and unit names), so
 // each of its commands runs as it would, on the lab's units: `xcatha.py -d` on the active MN (disable,
 // then stop in its order, then the VIP removed), then at once `xcatha.py -a` on the standby (its
