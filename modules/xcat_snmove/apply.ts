@@ -1,5 +1,5 @@
 // Carries the plan out; never called in check mode. The destination SNs must answer (ssh and xcatd)
-// before anything changes; the database writes are read back before the nodes are touched; a step
+// before anything changes; the database writes are read back before the nodes themselves are touched; a step
 // that fails stops the run and says what is done and what is left.
 import { connect } from 'node:net';
 import { ModuleError, showCommand, type CommandResult, type RunOptions } from '../runtime';
@@ -66,9 +66,12 @@ function tcpAnswers(host: string, port: number, timeoutMs = 5000): Promise<strin
 }
 
 /**
- * Runs the steps in order, except that the consoles and the boot files (nodeset) are written at once:
- * both only read the rows the database step wrote, and neither reads what the other writes (real
- * snmove runs them one after the other; together they cost one xCAT call's time instead of two). A
+ * Runs the steps in order, except that the consoles and the boot files (nodeset) are written at once,
+ * while the written rows are read back: all three only read the rows the database step wrote, and none
+ * reads what another writes (real snmove runs them one after the other and reads nothing back; together
+ * they cost one xCAT call's time instead of three). Consoles and boot files are made from the database
+ * as it is, so they are right for whatever it holds; the steps that reach the nodes themselves (routes,
+ * postscripts) wait for the read-back, and do not run when it finds rows that differ from the plan. A
  * failed database write stops the run. After it, one failed command (a node that is down) does not keep
  * the other nodes from their consoles, boot files and postscripts: every command runs, and the run
  * fails at the end with each command that failed.
@@ -76,22 +79,48 @@ function tcpAnswers(host: string, port: number, timeoutMs = 5000): Promise<strin
 export async function runSteps(change: Change, read: Read, steps: readonly Step[], writes: readonly AttributeWrite[], sql?: SqlTarget): Promise<StepTime[]> {
 	const times: StepTime[] = [];
 	const failures: { step: StepName; argv: readonly string[]; error: ModuleError }[] = [];
+	let readBack: Promise<void> | undefined;
 	const run = async (step: Step, index: number) => {
 		const started = performance.now();
-		if (step.name === 'database') await writeDatabase(change, read, step.commands, writes, sql);
-		else {
-			for (const argv of step.commands) {
-				try {
-					await (step.name === 'routes' ? addRoute(change, argv) : change(argv));
-				} catch (error) {
-					if (!(error instanceof ModuleError)) throw error;
-					failures.push({ step: step.name, argv, error });
-				}
+		const done = () => {
+			times[index] = { step: step.name, ms: Math.round(performance.now() - started), commands: step.commands.length };
+		};
+		if (step.name === 'database') {
+			await writeRows(change, step.commands, writes, sql);
+			// the database step ends when its rows are read back, which overlaps the next wave
+			readBack = verifyWrites(read, writes).finally(done);
+			readBack.catch(() => undefined); // awaited below, after the consoles and boot files
+			return;
+		}
+		for (const argv of step.commands) {
+			try {
+				await (step.name === 'routes' ? addRoute(change, argv) : change(argv));
+			} catch (error) {
+				if (!(error instanceof ModuleError)) throw error;
+				failures.push({ step: step.name, argv, error });
 			}
 		}
-		times[index] = { step: step.name, ms: Math.round(performance.now() - started), commands: step.commands.length };
+		done();
 	};
-	for (const wave of stepWaves(steps)) await Promise.all(wave.map((index) => run(steps[index]!, index)));
+	const verified = async () => {
+		const pending = readBack;
+		readBack = undefined;
+		try {
+			await pending;
+		} catch (error) {
+			if (!(error instanceof ModuleError)) throw error;
+			const ran = failures.length ? ` These commands failed meanwhile: ${failures.map(briefly).join(' | ')}.` : '';
+			throw new ModuleError(
+				`${error.message}. The consoles and boot files were written from the database as it is (they ran while the rows were read back); nothing else ran.${ran} Check the nodes with lsdef, then run this again.`,
+				{ ...error.extra, failed_steps: ['database'], steps: times.filter(Boolean) },
+			);
+		}
+	};
+	for (const wave of stepWaves(steps)) {
+		if (!wave.every((index) => TOGETHER.has(steps[index]!.name))) await verified();
+		await Promise.all(wave.map((index) => run(steps[index]!, index)));
+	}
+	await verified();
 	if (failures.length) {
 		const failedSteps = [...new Set(failures.map((f) => f.step))];
 		throw new ModuleError(
@@ -106,7 +135,7 @@ export async function runSteps(change: Change, read: Read, steps: readonly Step[
 /**
  * The database step: the bulk chdef calls in order, a failed one stopping the run, or with SQL the one
  * psql transaction; then every written value read back through xCAT and checked (verifyWrites).
- * (xcat_pool writes its balance so too.)
+ * (xcat_pool writes its balance so.)
  */
 export async function writeDatabase(
 	change: Change,
@@ -115,6 +144,12 @@ export async function writeDatabase(
 	writes: readonly AttributeWrite[],
 	sql?: SqlTarget,
 ): Promise<void> {
+	await writeRows(change, commands, writes, sql);
+	await verifyWrites(read, writes);
+}
+
+/** The writes alone (see writeDatabase): a failed command stops them, and says what was written. */
+async function writeRows(change: Change, commands: readonly (readonly string[])[], writes: readonly AttributeWrite[], sql?: SqlTarget): Promise<void> {
 	for (const argv of commands) {
 		try {
 			await change(argv, sql ? { input: writesSql(writes), env: psqlEnv(sql) } : undefined);
@@ -128,7 +163,6 @@ export async function writeDatabase(
 			);
 		}
 	}
-	await verifyWrites(read, writes);
 }
 
 /** Steps that may run at once (see runSteps). */

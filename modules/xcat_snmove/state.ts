@@ -77,6 +77,16 @@ export function nodelsColumns(withPostscripts: boolean): string[] {
 }
 
 const NODELS_LINE = /^(\S+): (\w+\.\w+)(?:: ?(.*))?$/;
+
+/** The nodes `nodels <noderange> -b <columns>` printed, in its order (pure). */
+export function nodelsNodes(stdout: string): string[] {
+	const nodes = new Set<string>();
+	for (const line of stdout.split('\n')) {
+		const match = NODELS_LINE.exec(line);
+		if (match) nodes.add(match[1]!);
+	}
+	return [...nodes];
+}
 const INHERITED = / \(inherited from group ([^()]+)\)$/;
 
 /**

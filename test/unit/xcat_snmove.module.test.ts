@@ -417,7 +417,7 @@ test('read-back: up to 16 written nodes are read by name (one nodels -b), more a
 	}
 });
 
-test('steps: the consoles and the boot files are written at once, after the database and before routes and postscripts', async () => {
+test('steps: the consoles and the boot files are written at once, while the rows are read back, and before routes and postscripts', async () => {
 	assert.equal(stepWaves(['database', 'consoles', 'nodeset', 'routes', 'postscripts'].map((name) => ({ name: name as never }))), [[0], [1, 2], [3], [4]]);
 	assert.equal(stepWaves([{ name: 'database' }, { name: 'nodeset' }, { name: 'postscripts' }]), [[0], [1], [2]]);
 	const events: string[] = [];
@@ -427,7 +427,12 @@ test('steps: the consoles and the boot files are written at once, after the data
 		events.push(`end ${argv[0]}`);
 		return { argv: [...argv], rc: 0, stdout: '', stderr: '' };
 	};
-	const read = async (argv: readonly string[]): Promise<CommandResult> => ({ argv: [...argv], rc: 0, stdout: nodelsHolding(argv), stderr: '' });
+	const read = async (argv: readonly string[]): Promise<CommandResult> => {
+		events.push(`start ${argv[0]}`);
+		await new Promise((resolve) => setTimeout(resolve, 30));
+		events.push(`end ${argv[0]}`);
+		return { argv: [...argv], rc: 0, stdout: nodelsHolding(argv), stderr: '' };
+	};
 	const steps = [
 		{ name: 'database' as const, commands: [['chdef', '-t', 'node', '-o', 'cn1', 'servicenode=sn2,sn1', 'xcatmaster=sn2']] },
 		{ name: 'consoles' as const, commands: [['makegocons', 'cn1']] },
@@ -438,8 +443,10 @@ test('steps: the consoles and the boot files are written at once, after the data
 	assert.equal(events, [
 		'start chdef',
 		'end chdef',
+		'start nodels',
 		'start makegocons',
 		'start nodeset',
+		'end nodels',
 		'end makegocons',
 		'end nodeset',
 		'start updatenode',
@@ -448,6 +455,26 @@ test('steps: the consoles and the boot files are written at once, after the data
 	assert.equal(
 		times.map((t) => t.step),
 		['database', 'consoles', 'nodeset', 'postscripts'],
+	);
+	assert.ok(times[0]!.ms >= 55, `the database step lasts until its rows are read back: ${times[0]!.ms} ms`);
+
+	// rows that differ from the plan: consoles and boot files were made meanwhile (from the database as
+	// it is); the postscripts, which reach the nodes, do not run
+	events.length = 0;
+	try {
+		await runSteps(change, read, steps, [{ nodes: ['cn1'], attributes: { servicenode: 'sn3,sn1', xcatmaster: 'sn3' } }]);
+		assert.unreachable('the read-back finds cn1 holding sn2');
+	} catch (error) {
+		assert.instance(error, ModuleError);
+		assert.match(
+			(error as ModuleError).message,
+			/cn1: servicenode="sn2,sn1" \(written "sn3,sn1"\).*consoles and boot files were written.*nothing else ran/,
+		);
+		assert.equal((error as ModuleError).extra.failed_steps, ['database']);
+	}
+	assert.equal(
+		events.filter((e) => e.startsWith('start')),
+		['start chdef', 'start nodels', 'start makegocons', 'start nodeset'],
 	);
 });
 

@@ -126,15 +126,13 @@ function fakeXcat(calls: string[][]) {
 			return ok(argv, TABLES.postscripts!.split('\n').slice(0, 2).join('\n'));
 		}
 		if (cmd === 'tabdump') return ok(argv, TABLES[rest[0]!]!);
-		if (cmd === 'nodels' && rest.length === 1) {
-			const names = rest[0]!.split(',').flatMap((n) => (n === 'compute' ? ALL : [n]));
-			return ok(argv, [...new Set(names)].sort().join('\n'));
-		}
+		// as xCAT's nodels: the group expanded, the nodes sorted, with -b every column of every node
+		const expanded = () => [...new Set(rest[0]!.split(',').flatMap((n) => (n === 'compute' ? ALL : [n])))].sort();
+		if (cmd === 'nodels' && rest.length === 1) return ok(argv, expanded().join('\n'));
 		if (cmd === 'nodels' && rest[1] === '-b')
 			return ok(
 				argv,
-				rest[0]!
-					.split(',')
+				expanded()
 					.flatMap((n) => blameLines(n, rest.slice(2)))
 					.join('\n'),
 			);
@@ -183,9 +181,10 @@ for (const [name, request] of REQUESTS) {
 		const byName = await probeWith(request, noderange);
 		const byTables = await probeWith(request, noderange, 0); // threshold 0: the whole-table path
 		assert.is(readsNodeTables(byName.calls), false, 'no node table dumped');
-		assert.ok(
-			byName.calls.some((c) => c[0] === 'nodels' && c[2] === '-b'),
-			'read by name',
+		assert.equal(
+			byName.calls.filter((c) => c[0] === 'nodels').map((c) => c.slice(0, 3)),
+			[['nodels', noderange, '-b']],
+			'expanded and read by name in one call',
 		);
 		assert.is(readsNodeTables(byTables.calls), true);
 		const nodes = byName.probed.nodes!;
@@ -207,6 +206,32 @@ for (const [name, request] of REQUESTS) {
 	});
 }
 
+test('a few names of which one is a group: past FEW_NODES nodes, the expansion is kept and the node tables read', async () => {
+	const request: MoveRequest = { dest: 'sn2', ignoreNodes: true };
+	const guessed = await probeWith(request, 'cn1,compute', 2);
+	const plain = await probeWith(request, 'cn1,compute', 0);
+	assert.equal(
+		guessed.calls.filter((c) => c[0] === 'nodels').map((c) => c.slice(0, 3)),
+		[['nodels', 'cn1,compute', '-b']],
+	);
+	assert.is(readsNodeTables(guessed.calls), true, 'the tables read, as for any large noderange');
+	assert.equal(guessed.probed.nodes, plain.probed.nodes);
+	assert.ok(guessed.probed.nodes!.length > 2);
+	assert.equal(guessed.probed.cluster, plain.probed.cluster);
+});
+
+test('a noderange that is not plain names (a range, a pattern) is expanded alone first', async () => {
+	for (const noderange of ['cn1-cn3', '/cn[12]', 'compute@rack2', 'compute,-cn2']) {
+		const calls: string[][] = [];
+		await probe(fakeXcat(calls), { dest: 'sn2', ignoreNodes: true }, noderange).catch(() => undefined);
+		assert.equal(
+			calls.find((c) => c[0] === 'nodels'),
+			['nodels', noderange],
+			noderange,
+		);
+	}
+});
+
 test('the computed xcatmaster is the destination address, not the name /etc/hosts gives it (snmove.pm 420)', async () => {
 	// snmove.pm 410-420: `if (xCAT::NetworkUtils->ishostinsubnet($IP, $nethash{$node}{mask}, $nethash{$node}{net}))
 	// { $newxcatmaster{$node} = $IP; last; }` and 500: `$sn_hash{$node}{'xcatmaster'} = $newxcatmaster{$node};`
@@ -223,7 +248,11 @@ test(`more than ${FEW_NODES} named nodes, or a source: the node tables are dumpe
 	const many = await probeWith({ dest: 'sn2', ignoreNodes: true }, 'compute');
 	assert.is(many.probed.nodes!.length, 20);
 	assert.is(readsNodeTables(many.calls), true);
-	assert.not.ok(many.calls.some((c) => c[0] === 'nodels' && c[2] === '-b'));
+	assert.equal(
+		many.calls.filter((c) => c[0] === 'nodels').map((c) => c.slice(0, 3)),
+		[['nodels', 'compute', '-b']],
+		'a group is a plain name: read as a guess, its 20 nodes kept, their values dropped',
+	);
 	const calls: string[][] = [];
 	await probe(fakeXcat(calls), { source: 'sn1', dest: 'sn2', ignoreNodes: true }, undefined);
 	assert.is(readsNodeTables(calls), true);
@@ -247,18 +276,18 @@ test('dest with dest_node_facing: its xdsh true starts with the first reads, for
 test('xCAT calls: 1 and 10 named nodes by name, 20 by tables', async () => {
 	const xcat = (calls: string[][]) => calls.filter((c) => c[0] !== 'getent').map((c) => (c[0] === 'tabdump' ? `tabdump ${c.at(-1)}` : c[0]!));
 	const one = await probeWith({ dest: 'sn2', ignoreNodes: true }, 'cn1');
-	assert.equal(xcat(one.calls).sort(), ['lsxcatd', 'nodels', 'nodels', 'tabdump networks', 'tabdump servicenode', 'tabdump site', 'xdsh']);
+	assert.equal(xcat(one.calls).sort(), ['lsxcatd', 'nodels', 'tabdump networks', 'tabdump servicenode', 'tabdump site', 'xdsh']);
 	const ten = await probeWith({ dest: 'sn2', ignoreNodes: true }, 'cn1,cn2,cn3,cn4,cn5,cn6,cn7,cn8,cn9,cn10');
 	assert.equal(xcat(ten.calls), xcat(one.calls), 'the same calls for 10 nodes');
 	const touched = await probeWith({ dest: 'sn2', ignoreNodes: false }, 'cn1');
 	assert.ok(xcat(touched.calls).includes('tabdump postscripts'), 'xcatdefaults alone (tabdump -w) when postscripts run');
 });
 
-test('a named destination is asked with the first reads, before the node states; a dest that is no service node counts nowhere', async () => {
+test('a named destination is asked with the first reads, before any answer is awaited; a dest that is no service node counts nowhere', async () => {
 	const { calls, probed } = await probeWith({ dest: 'sn2', ignoreNodes: true }, 'cn1,cn2');
 	const xdsh = calls.findIndex((c) => c[0] === 'xdsh');
-	const byName = calls.findIndex((c) => c[0] === 'nodels' && c[2] === '-b');
-	assert.ok(xdsh >= 0 && byName >= 0 && xdsh < byName, `xdsh before nodels -b: ${JSON.stringify(calls.map((c) => c[0]))}`);
+	const mn = calls.findIndex((c) => c[0] === 'lsxcatd');
+	assert.ok(xdsh >= 0 && mn >= 0 && xdsh < mn, `xdsh before lsxcatd, the first awaited: ${JSON.stringify(calls.map((c) => c[0]))}`);
 	assert.is(calls.filter((c) => c[0] === 'xdsh').length, 1, 'asked once');
 	assert.ok(probed.cluster.serviceNodeAddresses!.has('sn2'));
 	assert.ok(probed.answeredSsh.has('sn2'));
