@@ -23,6 +23,12 @@ export interface RunOptions {
 	cwd?: string;
 	/** stops the command when aborted, as a timeout does (SIGTERM, then SIGKILL); its reason says why */
 	signal?: AbortSignal;
+	/**
+	 * The command leads a process group of its own, and a stop (timeout, abort, the output limit, the
+	 * module's exit) signals the whole group: what it started (a shell's children, copycds's cp) stops
+	 * with it rather than running on, holding its output open, after the command was said stopped.
+	 */
+	group?: boolean;
 }
 
 /** After the timeout's SIGTERM, how long a command has to end before SIGKILL (execa's default). */
@@ -30,18 +36,29 @@ export const FORCE_KILL_MS = 5000;
 /** Output kept from each of stdout and stderr; a command that prints more is stopped (execa's default). */
 export const MAX_BUFFER = 100_000_000;
 
-const running = new Set<ChildProcess>();
+const running = new Map<ChildProcess, boolean>();
 let cleanupHooked = false;
 /** Children die with the module: none is left running a step nobody waits for. */
-function track(child: ChildProcess): void {
+function track(child: ChildProcess, group: boolean): void {
 	if (!cleanupHooked) {
 		cleanupHooked = true;
 		process.on('exit', () => {
-			for (const c of running) c.kill('SIGTERM');
+			for (const [c, g] of running) signalCommand(c, g, 'SIGTERM');
 		});
 	}
-	running.add(child);
+	running.set(child, group);
 	child.once('close', () => running.delete(child));
+}
+
+/** Sends SIG to the command, or to its whole process group; false when there was nothing left to signal. */
+function signalCommand(child: ChildProcess, group: boolean, sig: NodeJS.Signals | 0): boolean {
+	if (!group || child.pid === undefined) return sig === 0 ? child.exitCode === null && child.signalCode === null : child.kill(sig);
+	try {
+		process.kill(-child.pid, sig);
+		return true;
+	} catch {
+		return false; // ESRCH: every process of the group has ended
+	}
 }
 
 const C_LOCALE = { LC_ALL: 'C', LANG: 'C' };
@@ -56,6 +73,7 @@ export function runCommand(argv: readonly string[], opts: RunOptions = {}): Prom
 		try {
 			child = spawn(file, args, {
 				env: { ...process.env, ...opts.env, ...C_LOCALE },
+				detached: opts.group === true,
 				...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
 				stdio: [opts.input !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'],
 			});
@@ -63,7 +81,8 @@ export function runCommand(argv: readonly string[], opts: RunOptions = {}): Prom
 			// refused before starting (e.g. a NUL byte in an argument)
 			return result(1, '', '', `Command failed with ${(err as NodeJS.ErrnoException).code ?? 'an error'}`, (err as Error).message);
 		}
-		track(child);
+		const group = opts.group === true;
+		track(child, group);
 		const outChunks: Buffer[] = [],
 			errChunks: Buffer[] = [];
 		const size = { stdout: 0, stderr: 0 };
@@ -73,10 +92,11 @@ export function runCommand(argv: readonly string[], opts: RunOptions = {}): Prom
 		const stop = (reason: string) => {
 			if (why !== undefined) return;
 			why = reason;
-			child.kill('SIGTERM');
+			signalCommand(child, group, 'SIGTERM');
 			forceTimer = setTimeout(() => {
-				if (child.exitCode !== null || child.signalCode !== null) return;
-				child.kill('SIGKILL');
+				// a group outlives its leader while one of its processes runs
+				if (!signalCommand(child, group, 0)) return;
+				signalCommand(child, group, 'SIGKILL');
 				why += ` and was forcefully terminated after ${FORCE_KILL_MS} milliseconds`;
 			}, FORCE_KILL_MS);
 		};

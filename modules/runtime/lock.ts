@@ -38,8 +38,9 @@ export interface LockOptions {
 	/** why an owner on another host provably stopped (the caller proved it), or null */
 	stopped?: (owner: LockOwner) => string | null;
 	/**
-	 * what still works under the lock of an owner of this host that no longer runs (a command it
-	 * started, orphaned when it was killed), or null: while something does, the lock is not left behind
+	 * what still works under the lock of an owner of this host (a command it started, orphaned when it
+	 * was killed, or left running when it ended), or null: while something does, the lock is not left
+	 * behind, and the owner's own release keeps it (the next run takes it over once that work ends)
 	 */
 	working?: (owner: LockOwner) => string | null;
 	/** the error thrown when WAITMS pass: the lock, its owner if known, and its age in seconds */
@@ -235,7 +236,7 @@ export async function withDirLock<T>(
 	try {
 		return await body();
 	} finally {
-		release(lock, owner);
+		if (!opts.working?.(owner)) release(lock, owner);
 	}
 }
 

@@ -8,7 +8,7 @@ import { leftBehind, OWNERLESS_MS, readOwner, withDirLock } from '../runtime/loc
 import { pathKind, pathKindProblem } from '../runtime/paths';
 import { ownerOnDownHost, outputTail, refusalMessage, wouldDo } from './decide';
 import { checkArgs, options, type Args } from './options';
-import { MARK, markOf, stillWorking } from './work';
+import { MARK, markOf, stillWorking, stopLeftovers } from './work';
 
 const POLL_MS = 200;
 const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
@@ -113,7 +113,7 @@ defineModule({
 					// again under the lock: the run this one waited for may have made it
 					const made = skipped();
 					if (made) return { ...at, changed: false, msg: made };
-					return await runUnderLock(a, at);
+					return await runUnderLock(a, at, (message) => ctx.warn(message));
 				} finally {
 					signals.holding = false;
 				}
@@ -127,7 +127,7 @@ defineModule({
 });
 
 /** The command, run while this module holds the lock: bounded by the timeout and stopped by a stop signal. */
-async function runUnderLock(a: Args, at: Base) {
+async function runUnderLock(a: Args, at: Base, warn: (message: string) => void) {
 	const me = readOwner(at.lock);
 	if (me?.pid !== process.pid)
 		throw new ModuleError(`the lock ${at.lock} is not this run's any more (taken over by ${me?.name ?? 'another run'}); nothing was run`, { ...at });
@@ -140,12 +140,25 @@ async function runUnderLock(a: Args, at: Base) {
 	try {
 		if (signals.got) throw new ModuleError(`the module got ${signals.got}: ${cmd} was not run, and the lock ${at.lock} is released`, { ...at });
 		// the mark: whatever the command starts carries it, so a killed run's command is still seen working
+		// its own process group: a timeout or a stop signal reaches what it started, not only itself
 		const r = await runCommand(a.command, {
 			signal: signals.stop.signal,
 			env: { [MARK]: markOf(at.lock, me) },
+			group: true,
 			...(a.chdir !== undefined ? { cwd: a.chdir } : {}),
 		});
 		const out = { ...at, ran: true, rc: r.rc, stdout: outputTail(r.stdout), stderr: outputTail(r.stderr), commands: [a.command] };
+		// what it left running may still write to /install: stopped before the lock is released, and
+		// while any of it survives SIGKILL the lock is kept (withDirLock asks `working` before it releases)
+		const leftovers = await stopLeftovers(markOf(at.lock, me));
+		const pids = (p: number[]) => `pid ${p.slice(0, 5).join(', ')}${p.length > 5 ? ', …' : ''}`;
+		if (leftovers.left.length)
+			throw new ModuleError(
+				`${cmd} ended (rc ${r.rc}) but ${leftovers.left.length} process(es) it started still run after SIGKILL (${pids(leftovers.left)}): the lock ${at.lock} is kept, and the next run takes it over once they end`,
+				{ ...out, changed: true, leftovers: leftovers.stopped },
+			);
+		if (leftovers.stopped.length)
+			warn(`${cmd} left ${leftovers.stopped.length} process(es) running (${pids(leftovers.stopped)}): they were stopped before the lock was released`);
 		if (timedOut)
 			throw new ModuleError(`${cmd} ran longer than timeout (${a.timeout} s): it was stopped, and the lock ${at.lock} is released`, {
 				...out,

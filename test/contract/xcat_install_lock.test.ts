@@ -1,6 +1,6 @@
 // xcat_install_lock's bundle, run as Ansible runs it, on lock directories in a temporary tree: two runs
 // at once, a run killed while it holds the lock, an owner on "another host", creates, check mode, a
-// failing command, the timeout and a stop signal.
+// failing command, the timeout and a stop signal, and what a command starts and leaves running.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -44,6 +44,14 @@ const alive = (pid: number) => {
 		return true;
 	} catch {
 		return false;
+	}
+};
+/** ended: gone, or a zombie its new parent has not reaped yet (kill(pid, 0) still finds a zombie) */
+const ended = (pid: number) => {
+	try {
+		return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '')[0] === 'Z';
+	} catch {
+		return true;
 	}
 };
 /** a command that writes its pid to PIDFILE, then sleeps S seconds */
@@ -166,6 +174,31 @@ L('the timeout stops the command and fails the module; the lock is released', as
 	assert.ok(r.ms < 4000, `${r.ms} ms`);
 	assert.match(r.result.msg, /^sh -c .* ran longer than timeout \(1 s\): it was stopped, and the lock .* is released$/);
 	assert.not.ok(alive(Number(readFileSync(join(root, 'pid'), 'utf8'))));
+	assert.not.ok(existsSync(lock));
+});
+
+L('the timeout stops what the command started too (its process group), not only the command', async () => {
+	// the shell waits for a sleep that holds its output open: stopped alone, the shell would end and its
+	// sleep go on writing (here, holding the module for 8 s) after the lock was released
+	const pidfile = join(root, 'pid');
+	const r = await run({ command: ['sh', '-c', `sleep 8 & echo $! > ${pidfile}; wait`], timeout: 1 });
+	assert.is(r.result.failed, true, r.stdout);
+	assert.ok(r.ms < 4000, `${r.ms} ms`);
+	assert.match(r.result.msg, /ran longer than timeout \(1 s\): it was stopped, and the lock .* is released$/);
+	assert.ok(ended(Number(readFileSync(pidfile, 'utf8'))), "the shell's sleep was stopped with it");
+	assert.not.ok(existsSync(lock));
+});
+
+L('what a command leaves running (even in a session of its own) is stopped before the lock is released, with a warning', async () => {
+	const pidfile = join(root, 'pid');
+	const r = await run({ command: ['sh', '-c', `setsid sleep 30 </dev/null >/dev/null 2>&1 & echo $! > ${pidfile}`] });
+	const left = Number(readFileSync(pidfile, 'utf8'));
+	assert.is(r.result.changed, true, r.stdout);
+	assert.not.ok(r.result.failed, r.stdout);
+	assert.ok(ended(left), `pid ${left}, left by the command, still runs`);
+	assert.equal(r.result.warnings, [
+		`sh -c 'setsid sleep 30 </dev/null >/dev/null 2>&1 & echo $! > ${pidfile}' left 1 process(es) running (pid ${left}): they were stopped before the lock was released`,
+	]);
 	assert.not.ok(existsSync(lock));
 });
 

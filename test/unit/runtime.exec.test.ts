@@ -81,6 +81,38 @@ R('an abort signal stops the command like a timeout, saying why; one aborted bef
 	assert.equal([early.rc, early.stderr], [1, 'Command was stopped: the module got SIGTERM: sleep 10\n']);
 });
 
+/** a process's state letter, 'gone' when it ended (a zombie its new parent has not reaped yet is 'Z') */
+const stateOf = (pid: number) =>
+	readFile(`/proc/${pid}/stat`, 'utf8').then(
+		(t) => t.replace(/^.*\) /, '')[0] ?? '?',
+		() => 'gone',
+	);
+const ended = async (pid: number) => ['gone', 'Z'].includes(await stateOf(pid));
+
+R('group: a stop reaches what the command started, which would otherwise hold its output open and run on', async () => {
+	// the shell starts a sleep that keeps the shell's stdout and ignores nothing; the shell waits for it
+	const program = ['sh', '-c', 'sleep 2 & echo $!; wait'];
+	let t = Date.now();
+	const r = await runCommand(program, { timeoutMs: 300, group: true });
+	assert.ok(Date.now() - t < 1500, `the group stopped after ${Date.now() - t} ms`);
+	assert.is(r.rc, 1);
+	assert.match(r.stderr, /^Command timed out after 300 milliseconds/);
+	const child = Number(r.stdout.trim());
+	assert.ok(child > 0 && (await ended(child)), `the shell's sleep ${child} is ${await stateOf(child)}`);
+	// the same shell alone: the timeout's SIGTERM reaches the shell only; its sleep runs on, and holds the
+	// output open until it ends (what group: true is for)
+	t = Date.now();
+	const alone = await runCommand(program, { timeoutMs: 300 });
+	assert.ok(Date.now() - t >= 1500, `without group the sleep ran on: ${Date.now() - t} ms`);
+	assert.is(alone.rc, 1);
+	// a member that ignores SIGTERM gets SIGKILL with the group, even after its leader ended
+	t = Date.now();
+	const stubborn = await runCommand(['sh', '-c', '(trap "" TERM; sleep 30) & echo $!; wait'], { timeoutMs: 100, group: true });
+	assert.ok(Date.now() - t >= FORCE_KILL_MS && Date.now() - t < FORCE_KILL_MS + 3000, `${Date.now() - t} ms`);
+	assert.match(stubborn.stderr, /and was forcefully terminated after 5000 milliseconds/);
+	assert.ok(await ended(Number(stubborn.stdout.trim())));
+});
+
 R('cwd: the directory the command runs in', async () => {
 	assert.is((await runCommand(['pwd'], { cwd: '/tmp' })).stdout, '/tmp\n');
 });
@@ -109,7 +141,7 @@ R('a command still running when the module exits gets SIGTERM', async () => {
 	await new Promise((r) => setTimeout(r, 200));
 	// gone, or a zombie its new parent (pid 1 here) has not reaped yet
 	const state = await readFile(`/proc/${pid}/stat`, 'utf8').then(
-		(t) => t.replace(/^.*\) /, '')[0],
+		(t) => t.replace(/^.*\) /, '')[0] ?? '?',
 		() => 'gone',
 	);
 	assert.ok(state === 'gone' || state === 'Z', `the sleep is ${state}`);

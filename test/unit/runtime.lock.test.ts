@@ -98,6 +98,31 @@ L('a lock of this host whose owner no longer runs is not taken over while what i
 	assert.match(notes.join(), /no longer runs\): taken over/);
 });
 
+L("the owner's own release keeps the lock while what its body started still works under it", async () => {
+	let busy = true;
+	let since = '';
+	const working = (o: { since: string }) => (busy && o.since === since ? 'its command left pid 4242 running' : null);
+	await withDirLock(lock, 'mn1', { ...opts(), working }, () => {
+		since = readOwner(lock)!.since;
+	});
+	const kept = readOwner(lock);
+	assert.is(kept?.pid, process.pid, 'kept');
+	// the run (a module) ends; the next is refused while that work runs, and takes the lock over after it
+	writeFileSync(join(lock, 'owner'), JSON.stringify({ ...kept, pid: deadPid() }));
+	assert.instance(await failure(withDirLock(lock, 'mn1', { ...opts(), working }, () => {})), Busy);
+	busy = false;
+	const notes: string[] = [];
+	await withDirLock(
+		lock,
+		'mn1',
+		{ ...opts(), working },
+		() => {},
+		(n) => notes.push(n),
+	);
+	assert.match(notes.join(), /no longer runs\): taken over/);
+	assert.not.ok(existsSync(lock));
+});
+
 L('a lock of this host from before its last boot is taken over, whatever its pid', async () => {
 	owner({ pid: process.pid, machine: me.machine, boot: 'an-earlier-boot' });
 	const notes: string[] = [];
