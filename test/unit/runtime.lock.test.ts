@@ -79,14 +79,8 @@ L('a lock of this host whose owner no longer runs is taken over, and the note sa
 	assert.not.ok(existsSync(lock));
 });
 
-L('a lock of this host whose owner no longer runs is not taken over while what it left working still runs', async () => {
-	const pid = deadPid();
-	owner({ pid, ...me });
-	let busy = true;
-	const working = () => (busy ? 'its command still runs (pid 4242)' : null);
-	assert.instance(await failure(withDirLock(lock, 'mn1', { ...opts(), working }, () => {})), Busy);
-	assert.is(readOwner(lock)?.pid, pid);
-	busy = false;
+/** a run with WORKING takes the left-behind lock over, and its note says so */
+async function takenOver(working: NonNullable<LockOptions['working']>) {
 	const notes: string[] = [];
 	await withDirLock(
 		lock,
@@ -96,6 +90,17 @@ L('a lock of this host whose owner no longer runs is not taken over while what i
 		(n) => notes.push(n),
 	);
 	assert.match(notes.join(), /no longer runs\): taken over/);
+}
+
+L('a lock of this host whose owner no longer runs is not taken over while what it left working still runs', async () => {
+	const pid = deadPid();
+	owner({ pid, ...me });
+	let busy = true;
+	const working = () => (busy ? 'its command still runs (pid 4242)' : null);
+	assert.instance(await failure(withDirLock(lock, 'mn1', { ...opts(), working }, () => {})), Busy);
+	assert.is(readOwner(lock)?.pid, pid);
+	busy = false;
+	await takenOver(working);
 });
 
 L("the owner's own release keeps the lock while what its body started still works under it", async () => {
@@ -111,15 +116,7 @@ L("the owner's own release keeps the lock while what its body started still work
 	writeFileSync(join(lock, 'owner'), JSON.stringify({ ...kept, pid: deadPid() }));
 	assert.instance(await failure(withDirLock(lock, 'mn1', { ...opts(), working }, () => {})), Busy);
 	busy = false;
-	const notes: string[] = [];
-	await withDirLock(
-		lock,
-		'mn1',
-		{ ...opts(), working },
-		() => {},
-		(n) => notes.push(n),
-	);
-	assert.match(notes.join(), /no longer runs\): taken over/);
+	await takenOver(working);
 	assert.not.ok(existsSync(lock));
 });
 
