@@ -40,6 +40,15 @@ async function world(): Promise<Record<string, string>> {
 	return out;
 }
 
+/** The members whose DHCP configuration serves the lab's dynamic range (inventory/lab: xcat_pool_dynamic_range). */
+async function rangeAt(): Promise<string[]> {
+	const out: string[] = [];
+	for (const h of MEMBERS) {
+		if ((await ok(h, 'cat /etc/dhcp/dhcpd.conf 2>/dev/null || true')).includes('range dynamic-bootp 198.51.100.200 198.51.100.220;')) out.push(h);
+	}
+	return out;
+}
+
 /** psql as postgres on HOST's cluster */
 const sql = (host: string, query: string, db = 'xcatdb') => ok(host, `runuser -u postgres -- psql -X -A -t -d ${db} -c ${JSON.stringify(query)}`);
 
@@ -67,8 +76,10 @@ Pool('bad input to every variable is refused before anything changes, each messa
 		xcat_pool_member_groups: 'a b',
 		xcat_pool_site_attributes: { 'bad key': 'x' },
 		xcat_pool_network: 'net1',
+		xcat_pool_dynamic_range: '', // the lab's inventory sets one: the pair is incomplete again
 		xcat_pool_mesh_key: '/root/.ssh/id_rsa',
 		xcat_pool_service_timeout: 0,
+		xcat_pool_dhcpd_conf: 'dhcpd.conf',
 	};
 	const r = await setup('-e', JSON.stringify(bad));
 	assert.is.not(r.status, 0);
@@ -110,6 +121,9 @@ Pool('setup: PostgreSQL on mn1 streaming to sn1, the shared directories, the mes
 	assert.match(site, /disjointdhcps=0/);
 	assert.match(site, /master=198\.51\.100\.11/);
 	assert.match(site, /sharedtftp=0/);
+	// the dynamic range: the column names the MN, and only the MN's configuration holds it
+	assert.match(await ok('mn1', 'lsdef -t network -o 198_51_100_0-255_255_255_0 -i dhcpserver'), /dhcpserver=198\.51\.100\.11/);
+	assert.equal(await rangeAt(), ['mn1']);
 	// every member a service node of xCAT, the nodes balanced: first entries 3/3/2 over 8 nodes, xcatmaster blank
 	assert.match(await ok('mn1', 'tabdump servicenode'), /"mn1","1","1","1","1","1"/);
 	const rows = (await ok('mn1', 'nodels compute noderes.servicenode noderes.xcatmaster')).trim().split('\n');
@@ -134,6 +148,22 @@ Pool('a second run changes nothing', async () => {
 	const again = await setup();
 	assert.is(again.status, 0, output(again));
 	assert.equal(changed(again), { mn1: 0, sn1: 0, sn2: 0 }, again.stdout);
+});
+
+Pool('the dynamic range: a member whose DHCP configuration disagrees is found in check mode and written again', async () => {
+	await ok('mn1', "sed -i '/range dynamic-bootp/d' /etc/dhcp/dhcpd.conf");
+	const audit = await setup('--check', '--diff');
+	assert.is(audit.status, 0, output(audit));
+	assert.equal(changed(audit), { mn1: 1, sn1: 0, sn2: 0 }, audit.stdout);
+	assert.match(
+		audit.stdout,
+		/lacks the dynamic range 198\.51\.100\.200-198\.51\.100\.220, which networks\.dhcpserver gives to 198\.51\.100\.11: makedhcp -n -l would add it/,
+	);
+	assert.equal(await rangeAt(), [], 'check mode wrote nothing');
+	const fix = await setup();
+	assert.is(fix.status, 0, output(fix));
+	assert.equal(changed(fix), { mn1: 1, sn1: 0, sn2: 0 }, fix.stdout);
+	assert.equal(await rangeAt(), ['mn1']);
 });
 
 Pool('check mode with diff audits the drift and touches nothing; the next run repairs it', async () => {
@@ -228,6 +258,7 @@ Pool('planned promotion: sn1 becomes the MN with every write of mn1, mn1 its rep
 	assert.match(await sql('sn1', "SELECT value FROM site WHERE key = 'pooltest'"), /before-promotion/, 'the last write of mn1 is on sn1');
 	assert.match(await sql('sn1', 'SELECT application_name, state FROM pg_stat_replication', 'postgres'), /^mn1\|streaming$/m);
 	assert.match(await ok('mn1', 'ls -d /var/lib/postgresql/15/main.xcat-ha-*'), /main\.xcat-ha-/, "the old primary's data is kept aside");
+	assert.equal(await rangeAt(), ['sn1'], 'the dynamic range moved with the MN');
 	const again = await run('pool_promote', '-e', 'xcat_pool_target=sn1');
 	assert.is(again.status, 0, output(again));
 	assert.match(again.stdout, /sn1 is the MN already: nothing to do/);
@@ -239,6 +270,7 @@ Pool('planned promotion: sn1 becomes the MN with every write of mn1, mn1 its rep
 	assert.is(back.status, 0, output(back));
 	const home = 'cfgloc=Pg:dbname=xcatdb;host=198.51.100.11|xcatadm xcatd=active';
 	assert.is(await roles(), `mn1: /etc/xCATMN ${home} recovery=f\nsn1: /etc/xCATSN ${home} recovery=t\nsn2: /etc/xCATSN ${home} recovery=down\n`);
+	assert.equal(await rangeAt(), ['mn1']);
 });
 
 const ACKED = '/root/pooltest.acked';
@@ -274,6 +306,11 @@ Pool('the MN loses power: refused until it is proven stopped, then fenced throug
 	assert.match(r.stdout, /sn1 is the MN \(unplanned, its BMC reports power off\); xcatd answered on 198\.51\.100\.21 [\d.]+ s after the start/);
 	// cn1 was first served by mn1 (the member-down test moved it there): it moves to its next member
 	assert.match(await ok('sn1', 'nodels cn1 noderes.servicenode'), /cn1: sn2,mn1/);
+	assert.match(
+		await ok('sn1', 'cat /etc/dhcp/dhcpd.conf'),
+		/range dynamic-bootp 198\.51\.100\.200 198\.51\.100\.220;/,
+		'the new MN serves the dynamic range',
+	);
 	await ok('sn2', 'kill $(cat /root/pooltest.pid) 2>/dev/null || true');
 	const acked = (await ok('sn2', `cat ${ACKED}`)).trim().split('\n').filter(Boolean);
 	const kept = new Set((await sql('sn1', 'SELECT id FROM pooltest')).trim().split('\n'));
@@ -295,9 +332,11 @@ Pool('the old MN comes back: its PostgreSQL does not start as a second primary; 
 	assert.is(rejoin.status, 0, output(rejoin));
 	const host = 'cfgloc=Pg:dbname=xcatdb;host=198.51.100.21|xcatadm xcatd=active';
 	assert.is(await roles(), `mn1: /etc/xCATSN ${host} recovery=t\nsn1: /etc/xCATMN ${host} recovery=f\nsn2: /etc/xCATSN ${host} recovery=down\n`);
+	assert.equal(await rangeAt(), ['sn1'], 'pool_setup took the range off the old MN');
 	const back = await run('pool_promote', '-e', 'xcat_pool_target=mn1');
 	assert.is(back.status, 0, output(back));
 	assert.match(await ok('sn2', 'lsdef -t site -i master'), /master=198\.51\.100\.11/);
+	assert.equal(await rangeAt(), ['mn1']);
 });
 
 Pool.run();

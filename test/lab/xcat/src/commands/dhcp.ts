@@ -9,9 +9,10 @@ import { getopt, flag } from '../getopt.js';
 import { resolveIPv4 } from '../hosts.js';
 import { inNetwork, ipv4Interfaces } from '../netinfo.js';
 import { rowEnabled, TABLES } from '../schema.js';
-import { xcatdAnswers } from '../remote.js';
+import { ssh, xcatdAnswers } from '../remote.js';
 import { systemctl } from '../sys.js';
 import { load, type Ctx } from './common.js';
+import type { Snapshot } from '../store.js';
 import { siteValue } from './dns.js';
 
 const CONF = '/etc/dhcp/dhcpd.conf';
@@ -43,12 +44,23 @@ export async function makedhcp(ctx: Ctx): Promise<void> {
 		if (!flag(p, 'h')) out.code(1);
 		return;
 	}
-	const snap = load(ctx, ['site', 'networks', 'mac', 'servicenode', 'noderes']);
+	const snap = load(ctx, ['site', 'networks', 'mac', 'servicenode', 'noderes', 'nodelist']);
 	if (!snap) return;
 	const site = snap.rows('site');
+	// preprocess_request (dhcp.pm 1266–1282): with a DHCP service node, every network that has a
+	// dynamic range must say which host serves it, or no makedhcp runs at all (-l too)
+	const dhcpSns = dhcpServiceNodes(snap);
+	if (dhcpSns.length) {
+		const spec = TABLES.networks!;
+		for (const r of snap.rows('networks').filter((x) => rowEnabled(spec, x))) {
+			if (!r[spec.cols.indexOf('dynamicrange')] || r[spec.cols.indexOf('dhcpserver')]) continue;
+			out.error(`Hierarchy requested, therefore networks.dhcpserver must be set for net=${r[spec.cols.indexOf('net')] ?? ''}`);
+			return;
+		}
+	}
 	if (flag(p, 'n')) {
 		writeConf(ctx, site, snap.rows('networks'));
-		if (!flag(p, 'l')) await dispatchToServiceNodes(ctx, snap.rows('servicenode'));
+		if (!flag(p, 'l')) await dispatchToServiceNodes(ctx, dhcpSns);
 		return;
 	}
 	let nodes = snap.nodes();
@@ -113,8 +125,11 @@ function writeConf(ctx: Ctx, site: (string | null)[][], networks: (string | null
 			const net = col(r, 'net');
 			const mask = col(r, 'mask');
 			if (!net || !mask || net.includes(':') || !inNetwork(iface.address, net, mask)) continue;
-			const range = col(r, 'dynamicrange');
-			if (!range) out.warning(`No dynamic range specified for ${net}. If hardware discovery is being used, a dynamic range is required.`);
+			// addnet (dhcp.pm 4052–4059): the range only where networks.dhcpserver is empty or resolves
+			// to one of this host's addresses (thishostisnot, NetworkUtils.pm 1775–1811)
+			const range = servesRange(col(r, 'dhcpserver')) ? col(r, 'dynamicrange') : '';
+			if (!col(r, 'dynamicrange'))
+				out.warning(`No dynamic range specified for ${net}. If hardware discovery is being used, a dynamic range is required.`);
 			const ns = col(r, 'nameservers') || siteValue(site, 'nameservers') || iface.address;
 			subnets.push(
 				[
@@ -166,18 +181,48 @@ function writeConf(ctx: Ctx, site: (string | null)[][], networks: (string | null
 	systemctl('restart', 'isc-dhcp-server');
 }
 
-async function dispatchToServiceNodes(ctx: Ctx, rows: (string | null)[][]): Promise<void> {
+/**
+ * getSNList('dhcpserver') (ServiceNodeUtils.pm 354–383): servicenode rows whose dhcpserver is exactly
+ * "1" (an SQL `dhcpserver = '1'`), less the nodes of the __mgmtnode group.
+ */
+function dhcpServiceNodes(snap: Snapshot): string[] {
 	const spec = TABLES.servicenode!;
-	for (const r of rows.filter((x) => rowEnabled(spec, x))) {
-		const v = r[spec.cols.indexOf('dhcpserver')];
-		if (!r[0] || !v || !/^(1|yes)$/i.test(v)) continue;
-		const ans = await xcatdAnswers(r[0]);
+	const mgmt = new Set(snap.groupMembers().get('__mgmtnode') ?? []);
+	return snap
+		.rows('servicenode')
+		.filter((r) => rowEnabled(spec, r) && r[0] && r[spec.cols.indexOf('dhcpserver')] === '1' && !mgmt.has(r[0]))
+		.map((r) => r[0]!);
+}
+
+/** Whether this host writes a network's dynamic range: its dhcpserver is empty or one of its addresses. */
+function servesRange(dhcpserver: string): boolean {
+	if (!dhcpserver) return true;
+	const ip = resolveIPv4(dhcpserver) ?? dhcpserver;
+	return ipv4Interfaces().some((i) => i.address === ip);
+}
+
+/**
+ * makedhcp -n's requests to each DHCP service node (dhcp.pm 1450–1483), preprocessed there: each writes
+ * its own configuration by the same rules. Sent at once; one that cannot be reached is reported and
+ * the others still run.
+ */
+async function dispatchToServiceNodes(ctx: Ctx, sns: readonly string[]): Promise<void> {
+	const results = await Promise.all(
+		sns.map(async (sn) => {
+			const ans = await xcatdAnswers(sn);
+			return { sn, ans, run: ans.ok ? await ssh(sn, ['/opt/xcat/sbin/xcat-double', 'makedhcp', '-n', '-l']) : undefined };
+		}),
+	);
+	for (const { sn, ans, run } of results) {
 		if (!ans.ok) {
 			ctx.out.data(
-				`Unable to dispatch hierarchical sub-command to ${r[0]}:3001.  Error: Connection failure: IO::Socket::INET: connect: ${ans.error} at /opt/xcat/lib/perl/xCAT/Client.pm line 248.\n.`,
+				`Unable to dispatch hierarchical sub-command to ${sn}:3001.  Error: Connection failure: IO::Socket::INET: connect: ${ans.error} at /opt/xcat/lib/perl/xCAT/Client.pm line 248.\n.`,
 			);
 			ctx.out.code(1);
+			continue;
 		}
+		if (run!.stdout.trim()) ctx.out.data(...run!.stdout.trim().split('\n'));
+		if (run!.status !== 0) ctx.out.error(`${sn}: ${(run!.stderr || 'makedhcp -n failed').trim()}`);
 	}
 }
 
