@@ -31,6 +31,7 @@ defineModule({
 			const want = {
 				address,
 				port: ctx.args.port,
+				...(ctx.args.also_port ? { also_port: ctx.args.also_port } : {}),
 				interval_ms: ctx.args.interval_ms,
 				timeout_ms: ctx.args.timeout_ms ?? ctx.args.interval_ms,
 				max_seconds: ctx.args.max_seconds,
@@ -44,7 +45,12 @@ defineModule({
 			const probed = isIPv4(address) ? address : await resolve(address);
 			if (p.note) ctx.warn(p.note);
 			if (ctx.check)
-				return { changed: true, ...echo, probed_address: probed, msg: `would start a prober of ${probed}:${want.port} every ${want.interval_ms} ms` };
+				return {
+					changed: true,
+					...echo,
+					probed_address: probed,
+					msg: `would start a prober of ${probed}:${want.port}${want.also_port ? ` and :${want.also_port}` : ''} every ${want.interval_ms} ms`,
+				};
 			const { run, first } = await start(
 				dir,
 				current.files,
@@ -54,6 +60,7 @@ defineModule({
 					id,
 					address: probed,
 					port: want.port,
+					...(want.also_port ? { also_port: want.also_port } : {}),
 					interval_ms: want.interval_ms,
 					timeout_ms: want.timeout_ms,
 					max_seconds: want.max_seconds,
@@ -64,7 +71,9 @@ defineModule({
 			const firstProbe = parseSamples(first).samples[0];
 			if (!firstProbe) ctx.warn(`the prober (pid ${run.pid}) had made no probe ${FIRST_PROBE_WAIT_MS} ms after it started: is this host overloaded?`);
 			else if (!firstProbe.ok)
-				ctx.warn(`the first probe of ${probed}:${want.port} was not answered (${firstProbe.code}): an outage will be counted from the first probe`);
+				ctx.warn(
+					`the first probe of ${probed}:${want.port}${want.also_port ? ` and :${want.also_port}` : ''} was not answered (${firstProbe.code}): an outage will be counted from the first probe`,
+				);
 			return {
 				changed: true,
 				...echo,
@@ -72,7 +81,7 @@ defineModule({
 				pid: run.pid,
 				probed_address: probed,
 				started_ms: run.started_ms,
-				msg: `probing ${probed}:${want.port} every ${want.interval_ms} ms for at most ${want.max_seconds} s (pid ${run.pid})`,
+				msg: `probing ${probed}:${want.port}${want.also_port ? ` and :${want.also_port}` : ''} every ${want.interval_ms} ms for at most ${want.max_seconds} s (pid ${run.pid})`,
 			};
 		}
 

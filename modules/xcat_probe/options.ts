@@ -15,6 +15,7 @@ export const options = {
 	state: str({ choices: ['started', 'stopped'] as const, default: 'started' }),
 	address: str({ pattern: ADDRESS }),
 	port: int({ min: 1, max: 65535, default: 3001 }),
+	also_port: int({ min: 1, max: 65535 }),
 	interval_ms: int({ min: 20, max: 5000, default: 100 }),
 	timeout_ms: int({ min: 10, max: 5000 }),
 	max_seconds: int({ min: 1, max: 3600, default: 600 }),

@@ -2,7 +2,7 @@
 import type { Current, RunState } from './probe';
 
 /** The settings a started run is asked for. */
-export type Wanted = Pick<RunState, 'address' | 'port' | 'interval_ms' | 'timeout_ms' | 'max_seconds'>;
+export type Wanted = Pick<RunState, 'address' | 'port' | 'also_port' | 'interval_ms' | 'timeout_ms' | 'max_seconds'>;
 
 export type Plan =
 	| { kind: 'start'; remove: string[]; note?: string }
@@ -11,7 +11,7 @@ export type Plan =
 	| { kind: 'stop'; signal: boolean; remove: string[] }
 	| { kind: 'none' };
 
-const SETTINGS = ['address', 'port', 'interval_ms', 'timeout_ms', 'max_seconds'] as const;
+const SETTINGS = ['address', 'port', 'also_port', 'interval_ms', 'timeout_ms', 'max_seconds'] as const;
 
 export function planStart(id: string, c: Current, want: Wanted): Plan {
 	if (c.running && c.state) {

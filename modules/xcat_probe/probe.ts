@@ -29,6 +29,8 @@ export interface RunState {
 	/** the IPv4 address probed */
 	probed_address: string;
 	port: number;
+	/** a second port that must accept too (the database's): absent in a run without one */
+	also_port?: number;
 	interval_ms: number;
 	timeout_ms: number;
 	max_seconds: number;
@@ -50,6 +52,7 @@ export function parseState(text: string): RunState | null {
 		const n = (x: unknown) => Number.isInteger(x) && (x as number) > 0;
 		if (!n(v.pid) || typeof v.address !== 'string' || typeof v.probed_address !== 'string') return null;
 		if (![v.port, v.interval_ms, v.timeout_ms, v.max_seconds, v.started_ms].every(n)) return null;
+		if (v.also_port !== undefined && !n(v.also_port)) return null;
 		return v as RunState;
 	} catch {
 		return null;

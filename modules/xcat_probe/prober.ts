@@ -10,6 +10,8 @@ export interface ProberConfig {
 	/** an IPv4 address (a name is resolved once, by the module: a DNS server on the MN would be down too) */
 	address: string;
 	port: number;
+	/** a second port of the same address that must accept too, in the same attempt */
+	also_port?: number;
 	interval_ms: number;
 	timeout_ms: number;
 	max_seconds: number;
@@ -33,8 +35,9 @@ export function arpMac(table: string, ipv4: string): string {
 }
 
 /**
- * Every interval, a TCP connect to address:port; one line per attempt on stdout:
- * `<epoch ms> <1|0> <error code|-> <mac|-> <ms taken>`. Attempts overlap (a silent address must not
+ * Every interval, a TCP connect to address:port (and to address:also_port at once, both to be accepted);
+ * one line per attempt on stdout: `<epoch ms> <1|0> <error code|-> <mac|-> <ms taken>`, the code of a
+ * refused also_port suffixed with `@<port>`. Attempts overlap (a silent address must not
  * slow the others); a stalled host skips the attempts it missed rather than firing them at once, so a
  * stall shows as a gap without probes. Stops on the stop file, SIGTERM or SIGINT, and by itself after
  * max_seconds; then it waits for the attempts under way (at most a second) and exits.
@@ -70,20 +73,26 @@ export function prober(cfg: ProberConfig, net: typeof import('node:net'), fs: ty
 		const begun = performance.now();
 		inFlight++;
 		let done = false;
-		const socket = net.connect({ host: cfg.address, port: cfg.port });
+		const ports = cfg.also_port ? [cfg.port, cfg.also_port] : [cfg.port];
+		const sockets = ports.map((port) => net.connect({ host: cfg.address, port }));
+		let accepted = 0;
 		const end = (ok: boolean, code: string) => {
 			if (done) return;
 			done = true;
 			clearTimeout(limit);
-			socket.destroy();
+			for (const s of sockets) s.destroy();
 			inFlight--;
 			const m = mac(neighbours(), cfg.address);
 			fs.writeSync(1, `${t} ${ok ? 1 : 0} ${code || '-'} ${m || '-'} ${Math.round(performance.now() - begun)}\n`);
 			exitIfDone();
 		};
 		const limit = setTimeout(() => end(false, 'timeout'), cfg.timeout_ms);
-		socket.once('connect', () => end(true, ''));
-		socket.once('error', (e: NodeJS.ErrnoException) => end(false, e.code ?? 'error'));
+		sockets.forEach((s, i) => {
+			s.once('connect', () => {
+				if (++accepted === sockets.length) end(true, '');
+			});
+			s.once('error', (e: NodeJS.ErrnoException) => end(false, `${e.code ?? 'error'}${i > 0 ? `@${ports[i]}` : ''}`));
+		});
 	};
 	const tick = () => {
 		if (stopping) return;

@@ -84,6 +84,28 @@ P('the server closed for ~500 ms: the module measures that outage, to two interv
 	assert.not.ok(isProber(s.result.pid), 'the prober ended');
 });
 
+// an xcatd that runs before its database: xcatd's port accepts, the database's does not (a planned
+// failover's early xcatd); with also_port that is no answer, and the outage ends when both accept
+P('also_port: an attempt counts only when both ports accept; the refused one is named', async () => {
+	const db = await listen();
+	const dbPort = (db.address() as { port: number }).port;
+	const s = await started({ also_port: dbPort });
+	assert.is(s.result.first_probe_answered, true, JSON.stringify(s.result));
+	assert.match(s.result.msg, new RegExp(`probing 127\\.0\\.0\\.1:${port} and :${dbPort} every 100 ms`));
+	await sleep(400);
+	await close(db);
+	const t0 = performance.now();
+	await sleep(500);
+	const back = await listen(dbPort);
+	const closedMs = performance.now() - t0;
+	await sleep(400);
+	const a = (await stopped()).result;
+	await close(back);
+	assert.ok(Math.abs(a.outage_ms - closedMs) <= 2 * 100, `measured ${a.outage_ms} ms, the database's port closed ${closedMs} ms`);
+	assert.equal(Object.keys(a.outage.codes), [`ECONNREFUSED@${dbPort}`]);
+	assert.not.ok(a.outage.open_start || a.outage.open_end);
+});
+
 P('started twice with the same id: the same prober, unchanged; other settings are refused; stop twice: the second changes nothing', async () => {
 	const first = await started();
 	const again = await started();
@@ -175,7 +197,7 @@ Bad.after(() => rmSync(dir, { recursive: true, force: true }));
 const BAD: Array<[Record<string, unknown>, string]> = [
 	[
 		{ colour: 'red' },
-		'Unsupported parameters for (xcat_probe) module: colour. Supported parameters include: address, dir, id, interval_ms, max_seconds, port, state, timeout_ms.',
+		'Unsupported parameters for (xcat_probe) module: colour. Supported parameters include: address, also_port, dir, id, interval_ms, max_seconds, port, state, timeout_ms.',
 	],
 	[{ id: null }, 'missing required arguments: id'],
 	[{ address: null }, 'state is started but all of the following are missing: address'],
@@ -186,6 +208,7 @@ const BAD: Array<[Record<string, unknown>, string]> = [
 	[{ max_seconds: 0 }, 'value of max_seconds must be between 1 and 3600, got: 0'],
 	[{ max_seconds: 86400 }, 'value of max_seconds must be between 1 and 3600, got: 86400'],
 	[{ port: 70000 }, 'value of port must be between 1 and 65535, got: 70000'],
+	[{ also_port: 0 }, 'value of also_port must be between 1 and 65535, got: 0'],
 	[{ port: 'xcatd' }, `argument 'port' is of type str and we were unable to convert to int: "xcatd" is not a whole number`],
 	[{ id: '../etc/passwd' }, `value of id must be a name of 1-64 letters, digits, '_', '.', '-' (not starting with '.', '_' or '-'), got: "../etc/passwd"`],
 	[{ id: '.hidden' }, `value of id must be a name of 1-64 letters, digits, '_', '.', '-' (not starting with '.', '_' or '-'), got: ".hidden"`],

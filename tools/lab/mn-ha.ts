@@ -10,7 +10,10 @@ const WATCH_LOG = '/tmp/xcat-ha-watch.log';
 const WATCH_STOP = '/tmp/xcat-ha-watch.stop';
 
 /** cn1 asks xcatd on the VIP every 100 ms (each probe in the background, so a silent VIP does not
- *  slow the others) and notes, with each answer, the MAC cn1 sent it to (so we know which MN answered) */
+ *  slow the others) and notes, with each answer, the MAC cn1 sent it to (so we know which MN answered).
+ *  It sends a client's request (lsxcatd -a), which xcatd serves only when it can read its policy from
+ *  the database; an xcatd whose database is not back (one a failover started early) denies it, and that
+ *  is no answer. */
 export async function startWatcher(): Promise<void> {
 	await ok(
 		'cn1',
@@ -18,7 +21,8 @@ export async function startWatcher(): Promise<void> {
 nohup setsid bash -c '
 while [ ! -e ${WATCH_STOP} ]; do
   ( t=$(date +%s%3N)
-    a=$(echo | timeout 1 nc -w 1 ${VIP} 3001 2>/dev/null | head -1)
+    a=$(echo "{\\"command\\":\\"lsxcatd\\",\\"args\\":[\\"-a\\"],\\"user\\":\\"root\\"}" | timeout 1 nc -w 1 ${VIP} 3001 2>/dev/null | head -1)
+    case "$a" in hostname=*) ;; *) a= ;; esac
     m=$(ip neigh show ${VIP} | awk "{print \\$5}")
     echo "$t \${a:+$m}" >> ${WATCH_LOG} ) &
   sleep 0.1

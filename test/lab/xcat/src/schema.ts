@@ -126,6 +126,8 @@ export const TABLES: Readonly<Record<string, TableSpec>> = {
 		keys: ['node'],
 	},
 	notification: { cols: ['filename', 'tables', 'tableops', 'comments', 'disable'], keys: ['filename'] },
+	// read by xcat_ha before a failover starts xcatd early (a non-empty one means a second monitor)
+	monitoring: { cols: ['name', 'nodestatmon', 'comments', 'disable'], keys: ['name'] },
 	nodegroup: { cols: ['groupname', 'grouptype', 'members', 'membergroups', 'wherevals', 'comments', 'disable'], keys: ['groupname'] },
 	postscripts: { cols: ['node', 'postscripts', 'postbootscripts', 'comments', 'disable'], keys: ['node'] },
 	passwd: { cols: ['key', 'username', 'password', 'cryptmethod', 'authdomain', 'comments', 'disable'], keys: ['key', 'username'] },

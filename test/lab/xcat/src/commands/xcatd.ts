@@ -107,9 +107,11 @@ export async function xcatd(ctx: Ctx): Promise<void> {
 	if (out.exitCode) return;
 	log(`xcatd started on port ${port}, database ${cfg.engine === 'SQLite' ? 'SQLite' : `${cfg.engine} on ${(cfg as { host: string }).host}`}`);
 	notifyReady();
+	const siteReads = readSiteWhileIdle();
 	await new Promise<void>((resolve) => {
 		const stop = (sig: string) => {
 			log(`xcatd stopping on ${sig}`);
+			clearInterval(siteReads);
 			charge('xcatd-stop');
 			server.close();
 			resolve();
@@ -117,6 +119,34 @@ export async function xcatd(ctx: Ctx): Promise<void> {
 		process.once('SIGTERM', () => stop('SIGTERM'));
 		process.once('SIGINT', () => stop('SIGINT'));
 	});
+}
+
+/**
+ * Real xcatd's UDP listener reads the site table every 5 s while idle (`can_read(5)`, then
+ * populate_site_hash: xcatd 813–817), through its one database worker, which serves every request one
+ * at a time (Table.pm 335–361) with no connect timeout. The double's reads block its one event loop the
+ * same way (psql, synchronously), so a read whose database address belongs to nobody holds every
+ * request until its connection gets through or gives up. A failed read, and one that held it over
+ * 500 ms, are logged.
+ * XCAT_DOUBLE_SITE_READ_MS changes the period (a test makes a read fall into a failover's gap).
+ */
+function readSiteWhileIdle(): NodeJS.Timeout {
+	const period = Number(process.env.XCAT_DOUBLE_SITE_READ_MS ?? '5000');
+	return setInterval(
+		() => {
+			const t0 = Date.now();
+			let failure = '';
+			try {
+				openBackend().read(['site']);
+			} catch (e) {
+				failure = `: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`;
+			}
+			const ms = Date.now() - t0;
+			if (failure) log(`site read failed after ${ms} ms${failure}`);
+			if (ms > 500) log(`site read held the database worker for ${ms} ms`);
+		},
+		Number.isFinite(period) && period >= 50 ? period : 5000,
+	);
 }
 
 const RETRY_WAITS_MS = [1000, 2000, 4000];
